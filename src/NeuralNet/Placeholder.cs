@@ -1,0 +1,2 @@
+namespace NeuralNet;
+internal static class Placeholder { }
