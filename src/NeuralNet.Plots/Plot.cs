@@ -1,0 +1,170 @@
+using DynamicObj;
+using Microsoft.FSharp.Core;
+using Plotly.NET;
+using Plotly.NET.LayoutObjects;
+
+namespace NeuralNet.Plots;
+
+/// <summary>
+/// Small helpers that set the Plotly properties the typed C# API does not reach (titles, axes, hover
+/// templates, annotations, shapes) and turn charts into HTML. Plotly's JSON names are used as they are,
+/// so the plotly.js reference (https://plotly.com/javascript/reference/) documents every key.
+/// </summary>
+public static class Plot
+{
+    /// <summary>Colours used for runs and classes, one per series, in order (plotly's default palette).</summary>
+    public static readonly string[] Palette =
+    [
+        "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+        "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+    ];
+
+    /// <summary>A colour from <see cref="Palette"/>, wrapping around.</summary>
+    public static string ColorAt(int index) => Palette[((index % Palette.Length) + Palette.Length) % Palette.Length];
+
+    /// <summary>A property bag that serialises to a JSON object with the given keys.</summary>
+    public static DynamicObj.DynamicObj Obj(params (string Key, object? Value)[] properties)
+    {
+        var obj = new DynamicObj.DynamicObj();
+        foreach (var (key, value) in properties)
+        {
+            if (value is not null)
+            {
+                obj.SetProperty(key, value);
+            }
+        }
+        return obj;
+    }
+
+    /// <summary>Sets layout properties in place (e.g. <c>("title", Obj(("text", "Loss")))</c>) and returns the chart.</summary>
+    public static GenericChart WithLayout(this GenericChart chart, params (string Key, object? Value)[] properties)
+    {
+        var layout = GenericChart.getLayout(chart);
+        foreach (var (key, value) in properties)
+        {
+            if (value is not null)
+            {
+                layout.SetProperty(key, value);
+            }
+        }
+        return chart;
+    }
+
+    /// <summary>Sets properties on every trace (e.g. <c>("hovertemplate", "%{y}")</c>) and returns the chart.</summary>
+    public static GenericChart WithTraceProperties(this GenericChart chart, params (string Key, object? Value)[] properties) =>
+        chart.WithTraceProperties((_, _) => properties);
+
+    /// <summary>Sets properties on each trace, chosen per trace by its index.</summary>
+    public static GenericChart WithTraceProperties(this GenericChart chart, Func<int, Trace, (string Key, object? Value)[]> properties)
+    {
+        var index = 0;
+        foreach (var trace in GenericChart.getTraces(chart))
+        {
+            foreach (var (key, value) in properties(index, trace))
+            {
+                if (value is not null)
+                {
+                    trace.SetProperty(key, value);
+                }
+            }
+            index++;
+        }
+        return chart;
+    }
+
+    /// <summary>Sets the chart's title (with an optional smaller subtitle line).</summary>
+    public static GenericChart WithTitleText(this GenericChart chart, string title, string? subtitle = null) =>
+        chart.WithLayout(("title", Obj(
+            ("text", subtitle is null ? title : $"{title}<br><sup>{subtitle}</sup>"),
+            ("x", 0.5),
+            ("xanchor", "center"))));
+
+    /// <summary>Sets the title and type ("linear", "log", "category") of the x axis (axis 1 unless given).</summary>
+    public static GenericChart WithXAxis(this GenericChart chart, string title, string? type = null, int axis = 1, params (string Key, object? Value)[] more) =>
+        chart.WithAxis(axis == 1 ? "xaxis" : $"xaxis{axis}", title, type, more);
+
+    /// <summary>Sets the title and type ("linear", "log", "category") of the y axis (axis 1 unless given).</summary>
+    public static GenericChart WithYAxis(this GenericChart chart, string title, string? type = null, int axis = 1, params (string Key, object? Value)[] more) =>
+        chart.WithAxis(axis == 1 ? "yaxis" : $"yaxis{axis}", title, type, more);
+
+    private static GenericChart WithAxis(this GenericChart chart, string name, string title, string? type, (string Key, object? Value)[] more)
+    {
+        var layout = GenericChart.getLayout(chart);
+        var axis = layout.TryGetPropertyValue(name) is { } existing && existing.Value is DynamicObj.DynamicObj obj
+            ? obj
+            : new LinearAxis();
+        axis.SetProperty("title", Obj(("text", title)));
+        if (type is not null)
+        {
+            axis.SetProperty("type", type);
+        }
+        foreach (var (key, value) in more)
+        {
+            if (value is not null)
+            {
+                axis.SetProperty(key, value);
+            }
+        }
+        layout.SetProperty(name, axis);
+        return chart;
+    }
+
+    /// <summary>Sets the chart's size in pixels.</summary>
+    public static GenericChart WithPixelSize(this GenericChart chart, int width, int height) =>
+        chart.WithLayout(("width", width), ("height", height));
+
+    /// <summary>
+    /// The chart as a complete HTML page. With <paramref name="embedPlotlyJs"/> (the default) plotly.js is
+    /// inlined (≈ 3.6 MB), so the page draws offline; without it the page loads plotly.js from the web.
+    /// </summary>
+    public static string ToHtml(this GenericChart chart, bool embedPlotlyJs = true) =>
+        GenericChart.toEmbeddedHTML(embedPlotlyJs ? WithFullPlotlyJs(chart) : chart);
+
+    /// <summary>Writes <see cref="ToHtml"/> to <paramref name="path"/> (through a temporary file) and returns the full path.</summary>
+    public static string SaveHtml(this GenericChart chart, string path, bool embedPlotlyJs = true)
+    {
+        var full = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(full);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+        var temporary = full + ".tmp";
+        File.WriteAllText(temporary, chart.ToHtml(embedPlotlyJs));
+        File.Move(temporary, full, overwrite: true);
+        return full;
+    }
+
+    /// <summary>The chart's data and layout as plotly JSON (what plotly.js receives).</summary>
+    public static string ToJson(this GenericChart chart) => GenericChart.toJson(chart);
+
+    private static GenericChart WithFullPlotlyJs(GenericChart chart) =>
+        Plotly.NET.Chart.withDisplayOptionsStyle(null, null, null, null, null, null,
+            FSharpOption<PlotlyJSReference>.Some(PlotlyJSReference.Full)).Invoke(chart);
+
+    internal static Annotation Annotation(params (string Key, object? Value)[] properties)
+    {
+        var annotation = new Annotation();
+        foreach (var (key, value) in properties)
+        {
+            if (value is not null)
+            {
+                annotation.SetProperty(key, value);
+            }
+        }
+        return annotation;
+    }
+
+    internal static Shape Shape(params (string Key, object? Value)[] properties)
+    {
+        var shape = new Shape();
+        foreach (var (key, value) in properties)
+        {
+            if (value is not null)
+            {
+                shape.SetProperty(key, value);
+            }
+        }
+        return shape;
+    }
+}
