@@ -1,0 +1,110 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace NeuralNet.Notebooks;
+
+/// <summary>
+/// Turns a Polyglot C# cell into plain Roslyn script text: kernel magic lines (<c>#r "nuget: ..."</c>,
+/// <c>#i</c>, <c>#!...</c>) become <c>// </c> comments, so the compiler's line numbers stay those of the cell,
+/// and each one is either satisfied by the runner or reported.
+/// </summary>
+internal static partial class CellPreprocessor
+{
+    public sealed record Result(string Code, IReadOnlyList<string> Notes);
+
+    /// <summary>Rewrites the cell's magic lines.</summary>
+    /// <exception cref="CellPreprocessException">A line asks for something the runner cannot provide.</exception>
+    public static Result Process(string source, ProvidedAssemblies provided)
+    {
+        var notes = new List<string>();
+        var lines = source.Split('\n');
+        var code = new StringBuilder();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            var lineNumber = i + 1;
+            var trimmed = line.Trim().TrimEnd('\r');
+            string? replacement = null;
+
+            if (NugetReference().Match(trimmed) is { Success: true } nuget)
+            {
+                var package = nuget.Groups["name"].Value.Trim();
+                var version = nuget.Groups["version"].Success ? nuget.Groups["version"].Value.Trim() : null;
+                if (!provided.TryGetPackage(package, out var providedVersion))
+                {
+                    throw new CellPreprocessException(lineNumber,
+                        $"package '{package}'{(version is null ? "" : $" {version}")} is not available to the notebook runner, " +
+                        $"which can only provide {string.Join(", ", provided.PackageNames)}, " +
+                        "or an assembly referenced by path (#r \"relative/path.dll\").");
+                }
+
+                if (version is not null && providedVersion is not null && Major(version) != Major(providedVersion))
+                {
+                    notes.Add($"line {lineNumber}: asks for {package} {version}; the runner provides {providedVersion}");
+                }
+
+                replacement = "// (provided by the runner) ";
+            }
+            else if (PathReference().Match(trimmed) is { Success: true } reference)
+            {
+                var name = Path.GetFileNameWithoutExtension(reference.Groups["path"].Value);
+                if (provided.IsProvidedAssembly(name))
+                {
+                    // Loading a second copy of an assembly the runner already hands to scripts (Plotly.NET and its
+                    // F# dependencies) breaks them with MissingMethodException; use the runner's copy.
+                    notes.Add($"line {lineNumber}: uses the runner's own {name}.dll instead of {reference.Groups["path"].Value}");
+                    replacement = "// (provided by the runner) ";
+                }
+            }
+            else if (trimmed.StartsWith("#i ", StringComparison.Ordinal) || trimmed.StartsWith("#i\"", StringComparison.Ordinal))
+            {
+                notes.Add($"line {lineNumber}: package source directive '{trimmed}' ignored (the runner restores no packages)");
+                replacement = "// (ignored by the runner) ";
+            }
+            else if (trimmed.StartsWith("#!", StringComparison.Ordinal))
+            {
+                var magic = trimmed.Split(' ', 2)[0];
+                var kernel = magic[2..].ToLowerInvariant();
+                if (Notebook.IsCSharpKernel(kernel))
+                {
+                    replacement = "// ";
+                }
+                else if (KnownOtherKernels.Contains(kernel))
+                {
+                    throw new CellPreprocessException(lineNumber,
+                        $"'{magic}' switches to the {kernel} kernel; the runner runs C# only.");
+                }
+                else
+                {
+                    notes.Add($"line {lineNumber}: magic command '{magic}' is not supported by the runner and was skipped");
+                    replacement = "// (not supported by the runner) ";
+                }
+            }
+
+            code.Append(replacement is null ? line : replacement + line.TrimStart());
+            if (i < lines.Length - 1)
+            {
+                code.Append('\n');
+            }
+        }
+
+        return new Result(code.ToString(), notes);
+    }
+
+    private static readonly HashSet<string> KnownOtherKernels =
+        ["fsharp", "f#", "fs", "pwsh", "powershell", "javascript", "js", "html", "markdown", "md", "mermaid", "sql", "kql", "python", "r", "value", "http"];
+
+    private static string Major(string version) => version.Split('.')[0].Trim();
+
+    [GeneratedRegex("""^#r\s+"nuget:\s*(?<name>[^,"]+)(,\s*(?<version>[^"]*))?"\s*$""", RegexOptions.IgnoreCase)]
+    private static partial Regex NugetReference();
+
+    [GeneratedRegex("""^#r\s+"(?<path>[^"]+\.dll)"\s*$""", RegexOptions.IgnoreCase)]
+    private static partial Regex PathReference();
+}
+
+/// <summary>A magic line the runner cannot satisfy.</summary>
+internal sealed class CellPreprocessException(int line, string message) : Exception(message)
+{
+    public int Line { get; } = line;
+}

@@ -1,0 +1,313 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Scripting;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Scripting;
+
+namespace NeuralNet.Notebooks;
+
+/// <summary>Options for one notebook run.</summary>
+public sealed record NotebookRunOptions
+{
+    /// <summary>Values for the top-level variables of the parameters cell (see <see cref="ParameterOverrides"/>).</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Called after each cell, for progress output.</summary>
+    public Action<NotebookCell, CellRun>? CellCompleted { get; init; }
+
+    /// <summary>
+    /// Run with the notebook's folder as the working directory, as VS Code's kernel does (default true).
+    /// The working directory is process-wide: runs must not overlap.
+    /// </summary>
+    public bool UseNotebookDirectory { get; init; } = true;
+}
+
+/// <summary>
+/// Runs a notebook's C# cells in order in one Roslyn scripting session, as .NET Interactive's C# kernel
+/// does: state carries from cell to cell, <c>display(...)</c> and a cell's trailing expression become
+/// outputs, and the run stops at the first cell that fails to compile or throws.
+/// </summary>
+public static class NotebookRunner
+{
+    // The namespaces .NET Interactive's C# kernel imports, plus its helpers (display, HTML).
+    private static readonly string[] KernelImports =
+        ["System", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading.Tasks", "System.Linq"];
+
+    private const string KernelHelpers = "using static Microsoft.DotNet.Interactive.Kernel;";
+
+    private static readonly SemaphoreSlim OneRunAtATime = new(1, 1);
+
+    private static readonly Lazy<IReadOnlyList<MetadataReference>> FrameworkReferences = new(LoadFrameworkReferences);
+
+    /// <summary>Reads and runs the notebook at <paramref name="path"/>.</summary>
+    /// <exception cref="NotebookFormatException">The file is not a valid notebook.</exception>
+    public static Task<NotebookRun> RunAsync(string path, NotebookRunOptions? options = null) =>
+        RunAsync(Notebook.Load(path), options);
+
+    /// <summary>Runs <paramref name="notebook"/> top to bottom; a failing cell ends the run (see <see cref="NotebookRun.Failure"/>).</summary>
+    public static async Task<NotebookRun> RunAsync(Notebook notebook, NotebookRunOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(notebook);
+        options ??= new NotebookRunOptions();
+
+        // Runs share the process's console and working directory, so they take turns.
+        await OneRunAtATime.WaitAsync().ConfigureAwait(false);
+        var previousDirectory = Environment.CurrentDirectory;
+        var previousSink = DisplaySink.Current;
+        try
+        {
+            ConsoleCapture.Install();
+            if (options.UseNotebookDirectory)
+            {
+                Environment.CurrentDirectory = notebook.Directory;
+            }
+
+            var sink = new DisplaySink();
+            DisplaySink.Current = sink;
+            return await RunCellsAsync(notebook, options, sink).ConfigureAwait(false);
+        }
+        finally
+        {
+            DisplaySink.Current = previousSink;
+            Environment.CurrentDirectory = previousDirectory;
+            OneRunAtATime.Release();
+        }
+    }
+
+    private static async Task<NotebookRun> RunCellsAsync(Notebook notebook, NotebookRunOptions options, DisplaySink sink)
+    {
+        var total = Stopwatch.StartNew();
+        var results = new List<CellRun>();
+        NotebookCellException? failure = null;
+        CheckParameters(notebook, options.Parameters);
+
+        var baseOptions = ScriptOptions.Default
+            .WithReferences(FrameworkReferences.Value)
+            .AddReferences(ProvidedAssemblies.Instance.Assemblies)
+            .WithImports(KernelImports)
+            .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(notebook.Directory))
+            .WithSourceResolver(ScriptSourceResolver.Default.WithBaseDirectory(notebook.Directory))
+            .WithEmitDebugInformation(true)
+            .WithOptimizationLevel(OptimizationLevel.Release)
+            .WithFileEncoding(System.Text.Encoding.UTF8)
+            .WithLanguageVersion(LanguageVersion.Latest);
+
+        // The kernel's own first submission: its helpers, imported statically.
+        ScriptState<object>? state = null;
+
+        foreach (var cell in notebook.Cells)
+        {
+            sink.BeginCell();
+            CellRun result;
+            if (failure is not null)
+            {
+                result = new CellRun(cell.Number, cell.Kind, cell.Kind == CellKind.Code ? CellStatus.NotRun : CellStatus.NotCode, TimeSpan.Zero, [], []);
+            }
+            else if (cell.Kind != CellKind.Code)
+            {
+                result = new CellRun(cell.Number, cell.Kind, CellStatus.NotCode, TimeSpan.Zero, [], []);
+            }
+            else
+            {
+                var clock = Stopwatch.StartNew();
+                var notes = new List<string>();
+                try
+                {
+                    state ??= await CSharpScript.RunAsync(KernelHelpers, baseOptions.WithFilePath(notebook.Path + "#kernel")).ConfigureAwait(false);
+                    state = await RunCellAsync(notebook, cell, state, baseOptions, options, sink, notes).ConfigureAwait(false);
+                }
+                catch (NotebookCellException e)
+                {
+                    failure = e;
+                    sink.AddFixed(CellOutput.ErrorText(e.InnerException?.GetType().FullName ?? "Error", e.Message));
+                }
+
+                result = new CellRun(cell.Number, cell.Kind, failure is null ? CellStatus.Passed : CellStatus.Failed, clock.Elapsed, sink.OutputsOf(results.Count), notes);
+            }
+
+            results.Add(result);
+            options.CellCompleted?.Invoke(cell, result);
+        }
+
+        return new NotebookRun(notebook, results, failure, total.Elapsed);
+    }
+
+    private static async Task<ScriptState<object>> RunCellAsync(
+        Notebook notebook, NotebookCell cell, ScriptState<object> state, ScriptOptions baseOptions,
+        NotebookRunOptions options, DisplaySink sink, List<string> notes)
+    {
+        if (!cell.IsCSharp)
+        {
+            throw new NotebookCellException(notebook.Name, cell.Number, null,
+                $"this is a '{cell.Kernel}' cell; the runner runs C# cells only (kernel 'csharp').");
+        }
+
+        string code;
+        try
+        {
+            var processed = CellPreprocessor.Process(cell.Source, ProvidedAssemblies.Instance);
+            notes.AddRange(processed.Notes);
+            code = cell.IsParameters ? ParameterOverrides.Apply(processed.Code, options.Parameters) : processed.Code;
+        }
+        catch (CellPreprocessException e)
+        {
+            throw new NotebookCellException(notebook.Name, cell.Number, e.Line, e.Message, e);
+        }
+
+        // Each cell compiles as its own "file", so stack traces and diagnostics read "...ipynb#cell7".
+        var cellPath = $"{notebook.Path}#cell{cell.Number}";
+        var cellOptions = baseOptions.WithFilePath(cellPath);
+        ScriptState<object> next;
+        try
+        {
+            next = await state.ContinueWithAsync(code, cellOptions).ConfigureAwait(false);
+        }
+        catch (CompilationErrorException e)
+        {
+            var errors = e.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
+            var first = errors.FirstOrDefault() ?? e.Diagnostics.First();
+            var line = first.Location.IsInSource ? first.Location.GetLineSpan().StartLinePosition.Line + 1 : (int?)null;
+            var message = string.Join("; ", errors.Take(3).Select(d => $"error {d.Id}: {d.GetMessage(CultureInfo.InvariantCulture)}"))
+                + (errors.Length > 3 ? $" (and {errors.Length - 3} more errors)" : "");
+            throw new NotebookCellException(notebook.Name, cell.Number, line, message, e);
+        }
+        catch (Exception e)
+        {
+            var error = Unwrap(e);
+            throw new NotebookCellException(notebook.Name, cell.Number, FindLine(error, cellPath), $"{error.GetType().FullName}: {error.Message}", error);
+        }
+
+        if (TrailingExpressionIsShown(next))
+        {
+            sink.AddFixed(OutputFormatter.Format(next.ReturnValue) with { OutputType = CellOutput.ExecuteResult });
+        }
+
+        return next;
+    }
+
+    /// <summary>
+    /// Whether the cell ends in an expression without a semicolon whose value the kernel would show
+    /// (not a call to a void method).
+    /// </summary>
+    private static bool TrailingExpressionIsShown(ScriptState<object> state)
+    {
+        var compilation = state.Script.GetCompilation();
+        var tree = compilation.SyntaxTrees.LastOrDefault();
+        if (tree?.GetRoot() is not CompilationUnitSyntax root
+            || root.Members.LastOrDefault() is not GlobalStatementSyntax { Statement: ExpressionStatementSyntax statement }
+            || !statement.SemicolonToken.IsMissing)
+        {
+            return false;
+        }
+
+        var type = compilation.GetSemanticModel(tree).GetTypeInfo(statement.Expression).Type;
+        return type is not null && type.SpecialType != SpecialType.System_Void;
+    }
+
+    private static Exception Unwrap(Exception e)
+    {
+        while (true)
+        {
+            switch (e)
+            {
+                case TargetInvocationException { InnerException: { } inner }:
+                    e = inner;
+                    continue;
+                case AggregateException { InnerExceptions.Count: 1 } aggregate:
+                    e = aggregate.InnerExceptions[0];
+                    continue;
+                default:
+                    return e;
+            }
+        }
+    }
+
+    // The innermost frame of the cell's own code: where the cell threw, or the line that called into
+    // the library that threw.
+    private static int? FindLine(Exception error, string cellPath)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            foreach (var frame in new StackTrace(e, fNeedFileInfo: true).GetFrames())
+            {
+                if (frame.GetFileName() == cellPath && frame.GetFileLineNumber() > 0)
+                {
+                    return frame.GetFileLineNumber();
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static void CheckParameters(Notebook notebook, IReadOnlyDictionary<string, string> parameters)
+    {
+        if (parameters.Count == 0)
+        {
+            return;
+        }
+
+        if (notebook.ParametersCell is not { } cell)
+        {
+            throw new ArgumentException(
+                $"{notebook.Name} has no parameters cell (a code cell tagged 'parameters'), so --set {string.Join(", ", parameters.Keys)} cannot apply.");
+        }
+
+        var names = ParameterOverrides.Names(cell.Source);
+        foreach (var name in parameters.Keys.Where(n => !names.Contains(n)))
+        {
+            throw new ArgumentException(
+                $"{notebook.Name}, cell {cell.Number} (parameters): no top-level variable '{name}'; it assigns {(names.Count == 0 ? "none" : string.Join(", ", names))}.");
+        }
+    }
+
+    private static IReadOnlyList<MetadataReference> LoadFrameworkReferences()
+    {
+        // Every assembly of the shared framework the runner itself runs on, as the kernel references them all.
+        var runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        var trusted = (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? "").Split(Path.PathSeparator);
+        return trusted
+            .Where(path => Path.GetDirectoryName(path) == runtimeDirectory && IsManagedAssembly(path))
+            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
+            .ToArray();
+    }
+
+    private static bool IsManagedAssembly(string path)
+    {
+        try
+        {
+            AssemblyName.GetAssemblyName(path);
+            return true;
+        }
+        catch (BadImageFormatException)
+        {
+            return false;
+        }
+    }
+
+}
+
+/// <summary>Routes <see cref="Console.Out"/> and <see cref="Console.Error"/> into the running notebook's outputs.</summary>
+internal static class ConsoleCapture
+{
+    private static TextWriter? _installedOut;
+    private static TextWriter? _installedError;
+
+    public static void Install()
+    {
+        if (!ReferenceEquals(Console.Out, _installedOut))
+        {
+            Console.SetOut(new SinkWriter("stdout", Console.Out));
+            _installedOut = Console.Out;
+        }
+
+        if (!ReferenceEquals(Console.Error, _installedError))
+        {
+            Console.SetError(new SinkWriter("stderr", Console.Error));
+            _installedError = Console.Error;
+        }
+    }
+}
