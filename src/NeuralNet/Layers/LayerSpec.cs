@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace NeuralNet.Layers;
+
+/// <summary>
+/// The architecture of one layer as the model file stores it: a type name and a few named settings
+/// (sizes, rates). Weights are stored separately, in the order of <see cref="ILayer.Parameters"/>.
+/// </summary>
+public sealed record LayerSpec(string Type, IReadOnlyDictionary<string, string> Settings)
+{
+    /// <summary>A spec with no settings (e.g. ReLU).</summary>
+    public LayerSpec(string type) : this(type, new Dictionary<string, string>()) { }
+
+    /// <summary>Reads an integer setting; the message names the layer type and the setting when it is missing or malformed.</summary>
+    public int GetInt(string key) =>
+        int.TryParse(Get(key), NumberStyles.Integer, CultureInfo.InvariantCulture, out int value)
+            ? value
+            : throw new FormatException($"Layer '{Type}': setting '{key}' should be an integer but is '{Settings[key]}'.");
+
+    /// <summary>Reads a floating-point setting.</summary>
+    public double GetDouble(string key) =>
+        double.TryParse(Get(key), NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+            ? value
+            : throw new FormatException($"Layer '{Type}': setting '{key}' should be a number but is '{Settings[key]}'.");
+
+    /// <summary>Reads a text setting.</summary>
+    public string Get(string key) =>
+        Settings.TryGetValue(key, out var value)
+            ? value
+            : throw new FormatException($"Layer '{Type}': setting '{key}' is missing.");
+
+    /// <summary>Builds a spec from (key, value) pairs, formatting numbers invariantly.</summary>
+    public static LayerSpec Of(string type, params (string Key, object Value)[] settings) =>
+        new(type, settings.ToDictionary(s => s.Key, s => Convert.ToString(s.Value, CultureInfo.InvariantCulture)!));
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        Settings.Count == 0 ? Type : $"{Type}({string.Join(", ", Settings.Select(s => $"{s.Key}={s.Value}"))})";
+}

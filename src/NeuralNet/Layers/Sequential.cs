@@ -1,0 +1,181 @@
+using System.Text;
+using NeuralNet.Initialization;
+using NeuralNet.Tensors;
+
+namespace NeuralNet.Layers;
+
+/// <summary>
+/// A network: layers applied one after the other. Forward runs them in order, Backward in reverse.
+/// </summary>
+/// <example>
+/// <code>
+/// var net = new Sequential(
+///     new Linear(784, 128, Init.He), new ReLU(),
+///     new Linear(128, 64, Init.He),  new ReLU(),
+///     new Linear(64, 10, Init.Xavier));
+/// </code>
+/// </example>
+public sealed class Sequential
+{
+    private readonly ILayer[] layers;
+    private readonly Parameter[] parameters;
+    private Matrix? probabilities;
+
+    /// <summary>Chains the layers, checking that each one accepts the previous one's output width.</summary>
+    /// <exception cref="ShapeMismatchException">Two neighbours do not fit; the message names the layer and both widths.</exception>
+    public Sequential(params ILayer[] layers)
+    {
+        if (layers.Length == 0) throw new ArgumentException("A network needs at least one layer.", nameof(layers));
+        this.layers = layers;
+        parameters = layers.SelectMany(l => l.Parameters).ToArray();
+        InputSize = layers.Select(l => l.InputSize).FirstOrDefault(s => s is not null)
+            ?? throw new ArgumentException("No layer declares an input size (add a Linear layer).", nameof(layers));
+        OutputSize = CheckShapes(layers, InputSize);
+    }
+
+    /// <summary>
+    /// Builds a multi-layer perceptron: for each hidden size a Linear layer and the activation, then a Linear
+    /// output layer producing logits. Hidden layers use <paramref name="initializer"/> (He by default); the
+    /// output layer uses Xavier, as it feeds softmax rather than a ReLU. Weights are drawn from one
+    /// <see cref="Random"/> seeded with <paramref name="seed"/>, so the same seed gives the same network.
+    /// </summary>
+    public static Sequential Mlp(int inputs, IReadOnlyList<int> hiddenSizes, int outputs,
+        Activation activation = Activation.ReLU, IInitializer? initializer = null, int seed = 42)
+    {
+        var random = new Random(seed);
+        var list = new List<ILayer>();
+        int width = inputs;
+        foreach (int hidden in hiddenSizes)
+        {
+            list.Add(new Linear(width, hidden, initializer ?? Init.He, random));
+            list.Add(Activations.Create(activation));
+            width = hidden;
+        }
+        list.Add(new Linear(width, outputs, Init.Xavier, random));
+        return new Sequential([.. list]);
+    }
+
+    /// <summary>The layers, first to last.</summary>
+    public IReadOnlyList<ILayer> Layers => layers;
+
+    /// <summary>All trainable parameters, layer by layer.</summary>
+    public IReadOnlyList<Parameter> Parameters => parameters;
+
+    /// <summary>Number of input features.</summary>
+    public int InputSize { get; }
+
+    /// <summary>Number of outputs (classes).</summary>
+    public int OutputSize { get; }
+
+    /// <summary>The total number of trainable numbers.</summary>
+    public long ParameterCount => parameters.Sum(p => (long)p.Value.Length);
+
+    /// <summary>
+    /// Runs the batch through every layer. The result is the last layer's buffer: copy it to keep it.
+    /// </summary>
+    public Matrix Forward(Matrix input, bool training = false)
+    {
+        if (input.Cols != InputSize)
+            throw new ShapeMismatchException($"The network expects {InputSize} input features (layer 0, {layers[0].Name}) but the batch is {input.Shape}.");
+        Matrix x = input;
+        foreach (ILayer layer in layers) x = layer.Forward(x, training);
+        return x;
+    }
+
+    /// <summary>Backpropagates ∂L/∂output through every layer in reverse, filling all parameter gradients.</summary>
+    public Matrix Backward(Matrix outputGradient)
+    {
+        Matrix gradient = outputGradient;
+        for (int i = layers.Length - 1; i >= 0; i--) gradient = layers[i].Backward(gradient);
+        return gradient;
+    }
+
+    /// <summary>Class probabilities for each row of <paramref name="input"/> (a new matrix).</summary>
+    public Matrix PredictProbabilities(Matrix input)
+    {
+        var result = new Matrix(input.Rows, OutputSize);
+        ForEachChunk(input, (output, firstRow) =>
+        {
+            Matrix p = ToProbabilities(output);
+            p.Span.CopyTo(result.Data.AsSpan(firstRow * OutputSize));
+        });
+        return result;
+    }
+
+    /// <summary>The predicted class (argmax) of each row of <paramref name="input"/>.</summary>
+    public int[] Predict(Matrix input)
+    {
+        var result = new int[input.Rows];
+        ForEachChunk(input, (output, firstRow) => MatrixOps.ArgMaxRows(output, result.AsSpan(firstRow, output.Rows)));
+        return result;
+    }
+
+    /// <summary>The predicted class of one sample (a span of <see cref="InputSize"/> features).</summary>
+    public int Predict(ReadOnlySpan<float> sample) => Predict(new Matrix(1, sample.Length, sample.ToArray()))[0];
+
+    /// <summary>Re-draws every Linear layer's weights from one generator seeded with <paramref name="seed"/>.</summary>
+    public void Initialize(int seed)
+    {
+        var random = new Random(seed);
+        foreach (Linear linear in layers.OfType<Linear>()) linear.Initialize(random);
+    }
+
+    /// <summary>A table of the layers, their output widths and parameter counts.</summary>
+    public string Summary()
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"{"#",-3} {"layer",-22} {"output",-10} {"parameters",12}");
+        int width = InputSize;
+        for (int i = 0; i < layers.Length; i++)
+        {
+            width = layers[i].OutputSizeFor(width);
+            long count = layers[i].Parameters.Sum(p => (long)p.Value.Length);
+            text.AppendLine($"{i,-3} {layers[i].Name,-22} {"B x " + width,-10} {count,12:N0}");
+        }
+        text.Append($"total parameters: {ParameterCount:N0}");
+        return text.ToString();
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => string.Join(" → ", layers.Select(l => l.Name));
+
+    // Evaluates large inputs in chunks so the layers' buffers stay a modest size.
+    private void ForEachChunk(Matrix input, Action<Matrix, int> consume)
+    {
+        const int chunkRows = 1024;
+        Matrix? chunk = null;
+        for (int start = 0; start < input.Rows; start += chunkRows)
+        {
+            int rows = Math.Min(chunkRows, input.Rows - start);
+            Matrix batch = Matrix.Ensure(ref chunk, rows, input.Cols);
+            input.Data.AsSpan(start * input.Cols, rows * input.Cols).CopyTo(batch.Span);
+            consume(Forward(batch), start);
+        }
+    }
+
+    private Matrix ToProbabilities(Matrix output)
+    {
+        if (layers[^1] is Softmax) return output;
+        Matrix p = Matrix.Ensure(ref probabilities, output.Rows, output.Cols);
+        Softmax.Apply(output, p);
+        return p;
+    }
+
+    private static int CheckShapes(ILayer[] layers, int inputSize)
+    {
+        int width = inputSize;
+        for (int i = 0; i < layers.Length; i++)
+        {
+            try
+            {
+                width = layers[i].OutputSizeFor(width);
+            }
+            catch (ShapeMismatchException e)
+            {
+                string previous = i == 0 ? "the network input" : $"layer {i - 1} ({layers[i - 1].Name})";
+                throw new ShapeMismatchException($"Layer {i} ({layers[i].Name}) cannot follow {previous}, which outputs B x {width}: {e.Message}");
+            }
+        }
+        return width;
+    }
+}

@@ -1,0 +1,20 @@
+namespace NeuralNet.Layers;
+
+/// <summary>Logistic sigmoid: a = 1 / (1 + e^(−z)); f'(z) = a·(1 − a).</summary>
+public sealed class Sigmoid : ActivationLayer
+{
+    /// <inheritdoc/>
+    public override string Name => "Sigmoid";
+
+    /// <inheritdoc/>
+    protected override void Activate(ReadOnlySpan<float> z, Span<float> a)
+    {
+        for (int i = 0; i < z.Length; i++) a[i] = 1f / (1f + MathF.Exp(-z[i]));
+    }
+
+    /// <inheritdoc/>
+    protected override void Differentiate(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ)
+    {
+        for (int i = 0; i < z.Length; i++) dZ[i] = dA[i] * a[i] * (1f - a[i]);
+    }
+}

@@ -1,0 +1,20 @@
+namespace NeuralNet.Layers;
+
+/// <summary>Hyperbolic tangent: a = tanh(z); f'(z) = 1 − a².</summary>
+public sealed class Tanh : ActivationLayer
+{
+    /// <inheritdoc/>
+    public override string Name => "Tanh";
+
+    /// <inheritdoc/>
+    protected override void Activate(ReadOnlySpan<float> z, Span<float> a)
+    {
+        for (int i = 0; i < z.Length; i++) a[i] = MathF.Tanh(z[i]);
+    }
+
+    /// <inheritdoc/>
+    protected override void Differentiate(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ)
+    {
+        for (int i = 0; i < z.Length; i++) dZ[i] = dA[i] * (1f - a[i] * a[i]);
+    }
+}

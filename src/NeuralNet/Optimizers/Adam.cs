@@ -1,0 +1,57 @@
+using NeuralNet.Layers;
+
+namespace NeuralNet.Optimizers;
+
+/// <summary>
+/// Adam (Kingma &amp; Ba, 2015): running means of the gradient (m) and of its square (v), bias-corrected,
+/// give each weight its own step size:
+/// m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − η·m̂ / (√v̂ + ε) with m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ).
+/// </summary>
+public sealed class Adam(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
+    : Optimizer(learningRate)
+{
+    private readonly Dictionary<Parameter, (float[] M, float[] V)> moments = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>β₁, decay of the gradient's running mean.</summary>
+    public double Beta1 { get; } = beta1;
+
+    /// <summary>β₂, decay of the squared gradient's running mean.</summary>
+    public double Beta2 { get; } = beta2;
+
+    /// <summary>ε, keeps the division finite.</summary>
+    public double Epsilon { get; } = epsilon;
+
+    /// <inheritdoc/>
+    public override string Name => "Adam";
+
+    /// <inheritdoc/>
+    protected override void Update(Parameter parameter)
+    {
+        if (!moments.TryGetValue(parameter, out var state))
+            moments[parameter] = state = (new float[parameter.Value.Length], new float[parameter.Value.Length]);
+        var (m, v) = state;
+
+        // Fold the bias corrections into the step size: η·√(1−β₂ᵗ)/(1−β₁ᵗ).
+        double correction1 = 1 - Math.Pow(Beta1, StepCount);
+        double correction2 = 1 - Math.Pow(Beta2, StepCount);
+        float step = (float)(LearningRate * Math.Sqrt(correction2) / correction1);
+        float epsilonHat = (float)(Epsilon * Math.Sqrt(correction2));
+        float b1 = (float)Beta1, b2 = (float)Beta2;
+
+        Span<float> w = parameter.Value.Span;
+        ReadOnlySpan<float> g = parameter.Gradient.Span;
+        for (int i = 0; i < w.Length; i++)
+        {
+            m[i] = b1 * m[i] + (1f - b1) * g[i];
+            v[i] = b2 * v[i] + (1f - b2) * g[i] * g[i];
+            w[i] -= step * m[i] / (MathF.Sqrt(v[i]) + epsilonHat);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void Reset()
+    {
+        base.Reset();
+        moments.Clear();
+    }
+}

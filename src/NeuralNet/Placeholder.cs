@@ -1,2 +1,0 @@
-namespace NeuralNet;
-internal static class Placeholder { }

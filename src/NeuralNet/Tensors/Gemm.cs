@@ -1,0 +1,45 @@
+namespace NeuralNet.Tensors;
+
+/// <summary>
+/// Matrix products, the work-horse of every dense layer: C = A·B, C = Aᵀ·B and C = A·Bᵀ.
+/// Transposes are never materialised: the kernels read A or B in the transposed order instead.
+/// </summary>
+/// <remarks>
+/// All three entry points check shapes and then call one kernel, <see cref="GemmKernel"/>, so that the
+/// fast code lives in one place. <see cref="ReferenceGemm"/> keeps the textbook triple loop that tests
+/// compare against.
+/// </remarks>
+public static class Gemm
+{
+    /// <summary>C = A·B, or C += A·B when <paramref name="accumulate"/> is true. A is m x k, B is k x n, C is m x n.</summary>
+    public static void Multiply(Matrix a, Matrix b, Matrix c, bool accumulate = false)
+    {
+        RequireShapes("A·B", a.Rows, a.Cols, b.Rows, b.Cols, a, b, c);
+        GemmKernel.Run(transposeA: false, transposeB: false, a.Rows, b.Cols, a.Cols, a.Data, b.Data, c.Data, accumulate);
+    }
+
+    /// <summary>C = Aᵀ·B (or C += Aᵀ·B). A is k x m, B is k x n, C is m x n. Used for weight gradients: dW = Xᵀ·dZ.</summary>
+    public static void MultiplyTransposeA(Matrix a, Matrix b, Matrix c, bool accumulate = false)
+    {
+        RequireShapes("Aᵀ·B", a.Cols, a.Rows, b.Rows, b.Cols, a, b, c);
+        GemmKernel.Run(transposeA: true, transposeB: false, a.Cols, b.Cols, a.Rows, a.Data, b.Data, c.Data, accumulate);
+    }
+
+    /// <summary>C = A·Bᵀ (or C += A·Bᵀ). A is m x k, B is n x k, C is m x n. Used for input gradients: dX = dZ·Wᵀ.</summary>
+    public static void MultiplyTransposeB(Matrix a, Matrix b, Matrix c, bool accumulate = false)
+    {
+        RequireShapes("A·Bᵀ", a.Rows, a.Cols, b.Cols, b.Rows, a, b, c);
+        GemmKernel.Run(transposeA: false, transposeB: true, a.Rows, b.Rows, a.Cols, a.Data, b.Data, c.Data, accumulate);
+    }
+
+    // (opRows x opInner) times (opInner2 x opCols): the operands as the product sees them, after any transpose.
+    private static void RequireShapes(string product, int opRows, int opInner, int opInner2, int opCols, Matrix a, Matrix b, Matrix c)
+    {
+        if (opInner != opInner2)
+            throw new ArgumentException($"{product}: inner dimensions differ (A is {a.Shape}, B is {b.Shape}).");
+        if (c.Rows != opRows || c.Cols != opCols)
+            throw new ArgumentException($"{product}: C must be {opRows}x{opCols} for A {a.Shape} and B {b.Shape}, but is {c.Shape}.");
+        if (ReferenceEquals(c, a) || ReferenceEquals(c, b))
+            throw new ArgumentException($"{product}: C must not be the same matrix as A or B.");
+    }
+}

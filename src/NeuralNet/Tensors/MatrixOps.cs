@@ -1,0 +1,67 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace NeuralNet.Tensors;
+
+/// <summary>Row and column operations the layers share: broadcasting a bias row, summing columns, argmax per row.</summary>
+public static class MatrixOps
+{
+    /// <summary>Adds the row vector <paramref name="row"/> (1 x n) to every row of <paramref name="matrix"/> (m x n).</summary>
+    public static void AddRowToEachRow(Matrix matrix, Matrix row)
+    {
+        if (row.Rows != 1 || row.Cols != matrix.Cols)
+            throw new ArgumentException($"Broadcast needs a 1x{matrix.Cols} row for a {matrix.Shape} matrix, got {row.Shape}.", nameof(row));
+        ReadOnlySpan<float> bias = row.Span;
+        for (int r = 0; r < matrix.Rows; r++)
+            Add(bias, matrix.Row(r));
+    }
+
+    /// <summary>columnSums (1 x n) = Σ over rows of <paramref name="matrix"/> (m x n); the bias gradient db = Σᵢ dZᵢ.</summary>
+    public static void SumColumns(Matrix matrix, Matrix columnSums)
+    {
+        if (columnSums.Rows != 1 || columnSums.Cols != matrix.Cols)
+            throw new ArgumentException($"Column sums of a {matrix.Shape} matrix need a 1x{matrix.Cols} result, got {columnSums.Shape}.", nameof(columnSums));
+        Span<float> sums = columnSums.Span;
+        sums.Clear();
+        for (int r = 0; r < matrix.Rows; r++)
+            Add(matrix.Row(r), sums);
+    }
+
+    /// <summary>The column index of the largest value in each row (the predicted class of each sample).</summary>
+    public static int[] ArgMaxRows(Matrix matrix)
+    {
+        var result = new int[matrix.Rows];
+        ArgMaxRows(matrix, result);
+        return result;
+    }
+
+    /// <summary>Writes the argmax of each row into <paramref name="result"/> (no allocation).</summary>
+    public static void ArgMaxRows(Matrix matrix, Span<int> result)
+    {
+        for (int r = 0; r < matrix.Rows; r++)
+        {
+            ReadOnlySpan<float> row = matrix.Row(r);
+            int best = 0;
+            for (int c = 1; c < row.Length; c++)
+                if (row[c] > row[best]) best = c;
+            result[r] = best;
+        }
+    }
+
+    /// <summary>y += x, element by element.</summary>
+    public static void Add(ReadOnlySpan<float> x, Span<float> y)
+    {
+        var xv = MemoryMarshal.Cast<float, Vector<float>>(x);
+        var yv = MemoryMarshal.Cast<float, Vector<float>>(y);
+        for (int v = 0; v < xv.Length; v++) yv[v] += xv[v];
+        for (int i = xv.Length * Vector<float>.Count; i < x.Length; i++) y[i] += x[i];
+    }
+
+    /// <summary>The sum of squares of all elements (for gradient norms and weight decay).</summary>
+    public static double SumOfSquares(ReadOnlySpan<float> x)
+    {
+        double sum = 0;
+        foreach (float value in x) sum += (double)value * value;
+        return sum;
+    }
+}

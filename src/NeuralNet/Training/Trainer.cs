@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using NeuralNet.Data;
+using NeuralNet.Layers;
+using NeuralNet.Losses;
+using NeuralNet.Optimizers;
+using NeuralNet.Tensors;
+
+namespace NeuralNet.Training;
+
+/// <summary>
+/// Trains a network with mini-batch gradient descent: for each epoch, shuffle; for each batch, forward,
+/// loss, backward, optimiser step; then measure on the validation set and decide whether to stop early.
+/// </summary>
+public sealed class Trainer(Sequential network, Optimizer optimizer, ILoss? loss = null, TrainingOptions? options = null)
+{
+    private Matrix? lossGradient;
+    private int[]? predictions;
+
+    /// <summary>The network being trained.</summary>
+    public Sequential Network { get; } = network;
+
+    /// <summary>The optimiser that applies the updates.</summary>
+    public Optimizer Optimizer { get; } = optimizer;
+
+    /// <summary>The loss (softmax cross-entropy on logits by default).</summary>
+    public ILoss Loss { get; } = loss ?? new SoftmaxCrossEntropy();
+
+    /// <summary>The training settings.</summary>
+    public TrainingOptions Options { get; } = options ?? new TrainingOptions();
+
+    /// <summary>Raised after every mini-batch.</summary>
+    public event Action<BatchProgress>? BatchCompleted;
+
+    /// <summary>Raised after every epoch.</summary>
+    public event Action<EpochProgress>? EpochCompleted;
+
+    /// <summary>
+    /// Trains on <paramref name="train"/>, validating on <paramref name="validation"/> (or on a split of
+    /// <paramref name="train"/> when <see cref="TrainingOptions.ValidationFraction"/> is set). Cancelling
+    /// stops after the current batch; the network keeps the best weights seen if there was validation.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    public TrainingHistory Fit(ImageDataset train, ImageDataset? validation = null, CancellationToken cancellation = default)
+    {
+        Options.Validate();
+        if (train.FeatureCount != Network.InputSize)
+            throw new ShapeMismatchException($"The network expects {Network.InputSize} inputs but {train.Name} has {train.FeatureCount} pixels per image.");
+        if (validation is null && Options.ValidationFraction > 0)
+            (train, validation) = train.Split(Options.ValidationFraction, Options.Seed);
+
+        var history = new TrainingHistory();
+        var random = new Random(Options.Seed);
+        var sampler = new MiniBatchSampler(train, Options.BatchSize);
+        var early = validation is null ? null : new EarlyStopping(Network, Options.Patience, Options.MinDelta);
+        var clock = Stopwatch.StartNew();
+
+        for (int epoch = 1; epoch <= Options.Epochs; epoch++)
+        {
+            double epochStart = clock.Elapsed.TotalSeconds;
+            sampler.Shuffle(random);
+            double lossSum = 0;
+            long correct = 0;
+            int seen = 0;
+            for (int b = 0; b < sampler.BatchCount; b++)
+            {
+                MiniBatch batch = sampler.GetBatch(b);
+                (double batchLoss, int batchCorrect) = TrainStep(batch);
+                if (!double.IsFinite(batchLoss))
+                    throw new TrainingDivergedException(epoch, b + 1, batchLoss, Optimizer.LearningRate);
+                lossSum += batchLoss * batch.Size;
+                correct += batchCorrect;
+                seen += batch.Size;
+                BatchCompleted?.Invoke(new BatchProgress(epoch, b + 1, sampler.BatchCount, batchLoss, lossSum / seen, seen, clock.Elapsed.TotalSeconds - epochStart));
+                if (cancellation.IsCancellationRequested) break;
+            }
+
+            (double Loss, double Accuracy)? validationResult = validation is null ? null : Evaluate(validation);
+            var metrics = new EpochMetrics(epoch, lossSum / Math.Max(seen, 1), (double)correct / Math.Max(seen, 1),
+                validationResult?.Loss, validationResult?.Accuracy, clock.Elapsed.TotalSeconds - epochStart, Optimizer.LearningRate);
+            history.Add(metrics);
+            EpochCompleted?.Invoke(new EpochProgress(metrics, Options.Epochs, history));
+
+            if (cancellation.IsCancellationRequested)
+            {
+                history.Cancelled = true;
+                break;
+            }
+            if (early is not null && early.ShouldStop(epoch, validationResult!.Value.Loss))
+            {
+                history.StoppedEarly = epoch < Options.Epochs;
+                break;
+            }
+        }
+
+        if (early is not null)
+        {
+            early.RestoreBest();
+            history.BestEpoch = early.BestEpoch;
+        }
+        return history;
+    }
+
+    /// <summary>One step of gradient descent on a batch; returns its loss and how many it classified right (before the update).</summary>
+    public (double Loss, int Correct) TrainStep(MiniBatch batch)
+    {
+        Matrix output = Network.Forward(batch.Images, training: true);
+        Matrix gradient = Matrix.Ensure(ref lossGradient, output.Rows, output.Cols);
+        float batchLoss = Loss.Compute(output, batch.Labels.Span, gradient);
+        int correct = CountCorrect(output, batch.Labels.Span);
+        Network.Backward(gradient);
+        Optimizer.Step(Network.Parameters);
+        return (batchLoss, correct);
+    }
+
+    /// <summary>Mean loss and accuracy of the network on a dataset (no training).</summary>
+    public (double Loss, double Accuracy) Evaluate(ImageDataset dataset)
+    {
+        var sampler = new MiniBatchSampler(dataset, 1000);
+        double lossSum = 0;
+        long correct = 0;
+        for (int b = 0; b < sampler.BatchCount; b++)
+        {
+            MiniBatch batch = sampler.GetBatch(b);
+            Matrix output = Network.Forward(batch.Images);
+            Matrix gradient = Matrix.Ensure(ref lossGradient, output.Rows, output.Cols);
+            lossSum += Loss.Compute(output, batch.Labels.Span, gradient) * batch.Size;
+            correct += CountCorrect(output, batch.Labels.Span);
+        }
+        return (lossSum / dataset.Count, (double)correct / dataset.Count);
+    }
+
+    private int CountCorrect(Matrix output, ReadOnlySpan<int> labels)
+    {
+        if (predictions is null || predictions.Length < output.Rows) predictions = new int[output.Rows];
+        Span<int> predicted = predictions.AsSpan(0, output.Rows);
+        MatrixOps.ArgMaxRows(output, predicted);
+        int correct = 0;
+        for (int i = 0; i < labels.Length; i++)
+            if (predicted[i] == labels[i]) correct++;
+        return correct;
+    }
+}

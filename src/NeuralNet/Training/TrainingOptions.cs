@@ -1,0 +1,35 @@
+namespace NeuralNet.Training;
+
+/// <summary>How to train: epochs, batch size, validation, early stopping, reproducibility.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Passes over the training set.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Samples per mini-batch.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>
+    /// When no validation set is given to <see cref="Trainer.Fit"/>, this fraction of the training set is held
+    /// out as one (0 disables validation).
+    /// </summary>
+    public double ValidationFraction { get; init; }
+
+    /// <summary>Stop after this many epochs without a better validation loss, restoring the best weights (null: never stop early).</summary>
+    public int? Patience { get; init; }
+
+    /// <summary>The smallest drop in validation loss that counts as an improvement.</summary>
+    public double MinDelta { get; init; }
+
+    /// <summary>Seeds the shuffling (and the validation split), so the same seed gives the same run.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Throws if a setting is out of range; the message names the setting.</summary>
+    public void Validate()
+    {
+        if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Epochs must be at least 1.");
+        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1.");
+        if (ValidationFraction is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "ValidationFraction must be in [0, 1).");
+        if (Patience is < 1) throw new ArgumentOutOfRangeException(nameof(Patience), Patience, "Patience must be at least 1.");
+    }
+}
