@@ -91,7 +91,8 @@ public static class NotebookRunner
             .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(notebook.Directory))
             .WithSourceResolver(ScriptSourceResolver.Default.WithBaseDirectory(notebook.Directory))
             .WithEmitDebugInformation(true)
-            .WithOptimizationLevel(OptimizationLevel.Release)
+            // Debug code keeps a line for every statement, so a runtime error names the line that threw.
+            .WithOptimizationLevel(OptimizationLevel.Debug)
             .WithFileEncoding(System.Text.Encoding.UTF8)
             .WithLanguageVersion(LanguageVersion.Latest);
 
@@ -130,6 +131,12 @@ public static class NotebookRunner
 
             results.Add(result);
             options.CellCompleted?.Invoke(cell, result);
+        }
+
+        // A later cell may have updated what an earlier one displayed (DisplayedValue.Update).
+        for (var i = 0; i < results.Count; i++)
+        {
+            results[i] = results[i] with { Outputs = sink.OutputsOf(i) };
         }
 
         return new NotebookRun(notebook, results, failure, total.Elapsed);
