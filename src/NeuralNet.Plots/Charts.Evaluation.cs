@@ -50,15 +50,14 @@ public static partial class Charts
         var chart = Plotly.NET.CSharp.Chart.AnnotatedHeatmap<double, string, string, string>(
                 zData: colour, annotationText: text, X: names, Y: names, ColorScale: StyleParam.Colorscale.Greys,
                 ShowScale: false, ReverseYAxis: true)
-            .WithTraceProperties(("colorscale", "Blues"), ("reversescale", false), ("text", hover), ("hovertemplate", "%{text}<extra></extra>"), ("xgap", 1), ("ygap", 1));
+            .WithTraceProperties(("colorscale", "Blues"), ("reversescale", true), ("text", hover), ("hovertemplate", "%{text}<extra></extra>"), ("xgap", 1), ("ygap", 1));
         foreach (var annotation in SubplotTitleAnnotations(chart))
         {
             // Dark text on light cells, white on dark cells.
-            var x = annotation.TryGetPropertyValue("x")?.Value?.ToString();
-            var y = annotation.TryGetPropertyValue("y")?.Value?.ToString();
-            var col = Array.IndexOf(names, x);
-            var row = Array.IndexOf(names, y);
-            var dark = col >= 0 && row >= 0 && colour[row][col] > 0.6 * maxColour;
+            // The annotations sit at cell indices (x = column, y = row).
+            var col = Convert.ToInt32(annotation.TryGetPropertyValue("x")?.Value ?? -1);
+            var row = Convert.ToInt32(annotation.TryGetPropertyValue("y")?.Value ?? -1);
+            var dark = col >= 0 && row >= 0 && col < n && row < n && colour[row][col] > 0.5 * maxColour;
             annotation.SetProperty("font", Plot.Obj(("size", n > 12 ? 9 : 12), ("color", dark ? "white" : "#222")));
         }
         var accuracy = total > 0 ? 100.0 * correct / total : 0;
