@@ -83,8 +83,8 @@ public sealed class ImageDataset
         var pixels = new Matrix(count, height * width);
         Span<float> destination = pixels.Span;
         ReadOnlySpan<byte> source = images.Bytes;
-        const float scale = 1f / 255f; // bytes 0..255 become 0..1: small inputs keep the first layer's sums in a good range
-        for (int i = 0; i < destination.Length; i++) destination[i] = source[i] * scale;
+        // Bytes 0..255 become 0..1: small inputs keep the first layer's sums (and so its gradients) in a good range.
+        for (int i = 0; i < destination.Length; i++) destination[i] = source[i] / 255f;
         return new ImageDataset(name, pixels, labelValues, height, width, classNames);
     }
 

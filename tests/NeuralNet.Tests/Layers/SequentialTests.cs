@@ -1,0 +1,59 @@
+using NeuralNet.Initialization;
+using NeuralNet.Layers;
+using NeuralNet.Tensors;
+
+namespace NeuralNet.Tests.Layers;
+
+public class SequentialTests
+{
+    [Fact]
+    public void Mismatched_layers_name_the_layer_and_both_widths()
+    {
+        var e = Assert.Throws<ShapeMismatchException>(() => new Sequential(
+            new Linear(784, 128), new ReLU(), new Linear(64, 10)));
+
+        Assert.Contains("Layer 2", e.Message);
+        Assert.Contains("128", e.Message);
+        Assert.Contains("64", e.Message);
+    }
+
+    [Fact]
+    public void Forward_rejects_a_batch_of_the_wrong_width()
+    {
+        var net = Sequential.Mlp(4, [3], 2);
+        var e = Assert.Throws<ShapeMismatchException>(() => net.Forward(new Matrix(5, 7)));
+        Assert.Contains("5x7", e.Message);
+        Assert.Contains("4 input features", e.Message);
+    }
+
+    [Fact]
+    public void Mlp_builds_the_described_layers_with_reproducible_weights()
+    {
+        var a = Sequential.Mlp(784, [128, 64], 10, seed: 5);
+        var b = Sequential.Mlp(784, [128, 64], 10, seed: 5);
+        var c = Sequential.Mlp(784, [128, 64], 10, seed: 6);
+
+        Assert.Equal("Linear(784→128) → ReLU → Linear(128→64) → ReLU → Linear(64→10)", a.ToString());
+        Assert.Equal(784 * 128 + 128 + 128 * 64 + 64 + 64 * 10 + 10, a.ParameterCount);
+        Assert.True(a.Parameters[0].Value.Span.SequenceEqual(b.Parameters[0].Value.Span));
+        Assert.False(a.Parameters[0].Value.Span.SequenceEqual(c.Parameters[0].Value.Span));
+    }
+
+    [Fact]
+    public void Probabilities_sum_to_one_and_agree_with_predictions()
+    {
+        var net = Sequential.Mlp(6, [5], 4, seed: 1);
+        Matrix input = GradientCheck.RandomMatrix(2500, 6, new Random(2)); // more than one evaluation chunk
+
+        Matrix p = net.PredictProbabilities(input);
+        int[] classes = net.Predict(input);
+
+        for (int r = 0; r < input.Rows; r++)
+        {
+            float sum = 0;
+            foreach (float v in p.Row(r)) sum += v;
+            Assert.Equal(1f, sum, 1e-5f);
+            Assert.Equal(MatrixOps.ArgMaxRows(new Matrix(1, 4, p.Row(r).ToArray()))[0], classes[r]);
+        }
+    }
+}
