@@ -15,6 +15,15 @@ public static class LayerRegistry
         ["Sigmoid"] = _ => new Sigmoid(),
         ["Tanh"] = _ => new Tanh(),
         ["Softmax"] = _ => new Softmax(),
+        ["Conv2D"] = spec => new Conv2D(new Tensors.ImageShape(spec.GetInt("channels"), spec.GetInt("height"), spec.GetInt("width")),
+            spec.GetInt("filters"), spec.GetInt("kernel"), spec.GetInt("stride"), spec.GetInt("padding")),
+        ["MaxPool2D"] = spec => new MaxPool2D(new Tensors.ImageShape(spec.GetInt("channels"), spec.GetInt("height"), spec.GetInt("width")),
+            spec.GetInt("size"), spec.GetInt("stride")),
+        ["Flatten"] = _ => new Flatten(),
+        ["Dropout"] = spec => new Dropout(spec.GetDouble("rate"), spec.GetInt("seed")),
+        ["BatchNorm"] = BatchNorm.FromSpec,
+        ["LeakyReLU"] = spec => new LeakyReLU(spec.GetDouble("slope")),
+        ["GELU"] = _ => new GELU(),
     };
 
     /// <summary>Adds (or replaces) the factory for a layer type name.</summary>

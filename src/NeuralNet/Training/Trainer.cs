@@ -64,6 +64,8 @@ public sealed class Trainer(Sequential network, Optimizer optimizer, ILoss? loss
             for (int b = 0; b < sampler.BatchCount; b++)
             {
                 MiniBatch batch = sampler.GetBatch(b);
+                if (Options.Schedule is { } schedule)
+                    Optimizer.LearningRate = schedule.RateAt(epoch - 1 + (double)b / sampler.BatchCount);
                 (double batchLoss, int batchCorrect) = TrainStep(batch);
                 if (!double.IsFinite(batchLoss))
                     throw new TrainingDivergedException(epoch, b + 1, batchLoss, Optimizer.LearningRate);

@@ -21,6 +21,12 @@ public sealed record TrainingOptions
     /// <summary>The smallest drop in validation loss that counts as an improvement.</summary>
     public double MinDelta { get; init; }
 
+    /// <summary>
+    /// If set, the optimiser's learning rate follows this schedule: before every mini-batch the trainer sets
+    /// it to <c>Schedule.RateAt(epochs done so far, fractional)</c>. Null keeps the optimiser's rate.
+    /// </summary>
+    public NeuralNet.Optimizers.LearningRateSchedule? Schedule { get; init; }
+
     /// <summary>Seeds the shuffling (and the validation split), so the same seed gives the same run.</summary>
     public int Seed { get; init; } = 42;
 

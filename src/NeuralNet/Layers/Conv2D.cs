@@ -1,0 +1,220 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using NeuralNet.Initialization;
+using NeuralNet.Tensors;
+
+namespace NeuralNet.Layers;
+
+/// <summary>
+/// A 2-D convolution: F filters, each C x K x K, slide over the input with a stride and zero padding;
+/// output channel f at (oy, ox) is b_f + Σ_c Σ_ky Σ_kx W[f, c, ky, kx] · X[c, oy·s + ky − p, ox·s + kx − p].
+/// </summary>
+/// <remarks>
+/// A batch is an N x (C·H·W) matrix, channel-major within a row (<see cref="ImageShape"/>), and the output
+/// is N x (F·OH·OW) in the same layout, so dense layers can follow directly. The work is done by im2col
+/// (<see cref="Im2Col"/>) and one matrix product: with the batch's windows unfolded into a (C·K·K) x (N·P)
+/// matrix U, the convolution is Y = W·U, W being F x (C·K·K) — row f is filter f, stored [c, ky, kx] like
+/// PyTorch's weight. Backward is the same three products as a dense layer:
+/// dW = dY·Uᵀ, db = row sums of dY, dU = Wᵀ·dY, then col2im folds dU back onto the input.
+/// </remarks>
+public sealed class Conv2D : ILayer
+{
+    // Without training the unfolded windows are not kept, so inference processes the batch in groups whose
+    // unfolded matrix stays under this many floats (16 MB).
+    private const int InferenceColumnBudget = 1 << 22;
+
+    private readonly ConvGeometry geometry;
+    private Matrix? input;         // X from the last forward pass
+    private bool columnsHoldInput; // whether `columns` is the unfolding of all of `input`
+    private Matrix? columns;       // U, (C·K·K) x (N·P)
+    private Matrix? product;       // W·U, F x (N·P): channel-major over the whole batch
+    private Matrix? output;        // Y, N x (F·P)
+    private Matrix? outputGradientT; // dY rearranged to F x (N·P)
+    private Matrix? columnsGradient; // dU
+    private Matrix? inputGradient;   // dX
+
+    /// <summary>Creates the layer for inputs of shape <paramref name="input"/> and draws the filters (He by default).</summary>
+    /// <param name="input">Channels x height x width of one input image.</param>
+    /// <param name="filters">Number of filters F (output channels).</param>
+    /// <param name="kernelSize">Side K of each square filter.</param>
+    /// <param name="stride">Step between windows.</param>
+    /// <param name="padding">Zeros added on each side; (K − 1) / 2 keeps the size for stride 1.</param>
+    public Conv2D(ImageShape input, int filters, int kernelSize, int stride = 1, int padding = 0,
+        IInitializer? initializer = null, Random? random = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(filters);
+        geometry = new ConvGeometry(input, kernelSize, stride, padding);
+        InputShape = input;
+        OutputShape = new ImageShape(filters, geometry.OutputHeight, geometry.OutputWidth);
+        Initializer = initializer ?? Init.He;
+        Weights = new Parameter("W", new Matrix(filters, geometry.PatchSize));
+        Bias = new Parameter("b", new Matrix(1, filters));
+        Parameters = [Weights, Bias];
+        Initialize(random ?? Random.Shared);
+    }
+
+    /// <summary>Shorthand for <c>new Conv2D(new ImageShape(channels, height, width), ...)</c>.</summary>
+    public Conv2D(int channels, int height, int width, int filters, int kernelSize, int stride = 1, int padding = 0,
+        IInitializer? initializer = null, Random? random = null)
+        : this(new ImageShape(channels, height, width), filters, kernelSize, stride, padding, initializer, random) { }
+
+    /// <summary>Shape of one input image.</summary>
+    public ImageShape InputShape { get; }
+
+    /// <summary>Shape of one output: filters x output height x output width. Build the next layer from it.</summary>
+    public ImageShape OutputShape { get; }
+
+    /// <summary>Number of filters (output channels).</summary>
+    public int Filters => OutputShape.Channels;
+
+    /// <summary>Side length of each filter.</summary>
+    public int KernelSize => geometry.Kernel;
+
+    /// <summary>Step between windows.</summary>
+    public int Stride => geometry.Stride;
+
+    /// <summary>Zero padding on each side.</summary>
+    public int Padding => geometry.Padding;
+
+    /// <summary>How the filters are initialised (fan-in C·K·K).</summary>
+    public IInitializer Initializer { get; }
+
+    /// <summary>The filters, F x (C·K·K): row f is filter f laid out [c, ky, kx].</summary>
+    public Parameter Weights { get; }
+
+    /// <summary>One bias per filter, 1 x F.</summary>
+    public Parameter Bias { get; }
+
+    /// <inheritdoc/>
+    public string Name => $"Conv2D({InputShape.Channels}→{Filters}, {KernelSize}x{KernelSize}"
+        + (Stride != 1 ? $", stride {Stride}" : "") + (Padding != 0 ? $", pad {Padding}" : "") + ")";
+
+    /// <inheritdoc/>
+    public int? InputSize => InputShape.Size;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <inheritdoc/>
+    public LayerSpec Spec => LayerSpec.Of("Conv2D",
+        ("channels", InputShape.Channels), ("height", InputShape.Height), ("width", InputShape.Width),
+        ("filters", Filters), ("kernel", KernelSize), ("stride", Stride), ("padding", Padding));
+
+    /// <summary>Draws fresh filters with this layer's initialiser (fan-in C·K·K, fan-out F) and zeroes the biases.</summary>
+    public void Initialize(Random random)
+    {
+        // Initialisers take fan-in x fan-out; the filters are stored the other way round.
+        var w = new Matrix(geometry.PatchSize, Filters);
+        Initializer.Initialize(w, random);
+        for (int f = 0; f < Filters; f++)
+            for (int i = 0; i < geometry.PatchSize; i++)
+                Weights.Value[f, i] = w[i, f];
+        Bias.Value.Clear();
+    }
+
+    /// <inheritdoc/>
+    public int OutputSizeFor(int inputSize) =>
+        inputSize == InputShape.Size ? OutputShape.Size
+            : throw new ShapeMismatchException($"{Name} expects images of {InputShape} = {InputShape.Size} values but receives {inputSize}.");
+
+    /// <inheritdoc/>
+    public Matrix Forward(Matrix input, bool training = false)
+    {
+        if (input.Cols != InputShape.Size)
+            throw new ShapeMismatchException($"{Name} expects input batch x {InputShape.Size} ({InputShape}) but got {input.Shape}.");
+        this.input = input;
+        int n = input.Rows, positions = geometry.OutputPlane;
+        Matrix y = Matrix.Ensure(ref output, n, OutputShape.Size);
+        // Training keeps the whole batch's windows for Backward; inference bounds the memory instead.
+        int group = training ? Math.Max(n, 1) : Math.Max(1, InferenceColumnBudget / (geometry.PatchSize * positions));
+        for (int first = 0; first < n; first += group)
+        {
+            int count = Math.Min(group, n - first);
+            Matrix u = columns ??= new Matrix(0, 0);
+            Im2Col.Unfold(input, first, count, geometry, u);              // U = im2col(X)
+            Matrix z = Matrix.Ensure(ref product, Filters, count * positions);
+            Gemm.Multiply(Weights.Value, u, z);                            // Z = W·U, F x (count·P)
+            ScatterWithBias(z, first, count, y);                           // Y[n, f, p] = Z[f, n·P + p] + b_f
+        }
+        columnsHoldInput = group >= n;
+        return y;
+    }
+
+    /// <inheritdoc/>
+    public Matrix Backward(Matrix outputGradient)
+    {
+        Matrix x = input ?? throw new InvalidOperationException($"{Name}: Backward called before Forward.");
+        int n = x.Rows, positions = geometry.OutputPlane;
+        if (outputGradient.Rows != n || outputGradient.Cols != OutputShape.Size)
+            throw new ShapeMismatchException($"{Name}: gradient must be {n}x{OutputShape.Size}, got {outputGradient.Shape}.");
+        if (!columnsHoldInput)
+        {
+            Im2Col.Unfold(x, 0, n, geometry, columns ??= new Matrix(0, 0));
+            columnsHoldInput = true;
+        }
+        Matrix u = columns!;
+
+        Matrix dz = Matrix.Ensure(ref outputGradientT, Filters, n * positions);
+        Gather(outputGradient, dz);
+        // db_f = Σ over images and positions of dZ[f, ·]
+        Span<float> db = Bias.Gradient.Span;
+        for (int f = 0; f < Filters; f++) db[f] = Sum(dz.Row(f));
+        // dW = dZ·Uᵀ   (the mean over the batch is already in dZ)
+        Gemm.MultiplyTransposeB(dz, u, Weights.Gradient);
+        // dU = Wᵀ·dZ, then col2im adds each window's gradient back onto the pixels it covered
+        Matrix du = Matrix.Ensure(ref columnsGradient, geometry.PatchSize, n * positions);
+        Gemm.MultiplyTransposeA(Weights.Value, dz, du);
+        Matrix dx = Matrix.Ensure(ref inputGradient, n, InputShape.Size);
+        Im2Col.Fold(du, 0, n, geometry, dx);
+        return dx;
+    }
+
+    // Y[first + i, f, p] = Z[f, i·P + p] + b_f for the images of one group.
+    private void ScatterWithBias(Matrix z, int first, int count, Matrix y)
+    {
+        int positions = geometry.OutputPlane, filters = Filters, zCols = z.Cols, yCols = y.Cols;
+        float[] zData = z.Data, yData = y.Data, bias = Bias.Value.Data;
+        ParallelRange.For(count, (start, end) =>
+        {
+            for (int i = start; i < end; i++)
+                for (int f = 0; f < filters; f++)
+                {
+                    ReadOnlySpan<float> src = zData.AsSpan(f * zCols + i * positions, positions);
+                    Span<float> dst = yData.AsSpan((first + i) * yCols + f * positions, positions);
+                    AddScalar(src, bias[f], dst);
+                }
+        }, minimumWork: 8);
+    }
+
+    // dZ[f, n·P + p] = dY[n, f, p]: the inverse rearrangement, so the products see channel-major rows.
+    private void Gather(Matrix dy, Matrix dz)
+    {
+        int positions = geometry.OutputPlane, filters = Filters, n = dy.Rows, zCols = dz.Cols, yCols = dy.Cols;
+        float[] src = dy.Data, dst = dz.Data;
+        ParallelRange.For(n, (start, end) =>
+        {
+            for (int i = start; i < end; i++)
+                for (int f = 0; f < filters; f++)
+                    src.AsSpan(i * yCols + f * positions, positions).CopyTo(dst.AsSpan(f * zCols + i * positions, positions));
+        }, minimumWork: 8);
+    }
+
+    private static void AddScalar(ReadOnlySpan<float> x, float value, Span<float> y)
+    {
+        var xv = MemoryMarshal.Cast<float, Vector<float>>(x);
+        var yv = MemoryMarshal.Cast<float, Vector<float>>(y);
+        var v = new Vector<float>(value);
+        for (int i = 0; i < xv.Length; i++) yv[i] = xv[i] + v;
+        for (int i = xv.Length * Vector<float>.Count; i < x.Length; i++) y[i] = x[i] + value;
+    }
+
+    private static float Sum(ReadOnlySpan<float> x)
+    {
+        var xv = MemoryMarshal.Cast<float, Vector<float>>(x);
+        var sums = Vector<float>.Zero;
+        for (int i = 0; i < xv.Length; i++) sums += xv[i];
+        float sum = Vector.Sum(sums);
+        for (int i = xv.Length * Vector<float>.Count; i < x.Length; i++) sum += x[i];
+        return sum;
+    }
+}

@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace NeuralNet.Layers;
+
+/// <summary>
+/// Leaky ReLU: a = z for z &gt; 0, else α·z (α = 0.01 by default); f'(z) = 1 or α. Unlike ReLU a unit that
+/// is pushed negative still gets a small gradient, so it cannot "die".
+/// </summary>
+public sealed class LeakyReLU : ActivationLayer, ILayer
+{
+    /// <summary>Creates the activation with slope <paramref name="slope"/> for negative inputs.</summary>
+    public LeakyReLU(double slope = 0.01)
+    {
+        if (slope is < 0 or >= 1 || double.IsNaN(slope))
+            throw new ArgumentOutOfRangeException(nameof(slope), slope, "The negative slope must be in [0, 1).");
+        Slope = slope;
+    }
+
+    /// <summary>α, the slope for negative inputs.</summary>
+    public double Slope { get; }
+
+    /// <inheritdoc/>
+    public override string Name => $"LeakyReLU({Slope.ToString("0.####", CultureInfo.InvariantCulture)})";
+
+    // The slope is part of the architecture, so the model file stores it.
+    LayerSpec ILayer.Spec => LayerSpec.Of("LeakyReLU", ("slope", Slope));
+
+    /// <inheritdoc/>
+    protected override void Activate(ReadOnlySpan<float> z, Span<float> a)
+    {
+        float alpha = (float)Slope;
+        for (int i = 0; i < z.Length; i++) a[i] = z[i] > 0f ? z[i] : alpha * z[i];
+    }
+
+    /// <inheritdoc/>
+    protected override void Differentiate(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ)
+    {
+        float alpha = (float)Slope;
+        for (int i = 0; i < z.Length; i++) dZ[i] = z[i] > 0f ? dA[i] : alpha * dA[i];
+    }
+}

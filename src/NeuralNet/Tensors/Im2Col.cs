@@ -1,0 +1,165 @@
+namespace NeuralNet.Tensors;
+
+/// <summary>
+/// The geometry of a 2-D convolution or pooling window: input shape, square kernel, stride and zero padding.
+/// Output height = (H + 2·padding − kernel) / stride + 1, and the same for the width.
+/// </summary>
+public readonly record struct ConvGeometry
+{
+    /// <summary>Checks that the kernel fits the padded input.</summary>
+    public ConvGeometry(ImageShape input, int kernel, int stride = 1, int padding = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernel);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stride);
+        ArgumentOutOfRangeException.ThrowIfNegative(padding);
+        if (kernel > input.Height + 2 * padding || kernel > input.Width + 2 * padding)
+            throw new ArgumentException($"A {kernel}x{kernel} kernel does not fit a {input} input with padding {padding}.", nameof(kernel));
+        Input = input;
+        Kernel = kernel;
+        Stride = stride;
+        Padding = padding;
+    }
+
+    /// <summary>The input image shape.</summary>
+    public ImageShape Input { get; }
+
+    /// <summary>Kernel side length K (the window is K x K).</summary>
+    public int Kernel { get; }
+
+    /// <summary>Step between neighbouring windows.</summary>
+    public int Stride { get; }
+
+    /// <summary>Zeros added on every side of the input.</summary>
+    public int Padding { get; }
+
+    /// <summary>Output rows.</summary>
+    public int OutputHeight => (Input.Height + 2 * Padding - Kernel) / Stride + 1;
+
+    /// <summary>Output columns.</summary>
+    public int OutputWidth => (Input.Width + 2 * Padding - Kernel) / Stride + 1;
+
+    /// <summary>Output positions per channel, <c>OutputHeight * OutputWidth</c>.</summary>
+    public int OutputPlane => OutputHeight * OutputWidth;
+
+    /// <summary>Values under one window across all input channels, <c>C * K * K</c> (a row of the unfolded matrix).</summary>
+    public int PatchSize => Input.Channels * Kernel * Kernel;
+
+    // The output columns ox whose input column ix = ox·stride + kx − padding lies inside [0, W).
+    internal (int First, int End) ValidColumns(int kx)
+    {
+        int first = Math.Max(0, CeilDiv(Padding - kx, Stride));
+        int end = Math.Min(OutputWidth, FloorDiv(Input.Width - 1 + Padding - kx, Stride) + 1);
+        return (first, Math.Max(first, end));
+    }
+
+    private static int CeilDiv(int a, int b) => a <= 0 ? -(-a / b) : (a + b - 1) / b;
+    private static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+/// <summary>
+/// im2col: turns convolution into one matrix product. Every K x K window of every image becomes one
+/// column of a (C·K·K) x (N·P) matrix (P output positions per image), so that for filters W (F x C·K·K)
+/// the whole batch's convolution is the product W · columns, an F x (N·P) matrix.
+/// </summary>
+/// <remarks>
+/// Row r = (c·K + ky)·K + kx of the unfolded matrix holds input channel c shifted by (ky, kx); column
+/// n·P + oy·OW + ox is output position (oy, ox) of image n. With stride 1 each (row, image, oy) is one
+/// contiguous copy of an input row, which keeps this memory-bound step fast. <see cref="Fold"/> is the
+/// adjoint (col2im): it adds every column entry back to the pixel it came from, which is how the
+/// gradient flows from the unfolded matrix to the input.
+/// </remarks>
+public static class Im2Col
+{
+    /// <summary>
+    /// Unfolds images <paramref name="firstSample"/> .. + <paramref name="count"/> − 1 of the batch
+    /// <paramref name="images"/> (N x C·H·W) into <paramref name="columns"/>, reshaped to (C·K·K) x (count·P).
+    /// </summary>
+    public static void Unfold(Matrix images, int firstSample, int count, ConvGeometry g, Matrix columns)
+    {
+        CheckBatch(images, firstSample, count, g);
+        int positions = count * g.OutputPlane;
+        columns.Reshape(g.PatchSize, positions);
+        float[] x = images.Data, cols = columns.Data;
+        int k = g.Kernel;
+        ParallelRange.For(g.PatchSize, (rowStart, rowEnd) =>
+        {
+            for (int r = rowStart; r < rowEnd; r++)
+            {
+                int c = r / (k * k), ky = r / k % k, kx = r % k;
+                var (first, end) = g.ValidColumns(kx);
+                for (int n = 0; n < count; n++)
+                {
+                    int plane = (firstSample + n) * g.Input.Size + c * g.Input.Plane;
+                    int rowOffset = r * positions + n * g.OutputPlane;
+                    for (int oy = 0; oy < g.OutputHeight; oy++)
+                    {
+                        Span<float> dst = cols.AsSpan(rowOffset + oy * g.OutputWidth, g.OutputWidth);
+                        int iy = oy * g.Stride + ky - g.Padding;
+                        if ((uint)iy >= (uint)g.Input.Height || first >= end)
+                        {
+                            dst.Clear();
+                            continue;
+                        }
+                        dst[..first].Clear();
+                        dst[end..].Clear();
+                        int src = plane + iy * g.Input.Width + first * g.Stride + kx - g.Padding;
+                        if (g.Stride == 1)
+                            x.AsSpan(src, end - first).CopyTo(dst[first..end]);
+                        else
+                            for (int ox = first; ox < end; ox++, src += g.Stride) dst[ox] = x[src];
+                    }
+                }
+            }
+        }, minimumWork: 4);
+    }
+
+    /// <summary>
+    /// The adjoint of <see cref="Unfold"/> (col2im): overwrites images <paramref name="firstSample"/> ..
+    /// of <paramref name="images"/> with the sum, over every window that covers a pixel, of that window's
+    /// column entry. Used to turn ∂L/∂columns into ∂L/∂input.
+    /// </summary>
+    public static void Fold(Matrix columns, int firstSample, int count, ConvGeometry g, Matrix images)
+    {
+        CheckBatch(images, firstSample, count, g);
+        int positions = count * g.OutputPlane;
+        if (columns.Rows != g.PatchSize || columns.Cols != positions)
+            throw new ArgumentException($"Fold expects a {g.PatchSize}x{positions} matrix, got {columns.Shape}.", nameof(columns));
+        float[] x = images.Data, cols = columns.Data;
+        int k = g.Kernel, channels = g.Input.Channels;
+        ParallelRange.For(count * channels, (start, end) =>
+        {
+            for (int item = start; item < end; item++)
+            {
+                int n = item / channels, c = item % channels;
+                Span<float> plane = x.AsSpan((firstSample + n) * g.Input.Size + c * g.Input.Plane, g.Input.Plane);
+                plane.Clear();
+                for (int ky = 0; ky < k; ky++)
+                    for (int kx = 0; kx < k; kx++)
+                    {
+                        int r = (c * k + ky) * k + kx;
+                        var (first, last) = g.ValidColumns(kx);
+                        if (first >= last) continue;
+                        for (int oy = 0; oy < g.OutputHeight; oy++)
+                        {
+                            int iy = oy * g.Stride + ky - g.Padding;
+                            if ((uint)iy >= (uint)g.Input.Height) continue;
+                            int src = r * positions + n * g.OutputPlane + oy * g.OutputWidth;
+                            int dst = iy * g.Input.Width + first * g.Stride + kx - g.Padding;
+                            if (g.Stride == 1)
+                                MatrixOps.Add(cols.AsSpan(src + first, last - first), plane.Slice(dst, last - first));
+                            else
+                                for (int ox = first; ox < last; ox++, dst += g.Stride) plane[dst] += cols[src + ox];
+                        }
+                    }
+            }
+        }, minimumWork: 2);
+    }
+
+    private static void CheckBatch(Matrix images, int firstSample, int count, ConvGeometry g)
+    {
+        if (images.Cols != g.Input.Size)
+            throw new ArgumentException($"Images of shape {g.Input} need {g.Input.Size} columns, got {images.Shape}.", nameof(images));
+        if (firstSample < 0 || count < 0 || firstSample + count > images.Rows)
+            throw new ArgumentOutOfRangeException(nameof(count), $"Samples {firstSample}..{firstSample + count - 1} are outside a batch of {images.Rows}.");
+    }
+}

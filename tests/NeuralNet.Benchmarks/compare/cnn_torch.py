@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""PyTorch peer for the CNN epoch benchmark (issue 7).
+
+Trains the chapter-06 CNN on MNIST with PyTorch's CPU build and prints seconds per epoch and test
+accuracy, so the C# figures can be put side by side with it in the same run.
+
+    Conv 5x5x16 (padding 2) - ReLU - max-pool 2 - Conv 5x5x32 (padding 2) - ReLU - max-pool 2
+    - Dense 128 - ReLU - Dense 10,  Adam(lr 1e-3), batch 64, softmax cross-entropy.
+
+Run it the way the numbers in the notes were measured (Debian 12: python3-torch 1.13, libopenblas0-openmp):
+
+    OPENBLAS_CORETYPE=SkylakeX OMP_NUM_THREADS=2 /usr/bin/python3 cnn_torch.py --data <dir with MNIST idx(.gz)>
+
+OpenBLAS 0.3.21 misdetects AVX-512 CPUs and falls back to SSE3 kernels without OPENBLAS_CORETYPE; the
+convolutions themselves run in oneDNN. Two thread pools side by side make it several times slower, so
+torch.set_num_threads is the only thread setting.
+"""
+import argparse, gzip, json, os, struct, sys, time
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+
+def read_idx(directory, name):
+    for candidate in (name, name + ".gz"):
+        path = os.path.join(directory, candidate)
+        if os.path.exists(path):
+            opener = gzip.open if path.endswith(".gz") else open
+            with opener(path, "rb") as f:
+                data = f.read()
+            dims = data[3]
+            shape = struct.unpack(">" + "I" * dims, data[4:4 + 4 * dims])
+            return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+    sys.exit(f"{name}(.gz) not found in {directory}")
+
+
+def model(padding):
+    side = 28
+    side = (side + 2 * padding - 4) // 2
+    side = (side + 2 * padding - 4) // 2
+    return nn.Sequential(
+        nn.Conv2d(1, 16, 5, padding=padding), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 5, padding=padding), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(32 * side * side, 128), nn.ReLU(), nn.Linear(128, 10))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "../../../data/mnist"))
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--padding", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--limit", type=int, default=0, help="train on the first N images only (quick checks)")
+    args = parser.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    x_train = torch.from_numpy(read_idx(args.data, "train-images-idx3-ubyte").astype(np.float32) / 255).unsqueeze(1)
+    y_train = torch.from_numpy(read_idx(args.data, "train-labels-idx1-ubyte").astype(np.int64))
+    x_test = torch.from_numpy(read_idx(args.data, "t10k-images-idx3-ubyte").astype(np.float32) / 255).unsqueeze(1)
+    y_test = torch.from_numpy(read_idx(args.data, "t10k-labels-idx1-ubyte").astype(np.int64))
+    if args.limit:
+        x_train, y_train = x_train[:args.limit], y_train[:args.limit]
+
+    net = model(args.padding)
+    optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    results = []
+    for epoch in range(1, args.epochs + 1):
+        net.train()
+        order = torch.randperm(len(x_train))
+        start = time.perf_counter()
+        for i in range(0, len(x_train), args.batch):
+            idx = order[i:i + args.batch]
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(net(x_train[idx]), y_train[idx])
+            loss.backward()
+            optimizer.step()
+        seconds = time.perf_counter() - start
+        net.eval()
+        with torch.no_grad():
+            correct = sum((net(x_test[i:i + 1000]).argmax(1) == y_test[i:i + 1000]).sum().item()
+                          for i in range(0, len(x_test), 1000))
+        accuracy = correct / len(x_test)
+        results.append({"epoch": epoch, "seconds": round(seconds, 3), "test_accuracy": accuracy})
+        print(f"epoch {epoch}: {seconds:.2f} s, test accuracy {accuracy:.4f}", flush=True)
+    print(json.dumps({"peer": f"pytorch {torch.__version__}", "threads": args.threads, "batch": args.batch,
+                      "padding": args.padding, "epochs": results}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+using NeuralNet.Layers;
+using NeuralNet.Tensors;
+
+namespace NeuralNet.Tests.Layers;
+
+public class ActivationVariantsTests
+{
+    public static TheoryData<string> Names() => ["LeakyReLU", "GELU"];
+
+    private static ILayer Create(string name) => name == "GELU" ? new GELU() : new LeakyReLU(0.1);
+
+    private static double Reference(string name, double z) => name == "GELU"
+        ? 0.5 * z * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (z + 0.044715 * z * z * z)))
+        : z > 0 ? z : 0.1 * z;
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Forward_matches_the_formula(string name)
+    {
+        ILayer layer = Create(name);
+        Matrix x = GradientCheck.RandomMatrix(3, 9, new Random(1), scale: 4f);
+
+        Matrix y = layer.Forward(x);
+
+        for (int i = 0; i < x.Length; i++)
+        {
+            double expected = Reference(name, x.Span[i]);
+            Assert.True(Math.Abs(expected - y.Span[i]) < 1e-5 * (1 + Math.Abs(expected)), $"f({x.Span[i]}) = {y.Span[i]}, expected {expected}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Backward_matches_finite_differences(string name)
+    {
+        ILayer layer = Create(name);
+        Matrix x = GradientCheck.RandomMatrix(4, 11, new Random(2), scale: 3f, avoidBelow: 0.05f);
+
+        double error = GradientCheck.MaxRelativeError(layer, x);
+
+        Assert.True(error < GradientCheck.Tolerance, $"{layer.Name}: max relative error {error:E2}");
+    }
+}
