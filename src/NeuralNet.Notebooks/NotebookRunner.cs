@@ -130,7 +130,19 @@ public static class NotebookRunner
             }
 
             results.Add(result);
-            options.CellCompleted?.Invoke(cell, result);
+            if (options.CellCompleted is { } report)
+            {
+                // Progress goes to the real console, not into the notebook's outputs.
+                DisplaySink.Current = null;
+                try
+                {
+                    report(cell, result);
+                }
+                finally
+                {
+                    DisplaySink.Current = sink;
+                }
+            }
         }
 
         // A later cell may have updated what an earlier one displayed (DisplayedValue.Update).

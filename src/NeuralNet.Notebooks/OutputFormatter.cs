@@ -101,7 +101,7 @@ public static partial class OutputFormatter
     /// </summary>
     public static string ChartHtml(GenericChart chart)
     {
-        var html = GenericChart.toChartHTML(chart);
+        var html = ToChartHtmlFast(chart);
         var match = RenderCall().Match(html);
         if (!match.Success)
         {
@@ -126,6 +126,50 @@ public static partial class OutputFormatter
             })();
             """;
         return $"<div {ChartMarker}=\"{PlotlyJsVersion}\">" + html[..match.Index] + loader + html[(match.Index + match.Length)..] + "</div>";
+    }
+
+    private static readonly Lock TemplateGate = new();
+    private static readonly List<(DynamicObj.DynamicObj Template, string Json)> TemplateJson = [];
+
+    // Plotly.NET puts its default template (8 KB of nested dynamic objects) into every chart's layout and
+    // serialises it each time, which takes a good part of a second; a training chart updated every epoch would
+    // spend most of its time there. Each distinct template (every chart holds its own copy, so they are compared
+    // by structure, ~2 ms) is serialised once and spliced in: the layout holds an empty template while
+    // Plotly.NET writes the chart, and gets its own back right after.
+    private static string ToChartHtmlFast(GenericChart chart)
+    {
+        var layout = GenericChart.getLayout(chart);
+        lock (TemplateGate)
+        {
+            if (layout.TryGetPropertyValue("template") is not { Value: DynamicObj.DynamicObj template })
+            {
+                return GenericChart.toChartHTML(chart);
+            }
+
+            var json = TemplateJson.FirstOrDefault(t => t.Template.StructurallyEquals(template)).Json;
+            if (json is null)
+            {
+                json = Newtonsoft.Json.JsonConvert.SerializeObject(template);
+                TemplateJson.Insert(0, (template, json));
+                if (TemplateJson.Count > 8)
+                {
+                    TemplateJson.RemoveAt(TemplateJson.Count - 1);
+                }
+            }
+
+            layout.SetProperty("template", new Template());
+            try
+            {
+                var html = GenericChart.toChartHTML(chart);
+                const string empty = "\"template\":{}";
+                var at = html.IndexOf(empty, StringComparison.Ordinal);
+                return at < 0 ? html : string.Concat(html.AsSpan(0, at), "\"template\":", json, html.AsSpan(at + empty.Length));
+            }
+            finally
+            {
+                layout.SetProperty("template", template);
+            }
+        }
     }
 
     [GeneratedRegex(@"(?<fn>renderPlotly_[0-9a-fA-F]+)\(\);\s*(?=</script>)")]

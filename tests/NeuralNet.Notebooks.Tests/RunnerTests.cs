@@ -310,3 +310,20 @@ public sealed class NotebookCollection
 {
     public const string Name = "Notebook runs (share the console and the working directory)";
 }
+
+public sealed class OutputFormatterTests
+{
+    [Fact]
+    public void Chart_html_carries_the_same_figure_as_Plotly_NETs_own_html()
+    {
+        var chart = Plotly.NET.CSharp.Chart.Line<int, double, string>(x: new[] { 1, 2, 3 }, y: new[] { 1.0, 4, 9 }, Name: "loss");
+
+        var ours = OutputFormatter.ChartHtml(chart);
+        var theirs = Plotly.NET.GenericChart.toChartHTML(chart);
+
+        static string Figure(string html) => System.Text.RegularExpressions.Regex.Match(html, @"var data = .*?var config = [^\n]*", System.Text.RegularExpressions.RegexOptions.Singleline).Value;
+        Assert.NotEmpty(Figure(theirs));
+        Assert.Equal(Figure(theirs), Figure(ours));
+        Assert.Contains("\"template\":{\"layout\"", ours);
+    }
+}
