@@ -178,7 +178,12 @@ public static partial class OutputFormatter
     private static bool HasOwnToString(Type type) =>
         type.GetMethod(nameof(ToString), Type.EmptyTypes)?.DeclaringType is { } declaring
         && declaring != typeof(object) && declaring != typeof(ValueType)
-        && !IsCompilerRecordToString(type);
+        && !IsCompilerRecordToString(type) && !IsAnonymous(type);
+
+    // Anonymous types and records list their properties in ToString; like the kernel, show them as a table.
+    private static bool IsAnonymous(Type type) =>
+        type.Name.Contains("AnonymousType", StringComparison.Ordinal)
+        && type.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute), inherit: false);
 
     // A record's generated ToString lists its properties, which the table shows better.
     private static bool IsCompilerRecordToString(Type type) =>

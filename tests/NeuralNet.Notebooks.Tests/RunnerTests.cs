@@ -112,7 +112,9 @@ public sealed class RunnerTests
     {
         using var notebook = new TestNotebook()
             .Code("class Score { public string Name { get; set; } = \"accuracy\"; public double Value { get; set; } = 0.97; }\nnew Score()")
-            .Code("new[] { 1, 2, 3 }");
+            .Code("new[] { 1, 2, 3 }")
+            .Code("new { Epochs = 3, Loss = 0.25 }")
+            .Code("(1, \"a\")");
 
         var run = await notebook.RunAsync();
 
@@ -121,6 +123,8 @@ public sealed class RunnerTests
         Assert.Contains("<td>Name</td><td>accuracy</td>", table["text/html"]);
         Assert.Contains("Value = 0.97", table["text/plain"]);
         Assert.Equal("[ 1, 2, 3 ]", Assert.Single(run.Cells[1].Outputs)["text/plain"]);
+        Assert.Contains("<td>Loss</td><td>0.25</td>", Assert.Single(run.Cells[2].Outputs)["text/html"]);
+        Assert.Equal("(1, a)", Assert.Single(run.Cells[3].Outputs)["text/plain"]);
     }
 
     [Fact]

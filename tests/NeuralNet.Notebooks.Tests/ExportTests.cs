@@ -1,0 +1,132 @@
+namespace NeuralNet.Notebooks.Tests;
+
+[Collection(NotebookCollection.Name)]
+public sealed class ExportTests
+{
+    internal static TestNotebook ChartChapter(string name = "01-charts.ipynb") => new TestNotebook(name)
+        .Markdown("# Charts chapter\n\nThe loss starts near $\\ln 10$:\n\n$$L = -\\frac{1}{m}\\sum_i \\log p_{i,y_i}$$")
+        .Code("#r \"nuget: Plotly.NET.Interactive, 6.0.0\"\n#r \"nuget: Plotly.NET.CSharp, 0.14.0\"\nusing Plotly.NET.CSharp;")
+        .Parameters("var epochs = 3;")
+        .Code("""
+            var losses = new List<double>();
+            var live = display(Chart.Line<int, double, string>(x: new[] { 0 }, y: new[] { 2.3 }, Name: "loss"));
+            for (var e = 1; e <= epochs; e++)
+            {
+                losses.Add(2.3 / (e + 1));
+                Console.WriteLine($"epoch {e}: loss {losses[^1]:0.00}");
+                live.Update(Chart.Line<int, double, string>(x: Enumerable.Range(1, losses.Count), y: losses, Name: "loss"));
+            }
+            """)
+        .Markdown("## A histogram")
+        .Code("Chart.Histogram<double, double, string>(X: Enumerable.Range(0, 200).Select(i => Math.Sin(i * 0.37)).ToArray())");
+
+    [Fact]
+    public async Task Export_writes_a_page_per_chapter_an_index_and_plotly_js_once()
+    {
+        using var charts = ChartChapter();
+        var plain = Path.Combine(charts.Directory, "02-text.ipynb");
+        charts.Write();
+        using (var text = new TestNotebook("02-text.ipynb").Markdown("# Plain chapter").Code("var answer = 6 * 7;\nanswer"))
+        {
+            File.Copy(text.Write(), plain);
+        }
+
+        var book = Path.Combine(charts.Directory, "book");
+
+        var pages = await BookExporter.ExportAsync(BookExporter.FindNotebooks(charts.Directory), book);
+
+        Assert.Equal(["01-charts.html", "02-text.html"], pages.Select(p => Path.GetFileName(p.PagePath)));
+        Assert.All(pages, p => Assert.True(p.Run?.Succeeded));
+        Assert.Equal(
+            ["01-charts.html", "02-text.html", "book.css", "index.html", BookExporter.PlotlyFileName, BookExporter.PlotlyFileName + ".LICENSE.txt"],
+            Directory.GetFiles(book).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.True(new FileInfo(Path.Combine(book, BookExporter.PlotlyFileName)).Length > 3_000_000);
+
+        var index = File.ReadAllText(Path.Combine(book, "index.html"));
+        Assert.Contains("<a href=\"01-charts.html\">Charts chapter</a>", index);
+        Assert.Contains("<a href=\"02-text.html\">Plain chapter</a>", index);
+
+        var page = File.ReadAllText(pages[0].PagePath);
+        Assert.Contains("<h1 id=\"charts-chapter\">Charts chapter</h1>", page);
+        Assert.Contains("<span class=\"math\">", page);
+        Assert.Contains("<span class=\"k\">var</span>", page);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(page, $"<script src=\"{System.Text.RegularExpressions.Regex.Escape(BookExporter.PlotlyFileName)}\">"));
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(page, OutputFormatter.ChartMarker).Count);
+        Assert.Contains("epoch 3: loss ", page);
+        Assert.DoesNotContain(BookExporter.PlotlyFileName, File.ReadAllText(pages[1].PagePath));
+        Assert.Contains("<pre class=\"output text\">42</pre>", File.ReadAllText(pages[1].PagePath));
+    }
+
+    [Fact]
+    public async Task Export_without_running_uses_the_outputs_saved_in_the_notebook()
+    {
+        using var notebook = new TestNotebook("saved.ipynb").Markdown("# Saved").Code("\"from the earlier run\"");
+        (await notebook.RunAsync()).Save();
+        var book = Path.Combine(notebook.Directory, "book");
+
+        var pages = await BookExporter.ExportAsync([notebook.Path], book, new BookOptions { Run = false });
+
+        Assert.Null(Assert.Single(pages).Run);
+        Assert.Contains("from the earlier run", File.ReadAllText(pages[0].PagePath));
+    }
+
+    [Fact]
+    public async Task A_chapter_that_fails_is_exported_up_to_the_error_and_says_so()
+    {
+        using var notebook = new TestNotebook("fails.ipynb").Markdown("# Fails").Code("throw new InvalidOperationException(\"no data\");").Code("1");
+        var book = Path.Combine(notebook.Directory, "book");
+
+        var pages = await BookExporter.ExportAsync([notebook.Write()], book);
+
+        var page = File.ReadAllText(pages[0].PagePath);
+        Assert.Contains("This chapter did not run to the end: fails.ipynb, cell 2, line 1: System.InvalidOperationException: no data", page);
+        Assert.Contains("class=\"cell not-run\"", page);
+        Assert.Contains("failed at cell 2", File.ReadAllText(Path.Combine(book, "index.html")));
+    }
+
+    [Fact]
+    public async Task The_command_runs_and_writes_outputs_and_prints_each_cell()
+    {
+        using var notebook = new TestNotebook("cmd.ipynb").Parameters("var n = 1;").Code("Console.WriteLine(n * 10);");
+        notebook.Write();
+        var output = new StringWriter();
+
+        var exit = await NotebooksCommand.RunAsync([notebook.Path], write: true, sets: ["n=4"], parametersFile: null, output);
+
+        Assert.Equal(0, exit);
+        var lines = output.ToString().ReplaceLineEndings("\n").Split('\n');
+        Assert.Equal("▶ cmd.ipynb", lines[0]);
+        Assert.Matches(@"^  cell +1  passed +\d+\.\d\d s$", lines[1]);
+        Assert.Matches(@"^  cell +2  passed +\d+\.\d\d s$", lines[2]);
+        Assert.StartsWith("✔ cmd.ipynb passed in", lines[3]);
+        Assert.Equal("Notebooks run: 1 of 1 passed", lines[4]);
+        Assert.Equal("40\n", Notebook.Load(notebook.Path).Cells[1].StoredOutputs.Single().Text?.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task The_command_fails_with_the_runners_message()
+    {
+        using var notebook = new TestNotebook("bad.ipynb").Code("var x = ;");
+        notebook.Write();
+        var output = new StringWriter();
+
+        var exit = await NotebooksCommand.RunAsync([notebook.Path], write: false, sets: [], parametersFile: null, output);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("✗ bad.ipynb failed: bad.ipynb, cell 1, line 1: error CS1525: Invalid expression term ';'", output.ToString());
+        Assert.Contains("Notebooks run: 0 of 1 passed", output.ToString());
+    }
+
+    [Fact]
+    public void The_command_line_parses_run_and_export()
+    {
+        var command = NotebooksCommand.Create();
+
+        var run = command.Parse(["run", "a.ipynb", "b.ipynb", "--write", "--set", "epochs=1", "--set", "batch=32"]);
+        var export = command.Parse(["export", "notebooks/", "--out", "book/", "--no-run"]);
+
+        Assert.Empty(run.Errors);
+        Assert.Empty(export.Errors);
+        Assert.Equal(["run", "export"], command.Subcommands.Select(c => c.Name));
+    }
+}
