@@ -203,7 +203,7 @@ cells = header(
         int rr = 14, cc = 10, index = 28 * rr + cc;
         Console.WriteLine($"pixel (row {rr}, column {cc}) of image 0 is element {index} of its row: {train.Images[0, index]:F3}");
         var flat = train.Image(0).ToArray();
-        Chart.Column<float, int, string>(values: flat, Keys: Enumerable.Range(0, 784).ToArray(), Name: "pixel")
+        Chart.Line<int, float, string>(x: Enumerable.Range(0, 784).ToArray(), y: flat, Name: "pixel")
             .WithTitleText("Image 0 as one row of 784 numbers: each bump is one row of the digit")
             .WithXAxis("index i = 28·row + column")
             .WithYAxis("value")
