@@ -72,8 +72,7 @@ public sealed class Linear : ILayer
             throw new ShapeMismatchException($"{Name} expects input batch x {Inputs} but got {input.Shape}.");
         this.input = input;
         Matrix z = Matrix.Ensure(ref output, input.Rows, Outputs);
-        Gemm.Multiply(input, Weights.Value, z);          // Z = X·W
-        MatrixOps.AddRowToEachRow(z, Bias.Value);        //   + b (broadcast over the batch)
+        Gemm.MultiplyAddRow(input, Weights.Value, Bias.Value, z);   // Z = X·W + b (b broadcast over the batch, fused into the product)
         return z;
     }
 

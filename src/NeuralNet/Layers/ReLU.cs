@@ -1,3 +1,5 @@
+using NeuralNet.Tensors;
+
 namespace NeuralNet.Layers;
 
 /// <summary>Rectified linear unit: a = max(0, z); f'(z) = 1 if z &gt; 0 else 0.</summary>
@@ -9,12 +11,14 @@ public sealed class ReLU : ActivationLayer
     /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<float> z, Span<float> a)
     {
-        for (int i = 0; i < z.Length; i++) a[i] = MathF.Max(z[i], 0f);
+        // for each i: a[i] = z[i] < 0 ? 0 : z[i]   (VectorKernels.ReluForwardScalar), 16 at a time
+        VectorKernels.ReluForward(z, a);
     }
 
     /// <inheritdoc/>
     protected override void Differentiate(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ)
     {
-        for (int i = 0; i < z.Length; i++) dZ[i] = z[i] > 0f ? dA[i] : 0f;
+        // for each i: dZ[i] = z[i] > 0 ? dA[i] : 0   (VectorKernels.ReluBackwardScalar), 16 at a time
+        VectorKernels.ReluBackward(z, dA, dZ);
     }
 }

@@ -1,3 +1,5 @@
+using NeuralNet.Tensors;
+
 namespace NeuralNet.Layers;
 
 /// <summary>Logistic sigmoid: a = 1 / (1 + e^(−z)); f'(z) = a·(1 − a).</summary>
@@ -15,6 +17,7 @@ public sealed class Sigmoid : ActivationLayer
     /// <inheritdoc/>
     protected override void Differentiate(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ)
     {
-        for (int i = 0; i < z.Length; i++) dZ[i] = dA[i] * a[i] * (1f - a[i]);
+        // for each i: dZ[i] = dA[i] · a[i] · (1 − a[i])   (VectorKernels.SigmoidBackwardScalar), vectorised
+        VectorKernels.SigmoidBackward(a, dA, dZ);
     }
 }

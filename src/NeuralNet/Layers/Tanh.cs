@@ -1,3 +1,5 @@
+using NeuralNet.Tensors;
+
 namespace NeuralNet.Layers;
 
 /// <summary>Hyperbolic tangent: a = tanh(z); f'(z) = 1 − a².</summary>
@@ -15,6 +17,7 @@ public sealed class Tanh : ActivationLayer
     /// <inheritdoc/>
     protected override void Differentiate(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ)
     {
-        for (int i = 0; i < z.Length; i++) dZ[i] = dA[i] * (1f - a[i] * a[i]);
+        // for each i: dZ[i] = dA[i] · (1 − a[i]²)   (VectorKernels.TanhBackwardScalar), vectorised
+        VectorKernels.TanhBackward(a, dA, dZ);
     }
 }

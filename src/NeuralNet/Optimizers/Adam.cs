@@ -1,4 +1,5 @@
 using NeuralNet.Layers;
+using NeuralNet.Tensors;
 
 namespace NeuralNet.Optimizers;
 
@@ -38,14 +39,10 @@ public sealed class Adam(double learningRate = 1e-3, double beta1 = 0.9, double 
         float epsilonHat = (float)(Epsilon * Math.Sqrt(correction2));
         float b1 = (float)Beta1, b2 = (float)Beta2;
 
-        Span<float> w = parameter.Value.Span;
-        ReadOnlySpan<float> g = parameter.Gradient.Span;
-        for (int i = 0; i < w.Length; i++)
-        {
-            m[i] = b1 * m[i] + (1f - b1) * g[i];
-            v[i] = b2 * v[i] + (1f - b2) * g[i] * g[i];
-            w[i] -= step * m[i] / (MathF.Sqrt(v[i]) + epsilonHat);
-        }
+        // One vectorised pass over the tensor (VectorKernels.AdamScalar is the same loop, one weight at a time):
+        //   m = β₁m + (1−β₁)g;  v = β₂v + (1−β₂)g²;  w −= step·m / (√v + ε̂)
+        VectorKernels.Adam(parameter.Value.Span, parameter.Gradient.Span, m.AsSpan(0, parameter.Value.Length),
+            v.AsSpan(0, parameter.Value.Length), b1, b2, step, epsilonHat);
     }
 
     /// <inheritdoc/>

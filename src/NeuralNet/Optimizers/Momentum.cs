@@ -1,4 +1,5 @@
 using NeuralNet.Layers;
+using NeuralNet.Tensors;
 
 namespace NeuralNet.Optimizers;
 
@@ -22,13 +23,8 @@ public sealed class Momentum(double learningRate = 0.05, double momentum = 0.9) 
         if (!velocities.TryGetValue(parameter, out float[]? v))
             velocities[parameter] = v = new float[parameter.Value.Length];
         float eta = (float)LearningRate, mu = (float)Coefficient;
-        Span<float> w = parameter.Value.Span;
-        ReadOnlySpan<float> g = parameter.Gradient.Span;
-        for (int i = 0; i < w.Length; i++)
-        {
-            v[i] = mu * v[i] + g[i];
-            w[i] -= eta * v[i];
-        }
+        // for each i: v[i] = μ·v[i] + g[i];  w[i] −= η·v[i]   (VectorKernels.MomentumScalar), vectorised
+        VectorKernels.Momentum(parameter.Value.Span, parameter.Gradient.Span, v.AsSpan(0, parameter.Value.Length), eta, mu);
     }
 
     /// <inheritdoc/>

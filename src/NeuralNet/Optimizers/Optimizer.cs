@@ -39,11 +39,8 @@ public abstract class Optimizer
         if (GradientClipNorm is double limit && LastGradientNorm > limit)
         {
             float scale = (float)(limit / LastGradientNorm);
-            foreach (Parameter p in parameters)
-            {
-                Span<float> g = p.Gradient.Span;
-                for (int i = 0; i < g.Length; i++) g[i] *= scale;
-            }
+            for (int i = 0; i < parameters.Count; i++)
+                VectorKernels.Scale(parameters[i].Gradient.Span, scale);
         }
         StepCount++;
         for (int i = 0; i < parameters.Count; i++)
@@ -62,19 +59,18 @@ public abstract class Optimizer
     private void AddWeightDecay(IReadOnlyList<Parameter> parameters)
     {
         float lambda = (float)WeightDecay;
-        foreach (Parameter p in parameters)
+        for (int i = 0; i < parameters.Count; i++) // a for loop: foreach over an interface allocates an enumerator
         {
+            Parameter p = parameters[i];
             if (p.Name == "b") continue; // biases are conventionally not decayed
-            Span<float> g = p.Gradient.Span;
-            ReadOnlySpan<float> w = p.Value.Span;
-            for (int i = 0; i < g.Length; i++) g[i] += lambda * w[i];
+            VectorKernels.AddScaled(p.Value.Span, lambda, p.Gradient.Span); // g += λ·w
         }
     }
 
     private static double GlobalNorm(IReadOnlyList<Parameter> parameters)
     {
         double sum = 0;
-        foreach (Parameter p in parameters) sum += MatrixOps.SumOfSquares(p.Gradient.Span);
+        for (int i = 0; i < parameters.Count; i++) sum += MatrixOps.SumOfSquares(parameters[i].Gradient.Span);
         return Math.Sqrt(sum);
     }
 

@@ -1,4 +1,5 @@
 using NeuralNet.Layers;
+using NeuralNet.Tensors;
 
 namespace NeuralNet.Optimizers;
 
@@ -11,9 +12,7 @@ public sealed class Sgd(double learningRate = 0.1) : Optimizer(learningRate)
     /// <inheritdoc/>
     protected override void Update(Parameter parameter)
     {
-        float eta = (float)LearningRate;
-        Span<float> w = parameter.Value.Span;
-        ReadOnlySpan<float> g = parameter.Gradient.Span;
-        for (int i = 0; i < w.Length; i++) w[i] -= eta * g[i];
+        // for each i: w[i] −= η·g[i]   (as w += (−η)·g, vectorised)
+        VectorKernels.AddScaled(parameter.Gradient.Span, -(float)LearningRate, parameter.Value.Span);
     }
 }

@@ -32,6 +32,18 @@ public static class Gemm
         GemmKernel.Run(transposeA: false, transposeB: true, a.Rows, b.Rows, a.Cols, a.Data, b.Data, c.Data, accumulate);
     }
 
+    /// <summary>
+    /// C = A·B + bias, the bias row (1 x n) added to every row of C inside the product (a fused epilogue:
+    /// no second pass over C). A is m x k, B is k x n, C is m x n.
+    /// </summary>
+    internal static void MultiplyAddRow(Matrix a, Matrix b, Matrix bias, Matrix c)
+    {
+        RequireShapes("A·B + bias", a.Rows, a.Cols, b.Rows, b.Cols, a, b, c);
+        if (bias.Rows != 1 || bias.Cols != c.Cols)
+            throw new ArgumentException($"A·B + bias: the bias must be 1x{c.Cols}, but is {bias.Shape}.", nameof(bias));
+        GemmKernel.Run(transposeA: false, transposeB: false, a.Rows, b.Cols, a.Cols, a.Data, b.Data, c.Data, accumulate: false, bias.Span);
+    }
+
     // (opRows x opInner) times (opInner2 x opCols): the operands as the product sees them, after any transpose.
     private static void RequireShapes(string product, int opRows, int opInner, int opInner2, int opCols, Matrix a, Matrix b, Matrix c)
     {

@@ -1,75 +1,555 @@
-using System.Numerics;
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NeuralNet.Tensors;
 
 /// <summary>
-/// The fast matrix-product kernel behind <see cref="Gemm"/>. Row-major C (m x n) = op(A)·op(B).
+/// The fast matrix-product kernel behind <see cref="Gemm"/>: row-major C (m x n) = op(A)·op(B) (+ C) (+ bias row).
 /// </summary>
-internal static class GemmKernel
+/// <remarks>
+/// <para>The classic recipe (Goto, BLIS), in four moves:</para>
+/// <list type="number">
+/// <item>Cut the product into blocks that fit the caches: KC values of the inner dimension at a time, MC rows
+/// of op(A) (kept in L2), NC columns of op(B).</item>
+/// <item>Copy ("pack") each block into the exact order the micro-kernel reads it: op(A) in panels of MR rows
+/// stored column by column, op(B) in strips of NR columns stored row by row, zero-padded at the edges.
+/// This is also where a transpose is absorbed: packing reads A or B in whichever order the flag says.</item>
+/// <item>The micro-kernel keeps an MR x NR tile of C in registers (8 x 32 floats = 16 AVX-512 registers) and
+/// for each p adds the outer product of an A column (8 broadcast values) and a B row (two vectors) with
+/// fused multiply-adds: 16 FMAs for 10 loads.</item>
+/// <item>Split the output between threads by whole tiles (rows or columns, whichever duplicates less
+/// packing). Every element of C is computed by one thread, in the same order whatever the thread count,
+/// so results are bit-identical run to run.</item>
+/// </list>
+/// <para>The vector width is picked by what the hardware accelerates: Vector512 (8x32 tiles), Vector256
+/// (6x16), Vector128 (6x8), else the scalar loop in <see cref="RunScalar"/>.</para>
+/// </remarks>
+internal static unsafe class GemmKernel
 {
+    /// <summary>The widest path this machine accelerates.</summary>
+    internal static Isa Best => SimdPath.Best;
+
+    [ThreadStatic] private static int forcedParts;
+
+    /// <summary>Tests set this to exercise a narrower path than <see cref="Best"/> (null: automatic). Per calling thread.</summary>
+    internal static Isa? ForcedIsa { get => SimdPath.Forced; set => SimdPath.Forced = value; }
+
+    /// <summary>Tests set this to split even tiny products over this many parts (0: automatic). Per calling thread.</summary>
+    internal static int ForcedParts { get => forcedParts; set => forcedParts = value; }
+
+    // Cache blocking: KC values of the inner dimension (an A panel of MR x KC and a B strip of KC x NR stay in
+    // L1), MC rows of A per packed block (L2), NC columns of B per packed block.
+    private const int KC = 320;
+    private const int MC = 192;  // a multiple of every MR (8 and 6)
+    private const int NC = 1024; // a multiple of every NR (32, 16, 8)
+
+    // Below this many multiply-adds a product stays on the calling thread: handing half of it to a
+    // spinning worker costs a few microseconds of synchronisation.
+    private const long ParallelThreshold = 48 * 1024;
+
+    /// <summary>C = op(A)·op(B), or C += op(A)·op(B) when <paramref name="accumulate"/> is true.</summary>
     public static void Run(bool transposeA, bool transposeB, int m, int n, int k,
-        float[] a, float[] b, float[] c, bool accumulate)
+        float[] a, float[] b, float[] c, bool accumulate) =>
+        Run(transposeA, transposeB, m, n, k, a, b, c, accumulate, default);
+
+    /// <summary>
+    /// C = op(A)·op(B) + bias (a row of n values added to every row; empty for none), or C += ... when
+    /// <paramref name="accumulate"/> is true. The bias is the first thing added, so the fused epilogue of a
+    /// dense layer costs nothing extra.
+    /// </summary>
+    public static void Run(bool transposeA, bool transposeB, int m, int n, int k,
+        float[] a, float[] b, float[] c, bool accumulate, ReadOnlySpan<float> bias)
     {
         if (m == 0 || n == 0) return;
-        Span<float> cSpan = c.AsSpan(0, m * n);
-        if (!accumulate) cSpan.Clear();
-        if (k == 0) return;
+        if (!bias.IsEmpty && bias.Length < n) throw new ArgumentException($"The bias needs {n} values but has {bias.Length}.", nameof(bias));
+        if ((long)m * k > a.Length || (long)k * n > b.Length || (long)m * n > c.Length)
+            throw new ArgumentException($"Arrays too short for a {m}x{k} by {k}x{n} product.");
 
-        if (transposeB)
+        Isa isa = SimdPath.Current;
+        if (isa == Isa.Scalar || k == 0)
         {
-            // C[i,j] = dot(A row i, B row j): both rows are contiguous.
-            for (int i = 0; i < m; i++)
-            {
-                for (int j = 0; j < n; j++)
-                {
-                    ReadOnlySpan<float> bRow = b.AsSpan(j * k, k);
-                    float sum = transposeA ? DotStrided(a, i, m, bRow) : Dot(a.AsSpan(i * k, k), bRow);
-                    cSpan[i * n + j] += sum;
-                }
-            }
+            RunScalar(transposeA, transposeB, m, n, k, a, b, c.AsSpan(0, m * n), accumulate, bias);
             return;
         }
 
-        // C row i += A[i,p] * B row p: an axpy over contiguous rows of B and C.
+        (int mr, int nr) = isa switch { Isa.Vector512 => (8, 32), Isa.Vector256 => (6, 16), _ => (6, 8) };
+        fixed (float* aPtr = a, bPtr = b, cPtr = c, biasPtr = bias)
+        {
+            var job = new Job
+            {
+                Isa = isa, MR = mr, NR = nr, M = m, N = n, K = k,
+                TransposeA = transposeA, TransposeB = transposeB, Accumulate = accumulate,
+                A = aPtr, B = bPtr, C = cPtr, Bias = bias.IsEmpty ? null : biasPtr,
+            };
+            PlanThreads(ref job);
+            if (job.Parts == 1) Compute(ref job, 0, m, 0, n);
+            else WorkerPool.Run(job.Parts, &RunPart, &job);
+        }
+    }
+
+    /// <summary>
+    /// The scalar path: C[i,:] += A[i,p]·B[p,:] for p in order, in single precision. It is the code to read
+    /// first; the vector paths compute the same sums in blocks.
+    /// </summary>
+    internal static void RunScalar(bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate, ReadOnlySpan<float> bias)
+    {
         for (int i = 0; i < m; i++)
         {
-            Span<float> cRow = cSpan.Slice(i * n, n);
+            Span<float> cRow = c.Slice(i * n, n);
+            if (!accumulate) cRow.Clear();
+            if (!bias.IsEmpty)
+                for (int j = 0; j < n; j++) cRow[j] += bias[j];
             for (int p = 0; p < k; p++)
             {
                 float aValue = transposeA ? a[p * m + i] : a[i * k + p];
-                if (aValue == 0f) continue; // ReLU outputs are often zero: skip the whole row update.
-                Axpy(aValue, b.AsSpan(p * n, n), cRow);
+                for (int j = 0; j < n; j++)
+                    cRow[j] += aValue * (transposeB ? b[j * k + p] : b[p * n + j]);
             }
         }
     }
 
-    private static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    private struct Job
     {
-        var sums = Vector<float>.Zero;
-        int i = 0;
-        var xv = MemoryMarshal.Cast<float, Vector<float>>(x);
-        var yv = MemoryMarshal.Cast<float, Vector<float>>(y);
-        for (int v = 0; v < xv.Length; v++) sums += xv[v] * yv[v];
-        i = xv.Length * Vector<float>.Count;
-        float sum = Vector.Dot(sums, Vector<float>.One);
-        for (; i < x.Length; i++) sum += x[i] * y[i];
-        return sum;
+        public Isa Isa;
+        public int MR, NR, M, N, K;
+        public bool TransposeA, TransposeB, Accumulate;
+        public float* A, B, C, Bias;
+        public int Parts;
+        public bool SplitColumns;
     }
 
-    private static float DotStrided(float[] a, int column, int stride, ReadOnlySpan<float> y)
+    // Decides how many threads to use and whether they split the columns or the rows of C.
+    private static void PlanThreads(ref Job job)
     {
-        float sum = 0f;
-        for (int p = 0; p < y.Length; p++) sum += a[p * stride + column] * y[p];
-        return sum;
+        long work = (long)job.M * job.N * job.K;
+        int threads = ForcedParts > 0 ? ForcedParts : work < ParallelThreshold ? 1 : ComputeSettings.ThreadCount;
+        int rowTiles = (job.M + job.MR - 1) / job.MR, columnTiles = (job.N + job.NR - 1) / job.NR;
+        // Splitting the columns makes every thread pack all of A (m x k); splitting the rows, all of B (k x n).
+        job.SplitColumns = columnTiles >= threads && (job.M <= job.N || rowTiles < threads);
+        job.Parts = Math.Max(1, Math.Min(threads, job.SplitColumns ? columnTiles : rowTiles));
     }
 
-    private static void Axpy(float alpha, ReadOnlySpan<float> x, Span<float> y)
+    private static void RunPart(int part, void* state)
     {
-        var xv = MemoryMarshal.Cast<float, Vector<float>>(x);
-        var yv = MemoryMarshal.Cast<float, Vector<float>>(y);
-        var alphaV = new Vector<float>(alpha);
-        for (int v = 0; v < xv.Length; v++) yv[v] += alphaV * xv[v];
-        for (int i = xv.Length * Vector<float>.Count; i < x.Length; i++) y[i] += alpha * x[i];
+        ref Job job = ref Unsafe.AsRef<Job>(state);
+        int tiles = job.SplitColumns ? (job.N + job.NR - 1) / job.NR : (job.M + job.MR - 1) / job.MR;
+        int first = (int)((long)tiles * part / job.Parts), last = (int)((long)tiles * (part + 1) / job.Parts);
+        if (first == last) return;
+        if (job.SplitColumns) Compute(ref job, 0, job.M, first * job.NR, Math.Min(job.N, last * job.NR));
+        else Compute(ref job, first * job.MR, Math.Min(job.M, last * job.MR), 0, job.N);
+    }
+
+    [ThreadStatic] private static Scratch? scratch;
+
+    // Per-thread packing buffers, 64-byte aligned, allocated once per thread.
+    private sealed class Scratch
+    {
+        private readonly float[] a = GC.AllocateUninitializedArray<float>(MC * KC + 16, pinned: true);
+        private readonly float[] b = GC.AllocateUninitializedArray<float>(KC * NC + 16, pinned: true);
+        private readonly float[] tile = GC.AllocateUninitializedArray<float>(8 * 32 + 16, pinned: true);
+        public float* PackedA => Align(a);
+        public float* PackedB => Align(b);
+        public float* Tile => Align(tile);
+        private static float* Align(float[] array)
+        {
+            float* p = (float*)Unsafe.AsPointer(ref array[0]);
+            return (float*)(((nint)p + 63) & ~(nint)63);
+        }
+    }
+
+    // The blocked loops over the part [i0, i1) x [j0, j1) of C.
+    private static void Compute(ref Job job, int i0, int i1, int j0, int j1)
+    {
+        Scratch s = scratch ??= new Scratch();
+        float* packedA = s.PackedA, packedB = s.PackedB, tile = s.Tile;
+        int mr = job.MR, nr = job.NR, n = job.N, k = job.K;
+        // Equal k blocks (784 = 3 x 262 rather than 320 + 320 + 144).
+        int kBlocks = (k + KC - 1) / KC;
+        int kcStep = (k + kBlocks - 1) / kBlocks;
+
+        for (int jc = j0; jc < j1; jc += NC)
+        {
+            int nc = Math.Min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += kcStep)
+            {
+                int kc = Math.Min(kcStep, k - pc);
+                bool loadC = job.Accumulate || pc > 0;
+                float* bias = pc == 0 && job.Bias != null ? job.Bias + jc : null;
+                PackB(ref job, pc, kc, jc, nc, packedB);
+                for (int ic = i0; ic < i1; ic += MC)
+                {
+                    int mc = Math.Min(MC, i1 - ic);
+                    PackA(ref job, ic, mc, pc, kc, packedA);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        int cols = Math.Min(nr, nc - jr);
+                        float* bStrip = packedB + jr * kc;
+                        float* stripBias = bias == null ? null : bias + jr;
+                        for (int ir = 0; ir < mc; ir += mr)
+                        {
+                            int rows = Math.Min(mr, mc - ir);
+                            float* aPanel = packedA + ir * kc;
+                            float* cTile = job.C + (long)(ic + ir) * n + jc + jr;
+                            if (rows == mr && cols == nr)
+                            {
+                                Micro(job.Isa, kc, aPanel, bStrip, cTile, n, loadC, stripBias);
+                                continue;
+                            }
+                            // An edge tile: run the full kernel on a padded copy, then keep the valid part.
+                            for (int r = 0; r < mr; r++)
+                                for (int cc = 0; cc < nr; cc++)
+                                    tile[r * nr + cc] = r < rows && cc < cols
+                                        ? (loadC ? cTile[(long)r * n + cc] : 0f) + (stripBias == null ? 0f : stripBias[cc])
+                                        : 0f;
+                            Micro(job.Isa, kc, aPanel, bStrip, tile, nr, loadC: true, bias: null);
+                            for (int r = 0; r < rows; r++)
+                                for (int cc = 0; cc < cols; cc++)
+                                    cTile[(long)r * n + cc] = tile[r * nr + cc];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // Packs op(A)[ic..ic+mc, pc..pc+kc] as panels of MR rows; panel q holds, for each p, its MR values.
+    private static void PackA(ref Job job, int ic, int mc, int pc, int kc, float* dst)
+    {
+        int mr = job.MR, m = job.M, k = job.K;
+        for (int ir = 0; ir < mc; ir += mr)
+        {
+            int rows = Math.Min(mr, mc - ir);
+            float* panel = dst + ir * kc;
+            if (job.TransposeA)
+            {
+                // op(A)[i, p] = A[p, i]: the MR values for one p are adjacent in memory.
+                float* src = job.A + (long)pc * m + ic + ir;
+                if (rows == 8 && mr == 8)
+                {
+                    for (int p = 0; p < kc; p++, src += m)
+                        Vector256.Store(Vector256.Load(src), panel + p * 8);
+                }
+                else
+                {
+                    for (int p = 0; p < kc; p++, src += m)
+                        for (int r = 0; r < mr; r++)
+                            panel[p * mr + r] = r < rows ? src[r] : 0f;
+                }
+            }
+            else
+            {
+                // op(A)[i, p] = A[i, p]: each row is contiguous; interleave MR of them.
+                float* src = job.A + (long)(ic + ir) * k + pc;
+                if (rows == 8 && mr == 8 && Avx.IsSupported)
+                {
+                    int p = 0;
+                    for (; p + 8 <= kc; p += 8)
+                        Transpose8x8(src + p, k, panel + p * 8);
+                    for (; p < kc; p++)
+                        for (int r = 0; r < 8; r++)
+                            panel[p * 8 + r] = src[(long)r * k + p];
+                }
+                else
+                {
+                    for (int r = 0; r < mr; r++)
+                    {
+                        float* row = src + (long)r * k;
+                        if (r < rows)
+                            for (int p = 0; p < kc; p++) panel[p * mr + r] = row[p];
+                        else
+                            for (int p = 0; p < kc; p++) panel[p * mr + r] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    // Packs op(B)[pc..pc+kc, jc..jc+nc] as strips of NR columns; strip q holds, for each p, its NR values.
+    private static void PackB(ref Job job, int pc, int kc, int jc, int nc, float* dst)
+    {
+        int nr = job.NR, n = job.N, k = job.K;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int cols = Math.Min(nr, nc - jr);
+            float* strip = dst + jr * kc;
+            if (!job.TransposeB)
+            {
+                // op(B)[p, j] = B[p, j]: each strip row is a contiguous run of a B row.
+                float* src = job.B + (long)pc * n + jc + jr;
+                if (cols == nr)
+                {
+                    int bytes = nr * sizeof(float);
+                    for (int p = 0; p < kc; p++, src += n)
+                        Buffer.MemoryCopy(src, strip + p * nr, bytes, bytes);
+                }
+                else
+                {
+                    for (int p = 0; p < kc; p++, src += n)
+                        for (int cc = 0; cc < nr; cc++)
+                            strip[p * nr + cc] = cc < cols ? src[cc] : 0f;
+                }
+            }
+            else
+            {
+                // op(B)[p, j] = B[j, p]: column j of op(B) is row j of B; interleave NR of them.
+                float* src = job.B + (long)(jc + jr) * k + pc;
+                if (cols == nr && nr % 8 == 0 && Avx.IsSupported)
+                {
+                    for (int c8 = 0; c8 < nr; c8 += 8)
+                    {
+                        float* rows = src + (long)c8 * k;
+                        int p = 0;
+                        for (; p + 8 <= kc; p += 8)
+                            Transpose8x8(rows + p, k, strip + p * nr + c8, nr);
+                        for (; p < kc; p++)
+                            for (int cc = 0; cc < 8; cc++)
+                                strip[p * nr + c8 + cc] = rows[(long)cc * k + p];
+                    }
+                }
+                else
+                {
+                    for (int cc = 0; cc < nr; cc++)
+                    {
+                        float* row = src + (long)cc * k;
+                        if (cc < cols)
+                            for (int p = 0; p < kc; p++) strip[p * nr + cc] = row[p];
+                        else
+                            for (int p = 0; p < kc; p++) strip[p * nr + cc] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    // dst[c * dstStride + r] = src[r * srcStride + c] for an 8 x 8 block, in registers.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* src, long srcStride, float* dst, int dstStride = 8)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + srcStride),
+            r2 = Avx.LoadVector256(src + 2 * srcStride), r3 = Avx.LoadVector256(src + 3 * srcStride),
+            r4 = Avx.LoadVector256(src + 4 * srcStride), r5 = Avx.LoadVector256(src + 5 * srcStride),
+            r6 = Avx.LoadVector256(src + 6 * srcStride), r7 = Avx.LoadVector256(src + 7 * srcStride);
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1),
+            t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3),
+            t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5),
+            t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE),
+            u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE),
+            u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE),
+            u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + dstStride, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2 * dstStride, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3 * dstStride, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4 * dstStride, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5 * dstStride, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6 * dstStride, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7 * dstStride, Avx.Permute2x128(u3, u7, 0x31));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Micro(Isa isa, int kc, float* a, float* b, float* c, int ldc, bool loadC, float* bias)
+    {
+        if (isa == Isa.Vector512) Micro8x32(kc, a, b, c, ldc, loadC, bias);
+        else if (isa == Isa.Vector256) Micro6x16(kc, a, b, c, ldc, loadC, bias);
+        else Micro6x8(kc, a, b, c, ldc, loadC, bias);
+    }
+
+    // C[8 x 32] (+)= Σₚ a[p·8 + r] · b[p·32 + j]: 16 accumulators, two B vectors and one broadcast A value.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Micro8x32(int kc, float* a, float* b, float* c, int ldc, bool loadC, float* bias)
+    {
+        Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        if (loadC)
+        {
+            float* r = c;
+            c00 = Vector512.Load(r); c01 = Vector512.Load(r + 16); r += ldc;
+            c10 = Vector512.Load(r); c11 = Vector512.Load(r + 16); r += ldc;
+            c20 = Vector512.Load(r); c21 = Vector512.Load(r + 16); r += ldc;
+            c30 = Vector512.Load(r); c31 = Vector512.Load(r + 16); r += ldc;
+            c40 = Vector512.Load(r); c41 = Vector512.Load(r + 16); r += ldc;
+            c50 = Vector512.Load(r); c51 = Vector512.Load(r + 16); r += ldc;
+            c60 = Vector512.Load(r); c61 = Vector512.Load(r + 16); r += ldc;
+            c70 = Vector512.Load(r); c71 = Vector512.Load(r + 16);
+            if (bias != null)
+            {
+                Vector512<float> b0 = Vector512.Load(bias), b1 = Vector512.Load(bias + 16);
+                c00 += b0; c01 += b1; c10 += b0; c11 += b1; c20 += b0; c21 += b1; c30 += b0; c31 += b1;
+                c40 += b0; c41 += b1; c50 += b0; c51 += b1; c60 += b0; c61 += b1; c70 += b0; c71 += b1;
+            }
+        }
+        else if (bias != null)
+        {
+            c00 = c10 = c20 = c30 = c40 = c50 = c60 = c70 = Vector512.Load(bias);
+            c01 = c11 = c21 = c31 = c41 = c51 = c61 = c71 = Vector512.Load(bias + 16);
+        }
+        else
+        {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = Vector512<float>.Zero;
+            c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = Vector512<float>.Zero;
+        }
+
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> b0 = Vector512.LoadAligned(b), b1 = Vector512.LoadAligned(b + 16);
+            Vector512<float> av = Vector512.Create(a[0]);
+            c00 = Avx512F.FusedMultiplyAdd(av, b0, c00); c01 = Avx512F.FusedMultiplyAdd(av, b1, c01);
+            av = Vector512.Create(a[1]);
+            c10 = Avx512F.FusedMultiplyAdd(av, b0, c10); c11 = Avx512F.FusedMultiplyAdd(av, b1, c11);
+            av = Vector512.Create(a[2]);
+            c20 = Avx512F.FusedMultiplyAdd(av, b0, c20); c21 = Avx512F.FusedMultiplyAdd(av, b1, c21);
+            av = Vector512.Create(a[3]);
+            c30 = Avx512F.FusedMultiplyAdd(av, b0, c30); c31 = Avx512F.FusedMultiplyAdd(av, b1, c31);
+            av = Vector512.Create(a[4]);
+            c40 = Avx512F.FusedMultiplyAdd(av, b0, c40); c41 = Avx512F.FusedMultiplyAdd(av, b1, c41);
+            av = Vector512.Create(a[5]);
+            c50 = Avx512F.FusedMultiplyAdd(av, b0, c50); c51 = Avx512F.FusedMultiplyAdd(av, b1, c51);
+            av = Vector512.Create(a[6]);
+            c60 = Avx512F.FusedMultiplyAdd(av, b0, c60); c61 = Avx512F.FusedMultiplyAdd(av, b1, c61);
+            av = Vector512.Create(a[7]);
+            c70 = Avx512F.FusedMultiplyAdd(av, b0, c70); c71 = Avx512F.FusedMultiplyAdd(av, b1, c71);
+            a += 8;
+            b += 32;
+        }
+
+        float* o = c;
+        c00.Store(o); c01.Store(o + 16); o += ldc;
+        c10.Store(o); c11.Store(o + 16); o += ldc;
+        c20.Store(o); c21.Store(o + 16); o += ldc;
+        c30.Store(o); c31.Store(o + 16); o += ldc;
+        c40.Store(o); c41.Store(o + 16); o += ldc;
+        c50.Store(o); c51.Store(o + 16); o += ldc;
+        c60.Store(o); c61.Store(o + 16); o += ldc;
+        c70.Store(o); c71.Store(o + 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Fma256(Vector256<float> x, Vector256<float> y, Vector256<float> acc) =>
+        Fma.IsSupported ? Fma.MultiplyAdd(x, y, acc) : acc + x * y;
+
+    // C[6 x 16] (+)= Σₚ a[p·6 + r] · b[p·16 + j]: 12 accumulators fit the 16 AVX2 registers.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Micro6x16(int kc, float* a, float* b, float* c, int ldc, bool loadC, float* bias)
+    {
+        Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (loadC)
+        {
+            float* r = c;
+            c00 = Vector256.Load(r); c01 = Vector256.Load(r + 8); r += ldc;
+            c10 = Vector256.Load(r); c11 = Vector256.Load(r + 8); r += ldc;
+            c20 = Vector256.Load(r); c21 = Vector256.Load(r + 8); r += ldc;
+            c30 = Vector256.Load(r); c31 = Vector256.Load(r + 8); r += ldc;
+            c40 = Vector256.Load(r); c41 = Vector256.Load(r + 8); r += ldc;
+            c50 = Vector256.Load(r); c51 = Vector256.Load(r + 8);
+            if (bias != null)
+            {
+                Vector256<float> b0 = Vector256.Load(bias), b1 = Vector256.Load(bias + 8);
+                c00 += b0; c01 += b1; c10 += b0; c11 += b1; c20 += b0; c21 += b1;
+                c30 += b0; c31 += b1; c40 += b0; c41 += b1; c50 += b0; c51 += b1;
+            }
+        }
+        else if (bias != null)
+        {
+            c00 = c10 = c20 = c30 = c40 = c50 = Vector256.Load(bias);
+            c01 = c11 = c21 = c31 = c41 = c51 = Vector256.Load(bias + 8);
+        }
+        else
+        {
+            c00 = c01 = c10 = c11 = c20 = c21 = Vector256<float>.Zero;
+            c30 = c31 = c40 = c41 = c50 = c51 = Vector256<float>.Zero;
+        }
+
+        for (int p = 0; p < kc; p++)
+        {
+            Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
+            Vector256<float> av = Vector256.Create(a[0]);
+            c00 = Fma256(av, b0, c00); c01 = Fma256(av, b1, c01);
+            av = Vector256.Create(a[1]);
+            c10 = Fma256(av, b0, c10); c11 = Fma256(av, b1, c11);
+            av = Vector256.Create(a[2]);
+            c20 = Fma256(av, b0, c20); c21 = Fma256(av, b1, c21);
+            av = Vector256.Create(a[3]);
+            c30 = Fma256(av, b0, c30); c31 = Fma256(av, b1, c31);
+            av = Vector256.Create(a[4]);
+            c40 = Fma256(av, b0, c40); c41 = Fma256(av, b1, c41);
+            av = Vector256.Create(a[5]);
+            c50 = Fma256(av, b0, c50); c51 = Fma256(av, b1, c51);
+            a += 6;
+            b += 16;
+        }
+
+        float* o = c;
+        c00.Store(o); c01.Store(o + 8); o += ldc;
+        c10.Store(o); c11.Store(o + 8); o += ldc;
+        c20.Store(o); c21.Store(o + 8); o += ldc;
+        c30.Store(o); c31.Store(o + 8); o += ldc;
+        c40.Store(o); c41.Store(o + 8); o += ldc;
+        c50.Store(o); c51.Store(o + 8);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Fma128(Vector128<float> x, Vector128<float> y, Vector128<float> acc) =>
+        Fma.IsSupported ? Fma.MultiplyAdd(x, y, acc) : acc + x * y;
+
+    // C[6 x 8] (+)= Σₚ a[p·6 + r] · b[p·8 + j] with 128-bit vectors (SSE, NEON).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Micro6x8(int kc, float* a, float* b, float* c, int ldc, bool loadC, float* bias)
+    {
+        Vector128<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (loadC)
+        {
+            float* r = c;
+            c00 = Vector128.Load(r); c01 = Vector128.Load(r + 4); r += ldc;
+            c10 = Vector128.Load(r); c11 = Vector128.Load(r + 4); r += ldc;
+            c20 = Vector128.Load(r); c21 = Vector128.Load(r + 4); r += ldc;
+            c30 = Vector128.Load(r); c31 = Vector128.Load(r + 4); r += ldc;
+            c40 = Vector128.Load(r); c41 = Vector128.Load(r + 4); r += ldc;
+            c50 = Vector128.Load(r); c51 = Vector128.Load(r + 4);
+            if (bias != null)
+            {
+                Vector128<float> b0 = Vector128.Load(bias), b1 = Vector128.Load(bias + 4);
+                c00 += b0; c01 += b1; c10 += b0; c11 += b1; c20 += b0; c21 += b1;
+                c30 += b0; c31 += b1; c40 += b0; c41 += b1; c50 += b0; c51 += b1;
+            }
+        }
+        else if (bias != null)
+        {
+            c00 = c10 = c20 = c30 = c40 = c50 = Vector128.Load(bias);
+            c01 = c11 = c21 = c31 = c41 = c51 = Vector128.Load(bias + 4);
+        }
+        else
+        {
+            c00 = c01 = c10 = c11 = c20 = c21 = Vector128<float>.Zero;
+            c30 = c31 = c40 = c41 = c50 = c51 = Vector128<float>.Zero;
+        }
+
+        for (int p = 0; p < kc; p++)
+        {
+            Vector128<float> b0 = Vector128.Load(b), b1 = Vector128.Load(b + 4);
+            Vector128<float> av = Vector128.Create(a[0]);
+            c00 = Fma128(av, b0, c00); c01 = Fma128(av, b1, c01);
+            av = Vector128.Create(a[1]);
+            c10 = Fma128(av, b0, c10); c11 = Fma128(av, b1, c11);
+            av = Vector128.Create(a[2]);
+            c20 = Fma128(av, b0, c20); c21 = Fma128(av, b1, c21);
+            av = Vector128.Create(a[3]);
+            c30 = Fma128(av, b0, c30); c31 = Fma128(av, b1, c31);
+            av = Vector128.Create(a[4]);
+            c40 = Fma128(av, b0, c40); c41 = Fma128(av, b1, c41);
+            av = Vector128.Create(a[5]);
+            c50 = Fma128(av, b0, c50); c51 = Fma128(av, b1, c51);
+            a += 6;
+            b += 8;
+        }
+
+        float* o = c;
+        c00.Store(o); c01.Store(o + 4); o += ldc;
+        c10.Store(o); c11.Store(o + 4); o += ldc;
+        c20.Store(o); c21.Store(o + 4); o += ldc;
+        c30.Store(o); c31.Store(o + 4); o += ldc;
+        c40.Store(o); c41.Store(o + 4); o += ldc;
+        c50.Store(o); c51.Store(o + 4);
     }
 }

@@ -1,6 +1,3 @@
-using System.Numerics;
-using System.Runtime.InteropServices;
-
 namespace NeuralNet.Tensors;
 
 /// <summary>Row and column operations the layers share: broadcasting a bias row, summing columns, argmax per row.</summary>
@@ -51,17 +48,13 @@ public static class MatrixOps
     /// <summary>y += x, element by element.</summary>
     public static void Add(ReadOnlySpan<float> x, Span<float> y)
     {
-        var xv = MemoryMarshal.Cast<float, Vector<float>>(x);
-        var yv = MemoryMarshal.Cast<float, Vector<float>>(y);
-        for (int v = 0; v < xv.Length; v++) yv[v] += xv[v];
-        for (int i = xv.Length * Vector<float>.Count; i < x.Length; i++) y[i] += x[i];
+        if (y.Length < x.Length) throw new ArgumentException($"y has {y.Length} elements, x has {x.Length}.", nameof(y));
+        VectorKernels.Add(x, y[..x.Length]);
     }
 
     /// <summary>The sum of squares of all elements (for gradient norms and weight decay).</summary>
     public static double SumOfSquares(ReadOnlySpan<float> x)
     {
-        double sum = 0;
-        foreach (float value in x) sum += (double)value * value;
-        return sum;
+        return VectorKernels.SumOfSquares(x);
     }
 }

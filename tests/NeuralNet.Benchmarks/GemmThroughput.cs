@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Globalization;
+using NeuralNet.Tensors;
+
+namespace NeuralNet.Benchmarks;
+
+/// <summary>
+/// GFLOP/s of <see cref="Gemm"/> on the MLP's products and on squares, timed with a plain loop (best of
+/// several repeats) so the comparison script gets one line per shape quickly.
+/// </summary>
+internal static class GemmThroughput
+{
+    public static readonly (string Name, char Op, int M, int N, int K)[] Shapes =
+    [
+        ("fwd1 64x784*784x128", 'N', 64, 128, 784),
+        ("dW1 784x64*64x128", 'A', 784, 128, 64),
+        ("dX1 64x128*128x784", 'B', 64, 784, 128),
+        ("fwd1 256x784*784x128", 'N', 256, 128, 784),
+        ("square 256", 'N', 256, 256, 256),
+        ("square 512", 'N', 512, 512, 512),
+        ("square 1024", 'N', 1024, 1024, 1024),
+        ("square 2048", 'N', 2048, 2048, 2048),
+    ];
+
+    public static int Run(string[] args)
+    {
+        ComputeSettings.ThreadCount = Options.Int(args, "--threads", Environment.ProcessorCount);
+        string? only = Options.Text(args, "--only");
+        foreach (var (name, op, m, n, k) in Shapes)
+        {
+            if (only is not null && !name.Contains(only, StringComparison.Ordinal)) continue;
+            double gflops = Measure(op, m, n, k);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RESULT gemm peer=ours threads={ComputeSettings.ThreadCount} shape=\"{name}\" gflops={gflops:0.0}"));
+        }
+        return 0;
+    }
+
+    public static double Measure(char op, int m, int n, int k)
+    {
+        var random = new Random(1);
+        Matrix a = op == 'A' ? Fill(new Matrix(k, m), random) : Fill(new Matrix(m, k), random);
+        Matrix b = op == 'B' ? Fill(new Matrix(n, k), random) : Fill(new Matrix(k, n), random);
+        var c = new Matrix(m, n);
+        double flops = 2.0 * m * n * k;
+        int reps = (int)Math.Clamp(2e8 / flops, 1, 20000);
+        double best = double.MaxValue;
+        for (int round = 0; round < 7; round++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int r = 0; r < reps; r++) Product(op, a, b, c);
+            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds / reps);
+        }
+        return flops / best / 1e9;
+    }
+
+    public static void Product(char op, Matrix a, Matrix b, Matrix c)
+    {
+        if (op == 'A') Gemm.MultiplyTransposeA(a, b, c);
+        else if (op == 'B') Gemm.MultiplyTransposeB(a, b, c);
+        else Gemm.Multiply(a, b, c);
+    }
+
+    private static Matrix Fill(Matrix matrix, Random random)
+    {
+        Span<float> values = matrix.Span;
+        for (int i = 0; i < values.Length; i++) values[i] = (float)(random.NextDouble() - 0.5);
+        return matrix;
+    }
+}

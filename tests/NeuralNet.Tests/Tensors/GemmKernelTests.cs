@@ -1,0 +1,143 @@
+using NeuralNet.Tensors;
+
+namespace NeuralNet.Tests.Tensors;
+
+public class GemmKernelTests
+{
+    // Awkward shapes: empty, 1x1, primes, not multiples of any vector width, and ones that cross the
+    // cache blocks (KC = 320, MC = 192, NC = 1024) and the edge tiles.
+    public static TheoryData<int, int, int> Shapes => new()
+    {
+        { 0, 0, 0 }, { 0, 5, 3 }, { 4, 0, 3 }, { 3, 4, 0 },
+        { 1, 1, 1 }, { 1, 7, 1 }, { 2, 3, 5 }, { 7, 13, 17 }, { 8, 32, 1 }, { 9, 33, 31 },
+        { 6, 16, 8 }, { 13, 47, 29 }, { 64, 10, 64 }, { 31, 97, 331 }, { 197, 37, 3 }, { 5, 1031, 11 },
+    };
+
+    public static IEnumerable<object[]> Paths()
+    {
+        foreach (Isa isa in Enum.GetValues<Isa>())
+            if (isa <= GemmKernel.Best) yield return [isa];
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Every_path_matches_the_reference_on_awkward_shapes(int m, int n, int k)
+    {
+        foreach (object[] path in Paths())
+            foreach (bool transposeA in new[] { false, true })
+                foreach (bool transposeB in new[] { false, true })
+                    foreach (bool accumulate in new[] { false, true })
+                        foreach (int parts in new[] { 0, 2, 3 })
+                            Check((Isa)path[0], parts, transposeA, transposeB, accumulate, withBias: false, m, n, k);
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Fused_bias_matches_product_plus_bias(int m, int n, int k)
+    {
+        foreach (object[] path in Paths())
+            foreach (bool accumulate in new[] { false, true })
+                Check((Isa)path[0], 0, false, false, accumulate, withBias: true, m, n, k);
+    }
+
+    [Theory]
+    [InlineData(64, 128, 784)]
+    [InlineData(784, 128, 64)]
+    [InlineData(64, 784, 128)]
+    [InlineData(200, 1050, 340)]
+    public void Large_products_match_the_reference_on_every_path_and_split(int m, int n, int k)
+    {
+        foreach (object[] path in Paths())
+            foreach (int parts in new[] { 1, 2 })
+            {
+                Check((Isa)path[0], parts, false, false, false, false, m, n, k);
+                Check((Isa)path[0], parts, true, false, true, false, m, n, k);
+                Check((Isa)path[0], parts, false, true, false, false, m, n, k);
+            }
+    }
+
+    [Fact]
+    public void Results_are_bit_identical_whatever_the_thread_split()
+    {
+        var random = new Random(5);
+        float[] a = RandomArray(random, 97 * 300), b = RandomArray(random, 300 * 211);
+        float[] single = new float[97 * 211], split2 = new float[97 * 211], split3 = new float[97 * 211];
+        Run(GemmKernel.Best, 1, () => GemmKernel.Run(false, false, 97, 211, 300, a, b, single, false));
+        Run(GemmKernel.Best, 2, () => GemmKernel.Run(false, false, 97, 211, 300, a, b, split2, false));
+        Run(GemmKernel.Best, 3, () => GemmKernel.Run(false, false, 97, 211, 300, a, b, split3, false));
+        Assert.Equal(single, split2);
+        Assert.Equal(single, split3);
+    }
+
+    [Fact]
+    public void Concurrent_callers_get_correct_results()
+    {
+        var random = new Random(9);
+        float[] a = RandomArray(random, 64 * 256), b = RandomArray(random, 256 * 128);
+        float[] expected = new float[64 * 128];
+        GemmKernel.Run(false, false, 64, 128, 256, a, b, expected, false);
+        Parallel.For(0, 8, _ =>
+        {
+            float[] c = new float[64 * 128];
+            for (int repeat = 0; repeat < 20; repeat++)
+            {
+                GemmKernel.Run(false, false, 64, 128, 256, a, b, c, false);
+                Assert.Equal(expected, c);
+            }
+        });
+    }
+
+    [Fact]
+    public void Gemm_entry_points_check_shapes()
+    {
+        var a = new Matrix(2, 3);
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply(a, new Matrix(4, 2), new Matrix(2, 2)));
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplyTransposeA(a, new Matrix(2, 2), new Matrix(2, 2)));
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplyTransposeB(a, new Matrix(2, 3), new Matrix(3, 2)));
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplyAddRow(a, new Matrix(3, 2), new Matrix(1, 3), new Matrix(2, 2)));
+    }
+
+    private static void Check(Isa isa, int parts, bool transposeA, bool transposeB, bool accumulate, bool withBias, int m, int n, int k)
+    {
+        var random = new Random(m * 1_000_003 + n * 1009 + k);
+        float[] a = RandomArray(random, m * k), b = RandomArray(random, k * n);
+        float[] start = RandomArray(random, m * n);
+        float[] bias = withBias ? RandomArray(random, n) : [];
+        float[] expected = (float[])start.Clone(), actual = (float[])start.Clone();
+
+        ReferenceGemm.Run(transposeA, transposeB, m, n, k, a, b, expected, accumulate);
+        if (withBias)
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++) expected[i * n + j] += bias[j];
+        Run(isa, parts, () => GemmKernel.Run(transposeA, transposeB, m, n, k, a, b, actual, accumulate, bias));
+
+        for (int i = 0; i < expected.Length; i++)
+        {
+            float tolerance = 1e-5f * (k + 2);
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance,
+                $"{isa} parts={parts} tA={transposeA} tB={transposeB} acc={accumulate} bias={withBias} {m}x{n}x{k}: element {i} is {actual[i]}, expected {expected[i]}");
+        }
+    }
+
+    private static void Run(Isa isa, int parts, Action action)
+    {
+        GemmKernel.ForcedIsa = isa;
+        GemmKernel.ForcedParts = parts;
+        try
+        {
+            action();
+        }
+        finally
+        {
+            GemmKernel.ForcedIsa = null;
+            GemmKernel.ForcedParts = 0;
+        }
+    }
+
+    private static float[] RandomArray(Random random, int length)
+    {
+        var values = new float[length];
+        for (int i = 0; i < values.Length; i++) values[i] = (float)(random.NextDouble() * 2 - 1);
+        return values;
+    }
+}
