@@ -184,12 +184,15 @@ public static partial class Charts
     }
 
     /// <summary>
-    /// A gradient check as bars of relative error per parameter on a log axis, with the usual thresholds
-    /// (below 1e-7 great, below 1e-4 fine for float32-ish code, above 1e-2 a bug) as lines.
+    /// A gradient check as bars of relative error per parameter on a log axis, with guide lines. The default
+    /// guides suit float32 code: below 1e-4 excellent, up to 1e-2 fine (rounding), near 1 a bug. For float64
+    /// code CS231n's 1e-7 / 1e-4 / 1e-2 are the usual ones.
     /// </summary>
     /// <param name="names">What was checked, e.g. "W1", "b1".</param>
     /// <param name="relativeErrors">The largest relative error of each.</param>
-    public static GenericChart RelativeErrors(IReadOnlyList<string> names, IReadOnlyList<double> relativeErrors, string? title = null)
+    /// <param name="guides">Where to draw the dotted guide lines (green, orange, red).</param>
+    public static GenericChart RelativeErrors(IReadOnlyList<string> names, IReadOnlyList<double> relativeErrors,
+        IReadOnlyList<double>? guides = null, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(names);
         ArgumentNullException.ThrowIfNull(relativeErrors);
@@ -197,12 +200,14 @@ public static partial class Charts
         {
             throw new ArgumentException($"Expected one error per name, got {names.Count} names and {relativeErrors.Count} errors.", nameof(relativeErrors));
         }
-        var shapes = new[] { (1e-7, "#2ca02c"), (1e-4, "#ff7f0e"), (1e-2, MistakeColor) }
-            .Select(t => Plot.Shape(("type", "line"), ("xref", "paper"), ("x0", 0), ("x1", 1), ("yref", "y"), ("y0", t.Item1), ("y1", t.Item1),
-                ("line", Plot.Obj(("color", t.Item2), ("dash", "dot"), ("width", 2))))).ToList();
+        guides ??= [1e-4, 1e-2, 1];
+        string[] colors = ["#2ca02c", "#ff7f0e", MistakeColor];
+        var shapes = guides.Select((g, i) => Plot.Shape(("type", "line"), ("xref", "paper"), ("x0", 0), ("x1", 1), ("yref", "y"), ("y0", g), ("y1", g),
+                ("line", Plot.Obj(("color", colors[Math.Min(i, colors.Length - 1)]), ("dash", "dot"), ("width", 2))))).ToList();
         return Plotly.NET.CSharp.Chart.Column<double, string, string>(values: relativeErrors.Select(e => Math.Max(e, 1e-16)), Keys: names.ToArray(), Name: "relative error")
             .WithTraceProperties(("hovertemplate", "%{x}<br>relative error %{y:.2e}<extra></extra>"))
-            .WithTitleText(title ?? "Gradient check: backprop vs finite differences", "dotted lines at 1e-7, 1e-4, 1e-2")
+            .WithTitleText(title ?? "Gradient check: backprop vs finite differences",
+                "dotted lines at " + string.Join(", ", guides.Select(g => g.ToString("G2"))))
             .WithXAxis("parameter", "category")
             .WithYAxis("max relative error (log scale)", "log", more: [("exponentformat", "power")])
             .WithLayout(("shapes", shapes));
