@@ -1,6 +1,6 @@
-using System.CommandLine;
-using NeuralNet.Cli.Commands;
+using NeuralNet.Cli;
+using NeuralNet.Cli.Infrastructure;
 
-var root = new RootCommand("nn — train, evaluate and use the NeuralNet from-scratch networks on MNIST.");
-root.Subcommands.Add(TrainCommand.Create());
-return root.Parse(args).Invoke();
+var host = CliHost.ForConsole();
+var root = NnApp.CreateRoot(host);
+return NnApp.Invoke(root, args, host);

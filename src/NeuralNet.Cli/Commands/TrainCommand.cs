@@ -1,93 +1,225 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Diagnostics;
-using NeuralNet.Data;
-using NeuralNet.Evaluation;
+using NeuralNet.Cli.Infrastructure;
+using NeuralNet.Cli.Reports;
 using NeuralNet.Initialization;
 using NeuralNet.Layers;
 using NeuralNet.Optimizers;
 using NeuralNet.Serialization;
+using NeuralNet.Tensors;
 using NeuralNet.Training;
+using Spectre.Console;
 
 namespace NeuralNet.Cli.Commands;
 
-/// <summary><c>nn train</c>: trains a dense network on MNIST (or Fashion-MNIST) and reports test accuracy.</summary>
+/// <summary>
+/// <c>nn train</c>: trains a dense network with every hyper-parameter an option (defaults: the library's),
+/// shows a live progress bar and a row per epoch, and writes the model file and an HTML report.
+/// Ctrl+C stops after the current batch and still saves the best model so far.
+/// </summary>
 public static class TrainCommand
 {
-    public static Command Create()
-    {
-        var dataset = new Option<string>("--dataset") { Description = "mnist or fashion-mnist", DefaultValueFactory = _ => "mnist" };
-        var dataDir = new Option<string?>("--data-dir") { Description = "Dataset cache folder (default: $NEURALNET_DATA, else the repository's data/)" };
-        var hidden = new Option<string>("--hidden") { Description = "Hidden layer sizes, comma-separated", DefaultValueFactory = _ => "128,64" };
-        var activation = new Option<string>("--activation") { Description = "relu, sigmoid or tanh", DefaultValueFactory = _ => "relu" };
-        var init = new Option<string>("--init") { Description = "he or xavier", DefaultValueFactory = _ => "he" };
-        var optimizer = new Option<string>("--optimizer") { Description = "sgd, momentum or adam", DefaultValueFactory = _ => "adam" };
-        var learningRate = new Option<double?>("--learning-rate", "--lr") { Description = "Step size (default: 0.001 for adam, 0.05 momentum, 0.1 sgd)" };
-        var epochs = new Option<int>("--epochs") { Description = "Passes over the training set", DefaultValueFactory = _ => 10 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Samples per mini-batch", DefaultValueFactory = _ => 64 };
-        var validation = new Option<double>("--validation") { Description = "Fraction of the training set held out for validation", DefaultValueFactory = _ => 0.1 };
-        var patience = new Option<int?>("--patience") { Description = "Early stopping: epochs without validation improvement", DefaultValueFactory = _ => 3 };
-        var weightDecay = new Option<double>("--weight-decay") { Description = "L2 weight decay λ", DefaultValueFactory = _ => 0.0 };
-        var seed = new Option<int>("--seed") { Description = "Random seed for weights and shuffling", DefaultValueFactory = _ => 42 };
-        var output = new Option<string>("--model") { Description = "Where to save the trained model", DefaultValueFactory = _ => Path.Combine("out", "model.nnm") };
+    /// <summary>The model's file name inside <c>--out</c>.</summary>
+    public const string ModelFileName = "model.nnm";
 
-        var command = new Command("train", "Train a dense network and print its test accuracy.")
+    public static Command Create(CliHost host)
+    {
+        var defaults = new TrainingOptions();
+        var dataset = DatasetSource.DatasetOption();
+        var dataDir = DatasetSource.DataDirOption();
+        var hidden = new Option<int[]>("--hidden")
         {
-            dataset, dataDir, hidden, activation, init, optimizer, learningRate, epochs, batchSize, validation, patience, weightDecay, seed, output,
+            Description = "Hidden layer sizes, comma-separated (e.g. 256,128; 'none' for plain softmax regression)",
+            DefaultValueFactory = _ => [128, 64],
+            CustomParser = ParseSizes,
         };
-        command.SetAction(parse =>
+        var activation = Choice("--activation", "Activation after each hidden layer", "relu", "relu", "sigmoid", "tanh");
+        var init = Choice("--init", "Weight initialisation of the hidden layers (the output layer uses xavier)", "he", "he", "xavier");
+        var optimizer = Choice("--optimizer", "Optimiser", "adam", "adam", "momentum", "sgd");
+        var learningRate = new Option<double?>("--learning-rate", "--lr") { Description = "Step size (default: 0.001 for adam, 0.05 momentum, 0.1 sgd)" };
+        var epochs = new Option<int>("--epochs", "-e") { Description = "Passes over the training set", DefaultValueFactory = _ => defaults.Epochs };
+        var batchSize = new Option<int>("--batch-size", "-b") { Description = "Samples per mini-batch", DefaultValueFactory = _ => defaults.BatchSize };
+        var validation = new Option<double>("--validation") { Description = "Fraction of the training set held out for validation (0: none)", DefaultValueFactory = _ => 0.1 };
+        var patience = new Option<int>("--patience") { Description = "Early stopping: epochs without a better validation loss (0: never stop early)", DefaultValueFactory = _ => 3 };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "L2 weight decay λ", DefaultValueFactory = _ => 0.0 };
+        var seed = new Option<int>("--seed") { Description = "Random seed for weights, split and shuffling", DefaultValueFactory = _ => defaults.Seed };
+        var threads = new Option<int?>("--threads", "-t") { Description = $"Threads for the compute kernels (default: all {Environment.ProcessorCount} cores)" };
+        var output = new Option<string>("--out", "-o") { Description = $"Folder for {ModelFileName} and {HtmlReport.FileName}", DefaultValueFactory = _ => "out" };
+        var model = new Option<string?>("--model") { Description = $"Model file path (default: OUT/{ModelFileName})" };
+        var noReport = new Option<bool>("--no-report") { Description = "Do not write the HTML report" };
+        var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of tables" };
+
+        Positive(epochs, batchSize);
+        NonNegative(patience);
+        threads.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError("--threads must be at least 1."); });
+        validation.Validators.Add(r => { if (r.GetValueOrDefault<double>() is < 0 or >= 1) r.AddError("--validation must be in [0, 1)."); });
+        weightDecay.Validators.Add(r => { if (r.GetValueOrDefault<double>() < 0) r.AddError("--weight-decay must not be negative."); });
+        learningRate.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is <= 0) r.AddError("--learning-rate must be positive."); });
+
+        var command = new Command("train", "Train a dense network, print its test accuracy, write the model and an HTML report.")
+        {
+            dataset, dataDir, hidden, activation, init, optimizer, learningRate, epochs, batchSize, validation, patience,
+            weightDecay, seed, threads, output, model, noReport, json,
+        };
+        command.SetGuardedAction(host, parse =>
         {
             string optimizerName = parse.GetValue(optimizer)!;
+            string outDir = parse.GetValue(output)!;
             var settings = new TrainSettings(
-                Datasets.Parse(parse.GetValue(dataset)!),
+                parse.GetValue(dataset)!,
                 parse.GetValue(dataDir),
-                ParseSizes(parse.GetValue(hidden)!),
-                Activations.Parse(parse.GetValue(activation)!),
-                Init.Parse(parse.GetValue(init)!),
-                Optimizer.Create(optimizerName, parse.GetValue(learningRate) ?? Optimizer.DefaultLearningRate(optimizerName), parse.GetValue(weightDecay)),
+                parse.GetValue(hidden)!,
+                parse.GetValue(activation)!,
+                parse.GetValue(init)!,
+                optimizerName,
+                parse.GetValue(learningRate) ?? Optimizer.DefaultLearningRate(optimizerName),
+                parse.GetValue(weightDecay),
                 new TrainingOptions
                 {
                     Epochs = parse.GetValue(epochs),
                     BatchSize = parse.GetValue(batchSize),
                     ValidationFraction = parse.GetValue(validation),
-                    Patience = parse.GetValue(patience),
+                    Patience = parse.GetValue(patience) is int p and > 0 ? p : null,
                     Seed = parse.GetValue(seed),
                 },
-                parse.GetValue(output)!);
-            return Run(settings);
+                parse.GetValue(threads),
+                outDir,
+                parse.GetValue(model) ?? Path.Combine(outDir, ModelFileName),
+                !parse.GetValue(noReport),
+                parse.GetValue(json));
+            return Run(host, settings);
         });
         return command;
     }
 
-    private sealed record TrainSettings(DatasetDefinition Dataset, string? DataDirectory, int[] Hidden, Activation Activation,
-        IInitializer Initializer, Optimizer Optimizer, TrainingOptions Options, string ModelPath);
+    /// <summary>Everything <c>nn train</c> was asked to do.</summary>
+    public sealed record TrainSettings(string Dataset, string? DataDirectory, int[] Hidden, string Activation, string Init,
+        string Optimizer, double LearningRate, double WeightDecay, TrainingOptions Options, int? Threads, string OutDirectory,
+        string ModelPath, bool WriteReport, bool Json);
 
-    private static int Run(TrainSettings s)
+    private static int Run(CliHost host, TrainSettings s)
     {
-        Console.WriteLine($"Loading {s.Dataset.Name} ...");
-        var (train, test) = DatasetStore.Load(s.Dataset, s.DataDirectory, log: Console.WriteLine);
-        var network = Sequential.Mlp(train.FeatureCount, s.Hidden, train.ClassCount, s.Activation, s.Initializer, s.Options.Seed);
-        Console.WriteLine($"Network {train.FeatureCount}-{string.Join("-", s.Hidden)}-{train.ClassCount} ({network.ParameterCount:N0} parameters), " +
-                          $"{s.Optimizer.Name} lr {s.Optimizer.LearningRate}, batch {s.Options.BatchSize}, {s.Options.Epochs} epochs, seed {s.Options.Seed}");
+        if (s.Threads is int threadCount) ComputeSettings.ThreadCount = threadCount;
+        var console = host.Console;
+        if (!s.Json) console.WriteLine($"Loading {s.Dataset} ...");
+        LoadedData data = DatasetSource.Load(host, s.Dataset, s.DataDirectory, quiet: s.Json);
 
-        var trainer = new Trainer(network, s.Optimizer, options: s.Options);
-        trainer.EpochCompleted += e => Console.WriteLine(e.Metrics);
+        Sequential network = Sequential.Mlp(data.Train.FeatureCount, s.Hidden, data.Train.ClassCount,
+            Activations.Parse(s.Activation), Init.Parse(s.Init), s.Options.Seed);
+        Optimizer optimizer = Optimizer.Create(s.Optimizer, s.LearningRate, s.WeightDecay);
+        string architecture = string.Join("-", new[] { data.Train.FeatureCount }.Concat(s.Hidden).Append(data.Train.ClassCount));
+        if (!s.Json)
+        {
+            console.WriteLine($"{data.Name}: {data.Train.Count:N0} training images, {data.Test.Count:N0} test images, {data.Train.ClassCount} classes");
+            console.WriteLine($"Network {architecture} ({network.ParameterCount:N0} parameters), {s.Activation}, {s.Init} init");
+            console.WriteLine($"{optimizer.Name} lr {s.LearningRate}{(s.WeightDecay > 0 ? $", weight decay {s.WeightDecay}" : "")}, batch {s.Options.BatchSize}, " +
+                              $"{s.Options.Epochs} epochs, validation {Format.Percent(s.Options.ValidationFraction, 0)}, patience {(s.Options.Patience?.ToString() ?? "off")}, " +
+                              $"seed {s.Options.Seed}, {ComputeSettings.ThreadCount} threads");
+        }
+
+        var trainer = new Trainer(network, optimizer, options: s.Options);
         var clock = Stopwatch.StartNew();
-        TrainingHistory history = trainer.Fit(train);
+        TrainingHistory history = s.Json
+            ? trainer.Fit(data.Train, cancellation: host.Cancellation)
+            : new TrainingDisplay(host, s.Options.Epochs).Fit(trainer, data.Train);
         clock.Stop();
 
-        ConfusionMatrix confusion = Metrics.Evaluate(network, test);
+        EvaluationResult test = EvaluationResult.Of(network, data.Test, s.ModelPath);
         ModelFile.Save(network, s.ModelPath);
-        double perEpoch = history.Epochs.Average(e => e.Seconds);
-        Console.WriteLine($"Trained {history.Epochs.Count} epochs in {clock.Elapsed.TotalSeconds:0.0} s ({perEpoch:0.00} s per epoch)" +
-                          (history.BestEpoch is int best ? $", best validation epoch {best}" : ""));
-        Console.WriteLine($"Model saved to {s.ModelPath}");
-        Console.WriteLine($"Test accuracy: {confusion.Accuracy:P2} ({test.Count} images)");
-        return 0;
+        string? reportPath = null;
+        if (s.WriteReport)
+        {
+            var settings = Describe(s, data, architecture, network, optimizer, history, clock.Elapsed.TotalSeconds);
+            reportPath = HtmlReport.Write(s.OutDirectory, $"nn train — {data.Name}, {architecture}", settings, history, test);
+        }
+
+        if (s.Json)
+        {
+            Json.Write(host, new
+            {
+                dataset = data.Name,
+                architecture,
+                parameters = network.ParameterCount,
+                settings = new
+                {
+                    hidden = s.Hidden, activation = s.Activation, init = s.Init, optimizer = s.Optimizer, learningRate = s.LearningRate,
+                    weightDecay = s.WeightDecay, epochs = s.Options.Epochs, batchSize = s.Options.BatchSize,
+                    validation = s.Options.ValidationFraction, patience = s.Options.Patience, seed = s.Options.Seed, threads = ComputeSettings.ThreadCount,
+                },
+                epochs = history.Epochs.Select(e => new
+                {
+                    epoch = e.Epoch, trainLoss = e.TrainLoss, trainAccuracy = e.TrainAccuracy,
+                    validationLoss = e.ValidationLoss, validationAccuracy = e.ValidationAccuracy, seconds = e.Seconds,
+                }),
+                bestEpoch = history.BestEpoch,
+                stoppedEarly = history.StoppedEarly,
+                cancelled = history.Cancelled,
+                seconds = clock.Elapsed.TotalSeconds,
+                test = test.ToJson(),
+                model = Path.GetFullPath(s.ModelPath),
+                report = reportPath is null ? null : Path.GetFullPath(reportPath),
+            });
+            return ExitCodes.Success;
+        }
+
+        double perEpoch = history.Epochs.Count == 0 ? 0 : history.Epochs.Average(e => e.Seconds);
+        string ending = history.Cancelled ? " (stopped by Ctrl+C)" : history.StoppedEarly ? " (stopped early)" : "";
+        console.WriteLine($"Trained {history.Epochs.Count} epochs in {clock.Elapsed.TotalSeconds:0.0} s ({perEpoch:0.00} s per epoch){ending}" +
+                          (history.BestEpoch is int best ? $", kept the weights of epoch {best} (best validation loss)" : ""));
+        console.WriteLine($"Model saved to {s.ModelPath}");
+        if (reportPath is not null) console.WriteLine($"Report written to {reportPath}");
+        console.WriteLine($"Test accuracy: {Format.Percent(test.Report.Accuracy)} ({test.Dataset.Count} images)");
+        return ExitCodes.Success;
     }
 
-    private static int[] ParseSizes(string text) =>
-        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(part => int.TryParse(part, out int size) && size > 0 ? size
-                : throw new ArgumentException($"--hidden: '{part}' is not a positive layer size (expected e.g. 128,64)."))
-            .ToArray();
+    private static List<(string, string)> Describe(TrainSettings s, LoadedData data, string architecture, Sequential network,
+        Optimizer optimizer, TrainingHistory history, double seconds) =>
+    [
+        ("dataset", $"{data.Name} ({data.Train.Count:N0} train, {data.Test.Count:N0} test) from {data.Folder}"),
+        ("network", $"{architecture}: {network}, {network.ParameterCount:N0} parameters"),
+        ("activation", s.Activation),
+        ("initialisation", $"{s.Init} (output layer: xavier)"),
+        ("optimiser", optimizer.Name),
+        ("learning rate", s.LearningRate.ToString()),
+        ("weight decay", s.WeightDecay.ToString()),
+        ("batch size", s.Options.BatchSize.ToString()),
+        ("epochs", $"{s.Options.Epochs} asked, {history.Epochs.Count} run" + (history.Cancelled ? " (stopped by Ctrl+C)" : history.StoppedEarly ? " (stopped early)" : "")),
+        ("validation fraction", s.Options.ValidationFraction.ToString()),
+        ("early-stopping patience", s.Options.Patience?.ToString() ?? "off"),
+        ("best epoch", history.BestEpoch?.ToString() ?? "—"),
+        ("seed", s.Options.Seed.ToString()),
+        ("threads", ComputeSettings.ThreadCount.ToString()),
+        ("training time", $"{seconds:0.0} s"),
+        ("model file", Path.GetFullPath(s.ModelPath)),
+    ];
+
+    private static Option<string> Choice(string name, string description, string defaultValue, params string[] values)
+    {
+        var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.AcceptOnlyFromAmong(values);
+        return option;
+    }
+
+    private static void Positive(params Option<int>[] options)
+    {
+        foreach (var option in options)
+            option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{option.Name} must be at least 1."); });
+    }
+
+    private static void NonNegative(Option<int> option) =>
+        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError($"{option.Name} must not be negative."); });
+
+    private static int[] ParseSizes(ArgumentResult result)
+    {
+        string text = string.Join(",", result.Tokens.Select(t => t.Value));
+        if (text.Trim().Equals("none", StringComparison.OrdinalIgnoreCase)) return [];
+        var sizes = new List<int>();
+        foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (int.TryParse(part, out int size) && size > 0) sizes.Add(size);
+            else result.AddError($"--hidden: '{part}' is not a positive layer size (expected e.g. 128,64).");
+        }
+        return [.. sizes];
+    }
 }

@@ -1,0 +1,114 @@
+using System.CommandLine;
+using NeuralNet.Data;
+using Spectre.Console;
+
+namespace NeuralNet.Cli.Infrastructure;
+
+/// <summary>A train/test pair loaded for a command, and where it came from.</summary>
+public sealed record LoadedData(ImageDataset Train, ImageDataset Test, string Name, string Folder);
+
+/// <summary>
+/// The <c>--dataset</c> and <c>--data-dir</c> options and loading what they name: a known dataset (fetched
+/// and verified through <see cref="DatasetStore"/>, with a progress bar when downloading) or a folder of
+/// one's own holding the four IDX files.
+/// </summary>
+public static class DatasetSource
+{
+    /// <summary>The IDX file names a dataset folder holds (each raw or .gz).</summary>
+    public static readonly string[] IdxFileNames = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
+
+    /// <summary><c>--dataset</c>: mnist, fashion-mnist, or a folder with the four IDX files.</summary>
+    public static Option<string> DatasetOption() => new("--dataset", "-d")
+    {
+        Description = "mnist, fashion-mnist, or a folder holding train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (raw or .gz)",
+        DefaultValueFactory = _ => "mnist",
+    };
+
+    /// <summary><c>--data-dir</c>: the dataset cache.</summary>
+    public static Option<string?> DataDirOption() => new("--data-dir")
+    {
+        Description = $"Dataset cache folder (default: ${DataDirectory.EnvironmentVariable}, else the repository's data/, else a per-user folder)",
+    };
+
+    /// <summary>The known dataset called <paramref name="name"/>, or null if it names none.</summary>
+    public static DatasetDefinition? Known(string name)
+    {
+        try { return Datasets.Parse(name); }
+        catch (ArgumentException) { return null; }
+    }
+
+    /// <summary>Loads the dataset named by <paramref name="dataset"/>.</summary>
+    /// <exception cref="UsageException">It is neither a known dataset nor a folder.</exception>
+    /// <exception cref="DataFileException">A file is missing or malformed.</exception>
+    public static LoadedData Load(CliHost host, string dataset, string? dataDirectory, bool quiet = false)
+    {
+        if (Known(dataset) is DatasetDefinition known)
+        {
+            string folder = Path.Combine(DataDirectory.Resolve(dataDirectory), known.FolderName);
+            bool cached = known.Files.All(f => DatasetStore.FindCached(folder, f) is not null);
+            var (train, test) = cached
+                ? DatasetStore.Load(known, dataDirectory)
+                : Downloads.Run(host, quiet, (progress, log) => DatasetStore.Load(known, dataDirectory, progress, log));
+            return new LoadedData(train, test, known.Name, folder);
+        }
+        if (Directory.Exists(dataset)) return LoadFolder(dataset);
+        throw new UsageException($"--dataset '{dataset}': expected mnist, fashion-mnist, or an existing folder with the four IDX files.");
+    }
+
+    /// <summary>Loads the four IDX files of a folder (no checksums: it is the user's own data). Classes are named 0..N-1.</summary>
+    public static LoadedData LoadFolder(string folder)
+    {
+        string full = Path.GetFullPath(folder);
+        string Find(string name) =>
+            File.Exists(Path.Combine(full, name)) ? Path.Combine(full, name)
+            : File.Exists(Path.Combine(full, name + ".gz")) ? Path.Combine(full, name + ".gz")
+            : throw new DataFileException(Path.Combine(full, name), "missing: a dataset folder needs this file (raw or .gz).");
+        string[] paths = IdxFileNames.Select(Find).ToArray();
+        IdxArray[] arrays = paths.Select(IdxFile.Read).ToArray();
+        int classCount = Math.Max(10, Math.Max(MaxLabel(arrays[1]), MaxLabel(arrays[3])) + 1);
+        string[] classNames = Enumerable.Range(0, classCount).Select(c => c.ToString()).ToArray();
+        string name = Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar));
+        return new LoadedData(
+            ImageDataset.FromIdx($"{name} train", arrays[0], paths[0], arrays[1], paths[1], classNames),
+            ImageDataset.FromIdx($"{name} test", arrays[2], paths[2], arrays[3], paths[3], classNames),
+            name, full);
+    }
+
+    private static int MaxLabel(IdxArray labels) => labels.Bytes.Length == 0 ? 0 : labels.Bytes.Max();
+}
+
+/// <summary>Shows dataset downloads: a progress bar per file on a terminal, plain log lines otherwise.</summary>
+public static class Downloads
+{
+    /// <summary>Runs <paramref name="work"/>, giving it a progress sink and a log.</summary>
+    public static T Run<T>(CliHost host, bool quiet, Func<IProgress<DownloadProgress>, Action<string>, T> work)
+    {
+        if (!host.IsTerminal || quiet)
+            return work(new Sink(_ => { }), line => host.Error.WriteLine(line));
+
+        T result = default!;
+        host.Console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())
+            .Start(context =>
+            {
+                var tasks = new Dictionary<string, ProgressTask>();
+                var sink = new Sink(p =>
+                {
+                    if (!tasks.TryGetValue(p.FileName, out ProgressTask? task))
+                        tasks[p.FileName] = task = context.AddTask(p.FileName, maxValue: p.TotalBytes ?? 1);
+                    if (p.TotalBytes is long total) task.MaxValue = total;
+                    else task.MaxValue = Math.Max(task.MaxValue, p.BytesReceived);
+                    task.Value = p.BytesReceived;
+                });
+                result = work(sink, line => host.Console.WriteLine(line));
+            });
+        return result;
+    }
+
+    // Reports synchronously on the calling thread (Progress<T> would post to the thread pool).
+    private sealed class Sink(Action<DownloadProgress> report) : IProgress<DownloadProgress>
+    {
+        public void Report(DownloadProgress value) => report(value);
+    }
+}

@@ -1,0 +1,151 @@
+using System.Net;
+using System.Reflection;
+using System.Text;
+using NeuralNet.Cli.Infrastructure;
+using NeuralNet.Data;
+using NeuralNet.Evaluation;
+using NeuralNet.Plots;
+using NeuralNet.Training;
+using Plotly.NET;
+
+namespace NeuralNet.Cli.Reports;
+
+/// <summary>
+/// The HTML report of a training run or an evaluation: settings, loss and accuracy curves, confusion
+/// matrix, per-class precision/recall/F1 and a gallery of mistakes — the Plots project's charts on one
+/// page that carries a single inline copy of plotly.js, so it opens offline and can be mailed as one file.
+/// </summary>
+public static class HtmlReport
+{
+    /// <summary>The report's file name inside the output folder.</summary>
+    public const string FileName = "report.html";
+
+    /// <summary>How many mistakes the gallery shows at most.</summary>
+    public const int GallerySize = 30;
+
+    private const string PlotlyResource = "Plotly.NET.plotly-2.28.0.min.js";
+
+    /// <summary>Writes <c>report.html</c> into <paramref name="folder"/> (atomically) and returns its path.</summary>
+    public static string Write(string folder, string title, IReadOnlyList<(string Name, string Value)> settings,
+        TrainingHistory? history, EvaluationResult evaluation)
+    {
+        string html = Build(title, settings, history, evaluation);
+        string path = Path.Combine(folder, FileName);
+        AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(html));
+        return path;
+    }
+
+    /// <summary>The report page as HTML.</summary>
+    public static string Build(string title, IReadOnlyList<(string Name, string Value)> settings, TrainingHistory? history, EvaluationResult evaluation)
+    {
+        ClassificationReport report = evaluation.Report;
+        var body = new StringBuilder();
+        body.Append($"<h1>{Encode(title)}</h1>\n");
+        body.Append($"<p class=\"headline\">Accuracy on {Encode(evaluation.Dataset.Name)}: <b>{Format.Percent(report.Accuracy)}</b> " +
+                    $"({evaluation.Dataset.Count:N0} images, loss {evaluation.Loss:0.0000}, macro F1 {report.MacroF1:0.0000})</p>\n");
+
+        body.Append("<h2>Settings</h2>\n<table class=\"settings\">\n");
+        foreach (var (name, value) in settings) body.Append($"<tr><th>{Encode(name)}</th><td>{Encode(value)}</td></tr>\n");
+        body.Append("</table>\n");
+
+        if (history is { Epochs.Count: > 0 })
+        {
+            body.Append("<h2>Training curves</h2>\n");
+            body.Append(ChartHtml(Charts.TrainingCurves(history)));
+            body.Append(EpochTable(history));
+        }
+
+        body.Append("<h2>Confusion matrix</h2>\n");
+        body.Append(ChartHtml(Charts.ConfusionMatrix(evaluation.Confusion, title: $"Confusion matrix — {evaluation.Dataset.Name}")));
+
+        body.Append("<h2>Per class</h2>\n");
+        body.Append(ChartHtml(Charts.ClassificationReport(report)));
+        body.Append(ClassTable(report));
+
+        IReadOnlyList<int> mistakes = evaluation.Mistakes(GallerySize);
+        body.Append("<h2>Gallery of mistakes</h2>\n");
+        if (mistakes.Count == 0)
+        {
+            body.Append("<p>No mistakes.</p>\n");
+        }
+        else
+        {
+            ImageDataset data = evaluation.Dataset;
+            var images = mistakes.Select(i => (IReadOnlyList<float>)data.Image(i).ToArray()).ToArray();
+            var labels = mistakes.Select(i => data.Labels[i]).ToArray();
+            var predictions = mistakes.Select(i => evaluation.Predictions[i]).ToArray();
+            var captions = mistakes.Select(i =>
+                $"{data.ClassNames[data.Labels[i]]} → {data.ClassNames[evaluation.Predictions[i]]} ({Format.Percent(evaluation.Probabilities[i, evaluation.Predictions[i]], 0)})").ToArray();
+            body.Append($"<p>The {mistakes.Count} most confident mistakes of {evaluation.Confusion.Total - (int)Math.Round(report.Accuracy * evaluation.Confusion.Total):N0}: " +
+                        "true class → predicted class (probability the network gave it).</p>\n");
+            body.Append(ChartHtml(Charts.DigitGrid(images, labels, predictions, captions, highlight: null, columns: 10,
+                title: "Most confident mistakes", width: data.Width, height: data.Height, classNames: data.ClassNames)));
+        }
+
+        return Page(title, body.ToString());
+    }
+
+    /// <summary>plotly.js as Plotly.NET embeds it (the version its charts are made for).</summary>
+    public static string PlotlyJs()
+    {
+        Assembly assembly = typeof(GenericChart).Assembly;
+        using Stream stream = assembly.GetManifestResourceStream(PlotlyResource)
+            ?? throw new InvalidOperationException($"Plotly.NET {assembly.GetName().Version} does not embed {PlotlyResource}.");
+        using var reader = new StreamReader(stream);
+        // A literal "</script" inside the inline script would end it early.
+        return reader.ReadToEnd().Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
+    }
+
+    // Plotly.NET's chart markup (a div and the script that draws it) without plotly.js itself.
+    private static string ChartHtml(GenericChart chart) => "<div class=\"chart\">" + GenericChart.toChartHTML(chart) + "</div>\n";
+
+    private static string EpochTable(TrainingHistory history)
+    {
+        var html = new StringBuilder("<table class=\"numbers\">\n<tr><th>epoch</th><th>train loss</th><th>train accuracy</th><th>validation loss</th><th>validation accuracy</th><th>seconds</th></tr>\n");
+        foreach (EpochMetrics e in history.Epochs)
+        {
+            string best = history.BestEpoch == e.Epoch ? " class=\"best\"" : "";
+            html.Append($"<tr{best}><td>{e.Epoch}</td><td>{e.TrainLoss:0.0000}</td><td>{Format.Percent(e.TrainAccuracy)}</td>" +
+                        $"<td>{(e.ValidationLoss is double vl ? vl.ToString("0.0000") : "")}</td><td>{(e.ValidationAccuracy is double va ? Format.Percent(va) : "")}</td>" +
+                        $"<td>{e.Seconds:0.00}</td></tr>\n");
+        }
+        return html.Append("</table>\n").ToString();
+    }
+
+    private static string ClassTable(ClassificationReport report)
+    {
+        var html = new StringBuilder("<table class=\"numbers\">\n<tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>\n");
+        foreach (ClassMetrics c in report.Classes)
+            html.Append($"<tr><td>{Encode(c.ClassName)}</td><td>{c.Precision:0.0000}</td><td>{c.Recall:0.0000}</td><td>{c.F1:0.0000}</td><td>{c.Support:N0}</td></tr>\n");
+        html.Append($"<tr class=\"total\"><td>macro avg</td><td>{report.MacroPrecision:0.0000}</td><td>{report.MacroRecall:0.0000}</td><td>{report.MacroF1:0.0000}</td><td>{report.Confusion.Total:N0}</td></tr>\n");
+        return html.Append("</table>\n").ToString();
+    }
+
+    private static string Page(string title, string body) => $$"""
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <title>{{Encode(title)}}</title>
+        <style>
+        body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
+        h1 { margin-bottom: 0.2em; } h2 { margin-top: 1.8em; border-bottom: 1px solid #ddd; }
+        .headline { font-size: 1.2em; }
+        table { border-collapse: collapse; margin: 1em 0; }
+        th, td { padding: 0.25em 0.8em; border-bottom: 1px solid #eee; text-align: left; }
+        table.numbers td { text-align: right; font-variant-numeric: tabular-nums; }
+        tr.best td { font-weight: bold; } tr.total td { border-top: 2px solid #ccc; }
+        .chart { margin: 1em 0; }
+        footer { margin-top: 3em; color: #888; font-size: 0.9em; }
+        </style>
+        <script type="text/javascript">{{PlotlyJs()}}</script>
+        </head>
+        <body>
+        {{body}}
+        <footer>Written by <code>nn</code> (NeuralNet) on {{DateTime.Now:yyyy-MM-dd HH:mm}}. Charts: Plotly.NET with plotly.js embedded, so this page works offline.</footer>
+        </body>
+        </html>
+        """;
+
+    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+}
