@@ -10,13 +10,17 @@ namespace NeuralNet.Notebooks;
 /// </summary>
 internal static partial class CellPreprocessor
 {
-    public sealed record Result(string Code, IReadOnlyList<string> Notes);
+    /// <param name="Code">The cell with its magic lines commented out.</param>
+    /// <param name="Notes">What the runner skipped or replaced, one line each.</param>
+    /// <param name="References">Assemblies referenced by path (<c>#r "x.dll"</c>), with their lines, for the runner to load.</param>
+    public sealed record Result(string Code, IReadOnlyList<string> Notes, IReadOnlyList<(int Line, string Path)> References);
 
     /// <summary>Rewrites the cell's magic lines.</summary>
     /// <exception cref="CellPreprocessException">A line asks for something the runner cannot provide.</exception>
     public static Result Process(string source, ProvidedAssemblies provided)
     {
         var notes = new List<string>();
+        var references = new List<(int Line, string Path)>();
         var lines = source.Split('\n');
         var code = new StringBuilder();
         for (var i = 0; i < lines.Length; i++)
@@ -55,6 +59,13 @@ internal static partial class CellPreprocessor
                     notes.Add($"line {lineNumber}: uses the runner's own {name}.dll instead of {reference.Groups["path"].Value}");
                     replacement = "// (provided by the runner) ";
                 }
+                else
+                {
+                    // Loaded by the runner (see NotebookLoadContext) rather than by Roslyn's loader, which refuses
+                    // a library whose folder holds a different build of a dependency the notebook already loaded.
+                    references.Add((lineNumber, reference.Groups["path"].Value));
+                    replacement = "// (loaded by the runner) ";
+                }
             }
             else if (trimmed.StartsWith("#i ", StringComparison.Ordinal) || trimmed.StartsWith("#i\"", StringComparison.Ordinal))
             {
@@ -88,7 +99,7 @@ internal static partial class CellPreprocessor
             }
         }
 
-        return new Result(code.ToString(), notes);
+        return new Result(code.ToString(), notes, references);
     }
 
     private static readonly HashSet<string> KnownOtherKernels =

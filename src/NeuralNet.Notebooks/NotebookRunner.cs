@@ -71,6 +71,7 @@ public static class NotebookRunner
         }
         finally
         {
+            NotebookLoadContext.Current = null;
             DisplaySink.Current = previousSink;
             Environment.CurrentDirectory = previousDirectory;
             OneRunAtATime.Release();
@@ -98,6 +99,8 @@ public static class NotebookRunner
 
         // The kernel's own first submission: its helpers, imported statically.
         ScriptState<object>? state = null;
+        var session = new Session(baseOptions, new NotebookLoadContext($"notebook {notebook.Name}"));
+        NotebookLoadContext.Current = session.LoadContext;
 
         foreach (var cell in notebook.Cells)
         {
@@ -118,7 +121,7 @@ public static class NotebookRunner
                 try
                 {
                     state ??= await CSharpScript.RunAsync(KernelHelpers, baseOptions.WithFilePath(notebook.Path + "#kernel")).ConfigureAwait(false);
-                    state = await RunCellAsync(notebook, cell, state, baseOptions, options, sink, notes).ConfigureAwait(false);
+                    state = await RunCellAsync(notebook, cell, state, session, options, sink, notes).ConfigureAwait(false);
                 }
                 catch (NotebookCellException e)
                 {
@@ -154,8 +157,16 @@ public static class NotebookRunner
         return new NotebookRun(notebook, results, failure, total.Elapsed);
     }
 
+    /// <summary>What carries from cell to cell besides the script state: options with the references so far.</summary>
+    private sealed class Session(ScriptOptions options, NotebookLoadContext loadContext)
+    {
+        public ScriptOptions Options { get; set; } = options;
+
+        public NotebookLoadContext LoadContext { get; } = loadContext;
+    }
+
     private static async Task<ScriptState<object>> RunCellAsync(
-        Notebook notebook, NotebookCell cell, ScriptState<object> state, ScriptOptions baseOptions,
+        Notebook notebook, NotebookCell cell, ScriptState<object> state, Session session,
         NotebookRunOptions options, DisplaySink sink, List<string> notes)
     {
         if (!cell.IsCSharp)
@@ -169,6 +180,11 @@ public static class NotebookRunner
         {
             var processed = CellPreprocessor.Process(cell.Source, ProvidedAssemblies.Instance);
             notes.AddRange(processed.Notes);
+            foreach (var (line, path) in processed.References)
+            {
+                session.Options = session.Options.AddReferences(LoadReference(notebook, cell, session.LoadContext, line, path, notes));
+            }
+
             code = cell.IsParameters ? ParameterOverrides.Apply(processed.Code, options.Parameters) : processed.Code;
         }
         catch (CellPreprocessException e)
@@ -178,7 +194,7 @@ public static class NotebookRunner
 
         // Each cell compiles as its own "file", so stack traces and diagnostics read "...ipynb#cell7".
         var cellPath = $"{notebook.Path}#cell{cell.Number}";
-        var cellOptions = baseOptions.WithFilePath(cellPath);
+        var cellOptions = session.Options.WithFilePath(cellPath);
         ScriptState<object> next;
         try
         {
@@ -205,6 +221,30 @@ public static class NotebookRunner
         }
 
         return next;
+    }
+
+    private static MetadataReference LoadReference(Notebook notebook, NotebookCell cell, NotebookLoadContext context, int line, string path, List<string> notes)
+    {
+        var fullPath = Path.GetFullPath(Path.Combine(notebook.Directory, path));
+        if (!File.Exists(fullPath))
+        {
+            throw new NotebookCellException(notebook.Name, cell.Number, line, $"#r: assembly not found: {fullPath}");
+        }
+
+        try
+        {
+            var (assembly, reference, reused) = context.LoadReference(fullPath);
+            if (reused)
+            {
+                notes.Add($"line {line}: {assembly.GetName().Name} was already loaded from {reference.Display}; using that copy");
+            }
+
+            return reference;
+        }
+        catch (Exception e) when (e is BadImageFormatException or FileLoadException)
+        {
+            throw new NotebookCellException(notebook.Name, cell.Number, line, $"#r: cannot load {fullPath}: {e.Message}", e);
+        }
     }
 
     /// <summary>

@@ -39,6 +39,63 @@ public sealed class ReferenceTests
     }
 
     [Fact]
+    public async Task Two_notebooks_in_one_process_load_a_library_that_was_rebuilt_between_them()
+    {
+        using var first = new TestNotebook("first.ipynb");
+        using var second = new TestNotebook("second.ipynb");
+        var root = first.Directory;
+        var core = Path.Combine(root, "core", "bin", "Core.dll");
+        var plots = Path.Combine(root, "plots", "bin", "Plots.dll");
+        void Build(int version)
+        {
+            Emit(core, $"namespace Core; public sealed class Series {{ public double[] Values {{ get; init; }} = []; public static int Build => {version}; }}");
+            Emit(plots, "namespace Plots; public static class Plot { public static int Count(Core.Series s) => s.Values.Length + Core.Series.Build; }", core);
+            File.Copy(core, Path.Combine(Path.GetDirectoryName(plots)!, "Core.dll"), overwrite: true);
+        }
+
+        var cells = $"#r \"{core}\"\n#r \"{plots}\"\nPlots.Plot.Count(new Core.Series {{ Values = new[] {{ 1.0, 2 }} }})";
+        Build(1);
+        var run1 = await first.Code(cells).RunAsync();
+        Build(2);
+        var run2 = await second.Code(cells).RunAsync();
+
+        run1.ThrowIfFailed();
+        run2.ThrowIfFailed();
+        Assert.Equal("3", Assert.Single(run1.Cells[0].Outputs)["text/plain"]);
+        Assert.Equal("4", Assert.Single(run2.Cells[0].Outputs)["text/plain"]);
+    }
+
+    [Fact]
+    public async Task A_stale_copy_of_a_loaded_dependency_in_a_librarys_folder_is_not_loaded_a_second_time()
+    {
+        // The chapters' situation after a Release build of the core library alone: core/bin has a new build,
+        // plots/bin still holds the copy from the previous one (same name and version, different content).
+        using var notebook = new TestNotebook();
+        var core = Path.Combine(notebook.Directory, "core", "bin", "Core.dll");
+        var plots = Path.Combine(notebook.Directory, "plots", "bin", "Plots.dll");
+        Emit(core, "namespace Core; public static class Build { public static int Number => 1; }");
+        Emit(plots, "namespace Plots; public static class Show { public static int Build => Core.Build.Number; }", core);
+        File.Copy(core, Path.Combine(Path.GetDirectoryName(plots)!, "Core.dll"));
+        Emit(core, "namespace Core; public static class Build { public static int Number => 2; }");
+        notebook.Code("#r \"core/bin/Core.dll\"\n#r \"plots/bin/Plots.dll\"").Code("Plots.Show.Build");
+
+        var run = await notebook.RunAsync();
+
+        run.ThrowIfFailed();
+        Assert.Equal("2", Assert.Single(run.Cells[1].Outputs)["text/plain"]);
+    }
+
+    [Fact]
+    public async Task A_missing_assembly_is_an_error_naming_the_path()
+    {
+        using var notebook = new TestNotebook("missing.ipynb").Code("var a = 1;\n#r \"bin/Nowhere.dll\"");
+
+        var run = await notebook.RunAsync();
+
+        Assert.Equal($"missing.ipynb, cell 1, line 2: #r: assembly not found: {Path.Combine(notebook.Directory, "bin", "Nowhere.dll")}", run.Failure?.Message);
+    }
+
+    [Fact]
     public async Task A_path_reference_to_an_assembly_the_runner_provides_uses_the_runners_copy()
     {
         using var notebook = new TestNotebook().Code("#r \"somewhere/else/Plotly.NET.dll\"\ntypeof(Plotly.NET.GenericChart).Assembly.Location");
