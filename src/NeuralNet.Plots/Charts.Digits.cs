@@ -158,10 +158,13 @@ public static partial class Charts
         columns = Math.Clamp(columns, 1, images.Count);
         var rows = (images.Count + columns - 1) / columns;
         const int gap = 2;
-        const int captionRows = 6;
         var cellW = width + gap;
-        var cellH = height + gap + captionRows;
         var totalW = columns * cellW - gap;
+        // Screen pixels per image pixel, and enough rows above each image for its caption's lines (~15 px each).
+        var cellPixels = Math.Clamp(900 / Math.Max(totalW, 1), 2, 10);
+        var lines = captions.Max(c => c.Split("<br>").Length);
+        var captionRows = Math.Max(6, (int)Math.Ceiling(lines * 15.0 / cellPixels) + 1);
+        var cellH = height + gap + captionRows;
         var totalH = rows * cellH;
         var z = new double?[totalH][];
         var text = new string[totalH][];
@@ -200,7 +203,6 @@ public static partial class Charts
                     ("line", Plot.Obj(("color", MistakeColor), ("width", 3)))));
             }
         }
-        var cellPixels = Math.Clamp(900 / Math.Max(totalW, 1), 2, 10);
         // Gaps are null (drawn as background); the typed API wants IConvertible cells, so z is set afterwards.
         var chart = Plotly.NET.CSharp.Chart.Heatmap<double, int, int, string>(
                 zData: [[0.0]], ColorScale: colorscale, ShowScale: symmetric)
