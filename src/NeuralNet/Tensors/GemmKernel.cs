@@ -44,6 +44,9 @@ internal static unsafe class GemmKernel
     private const int MC = 192;  // a multiple of every MR (8 and 6)
     private const int NC = 1024; // a multiple of every NR (32, 16, 8)
 
+    // Plain B up to this many columns is read in place rather than packed.
+    private const int DirectBMaxColumns = 512;
+
     // Below this many multiply-adds a product stays on the calling thread: handing half of it to a
     // spinning worker costs a few microseconds of synchronisation.
     private const long ParallelThreshold = 48 * 1024;
@@ -82,6 +85,9 @@ internal static unsafe class GemmKernel
                 TransposeA = transposeA, TransposeB = transposeB, Accumulate = accumulate,
                 A = aPtr, B = bPtr, C = cPtr, Bias = bias.IsEmpty ? null : biasPtr,
             };
+            // A plain B with short rows is read in place: its strips are already row-major runs of NR
+            // floats, and at this row length the rows neither thrash L1 sets nor miss the TLB.
+            job.DirectB = !transposeB && n <= DirectBMaxColumns;
             PlanThreads(ref job);
             if (job.Parts == 1) Compute(ref job, 0, m, 0, n);
             else WorkerPool.Run(job.Parts, &RunPart, &job);
@@ -118,6 +124,7 @@ internal static unsafe class GemmKernel
         public float* A, B, C, Bias;
         public int Parts;
         public bool SplitColumns;
+        public bool DirectB; // full strips of a plain B are read in place (ldb = n) instead of packed
     }
 
     // Decides how many threads to use and whether they split the columns or the rows of C.
@@ -126,8 +133,10 @@ internal static unsafe class GemmKernel
         long work = (long)job.M * job.N * job.K;
         int threads = ForcedParts > 0 ? ForcedParts : work < ParallelThreshold ? 1 : ComputeSettings.ThreadCount;
         int rowTiles = (job.M + job.MR - 1) / job.MR, columnTiles = (job.N + job.NR - 1) / job.NR;
-        // Splitting the columns makes every thread pack all of A (m x k); splitting the rows, all of B (k x n).
-        job.SplitColumns = columnTiles >= threads && (job.M <= job.N || rowTiles < threads);
+        // Splitting the columns makes every thread pack all of A (m x k); splitting the rows, all of B (k x n),
+        // unless B is read in place. Split the way that duplicates less copying.
+        long packA = (long)job.M * job.K, packB = job.DirectB ? 0 : (long)job.K * job.N;
+        job.SplitColumns = columnTiles >= threads && (packB > packA || rowTiles < threads);
         job.Parts = Math.Max(1, Math.Min(threads, job.SplitColumns ? columnTiles : rowTiles));
     }
 
@@ -185,7 +194,9 @@ internal static unsafe class GemmKernel
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int cols = Math.Min(nr, nc - jr);
-                        float* bStrip = packedB + jr * kc;
+                        bool direct = job.DirectB && cols == nr;
+                        float* bStrip = direct ? job.B + (long)pc * n + jc + jr : packedB + jr * kc;
+                        int ldb = direct ? n : nr;
                         float* stripBias = bias == null ? null : bias + jr;
                         for (int ir = 0; ir < mc; ir += mr)
                         {
@@ -194,7 +205,7 @@ internal static unsafe class GemmKernel
                             float* cTile = job.C + (long)(ic + ir) * n + jc + jr;
                             if (rows == mr && cols == nr)
                             {
-                                Micro(job.Isa, kc, aPanel, bStrip, cTile, n, loadC, stripBias);
+                                Micro(job.Isa, kc, aPanel, bStrip, ldb, cTile, n, loadC, stripBias);
                                 continue;
                             }
                             // An edge tile: run the full kernel on a padded copy, then keep the valid part.
@@ -203,7 +214,7 @@ internal static unsafe class GemmKernel
                                     tile[r * nr + cc] = r < rows && cc < cols
                                         ? (loadC ? cTile[(long)r * n + cc] : 0f) + (stripBias == null ? 0f : stripBias[cc])
                                         : 0f;
-                            Micro(job.Isa, kc, aPanel, bStrip, tile, nr, loadC: true, bias: null);
+                            Micro(job.Isa, kc, aPanel, bStrip, ldb, tile, nr, loadC: true, bias: null);
                             for (int r = 0; r < rows; r++)
                                 for (int cc = 0; cc < cols; cc++)
                                     cTile[(long)r * n + cc] = tile[r * nr + cc];
@@ -278,11 +289,19 @@ internal static unsafe class GemmKernel
             {
                 // op(B)[p, j] = B[p, j]: each strip row is a contiguous run of a B row.
                 float* src = job.B + (long)pc * n + jc + jr;
-                if (cols == nr)
+                if (cols == nr && job.DirectB) continue; // read in place by the micro-kernel
+                if (cols == nr && nr == 32)
                 {
-                    int bytes = nr * sizeof(float);
                     for (int p = 0; p < kc; p++, src += n)
-                        Buffer.MemoryCopy(src, strip + p * nr, bytes, bytes);
+                    {
+                        Vector512.Load(src).Store(strip + p * 32);
+                        Vector512.Load(src + 16).Store(strip + p * 32 + 16);
+                    }
+                }
+                else if (cols == nr)
+                {
+                    for (int p = 0; p < kc; p++, src += n)
+                        new ReadOnlySpan<float>(src, nr).CopyTo(new Span<float>(strip + p * nr, nr));
                 }
                 else
                 {
@@ -350,16 +369,16 @@ internal static unsafe class GemmKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Micro(Isa isa, int kc, float* a, float* b, float* c, int ldc, bool loadC, float* bias)
+    private static void Micro(Isa isa, int kc, float* a, float* b, int ldb, float* c, int ldc, bool loadC, float* bias)
     {
-        if (isa == Isa.Vector512) Micro8x32(kc, a, b, c, ldc, loadC, bias);
-        else if (isa == Isa.Vector256) Micro6x16(kc, a, b, c, ldc, loadC, bias);
-        else Micro6x8(kc, a, b, c, ldc, loadC, bias);
+        if (isa == Isa.Vector512) Micro8x32(kc, a, b, ldb, c, ldc, loadC, bias);
+        else if (isa == Isa.Vector256) Micro6x16(kc, a, b, ldb, c, ldc, loadC, bias);
+        else Micro6x8(kc, a, b, ldb, c, ldc, loadC, bias);
     }
 
     // C[8 x 32] (+)= Σₚ a[p·8 + r] · b[p·32 + j]: 16 accumulators, two B vectors and one broadcast A value.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Micro8x32(int kc, float* a, float* b, float* c, int ldc, bool loadC, float* bias)
+    private static void Micro8x32(int kc, float* a, float* b, int ldb, float* c, int ldc, bool loadC, float* bias)
     {
         Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
         if (loadC)
@@ -393,7 +412,7 @@ internal static unsafe class GemmKernel
 
         for (int p = 0; p < kc; p++)
         {
-            Vector512<float> b0 = Vector512.LoadAligned(b), b1 = Vector512.LoadAligned(b + 16);
+            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
             Vector512<float> av = Vector512.Create(a[0]);
             c00 = Avx512F.FusedMultiplyAdd(av, b0, c00); c01 = Avx512F.FusedMultiplyAdd(av, b1, c01);
             av = Vector512.Create(a[1]);
@@ -411,7 +430,7 @@ internal static unsafe class GemmKernel
             av = Vector512.Create(a[7]);
             c70 = Avx512F.FusedMultiplyAdd(av, b0, c70); c71 = Avx512F.FusedMultiplyAdd(av, b1, c71);
             a += 8;
-            b += 32;
+            b += ldb;
         }
 
         float* o = c;
@@ -431,7 +450,7 @@ internal static unsafe class GemmKernel
 
     // C[6 x 16] (+)= Σₚ a[p·6 + r] · b[p·16 + j]: 12 accumulators fit the 16 AVX2 registers.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Micro6x16(int kc, float* a, float* b, float* c, int ldc, bool loadC, float* bias)
+    private static void Micro6x16(int kc, float* a, float* b, int ldb, float* c, int ldc, bool loadC, float* bias)
     {
         Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (loadC)
@@ -477,7 +496,7 @@ internal static unsafe class GemmKernel
             av = Vector256.Create(a[5]);
             c50 = Fma256(av, b0, c50); c51 = Fma256(av, b1, c51);
             a += 6;
-            b += 16;
+            b += ldb;
         }
 
         float* o = c;
@@ -495,7 +514,7 @@ internal static unsafe class GemmKernel
 
     // C[6 x 8] (+)= Σₚ a[p·6 + r] · b[p·8 + j] with 128-bit vectors (SSE, NEON).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Micro6x8(int kc, float* a, float* b, float* c, int ldc, bool loadC, float* bias)
+    private static void Micro6x8(int kc, float* a, float* b, int ldb, float* c, int ldc, bool loadC, float* bias)
     {
         Vector128<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (loadC)
@@ -541,7 +560,7 @@ internal static unsafe class GemmKernel
             av = Vector128.Create(a[5]);
             c50 = Fma128(av, b0, c50); c51 = Fma128(av, b1, c51);
             a += 6;
-            b += 8;
+            b += ldb;
         }
 
         float* o = c;

@@ -313,12 +313,49 @@ internal static class VectorKernels
         }
     }
 
-    public static void Adam(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
+    // Tensors at least this large are updated by all kernel threads, each taking one contiguous slice.
+    private const int ParallelAdamLength = 32 * 1024;
+
+    /// <summary>The vectorised Adam pass; large tensors are split over <see cref="ComputeSettings.ThreadCount"/> threads (same bits: no sums).</summary>
+    public static unsafe void Adam(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
         float beta1, float beta2, float step, float epsilon)
     {
         RequireLength(w.Length, g.Length);
         RequireLength(w.Length, m.Length);
         RequireLength(w.Length, v.Length);
+        int parts = Math.Min(ComputeSettings.ThreadCount, w.Length / (ParallelAdamLength / 2));
+        if (parts <= 1)
+        {
+            AdamSerial(w, g, m, v, beta1, beta2, step, epsilon);
+            return;
+        }
+        fixed (float* wp = w, gp = g, mp = m, vp = v)
+        {
+            var job = new AdamJob { W = wp, G = gp, M = mp, V = vp, Length = w.Length, Parts = parts, Beta1 = beta1, Beta2 = beta2, Step = step, Epsilon = epsilon };
+            WorkerPool.Run(parts, &AdamPart, &job);
+        }
+    }
+
+    private unsafe struct AdamJob
+    {
+        public float* W, G, M, V;
+        public int Length, Parts;
+        public float Beta1, Beta2, Step, Epsilon;
+    }
+
+    private static unsafe void AdamPart(int part, void* state)
+    {
+        ref AdamJob job = ref Unsafe.AsRef<AdamJob>(state);
+        int start = (int)((long)job.Length * part / job.Parts) & ~15;
+        int end = part == job.Parts - 1 ? job.Length : (int)((long)job.Length * (part + 1) / job.Parts) & ~15;
+        int count = end - start;
+        AdamSerial(new Span<float>(job.W + start, count), new ReadOnlySpan<float>(job.G + start, count),
+            new Span<float>(job.M + start, count), new Span<float>(job.V + start, count), job.Beta1, job.Beta2, job.Step, job.Epsilon);
+    }
+
+    private static void AdamSerial(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
+        float beta1, float beta2, float step, float epsilon)
+    {
         ref float wr = ref MemoryMarshal.GetReference(w);
         ref float gr = ref MemoryMarshal.GetReference(g);
         ref float mr = ref MemoryMarshal.GetReference(m);

@@ -10,9 +10,12 @@ namespace NeuralNet.Tensors;
 /// eat the gain.
 /// </summary>
 /// <remarks>
-/// One job runs at a time. A caller that finds the pool busy (another thread is using it, or a kernel is
-/// called from inside a job) runs all parts itself: the parts are independent, so the result is the same.
-/// Part 0 always runs on the calling thread; part i on worker i.
+/// <para>The caller and the workers take parts from a shared ticket counter until none are left, so a
+/// worker that the operating system has not scheduled yet (a busy machine) never holds the caller up: the
+/// caller simply runs that part too. Parts are independent and each writes its own outputs, so which
+/// thread runs a part never changes the result.</para>
+/// <para>One job runs at a time. A caller that finds the pool busy (another thread is using it, or a kernel
+/// is called from inside a job) runs all parts itself.</para>
 /// </remarks>
 internal static unsafe class WorkerPool
 {
@@ -25,38 +28,67 @@ internal static unsafe class WorkerPool
     private static delegate*<int, void*, void> jobBody;
     private static void* jobState;
     private static int jobParts;
-    private static long generation;
-    private static int remaining;
+    private static uint generation;
+    // (generation << 32) | index of the next unclaimed part. Claiming by compare-and-swap on the whole
+    // ticket proves the job is still the current one, so its body and state are safe to read.
+    private static long ticket;
+    private static int finished;
     private static Exception? failure;
 
     /// <summary>Runs <paramref name="body"/>(part, state) for part = 0..parts−1 and returns when all are done.</summary>
     public static void Run(int parts, delegate*<int, void*, void> body, void* state)
     {
-        if (parts <= 1 || !Monitor.TryEnter(Gate))
+        int helpers = Math.Min(parts, ComputeSettings.ThreadCount) - 1;
+        if (helpers <= 0 || !Monitor.TryEnter(Gate))
         {
             for (int part = 0; part < parts; part++) body(part, state);
             return;
         }
         try
         {
-            EnsureWorkers(parts - 1);
+            EnsureWorkers(helpers);
             jobBody = body;
             jobState = state;
             jobParts = parts;
             failure = null;
-            Volatile.Write(ref remaining, parts - 1);
-            Interlocked.Increment(ref generation);
-            for (int w = 0; w < parts - 1; w++) workers[w].WakeIfSleeping();
+            Volatile.Write(ref finished, 0);
+            generation++;
+            Interlocked.Exchange(ref ticket, (long)generation << 32); // publishes the job (full fence)
+            for (int w = 0; w < helpers; w++) workers[w].WakeIfSleeping();
 
-            body(0, state);
+            RunParts(generation);
 
             var spinner = new SpinWait();
-            while (Volatile.Read(ref remaining) != 0) spinner.SpinOnce(sleep1Threshold: -1);
+            while (Volatile.Read(ref finished) != parts) spinner.SpinOnce(sleep1Threshold: -1);
             if (failure is { } error) ExceptionDispatchInfo.Capture(error).Throw();
         }
         finally
         {
             Monitor.Exit(Gate);
+        }
+    }
+
+    private static uint CurrentGeneration => (uint)(Volatile.Read(ref ticket) >> 32);
+
+    // Claims and runs parts of job <paramref name="expected"/> until none are left.
+    private static void RunParts(uint expected)
+    {
+        while (true)
+        {
+            long seen = Volatile.Read(ref ticket);
+            if ((uint)(seen >> 32) != expected) return;
+            if (Interlocked.CompareExchange(ref ticket, seen + 1, seen) != seen) continue;
+            int part = (int)(seen & 0xFFFF_FFFF);
+            if (part >= jobParts) return;
+            try
+            {
+                jobBody(part, jobState);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+            Interlocked.Increment(ref finished);
         }
     }
 
@@ -71,14 +103,12 @@ internal static unsafe class WorkerPool
 
     private sealed class Worker
     {
-        private readonly int part;
         private readonly SemaphoreSlim wake = new(0);
         private int sleeping;
 
-        public Worker(int part)
+        public Worker(int number)
         {
-            this.part = part;
-            var thread = new Thread(Loop) { IsBackground = true, Name = $"NeuralNet kernel worker {part}" };
+            var thread = new Thread(Loop) { IsBackground = true, Name = $"NeuralNet kernel worker {number}" };
             thread.Start();
         }
 
@@ -89,30 +119,20 @@ internal static unsafe class WorkerPool
 
         private void Loop()
         {
-            long seen = Volatile.Read(ref generation);
+            uint seen = CurrentGeneration;
             while (true)
             {
-                long current = WaitForJob(seen);
-                seen = current;
-                if (part >= jobParts) continue;
-                try
-                {
-                    jobBody(part, jobState);
-                }
-                catch (Exception e)
-                {
-                    failure = e;
-                }
-                Interlocked.Decrement(ref remaining);
+                seen = WaitForJob(seen);
+                RunParts(seen);
             }
         }
 
-        private long WaitForJob(long seen)
+        private uint WaitForJob(uint seen)
         {
             long start = Stopwatch.GetTimestamp();
             while (true)
             {
-                long current = Volatile.Read(ref generation);
+                uint current = CurrentGeneration;
                 if (current != seen) return current;
                 if (Stopwatch.GetTimestamp() - start < SpinTicks)
                 {
@@ -121,7 +141,7 @@ internal static unsafe class WorkerPool
                 }
                 // Dekker-style hand-shake with Run: publish "sleeping", then re-check the generation.
                 Interlocked.Exchange(ref sleeping, 1);
-                if (Volatile.Read(ref generation) == seen) wake.Wait();
+                if (CurrentGeneration == seen) wake.Wait();
                 Interlocked.Exchange(ref sleeping, 0);
                 start = Stopwatch.GetTimestamp();
             }

@@ -97,6 +97,20 @@ public class VectorKernelsTests
     }
 
     [Fact]
+    public void Adam_on_a_large_tensor_split_over_threads_matches_the_scalar_loop()
+    {
+        const int n = 100_003;
+        float[] w0 = Values(n, 11), g = Values(n, 12), m0 = Values(n, 13), v0 = Values(n, 14).Select(Math.Abs).ToArray();
+        float[] w = (float[])w0.Clone(), m = (float[])m0.Clone(), v = (float[])v0.Clone();
+        VectorKernels.AdamScalar(w, g, m, v, 0.9f, 0.999f, 1e-3f, 1e-8f);
+        float[] w2 = (float[])w0.Clone(), m2 = (float[])m0.Clone(), v2 = (float[])v0.Clone();
+        VectorKernels.Adam(w2, g, m2, v2, 0.9f, 0.999f, 1e-3f, 1e-8f);
+        Assert.Equal(w, w2);
+        Assert.Equal(m, m2);
+        Assert.Equal(v, v2);
+    }
+
+    [Fact]
     public void Mismatched_lengths_are_rejected()
     {
         Assert.Throws<ArgumentException>(() => VectorKernels.ReluForward(new float[3], new float[4]));
