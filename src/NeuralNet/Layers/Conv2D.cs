@@ -19,10 +19,6 @@ namespace NeuralNet.Layers;
 /// </remarks>
 public sealed class Conv2D : ILayer
 {
-    // Without training the unfolded windows are not kept, so inference processes the batch in groups whose
-    // unfolded matrix stays under this many floats (16 MB).
-    private const int InferenceColumnBudget = 1 << 22;
-
     private readonly ConvGeometry geometry;
     private Matrix? input;         // X from the last forward pass
     private bool columnsHoldInput; // whether `columns` is the unfolding of all of `input`
@@ -32,6 +28,7 @@ public sealed class Conv2D : ILayer
     private Matrix? outputGradientT; // dY rearranged to F x (N·P)
     private Matrix? columnsGradient; // dU
     private Matrix? inputGradient;   // dX
+    private float[]? padded;         // scratch: the zero-padded input images
 
     /// <summary>Creates the layer for inputs of shape <paramref name="input"/> and draws the filters (He by default).</summary>
     /// <param name="input">Channels x height x width of one input image.</param>
@@ -76,6 +73,12 @@ public sealed class Conv2D : ILayer
     /// <summary>Zero padding on each side.</summary>
     public int Padding => geometry.Padding;
 
+    /// <summary>
+    /// For the first layer of a network, whose input gradient nobody reads: Backward then skips computing
+    /// ∂L/∂X (a third of the layer's backward work) and returns zeros.
+    /// </summary>
+    public bool SkipInputGradient { get; init; }
+
     /// <summary>How the filters are initialised (fan-in C·K·K).</summary>
     public IInitializer Initializer { get; }
 
@@ -117,6 +120,13 @@ public sealed class Conv2D : ILayer
         inputSize == InputShape.Size ? OutputShape.Size
             : throw new ShapeMismatchException($"{Name} expects images of {InputShape} = {InputShape.Size} values but receives {inputSize}.");
 
+    /// <summary>
+    /// How many floats the unfolded windows of one group of images may take (default 2²⁰, 4 MB). The batch
+    /// is processed in groups of images whose unfolded matrix fits, so that it is still in the cache when
+    /// the product reads it; Backward unfolds each group again rather than keeping all of them.
+    /// </summary>
+    public int ColumnBudget { get; init; } = 1 << 20;
+
     /// <inheritdoc/>
     public Matrix Forward(Matrix input, bool training = false)
     {
@@ -125,18 +135,17 @@ public sealed class Conv2D : ILayer
         this.input = input;
         int n = input.Rows, positions = geometry.OutputPlane;
         Matrix y = Matrix.Ensure(ref output, n, OutputShape.Size);
-        // Training keeps the whole batch's windows for Backward; inference bounds the memory instead.
-        int group = training ? Math.Max(n, 1) : Math.Max(1, InferenceColumnBudget / (geometry.PatchSize * positions));
+        int group = GroupSize(n);
+        Matrix u = columns ??= new Matrix(0, 0);
         for (int first = 0; first < n; first += group)
         {
             int count = Math.Min(group, n - first);
-            Matrix u = columns ??= new Matrix(0, 0);
-            Im2Col.Unfold(input, first, count, geometry, u);              // U = im2col(X)
+            Im2Col.UnfoldReusing(input, first, count, geometry, u, ref padded); // U = im2col(X), (C·K·K) x (count·P)
             Matrix z = Matrix.Ensure(ref product, Filters, count * positions);
-            Gemm.Multiply(Weights.Value, u, z);                            // Z = W·U, F x (count·P)
-            ScatterWithBias(z, first, count, y);                           // Y[n, f, p] = Z[f, n·P + p] + b_f
+            Gemm.Multiply(Weights.Value, u, z);                                // Z = W·U, F x (count·P)
+            ScatterWithBias(z, first, count, y);                               // Y[n, f, p] = Z[f, n·P + p] + b_f
         }
-        columnsHoldInput = group >= n;
+        columnsHoldInput = group >= n; // then Backward can use U as it is
         return y;
     }
 
@@ -147,27 +156,32 @@ public sealed class Conv2D : ILayer
         int n = x.Rows, positions = geometry.OutputPlane;
         if (outputGradient.Rows != n || outputGradient.Cols != OutputShape.Size)
             throw new ShapeMismatchException($"{Name}: gradient must be {n}x{OutputShape.Size}, got {outputGradient.Shape}.");
-        if (!columnsHoldInput)
-        {
-            Im2Col.Unfold(x, 0, n, geometry, columns ??= new Matrix(0, 0));
-            columnsHoldInput = true;
-        }
-        Matrix u = columns!;
-
-        Matrix dz = Matrix.Ensure(ref outputGradientT, Filters, n * positions);
-        Gather(outputGradient, dz);
-        // db_f = Σ over images and positions of dZ[f, ·]
-        Span<float> db = Bias.Gradient.Span;
-        for (int f = 0; f < Filters; f++) db[f] = Sum(dz.Row(f));
-        // dW = dZ·Uᵀ   (the mean over the batch is already in dZ)
-        Gemm.MultiplyTransposeB(dz, u, Weights.Gradient);
-        // dU = Wᵀ·dZ, then col2im adds each window's gradient back onto the pixels it covered
-        Matrix du = Matrix.Ensure(ref columnsGradient, geometry.PatchSize, n * positions);
-        Gemm.MultiplyTransposeA(Weights.Value, dz, du);
         Matrix dx = Matrix.Ensure(ref inputGradient, n, InputShape.Size);
-        Im2Col.Fold(du, 0, n, geometry, dx);
+        Matrix u = columns ??= new Matrix(0, 0);
+        Span<float> db = Bias.Gradient.Span;
+        db.Clear();
+        int group = GroupSize(n);
+        for (int first = 0; first < n; first += group)
+        {
+            int count = Math.Min(group, n - first);
+            if (!columnsHoldInput) Im2Col.UnfoldReusing(x, first, count, geometry, u, ref padded);
+            Matrix dz = Matrix.Ensure(ref outputGradientT, Filters, count * positions);
+            Gather(outputGradient, first, count, dz);
+            // db_f += Σ over images and positions of dZ[f, ·]
+            for (int f = 0; f < Filters; f++) db[f] += Sum(dz.Row(f));
+            // dW += dZ·Uᵀ   (the mean over the batch is already in dZ)
+            Gemm.MultiplyTransposeB(dz, u, Weights.Gradient, accumulate: first > 0);
+            if (SkipInputGradient) continue;
+            // dU = Wᵀ·dZ, then col2im adds each window's gradient back onto the pixels it covered
+            Matrix du = Matrix.Ensure(ref columnsGradient, geometry.PatchSize, count * positions);
+            Gemm.MultiplyTransposeA(Weights.Value, dz, du);
+            Im2Col.Fold(du, first, count, geometry, dx);
+        }
+        if (SkipInputGradient) dx.Clear();
         return dx;
     }
+
+    private int GroupSize(int batch) => Math.Clamp(ColumnBudget / (geometry.PatchSize * geometry.OutputPlane), 1, Math.Max(batch, 1));
 
     // Y[first + i, f, p] = Z[f, i·P + p] + b_f for the images of one group.
     private void ScatterWithBias(Matrix z, int first, int count, Matrix y)
@@ -186,16 +200,16 @@ public sealed class Conv2D : ILayer
         }, minimumWork: 8);
     }
 
-    // dZ[f, n·P + p] = dY[n, f, p]: the inverse rearrangement, so the products see channel-major rows.
-    private void Gather(Matrix dy, Matrix dz)
+    // dZ[f, i·P + p] = dY[first + i, f, p]: the inverse rearrangement, so the products see channel-major rows.
+    private void Gather(Matrix dy, int first, int count, Matrix dz)
     {
-        int positions = geometry.OutputPlane, filters = Filters, n = dy.Rows, zCols = dz.Cols, yCols = dy.Cols;
+        int positions = geometry.OutputPlane, filters = Filters, zCols = dz.Cols, yCols = dy.Cols;
         float[] src = dy.Data, dst = dz.Data;
-        ParallelRange.For(n, (start, end) =>
+        ParallelRange.For(count, (start, end) =>
         {
             for (int i = start; i < end; i++)
                 for (int f = 0; f < filters; f++)
-                    src.AsSpan(i * yCols + f * positions, positions).CopyTo(dst.AsSpan(f * zCols + i * positions, positions));
+                    src.AsSpan((first + i) * yCols + f * positions, positions).CopyTo(dst.AsSpan(f * zCols + i * positions, positions));
         }, minimumWork: 8);
     }
 

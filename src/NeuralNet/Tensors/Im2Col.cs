@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace NeuralNet.Tensors;
 
 /// <summary>
@@ -76,9 +78,21 @@ public static class Im2Col
     /// </summary>
     public static void Unfold(Matrix images, int firstSample, int count, ConvGeometry g, Matrix columns)
     {
+        float[]? padded = null;
+        UnfoldReusing(images, firstSample, count, g, columns, ref padded);
+    }
+
+    /// <summary>As above, reusing <paramref name="padded"/> as scratch for the zero-padded images (stride 1).</summary>
+    internal static void UnfoldReusing(Matrix images, int firstSample, int count, ConvGeometry g, Matrix columns, ref float[]? padded)
+    {
         CheckBatch(images, firstSample, count, g);
         int positions = count * g.OutputPlane;
         columns.Reshape(g.PatchSize, positions);
+        if (g.Stride == 1)
+        {
+            UnfoldStride1(images, firstSample, count, g, columns, ref padded);
+            return;
+        }
         float[] x = images.Data, cols = columns.Data;
         int k = g.Kernel;
         ParallelRange.For(g.PatchSize, (rowStart, rowEnd) =>
@@ -124,6 +138,11 @@ public static class Im2Col
         int positions = count * g.OutputPlane;
         if (columns.Rows != g.PatchSize || columns.Cols != positions)
             throw new ArgumentException($"Fold expects a {g.PatchSize}x{positions} matrix, got {columns.Shape}.", nameof(columns));
+        if (g.Stride == 1)
+        {
+            FoldStride1(columns, firstSample, count, g, images);
+            return;
+        }
         float[] x = images.Data, cols = columns.Data;
         int k = g.Kernel, channels = g.Input.Channels;
         ParallelRange.For(count * channels, (start, end) =>
@@ -151,6 +170,104 @@ public static class Im2Col
                                 for (int ox = first; ox < last; ox++, dst += g.Stride) plane[dst] += cols[src + ox];
                         }
                     }
+            }
+        }, minimumWork: 2);
+    }
+
+    // Stride 1, the common case, in two steps: copy the images into a zero-padded buffer (so no window needs
+    // edge tests), then copy each output row of each unfolded row with whole vectors. A vector may run a few
+    // values past the row's end; the next row, written after it by the same thread, overwrites them.
+    private static void UnfoldStride1(Matrix images, int firstSample, int count, ConvGeometry g, Matrix columns, ref float[]? padded)
+    {
+        int channels = g.Input.Channels, height = g.Input.Height, width = g.Input.Width, pad = g.Padding;
+        int paddedWidth = width + 2 * pad, paddedPlane = (height + 2 * pad) * paddedWidth;
+        int k = g.Kernel, outHeight = g.OutputHeight, outWidth = g.OutputWidth, plane = g.OutputPlane;
+        int positions = count * plane, lanes = Vector<float>.Count;
+        int needed = count * channels * paddedPlane + lanes;
+        if (padded is null || padded.Length < needed) padded = new float[needed];
+        float[] xp = padded, x = images.Data, cols = columns.Data;
+
+        ParallelRange.For(count, (start, end) =>
+        {
+            for (int n = start; n < end; n++)
+                for (int c = 0; c < channels; c++)
+                {
+                    Span<float> target = xp.AsSpan((n * channels + c) * paddedPlane, paddedPlane);
+                    if (pad > 0) target.Clear();
+                    int source = (firstSample + n) * g.Input.Size + c * g.Input.Plane;
+                    for (int y = 0; y < height; y++)
+                        x.AsSpan(source + y * width, width).CopyTo(target.Slice((y + pad) * paddedWidth + pad, width));
+                }
+        }, minimumWork: 8);
+
+        ParallelRange.For(g.PatchSize, (rowStart, rowEnd) =>
+        {
+            for (int r = rowStart; r < rowEnd; r++)
+            {
+                int c = r / (k * k), ky = r / k % k, kx = r % k;
+                for (int n = 0; n < count; n++)
+                {
+                    int source = (n * channels + c) * paddedPlane + ky * paddedWidth + kx;
+                    int target = r * positions + n * plane;
+                    for (int oy = 0; oy < outHeight; oy++, source += paddedWidth, target += outWidth)
+                    {
+                        // A spill is shorter than a row, so the next row covers it; the last row of r has no next one.
+                        bool exact = outWidth < lanes || (n == count - 1 && oy == outHeight - 1);
+                        int j = 0;
+                        for (; j < outWidth && (!exact || j + lanes <= outWidth); j += lanes)
+                            new Vector<float>(xp, source + j).CopyTo(cols, target + j);
+                        for (; j < outWidth; j++) cols[target + j] = xp[source + j];
+                    }
+                }
+            }
+        }, minimumWork: 4);
+    }
+
+    private static readonly Vector<int> LaneIndex = new(Enumerable.Range(0, Vector<int>.Count).ToArray());
+
+    // Stride 1: accumulate each image channel in a zero-padded scratch plane with whole vectors (the lanes
+    // past a row's end are masked to zero), then crop the padding away.
+    private static void FoldStride1(Matrix columns, int firstSample, int count, ConvGeometry g, Matrix images)
+    {
+        int channels = g.Input.Channels, height = g.Input.Height, width = g.Input.Width, pad = g.Padding;
+        int paddedWidth = width + 2 * pad, paddedPlane = (height + 2 * pad) * paddedWidth;
+        int k = g.Kernel, outHeight = g.OutputHeight, outWidth = g.OutputWidth, plane = g.OutputPlane;
+        int positions = count * plane, lanes = Vector<float>.Count;
+        float[] x = images.Data, cols = columns.Data;
+        var tailMask = Vector.LessThan(LaneIndex, new Vector<int>(outWidth % lanes == 0 ? lanes : outWidth % lanes));
+
+        ParallelRange.For(count * channels, (start, end) =>
+        {
+            var acc = new float[paddedPlane + lanes];
+            for (int item = start; item < end; item++)
+            {
+                int n = item / channels, c = item % channels;
+                Array.Clear(acc);
+                for (int ky = 0; ky < k; ky++)
+                    for (int kx = 0; kx < k; kx++)
+                    {
+                        int source = ((c * k + ky) * k + kx) * positions + n * plane;
+                        int target = ky * paddedWidth + kx;
+                        for (int oy = 0; oy < outHeight; oy++, source += outWidth, target += paddedWidth)
+                        {
+                            int j = 0;
+                            for (; j + lanes <= outWidth; j += lanes)
+                                (new Vector<float>(acc, target + j) + new Vector<float>(cols, source + j)).CopyTo(acc, target + j);
+                            if (j < outWidth)
+                            {
+                                if (source + j + lanes <= cols.Length)
+                                {
+                                    var tail = Vector.ConditionalSelect(tailMask, new Vector<float>(cols, source + j), Vector<float>.Zero);
+                                    (new Vector<float>(acc, target + j) + tail).CopyTo(acc, target + j);
+                                }
+                                else
+                                    for (; j < outWidth; j++) acc[target + j] += cols[source + j];
+                            }
+                        }
+                    }
+                int plane0 = (firstSample + n) * g.Input.Size + c * g.Input.Plane;
+                for (int y = 0; y < height; y++)
+                    acc.AsSpan((y + pad) * paddedWidth + pad, width).CopyTo(x.AsSpan(plane0 + y * width, width));
             }
         }, minimumWork: 2);
     }

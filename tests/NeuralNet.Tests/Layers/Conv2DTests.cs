@@ -70,36 +70,47 @@ public class Conv2DTests
         Assert.True(error < GradientCheck.Tolerance, $"{conv.Name}: max relative error {error:E2}");
     }
 
-    [Fact]
-    public void Inference_in_groups_matches_the_whole_batch_at_once()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Processing_in_groups_of_images_gives_the_same_results(int groupSize)
     {
-        // 16x28x28 with 5x5 windows unfolds to 400 x 784 per image, so inference splits 30 images into groups.
-        var random = new Random(3);
-        var conv = new Conv2D(new ImageShape(16, 28, 28), filters: 4, kernelSize: 5, padding: 2, random: random);
-        Matrix x = GradientCheck.RandomMatrix(30, conv.InputShape.Size, random);
+        // The budget makes the layer unfold `groupSize` images at a time instead of all 7.
+        var shape = new ImageShape(3, 9, 8);
+        var whole = new Conv2D(shape, filters: 4, kernelSize: 3, padding: 1, random: new Random(3));
+        var grouped = new Conv2D(shape, filters: 4, kernelSize: 3, padding: 1, random: new Random(3))
+        {
+            ColumnBudget = groupSize * 27 * 72,
+        };
+        var random = new Random(4);
+        Matrix x = GradientCheck.RandomMatrix(7, shape.Size, random);
+        Matrix dy = GradientCheck.RandomMatrix(7, whole.OutputShape.Size, random);
 
-        Matrix whole = conv.Forward(x, training: true).Clone();
-        Matrix grouped = conv.Forward(x, training: false);
+        Matrix y1 = whole.Forward(x, training: true).Clone(), y2 = grouped.Forward(x, training: true);
+        Matrix dx1 = whole.Backward(dy).Clone(), dx2 = grouped.Backward(dy);
 
-        for (int i = 0; i < whole.Length; i++) Assert.Equal(whole.Span[i], grouped.Span[i], 1e-5f);
+        for (int i = 0; i < y1.Length; i++) Assert.Equal(y1.Span[i], y2.Span[i], 1e-5f);
+        for (int i = 0; i < dx1.Length; i++) Assert.Equal(dx1.Span[i], dx2.Span[i], 1e-5f);
+        for (int p = 0; p < 2; p++)
+            for (int i = 0; i < whole.Parameters[p].Gradient.Length; i++)
+                Assert.Equal(whole.Parameters[p].Gradient.Span[i], grouped.Parameters[p].Gradient.Span[i], 1e-4f);
     }
 
     [Fact]
-    public void Backward_after_an_inference_forward_still_gives_the_gradient()
+    public void The_first_layer_can_skip_its_input_gradient()
     {
-        var random = new Random(5);
-        var conv = new Conv2D(new ImageShape(16, 28, 28), filters: 2, kernelSize: 5, padding: 2, random: random);
-        Matrix x = GradientCheck.RandomMatrix(20, conv.InputShape.Size, random);
-        Matrix dy = GradientCheck.RandomMatrix(20, conv.OutputShape.Size, random);
-        conv.Forward(x, training: true);
-        Matrix expected = conv.Backward(dy).Clone();
-        Matrix expectedW = conv.Weights.Gradient.Clone();
+        var shape = new ImageShape(1, 6, 6);
+        var full = new Conv2D(shape, 2, 3, random: new Random(1));
+        var skipping = new Conv2D(shape, 2, 3, random: new Random(1)) { SkipInputGradient = true };
+        Matrix x = GradientCheck.RandomMatrix(2, 36, new Random(2)), dy = GradientCheck.RandomMatrix(2, full.OutputShape.Size, new Random(3));
+        full.Forward(x, training: true);
+        full.Backward(dy);
+        skipping.Forward(x, training: true);
 
-        conv.Forward(x, training: false);
-        Matrix actual = conv.Backward(dy);
+        Matrix dx = skipping.Backward(dy);
 
-        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected.Span[i], actual.Span[i], 1e-5f);
-        for (int i = 0; i < expectedW.Length; i++) Assert.Equal(expectedW.Span[i], conv.Weights.Gradient.Span[i], 1e-3f);
+        Assert.All(dx.Span.ToArray(), v => Assert.Equal(0f, v));
+        Assert.Equal(full.Weights.Gradient.Span.ToArray(), skipping.Weights.Gradient.Span.ToArray());
     }
 
     [Theory]
@@ -127,12 +138,16 @@ public class Conv2DTests
         Assert.Contains("Conv2D", e.Message);
     }
 
-    [Fact]
-    public void Unfold_and_fold_are_adjoint()
+    [Theory]
+    [InlineData(3, 1, 0)]
+    [InlineData(3, 1, 1)]
+    [InlineData(5, 1, 2)]
+    [InlineData(3, 2, 1)]
+    public void Unfold_and_fold_are_adjoint(int kernel, int stride, int padding)
     {
         // <Unfold(x), u> = <x, Fold(u)> for any x and u: Fold is exactly the transpose of Unfold.
         var random = new Random(9);
-        var g = new ConvGeometry(new ImageShape(2, 6, 5), kernel: 3, stride: 2, padding: 1);
+        var g = new ConvGeometry(new ImageShape(2, 6, 5), kernel, stride, padding);
         Matrix x = GradientCheck.RandomMatrix(2, g.Input.Size, random);
         var columns = new Matrix(0, 0);
         Im2Col.Unfold(x, 0, 2, g, columns);
