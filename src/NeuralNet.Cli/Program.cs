@@ -1,6 +1,8 @@
 using NeuralNet.Cli;
 using NeuralNet.Cli.Infrastructure;
+using NeuralNet.Notebooks;
 
 var host = CliHost.ForConsole();
 var root = NnApp.CreateRoot(host);
+root.Subcommands.Add(NotebooksCommand.Create());
 return NnApp.Invoke(root, args, host);

@@ -57,7 +57,8 @@ public sealed class CliHost
             if (stop.IsCancellationRequested) return; // second Ctrl+C: let the process end
             e.Cancel = true;
             stop.Cancel();
-            System.Console.Error.WriteLine("Stopping after the current batch (Ctrl+C again to quit at once) ...");
+            // On a terminal the training display says so itself (writing here would tear its live progress bar).
+            if (!terminal) System.Console.Error.WriteLine("Stopping after the current batch (Ctrl+C again to quit at once) ...");
         };
         return host;
     }

@@ -34,24 +34,28 @@ public sealed class TrainingDisplay(CliHost host, int totalEpochs)
             {
                 ProgressTask? task = null;
                 var throttle = Stopwatch.StartNew();
-                double finishedSeconds = 0;
+                bool stopping = false;
                 trainer.BatchCompleted += b =>
                 {
+                    if (host.Cancellation.IsCancellationRequested && !stopping)
+                    {
+                        stopping = true;
+                        console.MarkupLine("[yellow]Ctrl+C: stopping after this batch and saving the best model so far (Ctrl+C again to quit at once)[/]");
+                    }
                     if (task is null || b.Batch == 1)
                     {
                         task?.StopTask();
-                        task = context.AddTask(Describe(b, finishedSeconds), maxValue: b.BatchCount);
+                        task = context.AddTask(Describe(b), maxValue: b.BatchCount);
                     }
                     task.Value = b.Batch;
                     if (throttle.ElapsedMilliseconds >= 100 || b.Batch == b.BatchCount)
                     {
-                        task.Description = Describe(b, finishedSeconds);
+                        task.Description = Describe(b);
                         throttle.Restart();
                     }
                 };
                 trainer.EpochCompleted += e =>
                 {
-                    finishedSeconds += e.Metrics.Seconds;
                     task?.StopTask();
                     task = null;
                 };
@@ -62,7 +66,7 @@ public sealed class TrainingDisplay(CliHost host, int totalEpochs)
     }
 
     // "epoch 3/10  loss 0.1234  52,000 samples/s  run ETA 0:21"
-    private string Describe(BatchProgress b, double finishedSeconds)
+    private string Describe(BatchProgress b)
     {
         double rate = b.ElapsedSeconds > 0 ? b.SamplesSeen / b.ElapsedSeconds : 0;
         double epochFraction = (double)b.Batch / b.BatchCount;
