@@ -2,12 +2,14 @@ using BenchmarkDotNet.Running;
 using NeuralNet.Benchmarks;
 
 // dotnet run -c Release --project tests/NeuralNet.Benchmarks -- epoch --batch 64 --threads 1   (seconds per epoch, accuracy)
+// dotnet run -c Release --project tests/NeuralNet.Benchmarks -- cnn --batch 64 --threads 2 --epochs 3    (the chapter-06 CNN)
 // dotnet run -c Release --project tests/NeuralNet.Benchmarks -- gemm --threads 2               (GFLOP/s of the products)
 // dotnet run -c Release --project tests/NeuralNet.Benchmarks -- alloc                          (bytes allocated per training step)
 // dotnet run -c Release --project tests/NeuralNet.Benchmarks -- --filter '*'                   (the BenchmarkDotNet suites)
 return args.FirstOrDefault() switch
 {
     "epoch" => EpochBenchmark.Run(args[1..]),
+    "cnn" => CnnEpochBenchmark.Run(args[1..]),
     "gemm" => GemmThroughput.Run(args[1..]),
     "alloc" => EpochBenchmark.MeasureAllocations(args[1..]),
     "profile" => StepProfile.Run(args[1..]),

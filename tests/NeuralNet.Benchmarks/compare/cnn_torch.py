@@ -9,30 +9,21 @@ accuracy, so the C# figures can be put side by side with it in the same run.
 
 Run it the way the numbers in the notes were measured (Debian 12: python3-torch 1.13, libopenblas0-openmp):
 
-    OPENBLAS_CORETYPE=SkylakeX OMP_NUM_THREADS=2 /usr/bin/python3 cnn_torch.py --data <dir with MNIST idx(.gz)>
+    OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 cnn_torch.py --data <dir with MNIST idx(.gz)>
+
+or through compare_cnn.sh, which alternates it with ours.
 
 OpenBLAS 0.3.21 misdetects AVX-512 CPUs and falls back to SSE3 kernels without OPENBLAS_CORETYPE; the
 convolutions themselves run in oneDNN. Two thread pools side by side make it several times slower, so
 torch.set_num_threads is the only thread setting.
 """
-import argparse, gzip, json, os, struct, sys, time
+import argparse, os, sys, time
 
 import numpy as np
 import torch
 import torch.nn as nn
 
-
-def read_idx(directory, name):
-    for candidate in (name, name + ".gz"):
-        path = os.path.join(directory, candidate)
-        if os.path.exists(path):
-            opener = gzip.open if path.endswith(".gz") else open
-            with opener(path, "rb") as f:
-                data = f.read()
-            dims = data[3]
-            shape = struct.unpack(">" + "I" * dims, data[4:4 + 4 * dims])
-            return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
-    sys.exit(f"{name}(.gz) not found in {directory}")
+from mnist_idx import load, loaded_blas
 
 
 def model(padding):
@@ -58,17 +49,15 @@ def main():
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    x_train = torch.from_numpy(read_idx(args.data, "train-images-idx3-ubyte").astype(np.float32) / 255).unsqueeze(1)
-    y_train = torch.from_numpy(read_idx(args.data, "train-labels-idx1-ubyte").astype(np.int64))
-    x_test = torch.from_numpy(read_idx(args.data, "t10k-images-idx3-ubyte").astype(np.float32) / 255).unsqueeze(1)
-    y_test = torch.from_numpy(read_idx(args.data, "t10k-labels-idx1-ubyte").astype(np.int64))
+    x_train, y_train, x_test, y_test = (torch.from_numpy(a) for a in load(args.data))
+    x_train, x_test = x_train.reshape(-1, 1, 28, 28), x_test.reshape(-1, 1, 28, 28)
     if args.limit:
         x_train, y_train = x_train[:args.limit], y_train[:args.limit]
 
     net = model(args.padding)
     optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
-    results = []
+    seconds = []
     for epoch in range(1, args.epochs + 1):
         net.train()
         order = torch.randperm(len(x_train))
@@ -79,16 +68,17 @@ def main():
             loss = loss_fn(net(x_train[idx]), y_train[idx])
             loss.backward()
             optimizer.step()
-        seconds = time.perf_counter() - start
+        seconds.append(time.perf_counter() - start)
         net.eval()
         with torch.no_grad():
             correct = sum((net(x_test[i:i + 1000]).argmax(1) == y_test[i:i + 1000]).sum().item()
                           for i in range(0, len(x_test), 1000))
         accuracy = correct / len(x_test)
-        results.append({"epoch": epoch, "seconds": round(seconds, 3), "test_accuracy": accuracy})
-        print(f"epoch {epoch}: {seconds:.2f} s, test accuracy {accuracy:.4f}", flush=True)
-    print(json.dumps({"peer": f"pytorch {torch.__version__}", "threads": args.threads, "batch": args.batch,
-                      "padding": args.padding, "epochs": results}))
+        print(f"epoch {epoch}: {seconds[-1]:.2f} s, test accuracy {accuracy:.4f}", file=sys.stderr, flush=True)
+    epochs = ",".join(f"{s:.3f}" for s in seconds)
+    print(f"RESULT peer=torch model=cnn padding={args.padding} batch={args.batch} threads={args.threads} epochs={args.epochs} "
+          f"median_s={float(np.median(seconds)):.3f} best_s={min(seconds):.3f} test_acc={accuracy:.4f} epoch_s={epochs} "
+          f"version={torch.__version__} blas={loaded_blas()}", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Side-by-side CNN epoch benchmark (issue 7): ours vs PyTorch on the chapter-06 CNN, alternating runs.
+#
+#   tests/NeuralNet.Benchmarks/compare/compare_cnn.sh [--rounds 2] [--epochs 3] [--threads 2] [--batch 64]
+#
+# Network: Conv 5x5x16 (pad 2) - ReLU - max-pool 2 - Conv 5x5x32 (pad 2) - ReLU - max-pool 2 - Dense 128 -
+# ReLU - Dense 10, Adam(lr 1e-3), softmax cross-entropy, MNIST, shuffled every epoch.
+# Each round runs both peers, in a rotated order, so machine load hits both alike; the summary takes the
+# median over rounds of each run's median epoch time. PyTorch at its best: apt-get install python3-torch
+# libopenblas0-openmp; OPENBLAS_CORETYPE=SkylakeX; torch.set_num_threads(n) (convolutions run in oneDNN).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+rounds=2 epochs=3 threads=2 batch=64
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) rounds=$2; shift 2;;
+    --epochs) epochs=$2; shift 2;;
+    --threads) threads=$2; shift 2;;
+    --batch) batch=$2; shift 2;;
+    *) echo "unknown option $1" >&2; exit 2;;
+  esac
+done
+data=${NEURALNET_DATA:-$root/data}/mnist
+py=/usr/bin/python3
+export OPENBLAS_CORETYPE=SkylakeX
+log=${COMPARE_LOG:-$(mktemp /tmp/compare_cnn.XXXXXX.log)}
+
+dotnet build "$root/tests/NeuralNet.Benchmarks" -c Release -v q -nologo >/dev/null
+peers=(ours torch)
+$py -c "import torch" 2>/dev/null || { echo "skipping torch (python3-torch not installed)"; peers=(ours); }
+
+run_peer() {
+  case "$1" in
+    ours) dotnet "$root/tests/NeuralNet.Benchmarks/bin/Release/net10.0/NeuralNet.Benchmarks.dll" cnn --data "$data" --batch "$batch" --threads "$threads" --epochs "$epochs";;
+    torch) (cd "$here" && $py cnn_torch.py --data "$data" --batch "$batch" --threads "$threads" --epochs "$epochs");;
+  esac
+}
+
+{
+  echo "MACHINE $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(uptime)"
+  echo "PEERS ${peers[*]}; rounds=$rounds epochs=$epochs (CNN)"
+} | tee "$log"
+for round in $(seq "$rounds"); do
+  n=${#peers[@]}
+  for i in $(seq 0 $((n - 1))); do
+    peer=${peers[$(( (i + round) % n ))]}
+    run_peer "$peer" 2>&1 | grep '^RESULT' | sed "s/^RESULT /RESULT round=$round /" | tee -a "$log" || true
+    echo "LOAD $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$log"
+  done
+done
+echo "MACHINE after: $(uptime)" | tee -a "$log"
+$py "$here/summarize.py" "$log"
+echo "(raw results: $log)"
