@@ -145,10 +145,10 @@ cells = header(
         var mistakes = Enumerable.Range(0, test.Count).Where(i => predicted[i] != test.Labels[i])
             .OrderByDescending(i => probabilities[i, predicted[i]]).Take(galleryCount).ToArray();
         string TopThree(int i) => string.Join(" ", Enumerable.Range(0, 10).OrderByDescending(k => probabilities[i, k]).Take(3)
-            .Select(k => $"{k}:{probabilities[i, k]:P0}"));
+            .Select(k => $"{k}:{100 * probabilities[i, k]:F0}%"));
         var captions = mistakes.Select(i => $"{test.Labels[i]} → {predicted[i]}<br>{TopThree(i)}").ToArray();
         foreach (var i in mistakes.Take(5)) Console.WriteLine($"test #{i}: label {test.Labels[i]}, top 3: {TopThree(i)}");
-        Charts.DigitGrid(test, mistakes, predictions: mistakes.Select(i => predicted[i]).ToArray(), captions: captions, columns: 8,
+        Charts.DigitGrid(test, mistakes, predictions: mistakes.Select(i => predicted[i]).ToArray(), captions: captions, columns: 6,
             title: $"The {mistakes.Length} most confident mistakes: label → prediction, then the top-3 probabilities")
     """),
     md("""

@@ -101,11 +101,8 @@ public static partial class Charts
         var chart = Plotly.NET.CSharp.Chart.Grid(charts, nRows: rows, nCols: cols, SubPlotTitles: subtitles)
             .WithTitleText(title ?? "Activation values per layer (share of values per bin)")
             .WithLayout(("bargap", 0.0))
-            .WithPixelSize(Math.Min(1400, 260 * cols + 80), 300 * rows + 100);
-        foreach (var annotation in SubplotTitleAnnotations(chart))
-        {
-            annotation.SetProperty("font", Plot.Obj(("size", 11)));
-        }
+            .WithPixelSize(Math.Min(1400, 225 * cols + 80), 290 * rows + 100);
+        EditAnnotations(chart, annotation => annotation.SetProperty("font", Plot.Obj(("size", 11))));
         return chart;
     }
 
@@ -148,18 +145,21 @@ public static partial class Charts
         return (mean, Math.Sqrt(Math.Max(0, sumSq / values.Length - mean * mean)));
     }
 
-    private static IEnumerable<DynamicObj.DynamicObj> SubplotTitleAnnotations(GenericChart chart)
+    /// <summary>
+    /// Edits the layout's annotations (subplot titles, heatmap cell labels). Plotly.NET may hand them out as a lazy
+    /// sequence that makes new objects on every enumeration, so they are materialised, edited and stored back.
+    /// </summary>
+    private static void EditAnnotations(GenericChart chart, Action<DynamicObj.DynamicObj> edit)
     {
         var layout = GenericChart.getLayout(chart);
         if (layout.TryGetPropertyValue("annotations") is { } value && value.Value is System.Collections.IEnumerable items)
         {
-            foreach (var item in items)
+            var list = items.OfType<Plotly.NET.LayoutObjects.Annotation>().ToList();
+            foreach (var annotation in list)
             {
-                if (item is DynamicObj.DynamicObj obj)
-                {
-                    yield return obj;
-                }
+                edit(annotation);
             }
+            layout.SetProperty("annotations", list);
         }
     }
 }

@@ -4,6 +4,9 @@ namespace NeuralNet.Plots;
 
 public static partial class Charts
 {
+    // White to dark blue (the colours of ColorBrewer's "Blues"), as plotly's [[fraction, colour], ...].
+    private static readonly object[][] BlueScale = [[0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1.0, "#08306b"]];
+
     /// <summary>
     /// A confusion matrix as an annotated heatmap: rows are the true classes, columns the predictions, each
     /// cell shows its count (or, normalised, the share of its row, so the diagonal is each class's recall).
@@ -50,8 +53,8 @@ public static partial class Charts
         var chart = Plotly.NET.CSharp.Chart.AnnotatedHeatmap<double, string, string, string>(
                 zData: colour, annotationText: text, X: names, Y: names, ColorScale: StyleParam.Colorscale.Greys,
                 ShowScale: false, ReverseYAxis: true)
-            .WithTraceProperties(("colorscale", "Blues"), ("reversescale", true), ("text", hover), ("hovertemplate", "%{text}<extra></extra>"), ("xgap", 1), ("ygap", 1));
-        foreach (var annotation in SubplotTitleAnnotations(chart))
+            .WithTraceProperties(("colorscale", BlueScale), ("text", hover), ("hovertemplate", "%{text}<extra></extra>"), ("xgap", 1), ("ygap", 1));
+        EditAnnotations(chart, annotation =>
         {
             // Dark text on light cells, white on dark cells.
             // The annotations sit at cell indices (x = column, y = row).
@@ -59,9 +62,9 @@ public static partial class Charts
             var row = Convert.ToInt32(annotation.TryGetPropertyValue("y")?.Value ?? -1);
             var dark = col >= 0 && row >= 0 && col < n && row < n && colour[row][col] > 0.5 * maxColour;
             annotation.SetProperty("font", Plot.Obj(("size", n > 12 ? 9 : 12), ("color", dark ? "white" : "#222")));
-        }
+        });
         var accuracy = total > 0 ? 100.0 * correct / total : 0;
-        var size = Math.Clamp(60 * n + 160, 360, 900);
+        var size = Math.Clamp(60 * n + 160, 480, 900);
         return chart
             .WithTitleText(title ?? (normalize ? "Confusion matrix (% of each true class)" : "Confusion matrix (counts)"),
                 $"{total:N0} examples, accuracy {accuracy:F2}%")

@@ -92,7 +92,7 @@ public static partial class Charts
     public static GenericChart ConfusionMatrix(BinaryConfusion binary, string? title = null) =>
         ConfusionMatrix(new[,] { { binary.TruePositives, binary.FalseNegatives }, { binary.FalsePositives, binary.TrueNegatives } },
             [binary.ClassName, "not " + binary.ClassName], normalize: false,
-            title ?? $"'{binary.ClassName}' against the rest: precision {binary.Precision:P2}, recall {binary.Recall:P2}");
+            title ?? $"'{binary.ClassName}' against the rest<br><sup>precision {binary.Precision:P2}, recall {binary.Recall:P2}</sup>");
 
     /// <summary>Per-class precision, recall and F1 of a report.</summary>
     public static GenericChart ClassificationReport(ClassificationReport report, string? title = null) =>

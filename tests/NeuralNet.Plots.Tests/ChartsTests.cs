@@ -222,6 +222,18 @@ public class EvaluationChartsTests
     }
 
     [Fact]
+    public void ConfusionMatrix_writes_white_text_on_dark_cells()
+    {
+        var chart = Charts.ConfusionMatrix(Counts);
+
+        var colors = ((System.Collections.IEnumerable)Layout(chart, "annotations")!).Cast<DynamicObj.DynamicObj>()
+            .Select(a => Get((DynamicObj.DynamicObj)Get(a, "font")!, "color")!.ToString()!).ToArray();
+        Assert.Equal("white", colors[4]);  // 9 of 10: the darkest cell
+        Assert.Equal("#222", colors[2]);   // 0
+        Assert.Contains("\"color\":\"white\"", chart.ToJson());
+    }
+
+    [Fact]
     public void ConfusionMatrix_normalised_shows_row_percentages()
     {
         var chart = Charts.ConfusionMatrix(Counts, normalize: true);
