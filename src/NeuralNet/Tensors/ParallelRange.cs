@@ -1,26 +1,48 @@
+using System.Runtime.InteropServices;
+
 namespace NeuralNet.Tensors;
 
 /// <summary>
-/// Splits a range of independent work items (samples, channels, rows) over
-/// <see cref="ComputeSettings.ThreadCount"/> threads, in one contiguous block per thread.
+/// Splits a range of independent work items (samples, channels, rows) into contiguous blocks and runs them
+/// on the kernels' <see cref="WorkerPool"/> (<see cref="ComputeSettings.ThreadCount"/> threads), so the
+/// image layers share the threads the matrix products keep awake instead of waking others.
 /// </summary>
-internal static class ParallelRange
+internal static unsafe class ParallelRange
 {
+    // A few blocks per thread: on a busy machine a descheduled thread's blocks are claimed by the others.
+    private const int BlocksPerThread = 4;
+
+    private sealed class Job(Action<int, int> body, int count, int blocks)
+    {
+        public readonly Action<int, int> Body = body;
+        public readonly int Count = count, Blocks = blocks;
+    }
+
     /// <summary>Runs <paramref name="body"/>(start, end) on disjoint blocks covering [0, count).</summary>
-    /// <param name="minimumWork">Below this many items per thread the work stays on the calling thread
-    /// (waking a worker costs tens of microseconds).</param>
+    /// <param name="minimumWork">Fewest items per block; below two blocks' worth the work stays on the calling thread.</param>
     public static void For(int count, Action<int, int> body, int minimumWork = 1)
     {
-        int threads = Math.Min(ComputeSettings.ThreadCount, count / Math.Max(1, minimumWork));
-        if (threads <= 1)
+        int blocks = Math.Min(ComputeSettings.ThreadCount * BlocksPerThread, count / Math.Max(1, minimumWork));
+        if (ComputeSettings.ThreadCount <= 1 || blocks <= 1)
         {
             if (count > 0) body(0, count);
             return;
         }
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        GCHandle handle = GCHandle.Alloc(new Job(body, count, blocks));
+        try
         {
-            int start = (int)((long)count * t / threads), end = (int)((long)count * (t + 1) / threads);
-            if (end > start) body(start, end);
-        });
+            WorkerPool.Run(blocks, &RunBlock, (void*)GCHandle.ToIntPtr(handle));
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
+
+    private static void RunBlock(int block, void* state)
+    {
+        var job = (Job)GCHandle.FromIntPtr((IntPtr)state).Target!;
+        int start = (int)((long)job.Count * block / job.Blocks), end = (int)((long)job.Count * (block + 1) / job.Blocks);
+        if (end > start) job.Body(start, end);
     }
 }

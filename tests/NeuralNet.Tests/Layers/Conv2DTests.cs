@@ -158,3 +158,29 @@ public class Conv2DTests
         Assert.Equal(GradientCheck.Dot(columns, u), GradientCheck.Dot(x, folded), 4);
     }
 }
+
+public class ConvNetTests
+{
+    [Theory]
+    [InlineData(false, 0.0, 10)]
+    [InlineData(true, 0.5, 14)]
+    public void Small_builds_the_chapter_network(bool batchNorm, double dropout, int layerCount)
+    {
+        Sequential net = ConvNet.Small(seed: 1, batchNorm: batchNorm, dropout: dropout);
+
+        Assert.Equal(784, net.InputSize);
+        Assert.Equal(10, net.OutputSize);
+        Assert.Equal(layerCount, net.Layers.Count);
+        Assert.Equal(215_370 + (batchNorm ? 2 * (16 + 32 + 128) : 0), net.ParameterCount);
+        Assert.True(((Conv2D)net.Layers[0]).SkipInputGradient);
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_network()
+    {
+        Sequential a = ConvNet.Small(seed: 3), b = ConvNet.Small(seed: 3);
+
+        for (int i = 0; i < a.Parameters.Count; i++)
+            Assert.Equal(a.Parameters[i].Value.Span.ToArray(), b.Parameters[i].Value.Span.ToArray());
+    }
+}
