@@ -272,6 +272,11 @@ cells = header(
             title: "Our drawn digits after MNIST-style preparation, with the network's prediction (wrong ones in red)")
     """),
     md("""
+        With chapter 4's network, our full run read 9 of the 10 drawn digits; the exception was the 1, drawn with a
+        flag at the top, which it called a 7 (with only 46% confidence). Many Europeans write 1 that way, but in
+        MNIST — written by American census employees and students — a stroke with a flag is usually a 7: a network
+        learns the conventions of its training data.
+
         ## Summary
 
         - Measure on the test set once, at the end; report accuracy *and* where the errors are.

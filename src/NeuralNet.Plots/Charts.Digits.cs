@@ -219,7 +219,7 @@ public static partial class Charts
                 ("annotations", annotations),
                 ("shapes", shapes),
                 ("plot_bgcolor", "white"),
-                ("margin", Plot.Obj(("l", 20), ("r", 20), ("t", 60), ("b", 20))))
+                ("margin", Plot.Obj(("l", 20), ("r", 20), ("t", lines > 1 ? 80 : 60), ("b", 20))))
             .WithPixelSize(Math.Max(300, totalW * cellPixels + 40 + (symmetric ? 80 : 0)), Math.Max(200, totalH * cellPixels + 80));
         return chart;
     }

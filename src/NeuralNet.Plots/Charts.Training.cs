@@ -54,20 +54,24 @@ public static partial class Charts
     private static GenericChart Curves(IEnumerable<RunCurves> runs, string title, string xTitle, string yTitle, bool percent, bool logY)
     {
         ArgumentNullException.ThrowIfNull(runs);
+        var list = runs.ToList();
+        var hasValidation = list.Any(r => r.Validation is { Count: > 0 });
         var charts = new List<GenericChart>();
         var index = 0;
         var scale = percent ? 100.0 : 1.0;
         var format = percent ? ":.2f}%" : ":.4f}";
-        foreach (var run in runs)
+        foreach (var run in list)
         {
             var color = Color.fromString(Plot.ColorAt(index));
             var prefix = string.IsNullOrEmpty(run.Name) ? "" : run.Name + ", ";
+            // Without validation curves a run's line is simply named after the run.
+            var trainName = hasValidation || string.IsNullOrEmpty(run.Name) ? prefix + "train" : run.Name;
             var group = string.IsNullOrEmpty(run.Name) ? $"run {index}" : run.Name;
             charts.Add(Plotly.NET.CSharp.Chart.Line<int, double, string>(
-                    x: Enumerable.Range(1, run.Train.Count), y: run.Train.Select(v => v * scale), Name: prefix + "train",
+                    x: Enumerable.Range(1, run.Train.Count), y: run.Train.Select(v => v * scale), Name: trainName,
                     ShowMarkers: run.Train.Count <= 30, LineColor: color, MarkerColor: color)
                 .WithTraceProperties(("legendgroup", group),
-                    ("hovertemplate", prefix + "train<br>" + xTitle + " %{x}: %{y" + format + "<extra></extra>")));
+                    ("hovertemplate", trainName + "<br>" + xTitle + " %{x}: %{y" + format + "<extra></extra>")));
             if (run.Validation is { Count: > 0 } validation)
             {
                 charts.Add(Plotly.NET.CSharp.Chart.Line<int, double, string>(
@@ -83,7 +87,7 @@ public static partial class Charts
             throw new ArgumentException("Expected at least one run.", nameof(runs));
         }
         return Plotly.NET.CSharp.Chart.Combine(charts)
-            .WithTitleText(title, "solid: train, dashed: validation")
+            .WithTitleText(title, hasValidation ? "solid: train, dashed: validation" : null)
             .WithXAxis(xTitle)
             .WithYAxis(yTitle, logY ? "log" : null)
             .WithLayout(("hovermode", "x unified"));
