@@ -78,6 +78,25 @@ public class PredictTests(CliFixture fixture)
         Assert.Contains("@@", run.Out);
     }
 
+    [Theory]
+    [InlineData("bmp")]
+    [InlineData("jpg")]
+    [InlineData("png-with-alpha")]
+    public void Bmp_jpeg_and_transparent_png_files_are_read_too(string format)
+    {
+        var (network, model, test) = fixture.Mnist;
+        using var temp = new TempFolder();
+        DigitImage digit = DigitImage.FromDataset(test, 3);
+        string file = temp.File("digit." + format[..3]);
+        TestData.WriteImage(file, format, digit);
+
+        CliRun run = Nn.Run("predict", model, file, "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using JsonDocument json = JsonDocument.Parse(run.Out);
+        Assert.Equal(network.Predict(digit.Pixels).ToString(), json.RootElement[0].GetProperty("prediction").GetString());
+    }
+
     [Fact]
     public void Predict_json_lists_the_top_classes_with_probabilities()
     {

@@ -81,6 +81,35 @@ public static class TestData
         IdxFile.Write(System.IO.Path.Combine(folder, "t10k-labels-idx1-ubyte"), IdxArray.FromBytes(testLabels, testCount));
     }
 
+    /// <summary>
+    /// Writes a digit as BMP, JPEG, or PNG with an alpha channel (dark ink, opaque, on transparent
+    /// pixels — what drawing programs export), to check the decoder path for each.
+    /// </summary>
+    public static void WriteImage(string path, string format, DigitImage digit)
+    {
+        using var stream = File.Create(path);
+        var writer = new ImageWriter();
+        byte[] grey = digit.ToBytes();
+        switch (format)
+        {
+            case "bmp":
+                writer.WriteBmp(grey, digit.Width, digit.Height, ColorComponents.Grey, stream);
+                break;
+            case "jpg":
+                writer.WriteJpg(grey, digit.Width, digit.Height, ColorComponents.Grey, stream, 95);
+                break;
+            default:
+                var greyAlpha = new byte[grey.Length * 2];
+                for (int i = 0; i < grey.Length; i++)
+                {
+                    greyAlpha[2 * i] = 0;           // black ink...
+                    greyAlpha[2 * i + 1] = grey[i]; // ...as opaque as the digit is bright; the rest transparent
+                }
+                writer.WritePng(greyAlpha, digit.Width, digit.Height, ColorComponents.GreyAlpha, stream);
+                break;
+        }
+    }
+
     /// <summary>Writes a grey image as PNG.</summary>
     public static void WritePng(string path, int width, int height, byte[] grey)
     {
