@@ -37,6 +37,26 @@ internal static class GemmThroughput
         return 0;
     }
 
+    /// <summary>
+    /// Where splitting a product over two threads starts to pay: cubes of growing size, one part against two
+    /// (wall-clock, best of 7). The kernel's ParallelThreshold comes from this.
+    /// </summary>
+    public static int Cut(string[] args)
+    {
+        ComputeSettings.ThreadCount = 2;
+        foreach (int size in new[] { 16, 24, 32, 40, 48, 64, 96, 128, 192 })
+        {
+            GemmKernel.ForcedParts = 1;
+            double one = Measure('N', size, size, size);
+            GemmKernel.ForcedParts = 2;
+            double two = Measure('N', size, size, size);
+            GemmKernel.ForcedParts = 0;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RESULT cut size={size} macs={size * size * size} one_gflops={one:0.0} two_gflops={two:0.0} speedup={two / one:0.00}"));
+        }
+        return 0;
+    }
+
     public static double Measure(char op, int m, int n, int k, bool cpu = false)
     {
         var random = new Random(1);

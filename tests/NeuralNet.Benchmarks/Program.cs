@@ -5,6 +5,8 @@ using NeuralNet.Benchmarks;
 // dotnet run -c Release --project tests/NeuralNet.Benchmarks -- cnn --batch 64 --threads 2 --epochs 3    (the chapter-06 CNN)
 // dotnet run -c Release --project tests/NeuralNet.Benchmarks -- gemm --threads 2               (GFLOP/s of the products)
 // dotnet run -c Release --project tests/NeuralNet.Benchmarks -- alloc                          (bytes allocated per training step)
+// dotnet run -c Release --project tests/NeuralNet.Benchmarks -- profile --batch 64              (µs per layer, thread CPU time)
+// dotnet run -c Release --project tests/NeuralNet.Benchmarks -- cut                            (one thread vs two on small products)
 // dotnet run -c Release --project tests/NeuralNet.Benchmarks -- --filter '*'                   (the BenchmarkDotNet suites)
 return args.FirstOrDefault() switch
 {
@@ -13,6 +15,7 @@ return args.FirstOrDefault() switch
     "gemm" => GemmThroughput.Run(args[1..]),
     "alloc" => EpochBenchmark.MeasureAllocations(args[1..]),
     "profile" => StepProfile.Run(args[1..]),
+    "cut" => GemmThroughput.Cut(args[1..]),
     _ => RunSuites(args),
 };
 

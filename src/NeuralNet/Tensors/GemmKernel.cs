@@ -46,6 +46,8 @@ internal static unsafe class GemmKernel
 
     // Plain B up to this many columns is read in place rather than packed.
     private const int DirectBMaxColumns = 512;
+    private const int DirectBMaxRows = 128;
+    private const int DirectBMaxFloats = 8 * 1024;
 
     // Below this many multiply-adds a product stays on the calling thread: handing half of it to a
     // spinning worker costs a few microseconds of synchronisation.
@@ -85,9 +87,11 @@ internal static unsafe class GemmKernel
                 TransposeA = transposeA, TransposeB = transposeB, Accumulate = accumulate,
                 A = aPtr, B = bPtr, C = cPtr, Bias = bias.IsEmpty ? null : biasPtr,
             };
-            // A plain B with short rows is read in place: its strips are already row-major runs of NR
-            // floats, and at this row length the rows neither thrash L1 sets nor miss the TLB.
-            job.DirectB = !transposeB && n <= DirectBMaxColumns;
+            // A plain B can be read in place: its strips are already row-major runs of NR floats. That saves
+            // copying k x n floats, which pays when few row panels share each strip (small m) or when all of
+            // B fits in L1; otherwise the strided rows (a 512-byte stride for n = 128 maps them onto a few L1
+            // sets) fall out of L1 between panels, and the packed contiguous copy is faster.
+            job.DirectB = !transposeB && n <= DirectBMaxColumns && (m <= DirectBMaxRows || (long)k * n <= DirectBMaxFloats);
             PlanThreads(ref job);
             if (job.Parts == 1) Compute(ref job, 0, m, 0, n);
             else WorkerPool.Run(job.Parts, &RunPart, &job);

@@ -2,7 +2,10 @@
 # Side-by-side MLP epoch benchmark: ours vs PyTorch, NumPy (and TorchSharp when built), alternating runs.
 #
 #   tests/NeuralNet.Benchmarks/compare/compare.sh [--rounds 3] [--epochs 5] [--batches "64 256"]
-#       [--threads "1 2"] [--peers "ours torch numpy torchsharp"] [--no-gemm]
+#       [--threads "1 2"] [--peers "ours torch numpy torchsharp"] [--no-gemm] [--run-timeout 300]
+#
+# A run that exceeds --run-timeout seconds (OpenMP peers can collapse on two threads when the machine is
+# busy: their workers spin-wait for each other) is recorded as a timeout, not waited for.
 #
 # Network: 784-128-64-10 ReLU, Adam(lr 1e-3), softmax cross-entropy, MNIST, shuffled every epoch.
 # Every (batch, threads) cell runs each peer once per round, in a rotated order, so machine load hits all
@@ -16,7 +19,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
-rounds=3 epochs=5 batches="64 256" threads="1 2" peers="ours torch numpy torchsharp" gemm=1
+rounds=3 epochs=5 batches="64 256" threads="1 2" peers="ours torch numpy torchsharp" gemm=1 run_timeout=300
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=$2; shift 2;;
@@ -25,6 +28,7 @@ while [ $# -gt 0 ]; do
     --threads) threads=$2; shift 2;;
     --peers) peers=$2; shift 2;;
     --no-gemm) gemm=0; shift;;
+    --run-timeout) run_timeout=$2; shift 2;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -72,7 +76,10 @@ for round in $(seq "$rounds"); do
       n=${#active[@]}
       for i in $(seq 0 $((n - 1))); do
         peer=${active[$(( (i + round + batch + t) % n ))]}
-        run_peer "$peer" "$batch" "$t" 2>&1 | grep '^RESULT' | sed "s/^RESULT /RESULT round=$round /" | tee -a "$log" || true
+        out=$(export -f run_peer; export epochs data py here torchsharp_app torchsharp_shim; \
+              timeout "$run_timeout" bash -c "$(declare -p ours); run_peer $peer $batch $t" 2>&1 | grep '^RESULT' || true)
+        [ -n "$out" ] || out="RESULT peer=$peer batch=$batch threads=$t epochs=$epochs median_s=inf best_s=inf test_acc=nan timeout=$run_timeout"
+        echo "$out" | sed "s/^RESULT /RESULT round=$round /" | tee -a "$log"
       done
       echo "LOAD $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$log"
     done

@@ -17,7 +17,8 @@ for line in open(sys.argv[1]):
         continue
     key = (f["peer"], int(f["batch"]), int(f["threads"]))
     epochs[key].append(float(f["median_s"]))
-    accuracy[key].append(float(f["test_acc"]))
+    if f["test_acc"] != "nan":
+        accuracy[key].append(float(f["test_acc"]))
     if "blas" in f:
         blas[f["peer"]] = f["blas"]
 
@@ -32,7 +33,12 @@ for batch, threads in cells:
     row = []
     for p in peers:
         k = (p, batch, threads)
-        row.append(f"{med[k]:.3f} ({statistics.mean(accuracy[k]) * 100:.2f}%)" if k in med else "–")
+        if k not in med:
+            row.append("–")
+        elif med[k] == float("inf"):
+            row.append(f"timed out")
+        else:
+            row.append(f"{med[k]:.3f} ({statistics.mean(accuracy[k]) * 100:.2f}%)" if accuracy[k] else f"{med[k]:.3f}")
     others = [med[(p, batch, threads)] for p in peers if p != "ours" and (p, batch, threads) in med]
     ratio = f"{min(others) / med[('ours', batch, threads)]:.2f}x" if others and ("ours", batch, threads) in med else "–"
     print(f"| {batch} | {threads} | " + " | ".join(row) + f" | {ratio} |")
