@@ -27,7 +27,7 @@ public static class DataCommand
         {
             DatasetDefinition definition = Datasets.Parse(parse.GetValue(dataset)!);
             string? directory = parse.GetValue(dataDir);
-            string folder = Downloads.Run(host, quiet: false, (progress, log) => DatasetStore.EnsureFiles(definition, directory, progress, log));
+            string folder = Downloads.Run(host, quiet: false, definition.Name, (progress, log) => DatasetStore.EnsureFiles(definition, directory, progress, log));
             host.Console.WriteLine($"{definition.Name}: all {definition.Files.Count} files verified in {folder}");
             WriteInfo(host.Console, Inspect(definition, directory));
             return ExitCodes.Success;

@@ -48,7 +48,7 @@ public static class DatasetSource
             bool cached = known.Files.All(f => DatasetStore.FindCached(folder, f) is not null);
             var (train, test) = cached
                 ? DatasetStore.Load(known, dataDirectory)
-                : Downloads.Run(host, quiet, (progress, log) => DatasetStore.Load(known, dataDirectory, progress, log));
+                : Downloads.Run(host, quiet, known.Name, (progress, log) => DatasetStore.Load(known, dataDirectory, progress, log));
             return new LoadedData(train, test, known.Name, folder);
         }
         if (Directory.Exists(dataset)) return LoadFolder(dataset);
@@ -80,29 +80,41 @@ public static class DatasetSource
 /// <summary>Shows dataset downloads: a progress bar per file on a terminal, plain log lines otherwise.</summary>
 public static class Downloads
 {
-    /// <summary>Runs <paramref name="work"/>, giving it a progress sink and a log.</summary>
-    public static T Run<T>(CliHost host, bool quiet, Func<IProgress<DownloadProgress>, Action<string>, T> work)
+    /// <summary>Runs <paramref name="work"/> (acquiring <paramref name="what"/>), giving it a progress sink and a log.</summary>
+    public static T Run<T>(CliHost host, bool quiet, string what, Func<IProgress<DownloadProgress>, Action<string>, T> work)
     {
         if (!host.IsTerminal || quiet)
             return work(new Sink(_ => { }), line => host.Error.WriteLine(line));
 
         T result = default!;
+        var messages = new List<string>();
         host.Console.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())
+            .AutoClear(true)
+            .Columns(new SpinnerColumn(), new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn())
             .Start(context =>
             {
+                // A spinner with the latest message while sources are tried (a mirror that does not answer,
+                // npm pack), and a bar per file being downloaded. Messages are printed once the display is gone.
+                ProgressTask overall = context.AddTask(Markup.Escape($"Fetching {what}"), maxValue: 1).IsIndeterminate();
                 var tasks = new Dictionary<string, ProgressTask>();
                 var sink = new Sink(p =>
                 {
                     if (!tasks.TryGetValue(p.FileName, out ProgressTask? task))
-                        tasks[p.FileName] = task = context.AddTask(p.FileName, maxValue: p.TotalBytes ?? 1);
-                    if (p.TotalBytes is long total) task.MaxValue = total;
-                    else task.MaxValue = Math.Max(task.MaxValue, p.BytesReceived);
+                        tasks[p.FileName] = task = context.AddTask(Markup.Escape(p.FileName), maxValue: p.TotalBytes ?? 1);
+                    task.MaxValue = p.TotalBytes ?? Math.Max(task.MaxValue, p.BytesReceived);
                     task.Value = p.BytesReceived;
+                    task.Description = Markup.Escape($"{p.FileName} {p.BytesReceived / 1e6:0.0}{(p.TotalBytes is long total ? $"/{total / 1e6:0.0}" : "")} MB");
                 });
-                result = work(sink, line => host.Console.WriteLine(line));
+                result = work(sink, line =>
+                {
+                    messages.Add(line);
+                    string latest = line.Length <= 70 ? line : line[..69] + "…";
+                    overall.Description = Markup.Escape($"Fetching {what}: {latest}");
+                });
+                overall.Value = 1;
+                overall.StopTask();
             });
+        foreach (string message in messages) host.Console.WriteLine(message);
         return result;
     }
 
