@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using System.Diagnostics;
 using NeuralNet.Cli.Infrastructure;
 using NeuralNet.Cli.Reports;
@@ -28,12 +27,13 @@ public static class TrainCommand
         var defaults = new TrainingOptions();
         var dataset = DatasetSource.DatasetOption();
         var dataDir = DatasetSource.DataDirOption();
-        var hidden = new Option<int[]>("--hidden")
+        var hidden = new Option<string>("--hidden")
         {
-            Description = "Hidden layer sizes, comma-separated (e.g. 256,128; 'none' for plain softmax regression)",
-            DefaultValueFactory = _ => [128, 64],
-            CustomParser = ParseSizes,
+            Description = "Hidden layer sizes, comma-separated ('none' for plain softmax regression)",
+            HelpName = "sizes",
+            DefaultValueFactory = _ => "128,64",
         };
+        hidden.Validators.Add(r => { if (ParseSizes(r.GetValueOrDefault<string>() ?? "") is { Error: string error }) r.AddError(error); });
         var activation = Choice("--activation", "Activation after each hidden layer", "relu", "relu", "sigmoid", "tanh");
         var init = Choice("--init", "Weight initialisation of the hidden layers (the output layer uses xavier)", "he", "he", "xavier");
         var optimizer = Choice("--optimizer", "Optimiser", "adam", "adam", "momentum", "sgd");
@@ -69,7 +69,7 @@ public static class TrainCommand
             var settings = new TrainSettings(
                 parse.GetValue(dataset)!,
                 parse.GetValue(dataDir),
-                parse.GetValue(hidden)!,
+                ParseSizes(parse.GetValue(hidden)!).Sizes,
                 parse.GetValue(activation)!,
                 parse.GetValue(init)!,
                 optimizerName,
@@ -210,16 +210,16 @@ public static class TrainCommand
     private static void NonNegative(Option<int> option) =>
         option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError($"{option.Name} must not be negative."); });
 
-    private static int[] ParseSizes(ArgumentResult result)
+    // "128,64" → [128, 64]; "none" → []; otherwise an error that names the bad part.
+    private static (int[] Sizes, string? Error) ParseSizes(string text)
     {
-        string text = string.Join(",", result.Tokens.Select(t => t.Value));
-        if (text.Trim().Equals("none", StringComparison.OrdinalIgnoreCase)) return [];
+        if (text.Trim().Equals("none", StringComparison.OrdinalIgnoreCase)) return ([], null);
         var sizes = new List<int>();
         foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (int.TryParse(part, out int size) && size > 0) sizes.Add(size);
-            else result.AddError($"--hidden: '{part}' is not a positive layer size (expected e.g. 128,64).");
+            else return ([], $"--hidden: '{part}' is not a positive layer size (expected e.g. 128,64, or none).");
         }
-        return [.. sizes];
+        return sizes.Count == 0 ? ([], "--hidden: expected layer sizes such as 128,64, or none.") : ([.. sizes], null);
     }
 }
