@@ -144,6 +144,7 @@ internal static unsafe class GemmKernel
         job.Parts = Math.Max(1, Math.Min(threads, job.SplitColumns ? columnTiles : rowTiles));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunPart(int part, void* state)
     {
         ref Job job = ref Unsafe.AsRef<Job>(state);
@@ -172,7 +173,9 @@ internal static unsafe class GemmKernel
         }
     }
 
-    // The blocked loops over the part [i0, i1) x [j0, j1) of C.
+    // The blocked loops over the part [i0, i1) x [j0, j1) of C. (AggressiveOptimization: hot loops jitted
+    // optimised at once, rather than starting in unoptimised tier-0 code and hopping in mid-loop.)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Compute(ref Job job, int i0, int i1, int j0, int j1)
     {
         Scratch s = scratch ??= new Scratch();
@@ -212,16 +215,8 @@ internal static unsafe class GemmKernel
                                 Micro(job.Isa, kc, aPanel, bStrip, ldb, cTile, n, loadC, stripBias);
                                 continue;
                             }
-                            // An edge tile: run the full kernel on a padded copy, then keep the valid part.
-                            for (int r = 0; r < mr; r++)
-                                for (int cc = 0; cc < nr; cc++)
-                                    tile[r * nr + cc] = r < rows && cc < cols
-                                        ? (loadC ? cTile[(long)r * n + cc] : 0f) + (stripBias == null ? 0f : stripBias[cc])
-                                        : 0f;
-                            Micro(job.Isa, kc, aPanel, bStrip, ldb, tile, nr, loadC: true, bias: null);
-                            for (int r = 0; r < rows; r++)
-                                for (int cc = 0; cc < cols; cc++)
-                                    cTile[(long)r * n + cc] = tile[r * nr + cc];
+                            // An edge tile: run the full kernel on a zero-padded copy, then keep the valid part.
+                            EdgeTile(ref job, kc, aPanel, bStrip, ldb, cTile, rows, cols, loadC, stripBias, tile);
                         }
                     }
                 }
@@ -229,7 +224,27 @@ internal static unsafe class GemmKernel
         }
     }
 
+    // The same sums as a full tile, started from the same values (C and/or the bias), so an element's result
+    // does not depend on whether it sits in an edge tile.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void EdgeTile(ref Job job, int kc, float* aPanel, float* bStrip, int ldb, float* cTile,
+        int rows, int cols, bool loadC, float* bias, float* tile)
+    {
+        int mr = job.MR, nr = job.NR, n = job.N;
+        new Span<float>(tile, mr * nr).Clear();
+        for (int r = 0; r < rows; r++)
+        {
+            var tileRow = new Span<float>(tile + r * nr, cols);
+            if (loadC) new ReadOnlySpan<float>(cTile + (long)r * n, cols).CopyTo(tileRow);
+            if (bias != null) VectorKernels.Add(new ReadOnlySpan<float>(bias, cols), tileRow);
+        }
+        Micro(job.Isa, kc, aPanel, bStrip, ldb, tile, nr, loadC: true, bias: null);
+        for (int r = 0; r < rows; r++)
+            new ReadOnlySpan<float>(tile + r * nr, cols).CopyTo(new Span<float>(cTile + (long)r * n, cols));
+    }
+
     // Packs op(A)[ic..ic+mc, pc..pc+kc] as panels of MR rows; panel q holds, for each p, its MR values.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(ref Job job, int ic, int mc, int pc, int kc, float* dst)
     {
         int mr = job.MR, m = job.M, k = job.K;
@@ -248,9 +263,9 @@ internal static unsafe class GemmKernel
                 }
                 else
                 {
+                    new Span<float>(panel, mr * kc).Clear();
                     for (int p = 0; p < kc; p++, src += m)
-                        for (int r = 0; r < mr; r++)
-                            panel[p * mr + r] = r < rows ? src[r] : 0f;
+                        new ReadOnlySpan<float>(src, rows).CopyTo(new Span<float>(panel + p * mr, rows));
                 }
             }
             else
@@ -268,13 +283,11 @@ internal static unsafe class GemmKernel
                 }
                 else
                 {
-                    for (int r = 0; r < mr; r++)
+                    if (rows < mr) new Span<float>(panel, mr * kc).Clear();
+                    for (int r = 0; r < rows; r++)
                     {
                         float* row = src + (long)r * k;
-                        if (r < rows)
-                            for (int p = 0; p < kc; p++) panel[p * mr + r] = row[p];
-                        else
-                            for (int p = 0; p < kc; p++) panel[p * mr + r] = 0f;
+                        for (int p = 0; p < kc; p++) panel[p * mr + r] = row[p];
                     }
                 }
             }
@@ -282,6 +295,7 @@ internal static unsafe class GemmKernel
     }
 
     // Packs op(B)[pc..pc+kc, jc..jc+nc] as strips of NR columns; strip q holds, for each p, its NR values.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(ref Job job, int pc, int kc, int jc, int nc, float* dst)
     {
         int nr = job.NR, n = job.N, k = job.K;
@@ -309,9 +323,9 @@ internal static unsafe class GemmKernel
                 }
                 else
                 {
+                    new Span<float>(strip, nr * kc).Clear();
                     for (int p = 0; p < kc; p++, src += n)
-                        for (int cc = 0; cc < nr; cc++)
-                            strip[p * nr + cc] = cc < cols ? src[cc] : 0f;
+                        new ReadOnlySpan<float>(src, cols).CopyTo(new Span<float>(strip + p * nr, cols));
                 }
             }
             else
@@ -333,13 +347,11 @@ internal static unsafe class GemmKernel
                 }
                 else
                 {
-                    for (int cc = 0; cc < nr; cc++)
+                    if (cols < nr) new Span<float>(strip, nr * kc).Clear();
+                    for (int cc = 0; cc < cols; cc++)
                     {
                         float* row = src + (long)cc * k;
-                        if (cc < cols)
-                            for (int p = 0; p < kc; p++) strip[p * nr + cc] = row[p];
-                        else
-                            for (int p = 0; p < kc; p++) strip[p * nr + cc] = 0f;
+                        for (int p = 0; p < kc; p++) strip[p * nr + cc] = row[p];
                     }
                 }
             }

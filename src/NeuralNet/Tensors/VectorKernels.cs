@@ -28,6 +28,7 @@ internal static class VectorKernels
         for (int i = 0; i < z.Length; i++) a[i] = z[i] < 0f ? 0f : z[i]; // a NaN stays NaN, so divergence shows
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ReluForward(ReadOnlySpan<float> z, Span<float> a)
     {
         RequireLength(z.Length, a.Length);
@@ -61,6 +62,7 @@ internal static class VectorKernels
         for (int i = 0; i < z.Length; i++) dZ[i] = z[i] > 0f ? dA[i] : 0f;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ReluBackward(ReadOnlySpan<float> z, ReadOnlySpan<float> dA, Span<float> dZ)
     {
         RequireLength(z.Length, dA.Length);
@@ -98,6 +100,7 @@ internal static class VectorKernels
         for (int i = 0; i < a.Length; i++) dZ[i] = dA[i] * a[i] * (1f - a[i]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SigmoidBackward(ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ)
     {
         RequireLength(a.Length, dA.Length);
@@ -137,6 +140,7 @@ internal static class VectorKernels
         for (int i = 0; i < a.Length; i++) dZ[i] = dA[i] * (1f - a[i] * a[i]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TanhBackward(ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ)
     {
         RequireLength(a.Length, dA.Length);
@@ -178,6 +182,7 @@ internal static class VectorKernels
         for (int i = 0; i < x.Length; i++) y[i] += s * x[i];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddScaled(ReadOnlySpan<float> x, float s, Span<float> y)
     {
         RequireLength(x.Length, y.Length);
@@ -213,6 +218,7 @@ internal static class VectorKernels
         for (int i = 0; i < x.Length; i++) y[i] += x[i];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Add(ReadOnlySpan<float> x, Span<float> y)
     {
         RequireLength(x.Length, y.Length);
@@ -234,6 +240,7 @@ internal static class VectorKernels
 
     // ---- y *= s ----
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scale(Span<float> y, float s)
     {
         ref float yr = ref MemoryMarshal.GetReference(y);
@@ -257,6 +264,7 @@ internal static class VectorKernels
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double SumOfSquares(ReadOnlySpan<float> x)
     {
         ref float xr = ref MemoryMarshal.GetReference(x);
@@ -353,6 +361,7 @@ internal static class VectorKernels
             new Span<float>(job.M + start, count), new Span<float>(job.V + start, count), job.Beta1, job.Beta2, job.Step, job.Epsilon);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AdamSerial(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
         float beta1, float beta2, float step, float epsilon)
     {
@@ -427,6 +436,7 @@ internal static class VectorKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Momentum(Span<float> w, ReadOnlySpan<float> g, Span<float> velocity, float eta, float mu)
     {
         RequireLength(w.Length, g.Length);
