@@ -268,7 +268,8 @@ cells = header(
             worstErrors.Add(errors.Max());
             Console.WriteLine($"{name,-9}  {parameter.Value.Shape,-7}  {errors.Count,7}  {errors.Max(),14:E2}  {errors.Average(),15:E2}");
         }
-        if (worstErrors.Max() > 1e-2) throw new Exception($"Gradient check failed: relative error {worstErrors.Max():E2}.");
+        // A wrong gradient gives errors near 1 (see below); float32 rounding alone stays well under 5e-2.
+        if (worstErrors.Max() > 5e-2) throw new Exception($"Gradient check failed: relative error {worstErrors.Max():E2}.");
         Charts.RelativeErrors(names, worstErrors, title: "Gradient check of a 20-16-10 tanh network (float32)")
     """),
     md("""
