@@ -31,9 +31,9 @@ public sealed record BookPage(Notebook Notebook, string PagePath, NotebookRun? R
 
 /// <summary>
 /// Writes notebooks as a static HTML book: one page per chapter (Markdown rendered by Markdig, math typeset
-/// by MathJax, C# highlighted, outputs and Plotly charts inline) and an index page. plotly.js is written once
-/// into the book's folder, from the copy Plotly.NET embeds, so charts draw with no network; MathJax comes
-/// from a CDN, so formulas need a connection (without one they show as TeX source).
+/// by KaTeX, C# highlighted, outputs and Plotly charts inline) and an index page. plotly.js (from the copy
+/// Plotly.NET embeds) and KaTeX (embedded in this library) are written once into the book's folder, so the
+/// book opens offline, charts and formulas included.
 /// </summary>
 public static class BookExporter
 {
@@ -55,6 +55,7 @@ public static class BookExporter
         options ??= new BookOptions();
         Directory.CreateDirectory(outputFolder);
         WritePlotlyJs(outputFolder);
+        WriteKatex(outputFolder);
         File.WriteAllText(Path.Combine(outputFolder, "book.css"), Css);
 
         var notebooks = notebookPaths.Select(Notebook.Load).ToArray();
@@ -97,6 +98,30 @@ public static class BookExporter
             using var output = File.Create(path + ".tmp");
             stream.CopyTo(output);
             output.Close();
+            File.Move(path + ".tmp", path, overwrite: true);
+        }
+    }
+
+    /// <summary>Writes KaTeX (script, auto-render, style sheet, fonts, licence) into <paramref name="folder"/>/katex.</summary>
+    public static void WriteKatex(string folder)
+    {
+        var assembly = typeof(BookExporter).Assembly;
+        foreach (var resource in assembly.GetManifestResourceNames())
+        {
+            var name = resource.Replace('\\', '/');
+            if (!name.StartsWith("katex/", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var path = Path.Combine(folder, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using (var output = File.Create(path + ".tmp"))
+            {
+                stream.CopyTo(output);
+            }
+
             File.Move(path + ".tmp", path, overwrite: true);
         }
     }
@@ -160,7 +185,8 @@ public static class BookExporter
             ? $"<div class=\"run-failed\">This chapter did not run to the end: {WebUtility.HtmlEncode(error.Message)}</div>"
             : "";
         var head = hasCharts ? $"<script src=\"{PlotlyFileName}\"></script>\n" : "";
-        return Page(notebook.Title, head, nav + failure + body.ToString() + nav, math: true);
+        var content = body.ToString();
+        return Page(notebook.Title, head, nav + failure + content + nav, math: content.Contains("class=\"math", StringComparison.Ordinal));
     }
 
     private static string RenderOutput(CellOutput output)
@@ -224,9 +250,14 @@ public static class BookExporter
         const string errorHook =
             "<script>window.addEventListener('error',function(e){var d=document.documentElement;" +
             "d.setAttribute('data-script-errors',(d.getAttribute('data-script-errors')||'')+(e.message||'error')+' | ');});</script>";
-        var mathJax = math
-            ? "<script>window.MathJax={tex:{inlineMath:[['\\\\(','\\\\)']],displayMath:[['\\\\[','\\\\]']]},options:{ignoreHtmlClass:'cell|output',processHtmlClass:'math'}};</script>\n" +
-              "<script defer src=\"https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js\"></script>\n"
+        // Markdig writes $x$ as <span class="math">\(x\)</span> and $$x$$ as <div class="math">\[x\]</div>;
+        // KaTeX's auto-render typesets those, leaving code cells and outputs alone.
+        var mathScripts = math
+            ? "<link rel=\"stylesheet\" href=\"katex/katex.min.css\">\n" +
+              "<script defer src=\"katex/katex.min.js\"></script>\n" +
+              "<script defer src=\"katex/contrib/auto-render.min.js\" onload=\"renderMathInElement(document.body,{delimiters:[" +
+              "{left:'\\\\[',right:'\\\\]',display:true},{left:'\\\\(',right:'\\\\)',display:false}]," +
+              "ignoredClasses:['cell','output'],throwOnError:false});\"></script>\n"
             : "";
         return $"""
             <!DOCTYPE html>
@@ -237,7 +268,7 @@ public static class BookExporter
             <title>{WebUtility.HtmlEncode(title)}</title>
             <link rel="stylesheet" href="book.css">
             {errorHook}
-            {mathJax}{head}</head>
+            {mathScripts}{head}</head>
             <body>
             <main>
             {body}

@@ -64,7 +64,7 @@ internal static class Chromium
 public sealed class BrowserTests
 {
     [ChromiumFact]
-    public async Task Every_chart_of_an_exported_page_draws_offline_in_headless_Chromium_without_script_errors()
+    public async Task Every_chart_and_formula_of_an_exported_page_draws_offline_in_headless_Chromium_without_script_errors()
     {
         using var notebook = ExportTests.ChartChapter();
         var book = Path.Combine(notebook.Directory, "book");
@@ -75,6 +75,8 @@ public sealed class BrowserTests
         var containers = Regex.Split(dom, OutputFormatter.ChartMarker).Skip(1).ToArray();
         Assert.Equal(2, containers.Length);
         Assert.All(containers, chart => Assert.Contains("main-svg", chart));
+        Assert.Equal(2, Regex.Matches(dom, "<span class=\"katex\">").Count);
+        Assert.Single(Regex.Matches(dom, "<span class=\"katex-display\">"));
         Assert.DoesNotContain("data-script-errors=\"", dom);
     }
 

@@ -4,7 +4,7 @@ namespace NeuralNet.Notebooks.Tests;
 public sealed class ExportTests
 {
     internal static TestNotebook ChartChapter(string name = "01-charts.ipynb") => new TestNotebook(name)
-        .Markdown("# Charts chapter\n\nThe loss starts near $\\ln 10$:\n\n$$L = -\\frac{1}{m}\\sum_i \\log p_{i,y_i}$$")
+        .Markdown("# Charts chapter\n\nThe loss starts near $\\ln 10$:\n\n$$\nL = -\\frac{1}{m}\\sum_i \\log p_{i,y_i}\n$$")
         .Code("#r \"nuget: Plotly.NET.Interactive, 6.0.0\"\n#r \"nuget: Plotly.NET.CSharp, 0.14.0\"\nusing Plotly.NET.CSharp;")
         .Parameters("var epochs = 3;")
         .Code("""
@@ -41,6 +41,11 @@ public sealed class ExportTests
             ["01-charts.html", "02-text.html", "book.css", "index.html", BookExporter.PlotlyFileName, BookExporter.PlotlyFileName + ".LICENSE.txt"],
             Directory.GetFiles(book).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.True(new FileInfo(Path.Combine(book, BookExporter.PlotlyFileName)).Length > 3_000_000);
+        foreach (var file in new[] { "katex.min.js", "katex.min.css", "contrib/auto-render.min.js", "fonts/KaTeX_Main-Regular.woff2", "LICENSE" })
+        {
+            Assert.True(File.Exists(Path.Combine(book, "katex", file)), $"katex/{file} missing");
+        }
+
 
         var index = File.ReadAllText(Path.Combine(book, "index.html"));
         Assert.Contains("<a href=\"01-charts.html\">Charts chapter</a>", index);
@@ -53,7 +58,9 @@ public sealed class ExportTests
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(page, $"<script src=\"{System.Text.RegularExpressions.Regex.Escape(BookExporter.PlotlyFileName)}\">"));
         Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(page, OutputFormatter.ChartMarker).Count);
         Assert.Contains("epoch 3: loss ", page);
+        Assert.Contains("<script defer src=\"katex/katex.min.js\">", page);
         Assert.DoesNotContain(BookExporter.PlotlyFileName, File.ReadAllText(pages[1].PagePath));
+        Assert.DoesNotContain("katex", File.ReadAllText(pages[1].PagePath));
         Assert.Contains("<pre class=\"output text\">42</pre>", File.ReadAllText(pages[1].PagePath));
     }
 
