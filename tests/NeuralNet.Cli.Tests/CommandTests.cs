@@ -88,6 +88,21 @@ public class TrainTests(CliFixture fixture)
     }
 
     [Fact]
+    public void On_a_terminal_train_draws_a_live_progress_bar_and_still_prints_the_rows()
+    {
+        using var temp = new TempFolder();
+
+        CliRun run = Nn.RunOnTerminal("train", "--dataset", fixture.DataFolder, "--epochs", "2", "--hidden", "16", "--threads", "1",
+            "--out", temp.Path, "--no-report");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains('\u001b', run.Out);        // escape codes of the live display
+        Assert.Contains("train loss", run.Out);    // the epoch table's header
+        Assert.Contains("Test accuracy:", run.Out);
+        Assert.False(File.Exists(temp.File("report.html")));
+    }
+
+    [Fact]
     public void Train_with_json_prints_one_json_document()
     {
         using var temp = new TempFolder();

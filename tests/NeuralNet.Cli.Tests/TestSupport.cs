@@ -23,11 +23,16 @@ public static class Nn
 {
     public static CliRun Run(params string[] args) => Run(CancellationToken.None, args);
 
-    public static CliRun Run(CancellationToken cancellation, params string[] args)
+    public static CliRun Run(CancellationToken cancellation, params string[] args) => Run(false, cancellation, args);
+
+    /// <summary>Runs as if standard output were a terminal: live progress bars, escape codes.</summary>
+    public static CliRun RunOnTerminal(params string[] args) => Run(true, CancellationToken.None, args);
+
+    private static CliRun Run(bool terminal, CancellationToken cancellation, string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int code = NnApp.Run(args, new CliHost(output, error, terminal: false, cancellation));
+        int code = NnApp.Run(args, new CliHost(output, error, terminal, cancellation));
         return new CliRun(code, output.ToString(), error.ToString());
     }
 }

@@ -17,7 +17,12 @@ public sealed class CliHost
         IsTerminal = terminal;
         Cancellation = cancellation;
         Console = terminal
-            ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) })
+            ? AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Out = new AnsiConsoleOutput(output),
+                Ansi = AnsiSupport.Yes,
+                Interactive = InteractionSupport.Yes,
+            })
             : AnsiConsole.Create(new AnsiConsoleSettings
             {
                 Out = new AnsiConsoleOutput(output),
