@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Markdig;
 
 namespace NeuralNet.Notebooks;
 
@@ -39,10 +38,6 @@ public static class BookExporter
 {
     /// <summary>The file name of the shared plotly.js in the book's folder.</summary>
     public const string PlotlyFileName = $"plotly-{OutputFormatter.PlotlyJsVersion}.min.js";
-
-    private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder()
-        .UseAdvancedExtensions()
-        .Build();
 
     /// <summary>The chapters in <paramref name="folder"/>: every .ipynb, by file name.</summary>
     public static IReadOnlyList<string> FindNotebooks(string folder) =>
@@ -136,7 +131,7 @@ public static class BookExporter
             switch (cell.Kind)
             {
                 case CellKind.Markdown:
-                    body.Append("<section class=\"markdown\">").Append(Markdig.Markdown.ToHtml(cell.Source, Markdown)).Append("</section>\n");
+                    body.Append("<section class=\"markdown\">").Append(MarkdownRenderer.ToHtml(cell.Source)).Append("</section>\n");
                     break;
                 case CellKind.Raw:
                     body.Append("<pre class=\"raw\">").Append(WebUtility.HtmlEncode(cell.Source)).Append("</pre>\n");
@@ -219,7 +214,7 @@ public static class BookExporter
 
         if (output["text/markdown"] is { } markdown)
         {
-            return $"<div class=\"output markdown\">{Markdig.Markdown.ToHtml(markdown, Markdown)}</div>";
+            return $"<div class=\"output markdown\">{MarkdownRenderer.ToHtml(markdown)}</div>";
         }
 
         var text = output[OutputFormatter.PlainText] ?? output.Data.Values.FirstOrDefault() ?? "";
@@ -250,7 +245,7 @@ public static class BookExporter
         const string errorHook =
             "<script>window.addEventListener('error',function(e){var d=document.documentElement;" +
             "d.setAttribute('data-script-errors',(d.getAttribute('data-script-errors')||'')+(e.message||'error')+' | ');});</script>";
-        // Markdig writes $x$ as <span class="math">\(x\)</span> and $$x$$ as <div class="math">\[x\]</div>;
+        // MarkdownRenderer writes $x$ as <span class="math">\(x\)</span> and $$x$$ as \[x\];
         // KaTeX's auto-render typesets those, leaving code cells and outputs alone.
         var mathScripts = math
             ? "<link rel=\"stylesheet\" href=\"katex/katex.min.css\">\n" +
