@@ -76,7 +76,8 @@ public static class HtmlReport
             var predictions = mistakes.Select(i => evaluation.Predictions[i]).ToArray();
             var captions = mistakes.Select(i =>
                 $"{data.ClassNames[data.Labels[i]]} → {data.ClassNames[evaluation.Predictions[i]]} ({Format.Percent(evaluation.Probabilities[i, evaluation.Predictions[i]], 0)})").ToArray();
-            body.Append($"<p>The {mistakes.Count} most confident mistakes of {evaluation.Confusion.Total - (int)Math.Round(report.Accuracy * evaluation.Confusion.Total):N0}: " +
+            int mistakeCount = evaluation.Predictions.Where((predicted, i) => predicted != data.Labels[i]).Count();
+            body.Append($"<p>The {mistakes.Count} most confident mistakes of {mistakeCount:N0}: " +
                         "true class → predicted class (probability the network gave it).</p>\n");
             body.Append(ChartHtml(Charts.DigitGrid(images, labels, predictions, captions, highlight: null, columns: 10,
                 title: "Most confident mistakes", width: data.Width, height: data.Height, classNames: data.ClassNames)));
