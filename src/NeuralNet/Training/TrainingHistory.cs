@@ -32,7 +32,8 @@ public sealed class TrainingHistory
     /// <summary>Validation accuracy per epoch (NaN where there was none).</summary>
     public double[] ValidationAccuracy => epochs.Select(e => e.ValidationAccuracy ?? double.NaN).ToArray();
 
-    internal void Add(EpochMetrics metrics) => epochs.Add(metrics);
+    /// <summary>Appends an epoch (the Trainer does this; a hand-written training loop can too).</summary>
+    public void Add(EpochMetrics metrics) => epochs.Add(metrics);
 
     /// <inheritdoc/>
     public override string ToString() => string.Join(Environment.NewLine, epochs);
