@@ -295,7 +295,7 @@ public static class BookExporter
         pre.code { background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px; padding: 10px 14px; margin: 0; font: 13.5px/1.45 ui-monospace, "Cascadia Code", Menlo, Consolas, monospace; }
         .cell.failed pre.code { border-color: #cf222e; }
         .cell.not-run { opacity: .55; }
-        .output { margin: 6px 0 0; }
+        .output { margin: 6px 0 0; overflow-x: auto; }
         pre.output { font: 13px/1.4 ui-monospace, Menlo, Consolas, monospace; padding: 6px 14px; margin: 6px 0 0; white-space: pre-wrap; }
         pre.stderr, pre.error { color: #cf222e; background: #fff5f5; }
         .notes { font-size: 13px; color: #9a6700; white-space: pre-wrap; margin-top: 4px; }
