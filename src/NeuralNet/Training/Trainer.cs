@@ -82,12 +82,14 @@ public sealed class Trainer(Sequential network, Optimizer optimizer, ILoss? loss
             history.Add(metrics);
             EpochCompleted?.Invoke(new EpochProgress(metrics, Options.Epochs, history));
 
+            // Record the validation loss first, even for an epoch cut short: its weights may be the best so far.
+            bool stop = early is not null && early.ShouldStop(epoch, validationResult!.Value.Loss);
             if (cancellation.IsCancellationRequested)
             {
                 history.Cancelled = true;
                 break;
             }
-            if (early is not null && early.ShouldStop(epoch, validationResult!.Value.Loss))
+            if (stop)
             {
                 history.StoppedEarly = epoch < Options.Epochs;
                 break;
