@@ -45,10 +45,18 @@ public sealed class ChapterTests
             return;
         }
 
-        var run = await NotebookRunner.RunAsync(Path.Combine(NotebooksFolder, chapter), new NotebookRunOptions { Parameters = parameters.For(chapter) });
+        var running = NotebookRunner.RunAsync(Path.Combine(NotebooksFolder, chapter), new NotebookRunOptions { Parameters = parameters.For(chapter) });
+        if (await Task.WhenAny(running, Task.Delay(Timeout)) != running)
+        {
+            // A cell cannot be stopped from outside; fail clearly rather than hold CI until its own limit.
+            Assert.Fail($"{chapter} did not finish within {Timeout.TotalMinutes} minutes (see ci-parameters.json for CI-sized values).");
+        }
 
+        var run = await running;
         Assert.True(run.Succeeded, run.Failure?.Message + Environment.NewLine + Summary(run));
     }
+
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(20);
 
     internal static string RepositoryRoot { get; } = FindRoot();
 
