@@ -215,9 +215,19 @@ public static class NotebookRunner
             throw new NotebookCellException(notebook.Name, cell.Number, FindLine(error, cellPath), $"{error.GetType().FullName}: {error.Message}", error);
         }
 
-        if (TrailingExpressionIsShown(next))
+        try
         {
-            sink.AddFixed(OutputFormatter.Format(next.ReturnValue) with { OutputType = CellOutput.ExecuteResult });
+            if (TrailingExpressionIsShown(next))
+            {
+                sink.AddFixed(OutputFormatter.Format(next.ReturnValue) with { OutputType = CellOutput.ExecuteResult });
+            }
+        }
+        catch (Exception e)
+        {
+            // For example a ToString() that throws: the kernel would show the error in the cell too.
+            var error = Unwrap(e);
+            throw new NotebookCellException(notebook.Name, cell.Number, null,
+                $"showing the cell's result failed: {error.GetType().FullName}: {error.Message}", error);
         }
 
         return next;

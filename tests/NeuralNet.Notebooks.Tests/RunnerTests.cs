@@ -178,6 +178,17 @@ public sealed class RunnerTests
     }
 
     [Fact]
+    public async Task A_result_whose_ToString_throws_fails_its_cell_with_a_clear_message()
+    {
+        using var notebook = new TestNotebook("tostring.ipynb")
+            .Code("class Broken { public override string ToString() => throw new NotSupportedException(\"no text\"); }\nnew Broken()");
+
+        var run = await notebook.RunAsync();
+
+        Assert.Equal("tostring.ipynb, cell 1: showing the cell's result failed: System.NotSupportedException: no text", run.Failure?.Message);
+    }
+
+    [Fact]
     public async Task A_markdown_only_notebook_runs_and_passes()
     {
         using var notebook = new TestNotebook().Markdown("# Only prose").Markdown("No code at all, $x^2$.");
