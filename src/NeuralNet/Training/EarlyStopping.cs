@@ -12,6 +12,8 @@ public sealed class EarlyStopping
     private readonly int? patience;
     private readonly double minDelta;
     private readonly float[][] bestWeights;
+    private readonly Tensors.Matrix[] stateTensors; // e.g. batch normalisation's running statistics
+    private readonly float[][] bestState;
     private double bestLoss = double.PositiveInfinity;
     private int epochsWithoutImprovement;
 
@@ -22,6 +24,8 @@ public sealed class EarlyStopping
         this.patience = patience;
         this.minDelta = minDelta;
         bestWeights = network.Parameters.Select(p => new float[p.Value.Length]).ToArray();
+        stateTensors = network.Layers.OfType<IHasState>().SelectMany(l => l.State).Select(t => t.Value).ToArray();
+        bestState = stateTensors.Select(t => new float[t.Length]).ToArray();
     }
 
     /// <summary>The epoch with the lowest validation loss so far.</summary>
@@ -36,6 +40,7 @@ public sealed class EarlyStopping
             BestEpoch = epoch;
             epochsWithoutImprovement = 0;
             for (int i = 0; i < bestWeights.Length; i++) network.Parameters[i].Value.Span.CopyTo(bestWeights[i]);
+            for (int i = 0; i < bestState.Length; i++) stateTensors[i].Span.CopyTo(bestState[i]);
             return false;
         }
         epochsWithoutImprovement++;
@@ -47,5 +52,6 @@ public sealed class EarlyStopping
     {
         if (BestEpoch is null) return;
         for (int i = 0; i < bestWeights.Length; i++) bestWeights[i].CopyTo(network.Parameters[i].Value.Span);
+        for (int i = 0; i < bestState.Length; i++) bestState[i].CopyTo(stateTensors[i].Span);
     }
 }

@@ -1,5 +1,6 @@
 using NeuralNet.Layers;
 using NeuralNet.Tensors;
+using NeuralNet.Training;
 
 namespace NeuralNet.Tests.Layers;
 
@@ -111,5 +112,22 @@ public class BatchNormTests
         double error = GradientCheck.Compare(x, analytic, () => GradientCheck.Dot(bn.Forward(x, training: false), probe));
 
         Assert.True(error < GradientCheck.Tolerance, $"max relative error {error:E2}");
+    }
+
+    [Fact]
+    public void Early_stopping_restores_the_running_statistics_with_the_weights()
+    {
+        var bn = new BatchNorm(3);
+        var net = new Sequential(new Linear(2, 3, random: new Random(1)), bn);
+        var early = new EarlyStopping(net, patience: null);
+        net.Forward(GradientCheck.RandomMatrix(4, 2, new Random(2), scale: 3f), training: true);
+        float[] best = bn.RunningMean.Span.ToArray();
+        early.ShouldStop(1, validationLoss: 1.0);
+        net.Forward(GradientCheck.RandomMatrix(4, 2, new Random(3), scale: 3f), training: true); // moves the statistics
+        early.ShouldStop(2, validationLoss: 2.0);                                                  // a worse epoch
+
+        early.RestoreBest();
+
+        Assert.Equal(best, bn.RunningMean.Span.ToArray());
     }
 }
