@@ -134,7 +134,7 @@ public sealed class CliFixture : IDisposable
     public CliFixture()
     {
         TestData.WriteSyntheticDataset(DataFolder);
-        Train = Nn.Run("train", "--dataset", DataFolder, "--epochs", "4", "--hidden", "32", "--threads", "1", "--out", OutFolder);
+        Train = Nn.Run("train", "--dataset", DataFolder, "--epochs", "6", "--hidden", "32", "--threads", "1", "--out", OutFolder);
         mnist = new(TrainMnist);
     }
 

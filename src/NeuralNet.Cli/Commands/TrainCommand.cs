@@ -42,6 +42,7 @@ public static class TrainCommand
         var batchSize = new Option<int>("--batch-size", "-b") { Description = "Samples per mini-batch", DefaultValueFactory = _ => defaults.BatchSize };
         var validation = new Option<double>("--validation") { Description = "Fraction of the training set held out for validation (0: none)", DefaultValueFactory = _ => 0.1 };
         var patience = new Option<int>("--patience") { Description = "Early stopping: epochs without a better validation loss (0: never stop early)", DefaultValueFactory = _ => 3 };
+        var schedule = Choice("--schedule", "Learning-rate schedule over the epochs: cosine decays it smoothly to 0, step halves it every 3 epochs, constant keeps it", "cosine", "cosine", "step", "constant");
         var weightDecay = new Option<double>("--weight-decay") { Description = "L2 weight decay λ", DefaultValueFactory = _ => 0.0 };
         var seed = new Option<int>("--seed") { Description = "Random seed for weights, split and shuffling", DefaultValueFactory = _ => defaults.Seed };
         var threads = new Option<int?>("--threads", "-t") { Description = $"Threads for the compute kernels (default: all {Environment.ProcessorCount} cores)" };
@@ -59,7 +60,7 @@ public static class TrainCommand
 
         var command = new Command("train", "Train a dense network, print its test accuracy, write the model and an HTML report.")
         {
-            dataset, dataDir, hidden, activation, init, optimizer, learningRate, epochs, batchSize, validation, patience,
+            dataset, dataDir, hidden, activation, init, optimizer, learningRate, schedule, epochs, batchSize, validation, patience,
             weightDecay, seed, threads, output, model, noReport, json,
         };
         command.SetGuardedAction(host, parse =>
@@ -82,6 +83,7 @@ public static class TrainCommand
                     ValidationFraction = parse.GetValue(validation),
                     Patience = parse.GetValue(patience) is int p and > 0 ? p : null,
                     Seed = parse.GetValue(seed),
+                    Schedule = CreateSchedule(parse.GetValue(schedule)!, parse.GetValue(learningRate) ?? Optimizer.DefaultLearningRate(optimizerName), parse.GetValue(epochs)),
                 },
                 parse.GetValue(threads),
                 outDir,
@@ -92,6 +94,14 @@ public static class TrainCommand
         });
         return command;
     }
+
+    // Decaying the step size lets the last epochs settle into a minimum instead of bouncing around it.
+    private static LearningRateSchedule? CreateSchedule(string name, double rate, int epochs) => name switch
+    {
+        "cosine" => LearningRateSchedule.Cosine(rate, epochs),
+        "step" => LearningRateSchedule.Step(rate, every: 3, factor: 0.5),
+        _ => null,
+    };
 
     /// <summary>Everything <c>nn train</c> was asked to do.</summary>
     public sealed record TrainSettings(string Dataset, string? DataDirectory, int[] Hidden, string Activation, string Init,
@@ -113,7 +123,7 @@ public static class TrainCommand
         {
             console.WriteLine($"{data.Name}: {data.Train.Count:N0} training images, {data.Test.Count:N0} test images, {data.Train.ClassCount} classes");
             console.WriteLine($"Network {architecture} ({network.ParameterCount:N0} parameters), {s.Activation}, {s.Init} init");
-            console.WriteLine($"{optimizer.Name} lr {s.LearningRate}{(s.WeightDecay > 0 ? $", weight decay {s.WeightDecay}" : "")}, batch {s.Options.BatchSize}, " +
+            console.WriteLine($"{optimizer.Name} lr {s.LearningRate}{(s.Options.Schedule is { } sch ? $" ({sch.Name})" : "")}{(s.WeightDecay > 0 ? $", weight decay {s.WeightDecay}" : "")}, batch {s.Options.BatchSize}, " +
                               $"{s.Options.Epochs} epochs, validation {Format.Percent(s.Options.ValidationFraction, 0)}, patience {(s.Options.Patience?.ToString() ?? "off")}, " +
                               $"seed {s.Options.Seed}, {ComputeSettings.ThreadCount} threads");
         }
