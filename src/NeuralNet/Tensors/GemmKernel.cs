@@ -41,6 +41,7 @@ internal static unsafe class GemmKernel
     // Cache blocking: KC values of the inner dimension (an A panel of MR x KC and a B strip of KC x NR stay in
     // L1), MC rows of A per packed block (L2), NC columns of B per packed block.
     private const int KC = 320;
+    private const int DirectKC = 128;
     private const int MC = 192;  // a multiple of every MR (8 and 6)
     private const int NC = 1024; // a multiple of every NR (32, 16, 8)
 
@@ -50,8 +51,10 @@ internal static unsafe class GemmKernel
     private const int DirectBMaxFloats = 8 * 1024;
 
     // Below this many multiply-adds a product stays on the calling thread: handing half of it to a
-    // spinning worker costs a few microseconds of synchronisation.
-    private const long ParallelThreshold = 48 * 1024;
+    // spinning worker costs a few microseconds of synchronisation. Measured with the benchmark's `cut`
+    // command on the 2-core machine: two threads lose below 40³, break even near 48³ (110k) and gain
+    // 1.26x at 64³ (262k), 1.6–1.7x from 96³ on.
+    private const long ParallelThreshold = 128 * 1024;
 
     /// <summary>C = op(A)·op(B), or C += op(A)·op(B) when <paramref name="accumulate"/> is true.</summary>
     public static void Run(bool transposeA, bool transposeB, int m, int n, int k,
@@ -182,7 +185,10 @@ internal static unsafe class GemmKernel
         float* packedA = s.PackedA, packedB = s.PackedB, tile = s.Tile;
         int mr = job.MR, nr = job.NR, n = job.N, k = job.K;
         // Equal k blocks (784 = 3 x 262 rather than 320 + 320 + 144).
-        int kBlocks = (k + KC - 1) / KC;
+        // B read in place keeps its strip in L1 only if the strip is short: its rows are n floats apart, so they
+        // share few L1 sets (n = 128: 16 sets, 192 lines, about 96 rows of a 32-float strip).
+        int kcMax = job.DirectB ? DirectKC : KC;
+        int kBlocks = (k + kcMax - 1) / kcMax;
         int kcStep = (k + kBlocks - 1) / kBlocks;
 
         for (int jc = j0; jc < j1; jc += NC)

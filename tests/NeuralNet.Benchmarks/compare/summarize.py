@@ -40,7 +40,7 @@ for batch, threads in cells:
         else:
             row.append(f"{med[k]:.3f} ({statistics.mean(accuracy[k]) * 100:.2f}%)" if accuracy[k] else f"{med[k]:.3f}")
     others = [med[(p, batch, threads)] for p in peers if p != "ours" and (p, batch, threads) in med]
-    ratio = f"{min(others) / med[('ours', batch, threads)]:.2f}x" if others and ("ours", batch, threads) in med else "–"
+    ratio = f"{min(others) / med[('ours', batch, threads)]:.2f}x" if others and min(others) < float("inf") and ("ours", batch, threads) in med else "–"
     print(f"| {batch} | {threads} | " + " | ".join(row) + f" | {ratio} |")
 
 print("\n## Each at its best thread count\n")
@@ -48,9 +48,9 @@ print("| batch | " + " | ".join(peers) + " | fastest peer / ours |")
 print("|---|" + "---|" * len(peers) + "---|")
 for batch in sorted({c[0] for c in cells}):
     best = {p: min((med[k], k[2]) for k in med if k[0] == p and k[1] == batch) for p in peers if any(k[0] == p and k[1] == batch for k in med)}
-    row = [f"{best[p][0]:.3f} s ({best[p][1]}t)" if p in best else "–" for p in peers]
+    row = [("timed out" if best[p][0] == float("inf") else f"{best[p][0]:.3f} s ({best[p][1]}t)") if p in best else "–" for p in peers]
     others = [best[p][0] for p in best if p != "ours"]
-    ratio = f"**{min(others) / best['ours'][0]:.2f}x**" if others and "ours" in best else "–"
+    ratio = f"**{min(others) / best['ours'][0]:.2f}x**" if others and min(others) < float("inf") and "ours" in best else "–"
     print(f"| {batch} | " + " | ".join(row) + f" | {ratio} |")
 
 if gemm:
