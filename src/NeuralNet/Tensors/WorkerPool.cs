@@ -14,6 +14,10 @@ namespace NeuralNet.Tensors;
 /// worker that the operating system has not scheduled yet (a busy machine) never holds the caller up: the
 /// caller simply runs that part too. Parts are independent and each writes its own outputs, so which
 /// thread runs a part never changes the result.</para>
+/// <para>On a machine busy with other processes a worker can be preempted in the middle of its part, and the
+/// caller then waits milliseconds for the scheduler to run it again: worse than one thread. So when the
+/// caller has had to wait long for a part, the pool runs the next jobs on the caller alone for a while,
+/// then tries again. (Which thread runs a part never changes the result.)</para>
 /// <para>One job runs at a time. A caller that finds the pool busy (another thread is using it, or a kernel
 /// is called from inside a job) runs all parts itself.</para>
 /// </remarks>
@@ -21,6 +25,13 @@ internal static unsafe class WorkerPool
 {
     // How long an idle worker keeps spinning before it blocks (a training step has short serial gaps).
     private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 µs
+
+    // A wait longer than this for the last parts means a worker was preempted (a part takes tens of µs)...
+    private static readonly long StallTicks = Stopwatch.Frequency / 6000; // about 170 µs
+    // ...and the next jobs run on the calling thread alone: 256 of them (a few dozen training steps), twice
+    // as many after each further stall in a row, at most 16384.
+    private const int FirstBackOff = 256, MaxBackOff = 16384;
+    private static int backOff, nextBackOff = FirstBackOff;
 
     private static readonly object Gate = new();
     private static Worker[] workers = [];
@@ -44,6 +55,13 @@ internal static unsafe class WorkerPool
             for (int part = 0; part < parts; part++) body(part, state);
             return;
         }
+        if (backOff > 0)
+        {
+            backOff--;
+            Monitor.Exit(Gate);
+            for (int part = 0; part < parts; part++) body(part, state);
+            return;
+        }
         try
         {
             EnsureWorkers(helpers);
@@ -58,8 +76,18 @@ internal static unsafe class WorkerPool
 
             RunParts(generation);
 
+            long waitStart = Stopwatch.GetTimestamp();
             var spinner = new SpinWait();
             while (Volatile.Read(ref finished) != parts) spinner.SpinOnce(sleep1Threshold: -1);
+            if (Stopwatch.GetTimestamp() - waitStart > StallTicks)
+            {
+                backOff = nextBackOff;
+                nextBackOff = Math.Min(2 * nextBackOff, MaxBackOff);
+            }
+            else
+            {
+                nextBackOff = FirstBackOff;
+            }
             if (failure is { } error) ExceptionDispatchInfo.Capture(error).Throw();
         }
         finally
