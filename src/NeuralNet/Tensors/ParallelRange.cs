@@ -18,11 +18,16 @@ internal static unsafe class ParallelRange
         public readonly int Count = count, Blocks = blocks;
     }
 
+    // Fewest floats touched per block: less than this is cheaper to do than to hand to another thread.
+    private const long MinimumFloatsPerBlock = 32 * 1024;
+
     /// <summary>Runs <paramref name="body"/>(start, end) on disjoint blocks covering [0, count).</summary>
-    /// <param name="minimumWork">Fewest items per block; below two blocks' worth the work stays on the calling thread.</param>
-    public static void For(int count, Action<int, int> body, int minimumWork = 1)
+    /// <param name="floatsPerItem">About how many values one item reads or writes; blocks get at least
+    /// 32K values of work, and less than two blocks' worth stays on the calling thread.</param>
+    public static void For(int count, Action<int, int> body, long floatsPerItem)
     {
-        int blocks = Math.Min(ComputeSettings.ThreadCount * BlocksPerThread, count / Math.Max(1, minimumWork));
+        long minimumItems = Math.Max(1, (MinimumFloatsPerBlock + floatsPerItem - 1) / Math.Max(1, floatsPerItem));
+        int blocks = (int)Math.Min(ComputeSettings.ThreadCount * BlocksPerThread, count / minimumItems);
         if (ComputeSettings.ThreadCount <= 1 || blocks <= 1)
         {
             if (count > 0) body(0, count);
