@@ -21,14 +21,9 @@ public sealed class Conv2D : ILayer
 {
     private readonly ConvGeometry geometry;
     private Matrix? input;         // X from the last forward pass
-    private bool columnsHoldInput; // whether `columns` is the unfolding of all of `input`
-    private Matrix? columns;       // U, (C·K·K) x (N·P)
-    private Matrix? product;       // W·U, F x (N·P): channel-major over the whole batch
     private Matrix? output;        // Y, N x (F·P)
-    private Matrix? outputGradientT; // dY rearranged to F x (N·P)
-    private Matrix? columnsGradient; // dU
     private Matrix? inputGradient;   // dX
-    private float[]? padded;         // scratch: the zero-padded input images
+    private Workspace[] workspaces = [];
 
     /// <summary>Creates the layer for inputs of shape <paramref name="input"/> and draws the filters (He by default).</summary>
     /// <param name="input">Channels x height x width of one input image.</param>
@@ -137,17 +132,21 @@ public sealed class Conv2D : ILayer
         this.input = input;
         int n = input.Rows, positions = geometry.OutputPlane;
         Matrix y = Matrix.Ensure(ref output, n, OutputShape.Size);
-        int group = GroupSize(n);
-        Matrix u = columns ??= new Matrix(0, 0);
-        for (int first = 0; first < n; first += group)
+        int group = GroupSize(n), groups = (n + group - 1) / group, blocks = BlockCount(groups);
+        // Each thread takes whole groups of images, so the products of a group run on the thread that
+        // unfolded it, while its windows are still in that core's cache.
+        ParallelRange.ForBlocks(blocks, block =>
         {
-            int count = Math.Min(group, n - first);
-            Im2Col.UnfoldReusing(input, first, count, geometry, u, ref padded); // U = im2col(X), (C·K·K) x (count·P)
-            Matrix z = Matrix.Ensure(ref product, Filters, count * positions);
-            Gemm.Multiply(Weights.Value, u, z);                                // Z = W·U, F x (count·P)
-            ScatterWithBias(z, first, count, y);                               // Y[n, f, p] = Z[f, n·P + p] + b_f
-        }
-        columnsHoldInput = group >= n; // then Backward can use U as it is
+            Workspace w = workspaces[block];
+            for (int g = groups * block / blocks; g < groups * (block + 1) / blocks; g++)
+            {
+                int first = g * group, count = Math.Min(group, n - first);
+                Im2Col.UnfoldReusing(input, first, count, geometry, w.Columns, ref w.Padded); // U = im2col(X), (C·K·K) x (count·P)
+                w.Product.Reshape(Filters, count * positions);
+                Gemm.Multiply(Weights.Value, w.Columns, w.Product);                           // Z = W·U, F x (count·P)
+                ScatterWithBias(w.Product, first, count, y);                                  // Y[n, f, p] = Z[f, n·P + p] + b_f
+            }
+        });
         return y;
     }
 
@@ -159,28 +158,67 @@ public sealed class Conv2D : ILayer
         if (outputGradient.Rows != n || outputGradient.Cols != OutputShape.Size)
             throw new ShapeMismatchException($"{Name}: gradient must be {n}x{OutputShape.Size}, got {outputGradient.Shape}.");
         Matrix dx = Matrix.Ensure(ref inputGradient, n, InputShape.Size);
-        Matrix u = columns ??= new Matrix(0, 0);
-        Span<float> db = Bias.Gradient.Span;
-        db.Clear();
-        int group = GroupSize(n);
-        for (int first = 0; first < n; first += group)
+        int group = GroupSize(n), groups = (n + group - 1) / group, blocks = BlockCount(groups);
+        ParallelRange.ForBlocks(blocks, block =>
         {
-            int count = Math.Min(group, n - first);
-            if (!columnsHoldInput) Im2Col.UnfoldReusing(x, first, count, geometry, u, ref padded);
-            Matrix dz = Matrix.Ensure(ref outputGradientT, Filters, count * positions);
-            Gather(outputGradient, first, count, dz);
-            // db_f += Σ over images and positions of dZ[f, ·]
-            for (int f = 0; f < Filters; f++) db[f] += Sum(dz.Row(f));
-            // dW += dZ·Uᵀ   (the mean over the batch is already in dZ)
-            Gemm.MultiplyTransposeB(dz, u, Weights.Gradient, accumulate: first > 0);
-            if (SkipInputGradient) continue;
-            // dU = Wᵀ·dZ, then col2im adds each window's gradient back onto the pixels it covered
-            Matrix du = Matrix.Ensure(ref columnsGradient, geometry.PatchSize, count * positions);
-            Gemm.MultiplyTransposeA(Weights.Value, dz, du);
-            Im2Col.Fold(du, first, count, geometry, dx);
+            // Each block sums its groups' dW and db in its own workspace; the blocks are added up below, in
+            // block order, so the result does not depend on which thread ran which block.
+            Workspace w = workspaces[block];
+            w.BiasGradient.Clear();
+            int g0 = groups * block / blocks, g1 = groups * (block + 1) / blocks;
+            for (int g = g0; g < g1; g++)
+            {
+                int first = g * group, count = Math.Min(group, n - first);
+                Im2Col.UnfoldReusing(x, first, count, geometry, w.Columns, ref w.Padded);
+                w.OutputGradientT.Reshape(Filters, count * positions);
+                Gather(outputGradient, first, count, w.OutputGradientT);
+                Span<float> db = w.BiasGradient.Span;
+                // db_f += Σ over images and positions of dZ[f, ·]
+                for (int f = 0; f < Filters; f++) db[f] += Sum(w.OutputGradientT.Row(f));
+                // dW += dZ·Uᵀ   (the mean over the batch is already in dZ)
+                Gemm.MultiplyTransposeB(w.OutputGradientT, w.Columns, w.WeightGradient, accumulate: g > g0);
+                if (SkipInputGradient) continue;
+                // dU = Wᵀ·dZ, then col2im adds each window's gradient back onto the pixels it covered
+                w.ColumnsGradient.Reshape(geometry.PatchSize, count * positions);
+                Gemm.MultiplyTransposeA(Weights.Value, w.OutputGradientT, w.ColumnsGradient);
+                Im2Col.Fold(w.ColumnsGradient, first, count, geometry, dx);
+            }
+        });
+        workspaces[0].WeightGradient.Span.CopyTo(Weights.Gradient.Span);
+        workspaces[0].BiasGradient.Span.CopyTo(Bias.Gradient.Span);
+        for (int b = 1; b < blocks; b++)
+        {
+            MatrixOps.Add(workspaces[b].WeightGradient.Span, Weights.Gradient.Span);
+            MatrixOps.Add(workspaces[b].BiasGradient.Span, Bias.Gradient.Span);
         }
         if (SkipInputGradient) dx.Clear();
         return dx;
+    }
+
+    // One block of groups per thread; every block gets its own workspace.
+    private int BlockCount(int groups)
+    {
+        int blocks = Math.Max(1, Math.Min(groups, ComputeSettings.ThreadCount));
+        if (workspaces.Length < blocks)
+        {
+            var grown = new Workspace[blocks];
+            workspaces.CopyTo(grown, 0);
+            for (int b = workspaces.Length; b < blocks; b++) grown[b] = new Workspace(Filters, geometry.PatchSize);
+            workspaces = grown;
+        }
+        return blocks;
+    }
+
+    // The buffers one thread needs for its groups of images.
+    private sealed class Workspace(int filters, int patchSize)
+    {
+        public readonly Matrix Columns = new(0, 0);         // U of one group
+        public readonly Matrix Product = new(0, 0);         // Z = W·U
+        public readonly Matrix OutputGradientT = new(0, 0); // dZ, F x (count·P)
+        public readonly Matrix ColumnsGradient = new(0, 0); // dU
+        public readonly Matrix WeightGradient = new(filters, patchSize);
+        public readonly Matrix BiasGradient = new(1, filters);
+        public float[]? Padded;                             // the group's zero-padded images
     }
 
     private int GroupSize(int batch) => Math.Clamp(ColumnBudget / (geometry.PatchSize * geometry.OutputPlane), 1, Math.Max(batch, 1));
