@@ -45,6 +45,7 @@ def main():
     parser.add_argument("--padding", type=int, default=2)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--limit", type=int, default=0, help="train on the first N images only (quick checks)")
+    parser.add_argument("--peer", default="torch", help="name in the RESULT line")
     parser.add_argument("--window", type=int, default=50, help="batches per timing window (best window scaled to an epoch)")
     args = parser.parse_args()
 
@@ -84,7 +85,7 @@ def main():
         accuracy = correct / len(x_test)
         print(f"epoch {epoch}: {seconds[-1]:.2f} s, test accuracy {accuracy:.4f}", file=sys.stderr, flush=True)
     epochs = ",".join(f"{s:.3f}" for s in seconds)
-    print(f"RESULT peer=torch model=cnn padding={args.padding} images={len(x_train)} batch={args.batch} threads={args.threads} epochs={args.epochs} "
+    print(f"RESULT peer={args.peer} model=cnn padding={args.padding} images={len(x_train)} batch={args.batch} threads={args.threads} epochs={args.epochs} "
           f"median_s={float(np.median(seconds)):.3f} best_s={min(seconds):.3f} test_acc={accuracy:.4f} epoch_s={epochs} "
           f"best_window_epoch_s={best_window / args.window * batches:.3f} version={torch.__version__} blas={loaded_blas()}", flush=True)
 

@@ -31,13 +31,16 @@ export OPENBLAS_CORETYPE=SkylakeX
 log=${COMPARE_LOG:-$(mktemp /tmp/compare_cnn.XXXXXX.log)}
 
 dotnet build "$root/tests/NeuralNet.Benchmarks" -c Release -v q -nologo >/dev/null
-peers=(ours torch)
+peers=(ours torch torch-passive)
 $py -c "import torch" 2>/dev/null || { echo "skipping torch (python3-torch not installed)"; peers=(ours); }
 
 run_peer() {
   case "$1" in
     ours) dotnet "$root/tests/NeuralNet.Benchmarks/bin/Release/net10.0/NeuralNet.Benchmarks.dll" cnn --data "$data" --batch "$batch" --threads "$threads" --epochs "$epochs" --limit "$limit";;
     torch) (cd "$here" && $py cnn_torch.py --data "$data" --batch "$batch" --threads "$threads" --epochs "$epochs" --limit "$limit");;
+    # The same with OpenMP's threads sleeping instead of spinning while they wait: slower on an idle machine,
+    # much faster on a busy one (spinning threads of a descheduled team waste whole time slices).
+    torch-passive) (cd "$here" && OMP_WAIT_POLICY=PASSIVE $py cnn_torch.py --data "$data" --batch "$batch" --threads "$threads" --epochs "$epochs" --limit "$limit" --peer torch-passive);;
   esac
 }
 
@@ -68,7 +71,8 @@ if best:
     print("\n## Fastest 50-batch window, as seconds per 60,000-image epoch (best over rounds)\n")
     for peer, values in best.items():
         print(f"{peer}: {min(values):.2f} s (runs: {', '.join(f'{v:.2f}' for v in values)})")
-    if "ours" in best and "torch" in best:
-        print(f"torch / ours: {min(best['torch']) / min(best['ours']):.2f}x")
+    for peer in best:
+        if peer != "ours" and "ours" in best:
+            print(f"{peer} / ours: {min(best[peer]) / min(best['ours']):.2f}x")
 PY
 echo "(raw results: $log)"
