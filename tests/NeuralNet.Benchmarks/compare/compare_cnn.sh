@@ -65,7 +65,7 @@ import re, statistics, sys
 best = {}
 for line in open(sys.argv[1]):
     if line.startswith("RESULT") and "best_window_epoch_s=" in line:
-        peer = re.search(r"peer=(\w+)", line).group(1)
+        peer = re.search(r"peer=([\w-]+)", line).group(1)
         best.setdefault(peer, []).append(float(re.search(r"best_window_epoch_s=([\d.]+)", line).group(1)))
 if best:
     print("\n## Fastest 50-batch window, as seconds per 60,000-image epoch (best over rounds)\n")
