@@ -184,3 +184,19 @@ public class ConvNetTests
             Assert.Equal(a.Parameters[i].Value.Span.ToArray(), b.Parameters[i].Value.Span.ToArray());
     }
 }
+
+public class FlattenTests
+{
+    [Fact]
+    public void Flatten_passes_values_and_gradients_through_unchanged()
+    {
+        var flatten = new Flatten();
+        Matrix x = GradientCheck.RandomMatrix(3, 12, new Random(1));
+
+        Matrix y = flatten.Forward(x, training: true);
+
+        Assert.Equal(x.Span.ToArray(), y.Span.ToArray());
+        Assert.Equal(12, flatten.OutputSizeFor(12));
+        Assert.True(GradientCheck.MaxRelativeError(flatten, x) < GradientCheck.Tolerance);
+    }
+}
