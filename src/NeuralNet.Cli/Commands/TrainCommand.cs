@@ -36,7 +36,7 @@ public static class TrainCommand
         hidden.Validators.Add(r => { if (ParseSizes(r.GetValueOrDefault<string>() ?? "") is { Error: string error }) r.AddError(error); });
         var activation = Choice("--activation", "Activation after each hidden layer", "relu", "relu", "sigmoid", "tanh");
         var init = Choice("--init", "Weight initialisation of the hidden layers (the output layer uses xavier)", "he", "he", "xavier");
-        var optimizer = Choice("--optimizer", "Optimiser", "adam", "adam", "momentum", "sgd");
+        var optimizer = Choice("--optimizer", "Optimiser (adamw: weight decay decoupled from the gradient)", "adam", "adam", "adamw", "momentum", "sgd");
         var learningRate = new Option<double?>("--learning-rate", "--lr") { Description = "Step size (default: 0.001 for adam, 0.05 momentum, 0.1 sgd)" };
         var epochs = new Option<int>("--epochs", "-e") { Description = "Passes over the training set", DefaultValueFactory = _ => defaults.Epochs };
         var batchSize = new Option<int>("--batch-size", "-b") { Description = "Samples per mini-batch", DefaultValueFactory = _ => defaults.BatchSize };

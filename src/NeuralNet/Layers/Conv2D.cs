@@ -17,7 +17,7 @@ namespace NeuralNet.Layers;
 /// PyTorch's weight. Backward is the same three products as a dense layer:
 /// dW = dY·Uᵀ, db = row sums of dY, dU = Wᵀ·dY, then col2im folds dU back onto the input.
 /// </remarks>
-public sealed class Conv2D : ILayer
+public sealed class Conv2D : ILayer, IInitializable
 {
     private readonly ConvGeometry geometry;
     private Matrix? input;         // X from the last forward pass

@@ -6,7 +6,7 @@ namespace NeuralNet.Layers;
 /// <summary>
 /// A fully connected layer: Z = X·W + b, with X (batch x in), W (in x out), b (1 x out), Z (batch x out).
 /// </summary>
-public sealed class Linear : ILayer
+public sealed class Linear : ILayer, IInitializable
 {
     private Matrix? input;          // X from the last forward pass, needed for dW
     private Matrix? output;         // Z buffer

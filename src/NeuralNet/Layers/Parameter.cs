@@ -19,6 +19,12 @@ public sealed class Parameter
     /// <summary>The current values, updated in place by an optimiser.</summary>
     public Matrix Value { get; }
 
+    /// <summary>
+    /// Whether weight decay applies. Weights yes; biases and batch-norm scales and shifts (<c>b</c>,
+    /// <c>gamma</c>, <c>beta</c>) no: they set offsets and scales, and pulling them to zero only hurts.
+    /// </summary>
+    public bool Decays => Name is not ("b" or "gamma" or "beta");
+
     /// <summary>∂L/∂Value from the last backward pass.</summary>
     public Matrix Gradient { get; }
 

@@ -113,24 +113,25 @@ public sealed class Sequential
     /// <summary>The predicted class of one sample (a span of <see cref="InputSize"/> features).</summary>
     public int Predict(ReadOnlySpan<float> sample) => Predict(new Matrix(1, sample.Length, sample.ToArray()))[0];
 
-    /// <summary>Re-draws every Linear layer's weights from one generator seeded with <paramref name="seed"/>.</summary>
+    /// <summary>Re-draws every layer's weights (Linear, Conv2D, ...) from one generator seeded with <paramref name="seed"/>.</summary>
     public void Initialize(int seed)
     {
         var random = new Random(seed);
-        foreach (Linear linear in layers.OfType<Linear>()) linear.Initialize(random);
+        foreach (IInitializable layer in layers.OfType<IInitializable>()) layer.Initialize(random);
     }
 
     /// <summary>A table of the layers, their output widths and parameter counts.</summary>
     public string Summary()
     {
+        int nameWidth = Math.Max(5, layers.Max(l => l.Name.Length));
         var text = new StringBuilder();
-        text.AppendLine($"{"#",-3} {"layer",-22} {"output",-10} {"parameters",12}");
+        text.AppendLine($"{"#",-3} {"layer".PadRight(nameWidth)} {"output",-12} {"parameters",12}");
         int width = InputSize;
         for (int i = 0; i < layers.Length; i++)
         {
             width = layers[i].OutputSizeFor(width);
             long count = layers[i].Parameters.Sum(p => (long)p.Value.Length);
-            text.AppendLine($"{i,-3} {layers[i].Name,-22} {"B x " + width,-10} {count,12:N0}");
+            text.AppendLine($"{i,-3} {layers[i].Name.PadRight(nameWidth)} {"B x " + width,-12} {count,12:N0}");
         }
         text.Append($"total parameters: {ParameterCount:N0}");
         return text.ToString();

@@ -43,7 +43,7 @@ public sealed class AdamW(double learningRate = 1e-3, double decoupledWeightDeca
         float step = (float)(LearningRate * Math.Sqrt(correction2) / correction1);
         float epsilonHat = (float)(Epsilon * Math.Sqrt(correction2));
         float b1 = (float)Beta1, b2 = (float)Beta2;
-        bool decays = parameter.Name is not ("b" or "gamma" or "beta");
+        bool decays = parameter.Decays;
         float shrink = decays ? (float)(1 - LearningRate * DecoupledWeightDecay) : 1f;
 
         Span<float> w = parameter.Value.Span;

@@ -62,7 +62,7 @@ public abstract class Optimizer
         for (int i = 0; i < parameters.Count; i++) // a for loop: foreach over an interface allocates an enumerator
         {
             Parameter p = parameters[i];
-            if (p.Name == "b") continue; // biases are conventionally not decayed
+            if (!p.Decays) continue;
             VectorKernels.AddScaled(p.Value.Span, lambda, p.Gradient.Span); // g += λ·w
         }
     }
@@ -81,13 +81,15 @@ public abstract class Optimizer
             "sgd" => new Sgd(learningRate) { WeightDecay = weightDecay, GradientClipNorm = gradientClipNorm },
             "momentum" => new Momentum(learningRate) { WeightDecay = weightDecay, GradientClipNorm = gradientClipNorm },
             "adam" => new Adam(learningRate) { WeightDecay = weightDecay, GradientClipNorm = gradientClipNorm },
-            _ => throw new ArgumentException($"Unknown optimiser '{name}': expected sgd, momentum or adam.", nameof(name)),
+            // For AdamW the decay is decoupled: the same λ shrinks the weights directly each step.
+            "adamw" => new AdamW(learningRate, decoupledWeightDecay: weightDecay) { GradientClipNorm = gradientClipNorm },
+            _ => throw new ArgumentException($"Unknown optimiser '{name}': expected sgd, momentum, adam or adamw.", nameof(name)),
         };
 
     /// <summary>A sensible learning rate for each optimiser (Adam 0.001, Momentum 0.05, SGD 0.1).</summary>
     public static double DefaultLearningRate(string name) => name.ToLowerInvariant() switch
     {
-        "adam" => 1e-3,
+        "adam" or "adamw" => 1e-3,
         "momentum" => 0.05,
         _ => 0.1,
     };

@@ -63,4 +63,23 @@ public class OptimizerTests
         Assert.Equal(-0.6f, a.Value[0, 0], 1e-6f);
         Assert.Equal(-0.8f, b.Value[0, 0], 1e-6f);
     }
+
+    [Fact]
+    public void Batch_norm_scales_and_shifts_are_not_decayed()
+    {
+        var gamma = new Parameter("gamma", Matrix.RowVector(1f));
+        var beta = new Parameter("beta", Matrix.RowVector(0.5f));
+        new Sgd(0.1) { WeightDecay = 0.5 }.Step([gamma, beta]);
+        Assert.Equal(1f, gamma.Value[0, 0]);
+        Assert.Equal(0.5f, beta.Value[0, 0]);
+    }
+
+    [Fact]
+    public void Create_knows_every_optimiser_by_name()
+    {
+        Assert.IsType<AdamW>(Optimizer.Create("AdamW", 1e-3, weightDecay: 0.01));
+        Assert.IsType<Momentum>(Optimizer.Create("momentum", 0.05));
+        var e = Assert.Throws<ArgumentException>(() => Optimizer.Create("rmsprop", 0.1));
+        Assert.Contains("adamw", e.Message);
+    }
 }
