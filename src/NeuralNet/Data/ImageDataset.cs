@@ -56,6 +56,9 @@ public sealed class ImageDataset
     /// <summary>The pixels of image <paramref name="index"/>, flattened row by row.</summary>
     public ReadOnlySpan<float> Image(int index) => Images.Row(index);
 
+    /// <summary>A copy of image <paramref name="index"/>'s pixels as an array, for keeping in a variable.</summary>
+    public float[] ImageToArray(int index) => Images.RowToArray(index);
+
     /// <summary>
     /// Builds a dataset from IDX arrays: images N x H x W of unsigned bytes (scaled by 1/255), labels N of
     /// unsigned bytes. Errors name the files.

@@ -66,6 +66,9 @@ public sealed class Matrix
         return data.AsSpan(row * Cols, Cols);
     }
 
+    /// <summary>A copy of one row as an array (a span cannot be kept in a notebook's top-level variable; an array can).</summary>
+    public float[] RowToArray(int row) => Row(row).ToArray();
+
     /// <summary>Short shape text such as <c>64x784</c>, used in error messages.</summary>
     public string Shape => $"{Rows}x{Cols}";
 
