@@ -26,8 +26,10 @@ internal static unsafe class WorkerPool
     // How long an idle worker keeps spinning before it blocks (a training step has short serial gaps).
     private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 µs
 
-    // A wait longer than this for the last parts means a worker was preempted (a part takes tens of µs)...
-    private static readonly long StallTicks = Stopwatch.Frequency / 6000; // about 170 µs
+    // A wait for the last parts longer than this, and longer than the caller's own share of the job took,
+    // means a worker was preempted for a scheduler time slice (a worker that was merely asleep is ~65 µs
+    // late; ordinary imbalance is a fraction of a share)...
+    private static readonly long StallTicks = Stopwatch.Frequency / 1000; // 1 ms
     // ...and the next jobs run on the calling thread alone: 256 of them (a few dozen training steps), twice
     // as many after each further stall in a row, at most 16384.
     private const int FirstBackOff = 256, MaxBackOff = 16384;
@@ -74,12 +76,14 @@ internal static unsafe class WorkerPool
             Interlocked.Exchange(ref ticket, (long)generation << 32); // publishes the job (full fence)
             for (int w = 0; w < helpers; w++) workers[w].WakeIfSleeping();
 
+            long start = Stopwatch.GetTimestamp();
             RunParts(generation);
 
             long waitStart = Stopwatch.GetTimestamp();
             var spinner = new SpinWait();
             while (Volatile.Read(ref finished) != parts) spinner.SpinOnce(sleep1Threshold: -1);
-            if (Stopwatch.GetTimestamp() - waitStart > StallTicks)
+            long waited = Stopwatch.GetTimestamp() - waitStart;
+            if (waited > StallTicks && waited > waitStart - start)
             {
                 backOff = nextBackOff;
                 nextBackOff = Math.Min(2 * nextBackOff, MaxBackOff);
