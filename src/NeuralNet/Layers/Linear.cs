@@ -76,6 +76,16 @@ public sealed class Linear : ILayer, IInitializable
         return z;
     }
 
+    /// <summary>Fills dW and db only, without ∂L/∂input (for the first layer of a network in training).</summary>
+    internal void BackwardParameters(Matrix outputGradient)
+    {
+        Matrix x = input ?? throw new InvalidOperationException($"{Name}: Backward called before Forward.");
+        if (outputGradient.Rows != x.Rows || outputGradient.Cols != Outputs)
+            throw new ShapeMismatchException($"{Name}: gradient must be {x.Rows}x{Outputs}, got {outputGradient.Shape}.");
+        Gemm.MultiplyTransposeA(x, outputGradient, Weights.Gradient);
+        MatrixOps.SumColumns(outputGradient, Bias.Gradient);
+    }
+
     /// <inheritdoc/>
     public Matrix Backward(Matrix outputGradient)
     {

@@ -83,11 +83,22 @@ public sealed class Sequential
     }
 
     /// <summary>Backpropagates ∂L/∂output through every layer in reverse, filling all parameter gradients.</summary>
-    public Matrix Backward(Matrix outputGradient)
+    public Matrix Backward(Matrix outputGradient) => Backward(outputGradient, inputGradient: true)!;
+
+    /// <summary>
+    /// Backpropagates; with <paramref name="inputGradient"/> false the first layer skips ∂L/∂input when it can
+    /// (training never uses it: for a first Linear layer it is a third of that layer's work), and null is returned.
+    /// </summary>
+    public Matrix? Backward(Matrix outputGradient, bool inputGradient)
     {
         Matrix gradient = outputGradient;
-        for (int i = layers.Length - 1; i >= 0; i--) gradient = layers[i].Backward(gradient);
-        return gradient;
+        for (int i = layers.Length - 1; i >= 1; i--) gradient = layers[i].Backward(gradient);
+        if (!inputGradient && layers[0] is Linear first)
+        {
+            first.BackwardParameters(gradient);
+            return null;
+        }
+        return layers[0].Backward(gradient);
     }
 
     /// <summary>Class probabilities for each row of <paramref name="input"/> (a new matrix).</summary>

@@ -56,4 +56,21 @@ public class SequentialTests
             Assert.Equal(MatrixOps.ArgMaxRows(new Matrix(1, 4, p.Row(r).ToArray()))[0], classes[r]);
         }
     }
+
+    [Fact]
+    public void Skipping_the_input_gradient_leaves_the_parameter_gradients_unchanged()
+    {
+        var net = Sequential.Mlp(6, [5], 3, seed: 4);
+        Matrix input = GradientCheck.RandomMatrix(4, 6, new Random(1));
+        Matrix probe = GradientCheck.RandomMatrix(4, 3, new Random(2));
+
+        net.Forward(input);
+        net.Backward(probe);
+        var full = net.Parameters.Select(p => p.Gradient.Span.ToArray()).ToList();
+        net.Forward(input);
+        Matrix? skipped = net.Backward(probe, inputGradient: false);
+
+        Assert.Null(skipped);
+        for (int i = 0; i < full.Count; i++) Assert.Equal(full[i], net.Parameters[i].Gradient.Span.ToArray());
+    }
 }
