@@ -26,9 +26,10 @@ internal static unsafe class WorkerPool
     // How long an idle worker keeps spinning before it blocks (a training step has short serial gaps).
     private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 µs
 
-    // A wait for the last parts longer than this, and longer than the caller's own share of the job took,
-    // means a worker was preempted for a scheduler time slice (a worker that was merely asleep is ~65 µs
-    // late; ordinary imbalance is a fraction of a share)...
+    // A wait for the last parts longer than this, and more than 16 times as long as the caller's own share
+    // of the job took, means a worker was preempted for a scheduler time slice (a worker that was merely
+    // asleep is ~65 µs late; ordinary imbalance is at most about a share: the convolution's few large parts
+    // had tripped a 1x test on a quiet machine and run on one thread, 17 s instead of ~10 s per epoch)...
     private static readonly long StallTicks = Stopwatch.Frequency / 1000; // 1 ms
     // ...and the next jobs run on the calling thread alone: 256 of them (a few dozen training steps), twice
     // as many after each further stall in a row, at most 16384.
@@ -83,7 +84,7 @@ internal static unsafe class WorkerPool
             var spinner = new SpinWait();
             while (Volatile.Read(ref finished) != parts) spinner.SpinOnce(sleep1Threshold: -1);
             long waited = Stopwatch.GetTimestamp() - waitStart;
-            if (waited > StallTicks && waited > waitStart - start)
+            if (waited > StallTicks && waited > 16 * (waitStart - start))
             {
                 backOff = nextBackOff;
                 nextBackOff = Math.Min(2 * nextBackOff, MaxBackOff);
