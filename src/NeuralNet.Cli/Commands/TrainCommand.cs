@@ -192,6 +192,7 @@ public static class TrainCommand
         ("initialisation", $"{s.Init} (output layer: xavier)"),
         ("optimiser", optimizer.Name),
         ("learning rate", s.LearningRate.ToString()),
+        ("schedule", s.Options.Schedule?.Name ?? "constant"),
         ("weight decay", s.WeightDecay.ToString()),
         ("batch size", s.Options.BatchSize.ToString()),
         ("epochs", $"{s.Options.Epochs} asked, {history.Epochs.Count} run" + (history.Cancelled ? " (stopped by Ctrl+C)" : history.StoppedEarly ? " (stopped early)" : "")),
