@@ -76,18 +76,21 @@ public sealed class Linear : ILayer, IInitializable
         return z;
     }
 
-    /// <summary>Fills dW and db only, without ∂L/∂input (for the first layer of a network in training).</summary>
-    internal void BackwardParameters(Matrix outputGradient)
-    {
-        Matrix x = input ?? throw new InvalidOperationException($"{Name}: Backward called before Forward.");
-        if (outputGradient.Rows != x.Rows || outputGradient.Cols != Outputs)
-            throw new ShapeMismatchException($"{Name}: gradient must be {x.Rows}x{Outputs}, got {outputGradient.Shape}.");
-        Gemm.MultiplyTransposeA(x, outputGradient, Weights.Gradient);
-        MatrixOps.SumColumns(outputGradient, Bias.Gradient);
-    }
-
     /// <inheritdoc/>
     public Matrix Backward(Matrix outputGradient)
+    {
+        Matrix x = BackwardParameters(outputGradient);
+        // dX = dZ·Wᵀ
+        Matrix dx = Matrix.Ensure(ref inputGradient, x.Rows, Inputs);
+        Gemm.MultiplyTransposeB(outputGradient, Weights.Value, dx);
+        return dx;
+    }
+
+    /// <summary>
+    /// Fills dW and db and returns the input X they came from, without ∂L/∂input: all a network's first
+    /// layer needs in training, where nothing comes before it to receive dX.
+    /// </summary>
+    internal Matrix BackwardParameters(Matrix outputGradient)
     {
         Matrix x = input ?? throw new InvalidOperationException($"{Name}: Backward called before Forward.");
         if (outputGradient.Rows != x.Rows || outputGradient.Cols != Outputs)
@@ -96,9 +99,6 @@ public sealed class Linear : ILayer, IInitializable
         Gemm.MultiplyTransposeA(x, outputGradient, Weights.Gradient);
         // db = Σ over the batch of dZ
         MatrixOps.SumColumns(outputGradient, Bias.Gradient);
-        // dX = dZ·Wᵀ
-        Matrix dx = Matrix.Ensure(ref inputGradient, x.Rows, Inputs);
-        Gemm.MultiplyTransposeB(outputGradient, Weights.Value, dx);
-        return dx;
+        return x;
     }
 }
