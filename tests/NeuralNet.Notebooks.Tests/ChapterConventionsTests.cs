@@ -57,7 +57,7 @@ public class ChapterConventionsTests
             return;
         }
 
-        var paths = KernelChapterTests.Chapters().Select(row => PathOf((string)row[0])).ToList();
+        var paths = BookExporter.FindNotebooks(ChapterTests.NotebooksFolder).ToList();
         (exit, output) = Kernel.Run(
             ["-c", "import sys, nbformat\nfor p in sys.argv[1:]:\n    nbformat.validate(nbformat.read(p, as_version=nbformat.NO_CONVERT))\n    print('valid', p)", .. paths],
             TimeSpan.FromMinutes(2));
