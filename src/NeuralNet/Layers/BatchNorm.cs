@@ -200,7 +200,7 @@ public sealed class BatchNorm : ILayer, IHasState
     }
 
     /// <inheritdoc/>
-    public Matrix Backward(Matrix outputGradient)
+    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
     {
         Matrix xHat = normalized ?? throw new InvalidOperationException($"{Name}: Backward called before Forward.");
         Matrix.RequireSameShape(xHat, outputGradient, nameof(outputGradient));
@@ -230,6 +230,7 @@ public sealed class BatchNorm : ILayer, IHasState
             dBeta[c] = (float)sumDy[c];
             dGamma[c] = (float)sumDyXHat[c];
         }
+        if (!needInputGradient) return Matrix.Ensure(ref inputGradient, 0, 0);   // nobody reads dX: skip it
 
         Matrix dx = Matrix.Ensure(ref inputGradient, n, channels * plane);
         Span<float> d = dx.Span;
