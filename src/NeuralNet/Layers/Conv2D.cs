@@ -39,8 +39,8 @@ public sealed class Conv2D : ILayer, IInitializable
         InputShape = input;
         OutputShape = new ImageShape(filters, geometry.OutputHeight, geometry.OutputWidth);
         Initializer = initializer ?? Init.He;
-        Weights = new Parameter("W", new Matrix(filters, geometry.PatchSize));
-        Bias = new Parameter("b", new Matrix(1, filters));
+        Weights = new Parameter("W", filters, geometry.PatchSize);
+        Bias = new Parameter("b", 1, filters);
         Parameters = [Weights, Bias];
         Initialize(random ?? Random.Shared);
     }

@@ -20,8 +20,8 @@ public sealed class Linear : ILayer, IInitializable
         Inputs = inputs;
         Outputs = outputs;
         Initializer = initializer ?? Init.He;
-        Weights = new Parameter("W", new Matrix(inputs, outputs));
-        Bias = new Parameter("b", new Matrix(1, outputs));
+        Weights = new Parameter("W", inputs, outputs);
+        Bias = new Parameter("b", 1, outputs);
         Parameters = [Weights, Bias];
         Initialize(random ?? Random.Shared);
     }
