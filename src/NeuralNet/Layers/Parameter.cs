@@ -5,12 +5,20 @@ namespace NeuralNet.Layers;
 /// <summary>A trainable tensor and the gradient of the loss with respect to it, side by side.</summary>
 public sealed class Parameter
 {
-    /// <summary>Creates a parameter of the given shape with a zero gradient of the same shape.</summary>
-    public Parameter(string name, Matrix value)
+    /// <summary>
+    /// Creates a zero parameter of <paramref name="rows"/> x <paramref name="cols"/> and its zero gradient.
+    /// Layers allocate their parameters here and nowhere else, so this is the one place that sizes them.
+    /// </summary>
+    /// <param name="name">The parameter's name within its layer, e.g. <c>W</c>; the model file stores it.</param>
+    /// <param name="rows">Rows of the value (and of the gradient).</param>
+    /// <param name="cols">Columns of the value.</param>
+    /// <param name="decays">Whether weight decay applies (see <see cref="Decays"/>).</param>
+    public Parameter(string name, int rows, int cols, bool decays = true)
     {
         Name = name;
-        Value = value;
-        Gradient = new Matrix(value.Rows, value.Cols);
+        Value = new Matrix(rows, cols);
+        Gradient = new Matrix(rows, cols);
+        Decays = decays;
     }
 
     /// <summary>The parameter's name within its layer, e.g. <c>W</c> or <c>b</c>.</summary>
@@ -20,10 +28,10 @@ public sealed class Parameter
     public Matrix Value { get; }
 
     /// <summary>
-    /// Whether weight decay applies. Weights yes; biases and batch-norm scales and shifts (<c>b</c>,
-    /// <c>gamma</c>, <c>beta</c>) no: they set offsets and scales, and pulling them to zero only hurts.
+    /// Whether weight decay applies, as the layer decided when it created the parameter. Weights yes; biases
+    /// and batch-norm scales and shifts no: they set offsets and scales, and pulling them to zero only hurts.
     /// </summary>
-    public bool Decays => Name is not ("b" or "gamma" or "beta");
+    public bool Decays { get; }
 
     /// <summary>∂L/∂Value from the last backward pass.</summary>
     public Matrix Gradient { get; }

@@ -74,23 +74,23 @@ public abstract class Optimizer
         return Math.Sqrt(sum);
     }
 
-    /// <summary>Creates an optimiser by name (<c>sgd</c>, <c>momentum</c>, <c>adam</c>) with the given learning rate.</summary>
-    public static Optimizer Create(string name, double learningRate, double weightDecay = 0, double? gradientClipNorm = null) =>
-        name.ToLowerInvariant() switch
-        {
-            "sgd" => new Sgd(learningRate) { WeightDecay = weightDecay, GradientClipNorm = gradientClipNorm },
-            "momentum" => new Momentum(learningRate) { WeightDecay = weightDecay, GradientClipNorm = gradientClipNorm },
-            "adam" => new Adam(learningRate) { WeightDecay = weightDecay, GradientClipNorm = gradientClipNorm },
-            // For AdamW the decay is decoupled: the same λ shrinks the weights directly each step.
-            "adamw" => new AdamW(learningRate, decoupledWeightDecay: weightDecay) { GradientClipNorm = gradientClipNorm },
-            _ => throw new ArgumentException($"Unknown optimiser '{name}': expected sgd, momentum, adam or adamw.", nameof(name)),
-        };
+    private static readonly Dictionary<string, Func<OptimizerSettings, Optimizer>> factories =
+        Discovery.Factories<Optimizer, OptimizerSettings>("FromSettings", StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>A sensible learning rate for each optimiser (Adam 0.001, Momentum 0.05, SGD 0.1).</summary>
-    public static double DefaultLearningRate(string name) => name.ToLowerInvariant() switch
-    {
-        "adam" or "adamw" => 1e-3,
-        "momentum" => 0.05,
-        _ => 0.1,
-    };
+    /// <summary>
+    /// The names <see cref="Create"/> accepts, lower case and sorted (<c>adam</c>, <c>adamw</c>, <c>momentum</c>,
+    /// <c>sgd</c>): every optimiser class of the library that declares
+    /// <c>public static FromSettings(OptimizerSettings)</c>, under its class name.
+    /// </summary>
+    public static IReadOnlyList<string> Names { get; } = [.. factories.Keys.Select(n => n.ToLowerInvariant()).Order(StringComparer.Ordinal)];
+
+    /// <summary>Creates an optimiser by name, ignoring case (see <see cref="Names"/>); a null learning rate takes the optimiser's default.</summary>
+    /// <exception cref="ArgumentException">No optimiser has that name; the message lists the names.</exception>
+    public static Optimizer Create(string name, double? learningRate = null, double weightDecay = 0, double? gradientClipNorm = null) =>
+        factories.TryGetValue(name, out Func<OptimizerSettings, Optimizer>? factory)
+            ? factory(new OptimizerSettings(learningRate, weightDecay, gradientClipNorm))
+            : throw new ArgumentException($"Unknown optimiser '{name}': expected one of {string.Join(", ", Names)}.", nameof(name));
+
+    /// <summary>The optimiser's own default learning rate (Adam 0.001, Momentum 0.05, SGD 0.1).</summary>
+    public static double DefaultLearningRate(string name) => Create(name).LearningRate;
 }

@@ -6,9 +6,10 @@ namespace NeuralNet.Tests.Optimizers;
 
 public class OptimizerTests
 {
-    private static Parameter Param(float value, float gradient)
+    private static Parameter Param(float value, float gradient, bool decays = true)
     {
-        var p = new Parameter("W", Matrix.RowVector(value));
+        var p = new Parameter("W", 1, 1, decays);
+        p.Value[0, 0] = value;
         p.Gradient[0, 0] = gradient;
         return p;
     }
@@ -46,7 +47,7 @@ public class OptimizerTests
     public void Weight_decay_pulls_weights_toward_zero_but_not_biases()
     {
         var w = Param(2f, 0f);
-        var b = new Parameter("b", Matrix.RowVector(2f));
+        var b = Param(2f, 0f, decays: false);
         new Sgd(0.1) { WeightDecay = 0.5 }.Step([w, b]);
         Assert.Equal(2f - 0.1f * 0.5f * 2f, w.Value[0, 0], 1e-6f);
         Assert.Equal(2f, b.Value[0, 0]);
@@ -65,13 +66,13 @@ public class OptimizerTests
     }
 
     [Fact]
-    public void Batch_norm_scales_and_shifts_are_not_decayed()
+    public void Biases_and_batch_norm_scales_and_shifts_are_not_decayed()
     {
-        var gamma = new Parameter("gamma", Matrix.RowVector(1f));
-        var beta = new Parameter("beta", Matrix.RowVector(0.5f));
-        new Sgd(0.1) { WeightDecay = 0.5 }.Step([gamma, beta]);
-        Assert.Equal(1f, gamma.Value[0, 0]);
-        Assert.Equal(0.5f, beta.Value[0, 0]);
+        var layers = new ILayer[] { new Linear(2, 3), new Conv2D(1, 4, 4, 2, 3), new BatchNorm(3) };
+
+        var decaying = layers.SelectMany(l => l.Parameters).Where(p => p.Decays).Select(p => p.Name);
+
+        Assert.Equal(["W", "W"], decaying);
     }
 
     [Fact]
@@ -81,5 +82,26 @@ public class OptimizerTests
         Assert.IsType<Momentum>(Optimizer.Create("momentum", 0.05));
         var e = Assert.Throws<ArgumentException>(() => Optimizer.Create("rmsprop", 0.1));
         Assert.Contains("adamw", e.Message);
+    }
+
+    [Fact]
+    public void Every_optimiser_class_is_created_by_its_name_with_the_settings()
+    {
+        var classes = typeof(Optimizer).Assembly.GetTypes()
+            .Where(t => t.IsPublic && !t.IsAbstract && t.IsSubclassOf(typeof(Optimizer))).ToList();
+
+        Assert.Equal(classes.Select(t => t.Name.ToLowerInvariant()).Order(StringComparer.Ordinal), Optimizer.Names);
+        foreach (Type type in classes)
+        {
+            Optimizer optimizer = Optimizer.Create(type.Name, 0.25, weightDecay: 0.5, gradientClipNorm: 2);
+            var w = Param(1f, 0f);
+            optimizer.Step([w]);
+
+            Assert.IsType(type, optimizer);
+            Assert.Equal(0.25, optimizer.LearningRate);
+            Assert.Equal(2, optimizer.GradientClipNorm);
+            Assert.True(w.Value[0, 0] < 1f, $"{type.Name}: the weight decay did not shrink a weight with no gradient");
+            Assert.True(Optimizer.DefaultLearningRate(type.Name) > 0);
+        }
     }
 }
