@@ -5,7 +5,7 @@ namespace NeuralNet.Optimizers;
 
 /// <summary>
 /// Updates parameters from their gradients. The base class handles what every optimiser shares:
-/// L2 weight decay (adds λ·w to each gradient) and clipping the gradients' global norm.
+/// clipping the gradients' global norm, and L2 weight decay (adds λ·w to each gradient), in that order.
 /// </summary>
 public abstract class Optimizer
 {
@@ -19,22 +19,35 @@ public abstract class Optimizer
     /// <summary>The step size η. May be changed between steps (a schedule does this).</summary>
     public double LearningRate { get; set; }
 
-    /// <summary>L2 weight decay λ: each gradient gets λ·w added, pulling weights toward zero. 0 turns it off.</summary>
+    /// <summary>
+    /// L2 weight decay λ: each gradient gets λ·w added, pulling weights toward zero. 0 turns it off. Only
+    /// parameters with <see cref="Parameter.Decays"/> get it, and it is added after clipping (see <see cref="Step"/>).
+    /// </summary>
     public double WeightDecay { get; init; }
 
-    /// <summary>If set, gradients are scaled down together whenever their global L2 norm exceeds this value.</summary>
+    /// <summary>
+    /// If set, the loss gradients are scaled down together whenever their global L2 norm exceeds this value.
+    /// The weight-decay term is added afterwards and is never clipped (see <see cref="Step"/>).
+    /// </summary>
     public double? GradientClipNorm { get; init; }
 
     /// <summary>A short name such as <c>Adam</c>.</summary>
     public abstract string Name { get; }
 
-    /// <summary>The global L2 norm of all gradients before clipping, measured in the last <see cref="Step"/>.</summary>
+    /// <summary>
+    /// The global L2 norm of the loss gradients in the last <see cref="Step"/>, before clipping and without
+    /// the weight-decay term.
+    /// </summary>
     public double LastGradientNorm { get; private set; }
 
-    /// <summary>Applies one update to every parameter, using the gradients the last backward pass left.</summary>
+    /// <summary>
+    /// Applies one update to every parameter, using the gradients the last backward pass left. The order is
+    /// PyTorch's usual one (<c>clip_grad_norm_</c>, then <c>optimizer.step()</c> with <c>weight_decay</c>):
+    /// first the loss gradients are clipped to <see cref="GradientClipNorm"/>, then λ·w is added for
+    /// <see cref="WeightDecay"/>, then the optimiser's own update runs. The gradients are left modified.
+    /// </summary>
     public void Step(IReadOnlyList<Parameter> parameters)
     {
-        if (WeightDecay > 0) AddWeightDecay(parameters);
         LastGradientNorm = GlobalNorm(parameters);
         if (GradientClipNorm is double limit && LastGradientNorm > limit)
         {
@@ -42,6 +55,7 @@ public abstract class Optimizer
             for (int i = 0; i < parameters.Count; i++)
                 VectorKernels.Scale(parameters[i].Gradient.Span, scale);
         }
+        if (WeightDecay > 0) AddWeightDecay(parameters);
         StepCount++;
         for (int i = 0; i < parameters.Count; i++)
             Update(parameters[i]);
@@ -50,7 +64,7 @@ public abstract class Optimizer
     /// <summary>How many steps have been taken (Adam's bias correction needs it).</summary>
     protected int StepCount { get; private set; }
 
-    /// <summary>Updates one parameter in place from its (decayed, clipped) gradient.</summary>
+    /// <summary>Updates one parameter in place from its (clipped, then decayed) gradient.</summary>
     protected abstract void Update(Parameter parameter);
 
     /// <summary>Forgets all per-parameter state (velocities, moments) and the step count.</summary>
