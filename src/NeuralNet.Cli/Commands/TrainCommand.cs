@@ -39,10 +39,11 @@ public static class TrainCommand
             DefaultValueFactory = _ => "128,64",
         };
         hidden.Validators.Add(r => { if (ParseSizes(r.GetValueOrDefault<string>() ?? "") is { Error: string error }) r.AddError(error); });
-        var activation = Choice("--activation", "Activation after each hidden layer", "relu", "relu", "sigmoid", "tanh");
+        var activation = Choice("--activation", "Activation after each hidden layer", "relu", [.. Activations.Names]);
         var init = Choice("--init", "Weight initialisation of the hidden layers (the output layer uses xavier)", "he", "he", "xavier");
-        var optimizer = Choice("--optimizer", "Optimiser (adamw: weight decay decoupled from the gradient)", "adam", "adam", "adamw", "momentum", "sgd");
-        var learningRate = new Option<double?>("--learning-rate", "--lr") { Description = "Step size (default: 0.001 for adam, 0.05 momentum, 0.1 sgd)" };
+        var optimizer = Choice("--optimizer", "Optimiser (adamw: weight decay decoupled from the gradient)", "adam", [.. Optimizer.Names]);
+        string defaultRates = string.Join(", ", Optimizer.Names.Select(n => FormattableString.Invariant($"{n} {Optimizer.DefaultLearningRate(n)}")));
+        var learningRate = new Option<double?>("--learning-rate", "--lr") { Description = $"Step size (default: {defaultRates})" };
         var epochs = new Option<int>("--epochs", "-e") { Description = "Passes over the training set", DefaultValueFactory = _ => defaults.Epochs };
         var batchSize = new Option<int>("--batch-size", "-b") { Description = "Samples per mini-batch", DefaultValueFactory = _ => defaults.BatchSize };
         var validation = new Option<double>("--validation") { Description = "Fraction of the training set held out for validation (0: none)", DefaultValueFactory = _ => 0.1 };
@@ -129,7 +130,7 @@ public static class TrainCommand
         if (host.Cancellation.IsCancellationRequested) return NothingSaved(host, s, "before training started");
 
         Sequential network = Sequential.Mlp(data.Train.FeatureCount, s.Hidden, data.Train.ClassCount,
-            Activations.Parse(s.Activation), Init.Parse(s.Init), s.Options.Seed);
+            s.Activation, Init.Parse(s.Init), s.Options.Seed);
         Optimizer optimizer = Optimizer.Create(s.Optimizer, s.LearningRate, s.WeightDecay);
         string architecture = string.Join("-", new[] { data.Train.FeatureCount }.Concat(s.Hidden).Append(data.Train.ClassCount));
         if (!s.Json)
