@@ -65,7 +65,7 @@ internal static partial class StepProfile
             for (int l = layerCount - 1; l >= 0; l--)
             {
                 double a = ThreadCpuSeconds();
-                g = network.Layers[l].Backward(g);
+                g = network.Layers[l].Backward(g, needInputGradient: l > 0);   // as the Trainer: no ∂L/∂pixels
                 if (record) backward[l] += ThreadCpuSeconds() - a;
             }
             double t4 = ThreadCpuSeconds();

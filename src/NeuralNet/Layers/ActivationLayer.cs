@@ -43,7 +43,7 @@ public abstract class ActivationLayer : ILayer
     }
 
     /// <inheritdoc/>
-    public Matrix Backward(Matrix outputGradient)
+    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
     {
         Matrix z = input ?? throw new InvalidOperationException($"{Name}: Backward called before Forward.");
         Matrix.RequireSameShape(z, outputGradient, nameof(outputGradient));

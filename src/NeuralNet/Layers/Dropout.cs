@@ -68,7 +68,7 @@ public sealed class Dropout : ILayer
     }
 
     /// <inheritdoc/>
-    public Matrix Backward(Matrix outputGradient)
+    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
     {
         if (!lastWasTraining) return outputGradient;
         if (output is null || outputGradient.Rows != output.Rows || outputGradient.Cols != output.Cols)

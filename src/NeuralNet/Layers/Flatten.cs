@@ -28,5 +28,5 @@ public sealed class Flatten : ILayer
     public Matrix Forward(Matrix input, bool training = false) => input;
 
     /// <inheritdoc/>
-    public Matrix Backward(Matrix outputGradient) => outputGradient;
+    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true) => outputGradient;
 }

@@ -139,7 +139,7 @@ public sealed class MaxPool2D : ILayer
     }
 
     /// <inheritdoc/>
-    public Matrix Backward(Matrix outputGradient)
+    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
     {
         if (batchRows < 0 || winners is null) throw new InvalidOperationException($"{Name}: Backward called before Forward.");
         int n = batchRows, outSize = OutputShape.Size, inSize = InputShape.Size;

@@ -82,23 +82,16 @@ public sealed class Sequential
         return x;
     }
 
-    /// <summary>Backpropagates ∂L/∂output through every layer in reverse, filling all parameter gradients.</summary>
-    public Matrix Backward(Matrix outputGradient) => Backward(outputGradient, inputGradient: true)!;
-
     /// <summary>
-    /// Backpropagates; with <paramref name="inputGradient"/> false the first layer skips ∂L/∂input when it can
-    /// (training never uses it: for a first Linear layer it is a third of that layer's work), and null is returned.
+    /// Backpropagates ∂L/∂output through every layer in reverse, filling all parameter gradients, and returns
+    /// ∂L/∂input. With <paramref name="needInputGradient"/> false (training, where nothing reads the gradient
+    /// with respect to the pixels) the first layer may skip that work and the result is an empty matrix.
     /// </summary>
-    public Matrix? Backward(Matrix outputGradient, bool inputGradient)
+    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
     {
         Matrix gradient = outputGradient;
         for (int i = layers.Length - 1; i >= 1; i--) gradient = layers[i].Backward(gradient);
-        if (!inputGradient && layers[0] is Linear first)
-        {
-            first.BackwardParameters(gradient);
-            return null;
-        }
-        return layers[0].Backward(gradient);
+        return layers[0].Backward(gradient, needInputGradient);
     }
 
     /// <summary>Class probabilities for each row of <paramref name="input"/> (a new matrix).</summary>

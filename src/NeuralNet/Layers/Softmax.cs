@@ -61,7 +61,7 @@ public sealed class Softmax : ILayer
     }
 
     /// <inheritdoc/>
-    public Matrix Backward(Matrix outputGradient)
+    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
     {
         Matrix p = output ?? throw new InvalidOperationException("Softmax: Backward called before Forward.");
         Matrix.RequireSameShape(p, outputGradient, nameof(outputGradient));

@@ -111,7 +111,7 @@ public sealed class Trainer(Sequential network, Optimizer optimizer, ILoss? loss
         Matrix gradient = Matrix.Ensure(ref lossGradient, output.Rows, output.Cols);
         float batchLoss = Loss.Compute(output, batch.Labels.Span, gradient);
         int correct = CountCorrect(output, batch.Labels.Span);
-        Network.Backward(gradient, inputGradient: false);
+        Network.Backward(gradient, needInputGradient: false);   // nothing reads ∂L/∂pixels
         Optimizer.Step(Network.Parameters);
         return (batchLoss, correct);
     }
