@@ -26,6 +26,7 @@ public static class NnApp
         root.Subcommands.Add(TrainCommand.Create(host));
         root.Subcommands.Add(EvaluateCommand.Create(host));
         root.Subcommands.Add(PredictCommand.Create(host));
+        root.Subcommands.Add(SweepCommand.Create(host));
         return root;
     }
 
