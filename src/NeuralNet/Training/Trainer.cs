@@ -57,6 +57,8 @@ public sealed class Trainer(Sequential network, Optimizer optimizer, ILoss? loss
         var history = new TrainingHistory();
         var random = new Random(Options.Seed);
         var sampler = new MiniBatchSampler(train, Options.BatchSize);
+        // Its own seed, so switching augmentation on leaves the shuffling order as it was.
+        var augmenter = Options.Augmentation is { } augmentation ? new ImageAugmenter(augmentation, train.Width, train.Height, Options.Seed + 1) : null;
         var early = validation is null ? null : new EarlyStopping(Network, Options.Patience, Options.MinDelta);
         var clock = Stopwatch.StartNew();
         double? firstLoss = null;
@@ -71,6 +73,7 @@ public sealed class Trainer(Sequential network, Optimizer optimizer, ILoss? loss
             for (int b = 0; b < sampler.BatchCount; b++)
             {
                 MiniBatch batch = sampler.GetBatch(b);
+                augmenter?.Apply(batch.Images); // the batch is the sampler's copy: the dataset stays untouched
                 if (Options.Schedule is { } schedule)
                     Optimizer.LearningRate = schedule.RateAt(epoch - 1 + (double)b / sampler.BatchCount);
                 (double batchLoss, int batchCorrect) = TrainStep(batch);
@@ -133,7 +136,7 @@ public sealed class Trainer(Sequential network, Optimizer optimizer, ILoss? loss
         Matrix gradient = Matrix.Ensure(ref lossGradient, output.Rows, output.Cols);
         float batchLoss = Loss.Compute(output, batch.Labels.Span, gradient);
         int correct = CountCorrect(output, batch.Labels.Span);
-        Network.Backward(gradient, inputGradient: false);
+        Network.Backward(gradient, needInputGradient: false);   // nothing reads ∂L/∂pixels
         Optimizer.Step(Network.Parameters);
         return (batchLoss, correct);
     }
