@@ -188,7 +188,7 @@ cells = header(
         var random = new Random(seed);
         var conv1 = new Conv2D(new ImageShape(1, 28, 28), filters: 16, kernelSize: 5, padding: 2, random: random)
         {
-            SkipInputGradient = true, // nobody needs the gradient with respect to the pixels
+            // nothing to set: in training the Trainer tells the first layer that nobody needs the gradient w.r.t. the pixels
         };
         var pool1 = new MaxPool2D(conv1.OutputShape, size: 2);
         var conv2 = new Conv2D(pool1.OutputShape, filters: 32, kernelSize: 5, padding: 2, random: random);

@@ -18,8 +18,7 @@ namespace NeuralNet.Layers;
 public sealed class BatchNorm : ILayer, IHasState
 {
     private readonly int channels, plane;
-    // Working buffers, allocated at the first forward pass (not when a model file is read):
-    private float[] mean = [], inverseStd = [];  // per channel, of the last forward pass
+    private float[] mean = [], inverseStd = [];  // per channel, of the last forward pass (allocated by the first)
     private double[] sumA = [], sumB = [];       // per-channel sums, reused by every pass
     private Matrix? normalized;                 // x̂
     private Matrix? output;
@@ -37,8 +36,8 @@ public sealed class BatchNorm : ILayer, IHasState
     private BatchNorm(int channels, int plane, double momentum, double epsilon, ImageShape? shape)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
-        if (momentum is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "momentum must be in (0, 1].");
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epsilon);
+        if (!(momentum is > 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "momentum must be in (0, 1].");
+        if (!(epsilon > 0 && double.IsFinite(epsilon))) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be positive and finite.");
         this.channels = channels;
         this.plane = plane;
         Shape = shape;
@@ -137,10 +136,8 @@ public sealed class BatchNorm : ILayer, IHasState
         lastWasTraining = training;
         if (mean.Length != channels)
         {
-            mean = new float[channels];
-            inverseStd = new float[channels];
-            sumA = new double[channels];
-            sumB = new double[channels];
+            // Allocated here, not in the constructor: a model loader builds the layer before any data arrives.
+            (mean, inverseStd, sumA, sumB) = (new float[channels], new float[channels], new double[channels], new double[channels]);
         }
         Span<float> runningMean = RunningMean.Span, runningVar = RunningVariance.Span;
         if (training)

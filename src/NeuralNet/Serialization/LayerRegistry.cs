@@ -15,6 +15,9 @@ public static class LayerRegistry
     /// <summary>The layer type names a model file may hold, sorted.</summary>
     public static IReadOnlyList<string> Types { get; } = [.. factories.Keys.Order(StringComparer.Ordinal)];
 
+    /// <summary>Whether a type name is known.</summary>
+    public static bool IsKnown(string type) => factories.ContainsKey(type);
+
     /// <summary>Creates the layer a spec describes (its weights are then overwritten by the file's).</summary>
     /// <exception cref="FormatException">The type is unknown, or a setting is missing or malformed.</exception>
     public static ILayer Create(LayerSpec spec) =>
