@@ -53,47 +53,15 @@ public sealed class Trainer(Sequential network, Optimizer optimizer, ILoss? loss
         var sampler = new MiniBatchSampler(train, Options.BatchSize);
         var early = validation is null ? null : new EarlyStopping(Network, Options.Patience, Options.MinDelta);
         var clock = Stopwatch.StartNew();
-
-        for (int epoch = 1; epoch <= Options.Epochs; epoch++)
+        // The faster of 1 and ComputeSettings.ThreadCount threads, re-timed every few hundred steps.
+        var threads = new ThreadChooser(Options.ChooseThreads ? ComputeSettings.ThreadCount : 1);
+        try
         {
-            double epochStart = clock.Elapsed.TotalSeconds;
-            sampler.Shuffle(random);
-            double lossSum = 0;
-            long correct = 0;
-            int seen = 0;
-            for (int b = 0; b < sampler.BatchCount; b++)
-            {
-                MiniBatch batch = sampler.GetBatch(b);
-                if (Options.Schedule is { } schedule)
-                    Optimizer.LearningRate = schedule.RateAt(epoch - 1 + (double)b / sampler.BatchCount);
-                (double batchLoss, int batchCorrect) = TrainStep(batch);
-                if (!double.IsFinite(batchLoss))
-                    throw new TrainingDivergedException(epoch, b + 1, batchLoss, Optimizer.LearningRate);
-                lossSum += batchLoss * batch.Size;
-                correct += batchCorrect;
-                seen += batch.Size;
-                BatchCompleted?.Invoke(new BatchProgress(epoch, b + 1, sampler.BatchCount, batchLoss, lossSum / seen, seen, clock.Elapsed.TotalSeconds - epochStart));
-                if (cancellation.IsCancellationRequested) break;
-            }
-
-            (double Loss, double Accuracy)? validationResult = validation is null ? null : Evaluate(validation);
-            var metrics = new EpochMetrics(epoch, lossSum / Math.Max(seen, 1), (double)correct / Math.Max(seen, 1),
-                validationResult?.Loss, validationResult?.Accuracy, clock.Elapsed.TotalSeconds - epochStart, Optimizer.LearningRate);
-            history.Add(metrics);
-            EpochCompleted?.Invoke(new EpochProgress(metrics, Options.Epochs, history));
-
-            // Record the validation loss first, even for an epoch cut short: its weights may be the best so far.
-            bool stop = early is not null && early.ShouldStop(epoch, validationResult!.Value.Loss);
-            if (cancellation.IsCancellationRequested)
-            {
-                history.Cancelled = true;
-                break;
-            }
-            if (stop)
-            {
-                history.StoppedEarly = epoch < Options.Epochs;
-                break;
-            }
+            TrainEpochs();
+        }
+        finally
+        {
+            if (Options.ChooseThreads) threads.Restore();
         }
 
         if (early is not null)
@@ -102,6 +70,53 @@ public sealed class Trainer(Sequential network, Optimizer optimizer, ILoss? loss
             history.BestEpoch = early.BestEpoch;
         }
         return history;
+
+        void TrainEpochs()
+        {
+            for (int epoch = 1; epoch <= Options.Epochs; epoch++)
+            {
+                double epochStart = clock.Elapsed.TotalSeconds;
+                sampler.Shuffle(random);
+                double lossSum = 0;
+                long correct = 0;
+                int seen = 0;
+                for (int b = 0; b < sampler.BatchCount; b++)
+                {
+                    threads.BeforeStep();
+                    MiniBatch batch = sampler.GetBatch(b);
+                    if (Options.Schedule is { } schedule)
+                        Optimizer.LearningRate = schedule.RateAt(epoch - 1 + (double)b / sampler.BatchCount);
+                    (double batchLoss, int batchCorrect) = TrainStep(batch);
+                    threads.AfterStep();
+                    if (!double.IsFinite(batchLoss))
+                        throw new TrainingDivergedException(epoch, b + 1, batchLoss, Optimizer.LearningRate);
+                    lossSum += batchLoss * batch.Size;
+                    correct += batchCorrect;
+                    seen += batch.Size;
+                    BatchCompleted?.Invoke(new BatchProgress(epoch, b + 1, sampler.BatchCount, batchLoss, lossSum / seen, seen, clock.Elapsed.TotalSeconds - epochStart));
+                    if (cancellation.IsCancellationRequested) break;
+                }
+
+                (double Loss, double Accuracy)? validationResult = validation is null ? null : Evaluate(validation);
+                var metrics = new EpochMetrics(epoch, lossSum / Math.Max(seen, 1), (double)correct / Math.Max(seen, 1),
+                    validationResult?.Loss, validationResult?.Accuracy, clock.Elapsed.TotalSeconds - epochStart, Optimizer.LearningRate);
+                history.Add(metrics);
+                EpochCompleted?.Invoke(new EpochProgress(metrics, Options.Epochs, history));
+
+                // Record the validation loss first, even for an epoch cut short: its weights may be the best so far.
+                bool stop = early is not null && early.ShouldStop(epoch, validationResult!.Value.Loss);
+                if (cancellation.IsCancellationRequested)
+                {
+                    history.Cancelled = true;
+                    break;
+                }
+                if (stop)
+                {
+                    history.StoppedEarly = epoch < Options.Epochs;
+                    break;
+                }
+            }
+        }
     }
 
     /// <summary>One step of gradient descent on a batch; returns its loss and how many it classified right (before the update).</summary>

@@ -27,6 +27,14 @@ public sealed record TrainingOptions
     /// </summary>
     public NeuralNet.Optimizers.LearningRateSchedule? Schedule { get; init; }
 
+    /// <summary>
+    /// Lets the trainer pick the thread count: it times training steps on one thread and on
+    /// <see cref="NeuralNet.Tensors.ComputeSettings.ThreadCount"/> threads every few hundred steps and trains on
+    /// the faster, so a busy machine never makes training slower than one thread would be. The result is the
+    /// same either way. False: always use <see cref="NeuralNet.Tensors.ComputeSettings.ThreadCount"/>.
+    /// </summary>
+    public bool ChooseThreads { get; init; } = true;
+
     /// <summary>Seeds the shuffling (and the validation split), so the same seed gives the same run.</summary>
     public int Seed { get; init; } = 42;
 
