@@ -27,6 +27,7 @@ public static class NnApp
         root.Subcommands.Add(EvaluateCommand.Create(host));
         root.Subcommands.Add(PredictCommand.Create(host));
         root.Subcommands.Add(ExportCommand.Create(host));
+        root.Subcommands.Add(SweepCommand.Create(host));
         return root;
     }
 

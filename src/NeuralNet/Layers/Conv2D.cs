@@ -40,7 +40,7 @@ public sealed class Conv2D : ILayer, IInitializable
         OutputShape = new ImageShape(filters, geometry.OutputHeight, geometry.OutputWidth);
         Initializer = initializer ?? Init.He;
         Weights = new Parameter("W", filters, geometry.PatchSize);
-        Bias = new Parameter("b", 1, filters);
+        Bias = new Parameter("b", 1, filters, decays: false);
         Parameters = [Weights, Bias];
         Initialize(random ?? Random.Shared);
     }
@@ -88,9 +88,14 @@ public sealed class Conv2D : ILayer, IInitializable
     public IReadOnlyList<Parameter> Parameters { get; }
 
     /// <inheritdoc/>
-    public LayerSpec Spec => LayerSpec.Of("Conv2D",
+    public LayerSpec Spec => LayerSpec.Of(nameof(Conv2D),
         ("channels", InputShape.Channels), ("height", InputShape.Height), ("width", InputShape.Width),
         ("filters", Filters), ("kernel", KernelSize), ("stride", Stride), ("padding", Padding));
+
+    /// <summary>Rebuilds the layer from its model-file spec (the weights are loaded afterwards).</summary>
+    public static Conv2D FromSpec(LayerSpec spec) =>
+        new(new ImageShape(spec.GetInt("channels"), spec.GetInt("height"), spec.GetInt("width")),
+            spec.GetInt("filters"), spec.GetInt("kernel"), spec.GetInt("stride"), spec.GetInt("padding"));
 
     /// <summary>Draws fresh filters with this layer's initialiser (fan-in C·K·K, fan-out F) and zeroes the biases.</summary>
     public void Initialize(Random random)

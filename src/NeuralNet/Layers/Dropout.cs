@@ -42,7 +42,10 @@ public sealed class Dropout : ILayer
     public IReadOnlyList<Parameter> Parameters => [];
 
     /// <inheritdoc/>
-    public LayerSpec Spec => LayerSpec.Of("Dropout", ("rate", Rate), ("seed", Seed));
+    public LayerSpec Spec => LayerSpec.Of(nameof(Dropout), ("rate", Rate), ("seed", Seed));
+
+    /// <summary>Rebuilds the layer from its model-file spec.</summary>
+    public static Dropout FromSpec(LayerSpec spec) => new(spec.GetDouble("rate"), spec.GetInt("seed"));
 
     /// <inheritdoc/>
     public int OutputSizeFor(int inputSize) => inputSize;

@@ -40,6 +40,10 @@ public interface ILayer
     /// <summary>The trainable parameters, each with its gradient; empty for layers without any.</summary>
     IReadOnlyList<Parameter> Parameters { get; }
 
-    /// <summary>What the model file stores to rebuild this layer: its type and settings (not its weights).</summary>
+    /// <summary>
+    /// What the model file stores to rebuild this layer: its type (the class name) and settings, not its weights.
+    /// Each layer class rebuilds itself from it with <c>public static TheLayer FromSpec(LayerSpec spec)</c>,
+    /// which <see cref="Serialization.LayerRegistry"/> finds by reflection: a new layer is one file and its test.
+    /// </summary>
     LayerSpec Spec { get; }
 }

@@ -21,7 +21,7 @@ public sealed class Linear : ILayer, IInitializable
         Outputs = outputs;
         Initializer = initializer ?? Init.He;
         Weights = new Parameter("W", inputs, outputs);
-        Bias = new Parameter("b", 1, outputs);
+        Bias = new Parameter("b", 1, outputs, decays: false);
         Parameters = [Weights, Bias];
         Initialize(random ?? Random.Shared);
     }
@@ -51,7 +51,10 @@ public sealed class Linear : ILayer, IInitializable
     public IReadOnlyList<Parameter> Parameters { get; }
 
     /// <inheritdoc/>
-    public LayerSpec Spec => LayerSpec.Of("Linear", ("inputs", Inputs), ("outputs", Outputs));
+    public LayerSpec Spec => LayerSpec.Of(nameof(Linear), ("inputs", Inputs), ("outputs", Outputs));
+
+    /// <summary>Rebuilds the layer from its model-file spec (the weights are loaded afterwards).</summary>
+    public static Linear FromSpec(LayerSpec spec) => new(spec.GetInt("inputs"), spec.GetInt("outputs"));
 
     /// <summary>Draws fresh weights with this layer's initialiser and zeroes the bias.</summary>
     public void Initialize(Random random)

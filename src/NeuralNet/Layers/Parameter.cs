@@ -8,19 +8,22 @@ public sealed class Parameter
     // Floats the parameters created on this thread may still take, while a loader has set a limit (null: no limit).
     [ThreadStatic] private static AllocationLimit? limit;
 
-    /// <summary>Creates a parameter of the given shape with a zero gradient of the same shape.</summary>
-    public Parameter(string name, Matrix value)
+    /// <summary>
+    /// Creates a zero parameter of <paramref name="rows"/> x <paramref name="cols"/> and its zero gradient.
+    /// Layers allocate their parameters here and nowhere else, so this is the one place that sizes them;
+    /// inside <see cref="LimitAllocation"/> the size is checked against the limit before anything is allocated.
+    /// </summary>
+    /// <param name="name">The parameter's name within its layer, e.g. <c>W</c>; the model file stores it.</param>
+    /// <param name="rows">Rows of the value (and of the gradient).</param>
+    /// <param name="cols">Columns of the value.</param>
+    /// <param name="decays">Whether weight decay applies (see <see cref="Decays"/>).</param>
+    public Parameter(string name, int rows, int cols, bool decays = true)
     {
         Name = name;
-        Value = value;
-        Gradient = new Matrix(value.Rows, value.Cols);
+        Value = Allocate(name, rows, cols);
+        Gradient = new Matrix(rows, cols);
+        Decays = decays;
     }
-
-    /// <summary>
-    /// Creates a <paramref name="rows"/> x <paramref name="cols"/> parameter of zeros. Inside
-    /// <see cref="LimitAllocation"/> the size is checked against the limit before anything is allocated.
-    /// </summary>
-    public Parameter(string name, int rows, int cols) : this(name, Allocate(name, rows, cols)) { }
 
     /// <summary>
     /// Limits the parameters created on this thread, until the result is disposed, to
@@ -36,10 +39,10 @@ public sealed class Parameter
     public Matrix Value { get; }
 
     /// <summary>
-    /// Whether weight decay applies. Weights yes; biases and batch-norm scales and shifts (<c>b</c>,
-    /// <c>gamma</c>, <c>beta</c>) no: they set offsets and scales, and pulling them to zero only hurts.
+    /// Whether weight decay applies, as the layer decided when it created the parameter. Weights yes; biases
+    /// and batch-norm scales and shifts no: they set offsets and scales, and pulling them to zero only hurts.
     /// </summary>
-    public bool Decays => Name is not ("b" or "gamma" or "beta");
+    public bool Decays { get; }
 
     /// <summary>∂L/∂Value from the last backward pass.</summary>
     public Matrix Gradient { get; }

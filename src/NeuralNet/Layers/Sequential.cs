@@ -39,8 +39,9 @@ public sealed class Sequential
     /// output layer uses Xavier, as it feeds softmax rather than a ReLU. Weights are drawn from one
     /// <see cref="Random"/> seeded with <paramref name="seed"/>, so the same seed gives the same network.
     /// </summary>
+    /// <param name="activation">An <see cref="Activations"/> name: <c>relu</c>, <c>sigmoid</c>, <c>tanh</c>, <c>leakyrelu</c>, <c>gelu</c>.</param>
     public static Sequential Mlp(int inputs, IReadOnlyList<int> hiddenSizes, int outputs,
-        Activation activation = Activation.ReLU, IInitializer? initializer = null, int seed = 42)
+        string activation = "relu", IInitializer? initializer = null, int seed = 42)
     {
         var random = new Random(seed);
         var list = new List<ILayer>();

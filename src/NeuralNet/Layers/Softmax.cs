@@ -26,7 +26,10 @@ public sealed class Softmax : ILayer
     public IReadOnlyList<Parameter> Parameters => [];
 
     /// <inheritdoc/>
-    public LayerSpec Spec => new(Name);
+    public LayerSpec Spec => new(nameof(Softmax));
+
+    /// <summary>Rebuilds the layer from its model-file spec (it has no settings).</summary>
+    public static Softmax FromSpec(LayerSpec spec) => new();
 
     /// <inheritdoc/>
     public int OutputSizeFor(int inputSize) => inputSize;

@@ -16,8 +16,8 @@ public class NetworkInputGradientTests
     private static readonly Dictionary<string, Func<Sequential>> NetworkBuilders = new()
     {
         ["Sequential.Mlp relu"] = () => Sequential.Mlp(12, [7, 5], 3, seed: 1),
-        ["Sequential.Mlp sigmoid"] = () => Sequential.Mlp(12, [7], 3, Activation.Sigmoid, seed: 1),
-        ["Sequential.Mlp tanh"] = () => Sequential.Mlp(12, [7], 3, Activation.Tanh, seed: 1),
+        ["Sequential.Mlp gelu"] = () => Sequential.Mlp(12, [7], 3, "gelu", seed: 1),
+        ["Sequential.Mlp tanh"] = () => Sequential.Mlp(12, [7], 3, "tanh", seed: 1),
         ["ConvNet.Small"] = () => SmallCnn(batchNorm: false, dropout: 0),
         ["ConvNet.Small batchNorm dropout"] = () => SmallCnn(batchNorm: true, dropout: 0.3),
     };
