@@ -2,8 +2,8 @@ using NeuralNet.Tensors;
 
 namespace NeuralNet.Data;
 
-/// <summary>Data augmentation: more training images made from the ones we have.</summary>
-public static class Augmentation
+/// <summary>Data augmentation done once, before training: one shifted copy of every image (chapter 4).</summary>
+public static class ShiftedCopies
 {
     /// <summary>
     /// The dataset followed by one copy of every image moved by a random whole number of pixels, up to
