@@ -45,7 +45,8 @@ public static partial class Check
             }
         }
 
-        var parameter = new Parameter("W", new Tensors.Matrix(1, 6, start.Select(v => (float)v).ToArray()));
+        var parameter = new Parameter("W", 1, 6);
+        for (int i = 0; i < 6; i++) parameter.Value[0, i] = (float)start[i];
         var optimizer = new Momentum(eta, mu);
         foreach (var g in gradients)
         {
@@ -94,7 +95,8 @@ public static partial class Check
             }
         }
 
-        var parameter = new Parameter("W", new Tensors.Matrix(1, 6, start.Select(v => (float)v).ToArray()));
+        var parameter = new Parameter("W", 1, 6);
+        for (int i = 0; i < 6; i++) parameter.Value[0, i] = (float)start[i];
         var optimizer = new Adam(eta, beta1, beta2, epsilon);
         foreach (var g in gradients)
         {

@@ -306,13 +306,14 @@ internal static class VectorKernels
     // (step and ε̂ carry the bias corrections; moments below FlushBelow become 0.)
 
     public static void AdamScalar(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
-        float beta1, float beta2, float step, float epsilon)
+        double beta1, double beta2, float step, float epsilon)
     {
-        float c1 = 1f - beta1, c2 = 1f - beta2;
+        // β and 1−β are both rounded from the double, as PyTorch does: 1f − (float)0.999 would be 1.3e-5 off.
+        float b1 = (float)beta1, b2 = (float)beta2, c1 = (float)(1 - beta1), c2 = (float)(1 - beta2);
         for (int i = 0; i < w.Length; i++)
         {
-            float mi = beta1 * m[i] + c1 * g[i];
-            float vi = beta2 * v[i] + c2 * g[i] * g[i];
+            float mi = b1 * m[i] + c1 * g[i];
+            float vi = b2 * v[i] + c2 * g[i] * g[i];
             if (MathF.Abs(mi) < FlushBelow) mi = 0f;
             if (vi < FlushBelow) vi = 0f;
             m[i] = mi;
@@ -326,7 +327,7 @@ internal static class VectorKernels
 
     /// <summary>The vectorised Adam pass; large tensors are split over <see cref="ComputeSettings.ThreadCount"/> threads (same bits: no sums).</summary>
     public static unsafe void Adam(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
-        float beta1, float beta2, float step, float epsilon)
+        double beta1, double beta2, float step, float epsilon)
     {
         RequireLength(w.Length, g.Length);
         RequireLength(w.Length, m.Length);
@@ -348,7 +349,8 @@ internal static class VectorKernels
     {
         public float* W, G, M, V;
         public int Length, Parts;
-        public float Beta1, Beta2, Step, Epsilon;
+        public double Beta1, Beta2;
+        public float Step, Epsilon;
     }
 
     private static unsafe void AdamPart(int part, void* state)
@@ -363,18 +365,18 @@ internal static class VectorKernels
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AdamSerial(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
-        float beta1, float beta2, float step, float epsilon)
+        double beta1, double beta2, float step, float epsilon)
     {
         ref float wr = ref MemoryMarshal.GetReference(w);
         ref float gr = ref MemoryMarshal.GetReference(g);
         ref float mr = ref MemoryMarshal.GetReference(m);
         ref float vr = ref MemoryMarshal.GetReference(v);
         int n = w.Length, i = 0;
-        float c1 = 1f - beta1, c2 = 1f - beta2;
+        float c1 = (float)(1 - beta1), c2 = (float)(1 - beta2);   // from the double, as in AdamScalar
         Isa isa = SimdPath.Current;
         if (isa >= Isa.Vector512)
         {
-            Vector512<float> b1 = Vector512.Create(beta1), b2 = Vector512.Create(beta2), k1 = Vector512.Create(c1), k2 = Vector512.Create(c2),
+            Vector512<float> b1 = Vector512.Create((float)beta1), b2 = Vector512.Create((float)beta2), k1 = Vector512.Create(c1), k2 = Vector512.Create(c2),
                 st = Vector512.Create(step), eps = Vector512.Create(epsilon), tiny = Vector512.Create(FlushBelow);
             for (; i <= n - 16; i += 16)
             {
@@ -390,7 +392,7 @@ internal static class VectorKernels
         }
         if (isa >= Isa.Vector256)
         {
-            Vector256<float> b1 = Vector256.Create(beta1), b2 = Vector256.Create(beta2), k1 = Vector256.Create(c1), k2 = Vector256.Create(c2),
+            Vector256<float> b1 = Vector256.Create((float)beta1), b2 = Vector256.Create((float)beta2), k1 = Vector256.Create(c1), k2 = Vector256.Create(c2),
                 st = Vector256.Create(step), eps = Vector256.Create(epsilon), tiny = Vector256.Create(FlushBelow);
             for (; i <= n - 8; i += 8)
             {
@@ -406,7 +408,7 @@ internal static class VectorKernels
         }
         if (isa >= Isa.Vector128)
         {
-            Vector128<float> b1 = Vector128.Create(beta1), b2 = Vector128.Create(beta2), k1 = Vector128.Create(c1), k2 = Vector128.Create(c2),
+            Vector128<float> b1 = Vector128.Create((float)beta1), b2 = Vector128.Create((float)beta2), k1 = Vector128.Create(c1), k2 = Vector128.Create(c2),
                 st = Vector128.Create(step), eps = Vector128.Create(epsilon), tiny = Vector128.Create(FlushBelow);
             for (; i <= n - 4; i += 4)
             {
