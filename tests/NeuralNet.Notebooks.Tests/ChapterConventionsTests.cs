@@ -87,6 +87,23 @@ public class ChapterConventionsTests
             && tags.EnumerateArray().Any(t => t.GetString() == "parameters"));
     }
 
+    [Theory]
+    [MemberData(nameof(Chapters))]
+    public void Relative_links_in_a_chapter_point_at_files_that_exist(string chapter)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(PathOf(chapter)));
+        var markdown = json.RootElement.GetProperty("cells").EnumerateArray()
+            .Where(c => c.GetProperty("cell_type").GetString() == "markdown")
+            .Select(c => string.Concat(c.GetProperty("source").EnumerateArray().Select(l => l.GetString())));
+        var links = markdown.SelectMany(text => System.Text.RegularExpressions.Regex.Matches(text, @"\]\((\.\./[^)\s#]+)").Select(m => m.Groups[1].Value)).ToList();
+
+        Assert.All(links, link =>
+        {
+            var target = Path.GetFullPath(Path.Combine(ChapterTests.NotebooksFolder, link));
+            Assert.True(File.Exists(target) || Directory.Exists(target), $"{chapter} links to {link}, which does not exist");
+        });
+    }
+
     [Fact]
     public void Ci_parameters_name_existing_chapters_and_variables_of_their_parameters_cell()
     {
