@@ -62,56 +62,67 @@ public sealed class Trainer(Sequential network, Optimizer optimizer, ILoss? loss
         var early = validation is null ? null : new EarlyStopping(Network, Options.Patience, Options.MinDelta);
         var clock = Stopwatch.StartNew();
         double? firstLoss = null;
+        // The faster of 1 and ComputeSettings.ThreadCount threads, timed again every few hundred steps.
+        ThreadChooser? threads = Options.ChooseThreads && ComputeSettings.ThreadCount > 1 ? new(ComputeSettings.ThreadCount) : null;
 
-        for (int epoch = 1; epoch <= Options.Epochs; epoch++)
+        try
         {
-            double epochStart = clock.Elapsed.TotalSeconds;
-            sampler.Shuffle(random);
-            double lossSum = 0;
-            long correct = 0;
-            int seen = 0;
-            for (int b = 0; b < sampler.BatchCount; b++)
+            for (int epoch = 1; epoch <= Options.Epochs; epoch++)
             {
-                MiniBatch batch = sampler.GetBatch(b);
-                augmenter?.Apply(batch.Images); // the batch is the sampler's copy: the dataset stays untouched
-                if (Options.Schedule is { } schedule)
-                    Optimizer.LearningRate = schedule.RateAt(epoch - 1 + (double)b / sampler.BatchCount);
-                (double batchLoss, int batchCorrect) = TrainStep(batch);
-                if (!double.IsFinite(batchLoss))
-                    throw new TrainingDivergedException(epoch, b + 1, batchLoss, Optimizer.LearningRate);
-                firstLoss ??= batchLoss;
-                lossSum += batchLoss * batch.Size;
-                correct += batchCorrect;
-                seen += batch.Size;
-                BatchCompleted?.Invoke(new BatchProgress(epoch, b + 1, sampler.BatchCount, batchLoss, lossSum / seen, seen, clock.Elapsed.TotalSeconds - epochStart));
-                if (cancellation.IsCancellationRequested) break;
-            }
-            if (seen == train.Count) history.CompletedEpochs = epoch;
+                double epochStart = clock.Elapsed.TotalSeconds;
+                sampler.Shuffle(random);
+                double lossSum = 0;
+                long correct = 0;
+                int seen = 0;
+                for (int b = 0; b < sampler.BatchCount; b++)
+                {
+                    threads?.BeforeStep();
+                    MiniBatch batch = sampler.GetBatch(b);
+                    augmenter?.Apply(batch.Images); // the batch is the sampler's copy: the dataset stays untouched
+                    if (Options.Schedule is { } schedule)
+                        Optimizer.LearningRate = schedule.RateAt(epoch - 1 + (double)b / sampler.BatchCount);
+                    (double batchLoss, int batchCorrect) = TrainStep(batch);
+                    threads?.AfterStep();
+                    if (!double.IsFinite(batchLoss))
+                        throw new TrainingDivergedException(epoch, b + 1, batchLoss, Optimizer.LearningRate);
+                    firstLoss ??= batchLoss;
+                    lossSum += batchLoss * batch.Size;
+                    correct += batchCorrect;
+                    seen += batch.Size;
+                    BatchCompleted?.Invoke(new BatchProgress(epoch, b + 1, sampler.BatchCount, batchLoss, lossSum / seen, seen, clock.Elapsed.TotalSeconds - epochStart));
+                    if (cancellation.IsCancellationRequested) break;
+                }
+                if (seen == train.Count) history.CompletedEpochs = epoch;
 
-            // Adam and momentum can run away without ever reaching ∞ (Adam's steps are bounded by the learning
-            // rate): a mean loss far above the untrained network's is just as diverged.
-            double reference = Math.Max(1, firstLoss ?? 1), meanLoss = lossSum / Math.Max(seen, 1);
-            if (seen > 0 && meanLoss > DivergenceFactor * reference)
-                throw new TrainingDivergedException(epoch, meanLoss, reference, DivergenceFactor, Optimizer.LearningRate);
+                // Adam and momentum can run away without ever reaching ∞ (Adam's steps are bounded by the learning
+                // rate): a mean loss far above the untrained network's is just as diverged.
+                double reference = Math.Max(1, firstLoss ?? 1), meanLoss = lossSum / Math.Max(seen, 1);
+                if (seen > 0 && meanLoss > DivergenceFactor * reference)
+                    throw new TrainingDivergedException(epoch, meanLoss, reference, DivergenceFactor, Optimizer.LearningRate);
 
-            (double Loss, double Accuracy)? validationResult = validation is null ? null : Evaluate(validation);
-            var metrics = new EpochMetrics(epoch, lossSum / Math.Max(seen, 1), (double)correct / Math.Max(seen, 1),
-                validationResult?.Loss, validationResult?.Accuracy, clock.Elapsed.TotalSeconds - epochStart, Optimizer.LearningRate);
-            history.Add(metrics);
-            EpochCompleted?.Invoke(new EpochProgress(metrics, Options.Epochs, history));
+                (double Loss, double Accuracy)? validationResult = validation is null ? null : Evaluate(validation);
+                var metrics = new EpochMetrics(epoch, lossSum / Math.Max(seen, 1), (double)correct / Math.Max(seen, 1),
+                    validationResult?.Loss, validationResult?.Accuracy, clock.Elapsed.TotalSeconds - epochStart, Optimizer.LearningRate);
+                history.Add(metrics);
+                EpochCompleted?.Invoke(new EpochProgress(metrics, Options.Epochs, history));
 
-            // Record the validation loss first, even for an epoch cut short: its weights may be the best so far.
-            bool stop = early is not null && early.ShouldStop(epoch, validationResult!.Value.Loss);
-            if (cancellation.IsCancellationRequested)
-            {
-                history.Cancelled = true;
-                break;
+                // Record the validation loss first, even for an epoch cut short: its weights may be the best so far.
+                bool stop = early is not null && early.ShouldStop(epoch, validationResult!.Value.Loss);
+                if (cancellation.IsCancellationRequested)
+                {
+                    history.Cancelled = true;
+                    break;
+                }
+                if (stop)
+                {
+                    history.StoppedEarly = epoch < Options.Epochs;
+                    break;
+                }
             }
-            if (stop)
-            {
-                history.StoppedEarly = epoch < Options.Epochs;
-                break;
-            }
+        }
+        finally
+        {
+            threads?.Restore();
         }
 
         if (early is not null)
