@@ -18,7 +18,8 @@ namespace NeuralNet.Layers;
 public sealed class BatchNorm : ILayer, IHasState
 {
     private readonly int channels, plane;
-    private float[] mean = [], inverseStd = [];  // per channel, of the last forward pass (allocated by the first)
+    // Working buffers, allocated at the first forward pass (not when a model file is read):
+    private float[] mean = [], inverseStd = [];  // per channel, of the last forward pass
     private double[] sumA = [], sumB = [];       // per-channel sums, reused by every pass
     private Matrix? normalized;                 // x̂
     private Matrix? output;
@@ -136,8 +137,10 @@ public sealed class BatchNorm : ILayer, IHasState
         lastWasTraining = training;
         if (mean.Length != channels)
         {
-            // Allocated here, not in the constructor: a model loader builds the layer before any data arrives.
-            (mean, inverseStd, sumA, sumB) = (new float[channels], new float[channels], new double[channels], new double[channels]);
+            mean = new float[channels];
+            inverseStd = new float[channels];
+            sumA = new double[channels];
+            sumB = new double[channels];
         }
         Span<float> runningMean = RunningMean.Span, runningVar = RunningVariance.Span;
         if (training)

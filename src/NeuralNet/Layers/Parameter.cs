@@ -9,9 +9,9 @@ public sealed class Parameter
     [ThreadStatic] private static AllocationLimit? limit;
 
     /// <summary>
-    /// Creates a <paramref name="rows"/> x <paramref name="cols"/> parameter of zeros and its zero gradient.
-    /// Layers allocate their parameters here and nowhere else: inside <see cref="LimitAllocation"/> the size is
-    /// checked against the limit before anything is allocated.
+    /// Creates a zero parameter of <paramref name="rows"/> x <paramref name="cols"/> and its zero gradient.
+    /// Layers allocate their parameters here and nowhere else, so this is the one place that sizes them;
+    /// inside <see cref="LimitAllocation"/> the size is checked against the limit before anything is allocated.
     /// </summary>
     /// <param name="name">The parameter's name within its layer, e.g. <c>W</c>; the model file stores it.</param>
     /// <param name="rows">Rows of the value (and of the gradient).</param>

@@ -39,17 +39,14 @@ public class Adam(double learningRate = Adam.DefaultRate, double beta1 = 0.9, do
             moments[parameter] = state = (new float[parameter.Value.Length], new float[parameter.Value.Length]);
         var (m, v) = state;
 
-        // Fold the bias corrections into the step size: η·√(1−β₂ᵗ)/(1−β₁ᵗ).
-        double correction1 = 1 - Math.Pow(Beta1, StepCount);
-        double correction2 = 1 - Math.Pow(Beta2, StepCount);
-        float step = (float)(LearningRate * Math.Sqrt(correction2) / correction1);
-        float epsilonHat = (float)(Epsilon * Math.Sqrt(correction2));
+        // Fold the bias corrections into the step size, η·√(1−β₂ᵗ)/(1−β₁ᵗ), and ε̂ = ε·√(1−β₂ᵗ); every
+        // coefficient is computed in double and rounded to float once.
+        var coefficients = AdamCoefficients.ForStep(LearningRate, Beta1, Beta2, Epsilon, StepCount);
 
         // One vectorised pass over the tensor (VectorKernels.AdamScalar is the same loop, one weight at a time):
         //   m = β₁m + (1−β₁)g;  v = β₂v + (1−β₂)g²;  w −= step·m / (√v + ε̂)
-        // β is passed as the double, so that 1−β is formed from the same value as the bias corrections above.
         VectorKernels.Adam(parameter.Value.Span, parameter.Gradient.Span, m.AsSpan(0, parameter.Value.Length),
-            v.AsSpan(0, parameter.Value.Length), Beta1, Beta2, step, epsilonHat);
+            v.AsSpan(0, parameter.Value.Length), coefficients);
     }
 
     /// <inheritdoc/>

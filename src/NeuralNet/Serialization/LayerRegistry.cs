@@ -15,7 +15,7 @@ public static class LayerRegistry
     /// <summary>The layer type names a model file may hold, sorted.</summary>
     public static IReadOnlyList<string> Types { get; } = [.. factories.Keys.Order(StringComparer.Ordinal)];
 
-    /// <summary>Whether a type name is known.</summary>
+    /// <summary>Whether a model file may hold a layer of this type name.</summary>
     public static bool IsKnown(string type) => factories.ContainsKey(type);
 
     /// <summary>Creates the layer a spec describes (its weights are then overwritten by the file's).</summary>
