@@ -166,7 +166,8 @@ public sealed class DigitImage
 
         // 6. Deskew: shear the rows so the ink's main axis is vertical (clamped: a 45° lean is a different digit).
         double skew = deskew ? Math.Clamp(InkOperations.Skew(digit, boxWidth, boxHeight), -MaxSkew, MaxSkew) : 0;
-        if (Math.Abs(skew) > 0.02)
+        if (Math.Abs(skew) <= 0.02) skew = 0; // upright enough: resampling would only blur it
+        else
         {
             (float[] sheared, int shearedWidth) = InkOperations.Shear(digit, boxWidth, boxHeight, skew);
             (digit, boxWidth, boxHeight) = CropToInk(sheared, shearedWidth, boxHeight);
