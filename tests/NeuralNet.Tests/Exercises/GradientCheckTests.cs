@@ -50,9 +50,9 @@ public class GradientCheckTests
         public int? InputSize => null;
         public int OutputSizeFor(int inputSize) => inputSize;
         public Matrix Forward(Matrix input, bool training = false) => inner.Forward(input, training);
-        public Matrix Backward(Matrix outputGradient)
+        public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
         {
-            var dx = inner.Backward(outputGradient);
+            var dx = inner.Backward(outputGradient, needInputGradient);
             foreach (ref float v in dx.Span) v *= 2;
             return dx;
         }
