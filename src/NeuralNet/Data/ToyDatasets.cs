@@ -13,9 +13,10 @@ public static class ToyDatasets
     /// <summary>
     /// Interleaved spiral arms, one per class (as in CS231n's notes): a point of class c at radius r ∈ (0, 1]
     /// lies at angle 2π·(c/classes + turns·r) plus Gaussian noise of <paramref name="noise"/> radians.
-    /// No straight line separates two arms; a network has to bend its boundary around them.
+    /// No straight line separates two arms; a network has to bend its boundary around them, and the more
+    /// <paramref name="turns"/> each arm makes around the centre, the more it has to bend.
     /// </summary>
-    public static ImageDataset Spiral(int pointsPerClass = 200, int classes = 2, double turns = 1.0, double noise = 0.2, int seed = 42)
+    public static ImageDataset Spiral(int pointsPerClass = 200, int classes = 2, double turns = 2.0, double noise = 0.2, int seed = 42)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pointsPerClass, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
@@ -69,11 +70,11 @@ public static class ToyDatasets
         return Named("moons", points, labels, 2);
     }
 
-    /// <summary>A dataset by name: <c>spiral</c> or <c>moons</c> (ignoring case), with the defaults for everything else but the size and noise.</summary>
-    public static ImageDataset Create(string name, int pointsPerClass, double noise, int seed = 42) =>
+    /// <summary>A two-class dataset by name: <c>spiral</c> (with <paramref name="turns"/>) or <c>moons</c>, ignoring case.</summary>
+    public static ImageDataset Create(string name, int pointsPerClass, double noise, int seed = 42, double turns = 2.0) =>
         name.Trim().ToLowerInvariant() switch
         {
-            "spiral" => Spiral(pointsPerClass, noise: noise, seed: seed),
+            "spiral" => Spiral(pointsPerClass, 2, turns, noise, seed),
             "moons" => Moons(pointsPerClass, noise, seed),
             _ => throw new ArgumentException($"Unknown toy dataset '{name}': expected spiral or moons.", nameof(name)),
         };

@@ -5,7 +5,10 @@ namespace NeuralNet.Teaching;
 /// <summary>How long a piece of code takes: one warm-up run, then the fastest of several runs.</summary>
 /// <remarks>
 /// The fastest run, not the mean: on a shared machine the other programs only ever add time, so the
-/// fastest run is the one closest to what the code itself costs.
+/// fastest run is the one closest to what the code itself costs. The kernels it times are marked
+/// <c>[MethodImpl(MethodImplOptions.AggressiveOptimization)]</c>: .NET otherwise runs a method's first calls
+/// as quickly compiled, unoptimised code and swaps in the optimised version later, in the background, which
+/// on a busy machine can be after the measurement.
 /// </remarks>
 public static class KernelTimer
 {
