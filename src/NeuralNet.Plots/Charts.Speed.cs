@@ -20,8 +20,9 @@ public static partial class Charts
         ceilings ??= [];
         var shapes = ceilings.Select((c, i) => Plot.Shape(("type", "line"), ("yref", "paper"), ("y0", 0), ("y1", 1), ("xref", "x"),
             ("x0", c.Gflops), ("x1", c.Gflops), ("line", Plot.Obj(("color", i == 0 ? MistakeColor : "#7f7f7f"), ("dash", "dash"), ("width", 2))))).ToList();
-        var labels = ceilings.Select((c, i) => Plot.Annotation(("x", Math.Log10(c.Gflops)), ("xref", "x"), ("y", 1), ("yref", "paper"),
-            ("yanchor", "bottom"), ("xanchor", "right"), ("textangle", 0), ("showarrow", false),
+        // Labels stacked above the plot, one row each, so that two nearby lines (1 and 2 cores) do not overwrite each other.
+        var labels = ceilings.Select((c, i) => Plot.Annotation(("x", Math.Log10(c.Gflops)), ("xref", "x"), ("y", 1.01 + 0.07 * i), ("yref", "paper"),
+            ("yanchor", "bottom"), ("xanchor", "center"), ("textangle", 0), ("showarrow", false),
             ("text", $"{c.Name}: {c.Gflops:F0}"), ("font", Plot.Obj(("size", 11), ("color", i == 0 ? MistakeColor : "#555"))))).ToList();
         double max = Math.Max(steps.Max(s => s.Gflops), ceilings.Select(c => c.Gflops).DefaultIfEmpty(1).Max());
         double min = Math.Max(1e-3, steps.Min(s => s.Gflops));
@@ -33,7 +34,7 @@ public static partial class Charts
             .WithXAxis("GFLOP/s (log scale)", "log", more: [("range", new[] { Math.Log10(min / 2), Math.Log10(max * 3) })])
             .WithYAxis("", "category", more: [("autorange", "reversed"), ("automargin", true)])
             .WithLayout(("shapes", shapes), ("annotations", labels), ("showlegend", false),
-                ("margin", Plot.Obj(("t", 90))))
+                ("margin", Plot.Obj(("t", 90 + 25 * ceilings.Count), ("l", 200))))
             .WithPixelSize(820, Math.Max(320, 40 * steps.Count + 160));
     }
 
@@ -54,7 +55,7 @@ public static partial class Charts
             .WithTitleText(title ?? "Where a training step's time goes", $"{total * 1e6:F0} µs per step in all")
             .WithXAxis("µs per step", more: [("range", new[] { 0, parts.Max(p => p.Seconds) * 1e6 * 1.2 })])
             .WithYAxis("", "category", more: [("autorange", "reversed"), ("automargin", true)])
-            .WithLayout(("showlegend", false))
+            .WithLayout(("showlegend", false), ("margin", Plot.Obj(("l", 200))))
             .WithPixelSize(820, Math.Max(320, 32 * parts.Count + 140));
     }
 
