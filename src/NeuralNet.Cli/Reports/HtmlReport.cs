@@ -98,7 +98,7 @@ public static class HtmlReport
     }
 
     // Plotly.NET's chart markup (a div and the script that draws it) without plotly.js itself.
-    private static string ChartHtml(GenericChart chart) => "<div class=\"chart\">" + GenericChart.toChartHTML(chart) + "</div>\n";
+    internal static string ChartHtml(GenericChart chart) => "<div class=\"chart\">" + GenericChart.toChartHTML(chart) + "</div>\n";
 
     private static string EpochTable(TrainingHistory history)
     {
@@ -122,7 +122,7 @@ public static class HtmlReport
         return html.Append("</table>\n").ToString();
     }
 
-    private static string Page(string title, string body) => $$"""
+    internal static string Page(string title, string body) => $$"""
         <!DOCTYPE html>
         <html lang="en">
         <head>
@@ -148,5 +148,5 @@ public static class HtmlReport
         </html>
         """;
 
-    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+    internal static string Encode(string text) => WebUtility.HtmlEncode(text);
 }

@@ -57,7 +57,7 @@ public sealed class IdxArray
     internal static long ElementCountOf(int[] dimensions)
     {
         long count = 1;
-        foreach (int d in dimensions) count *= d;
+        foreach (int d in dimensions) count = checked(count * d);
         return count;
     }
 }

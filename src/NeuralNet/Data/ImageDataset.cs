@@ -71,6 +71,10 @@ public sealed class ImageDataset
         if (labels.DataType != IdxDataType.UnsignedByte || labels.Dimensions.Length != 1)
             throw new DataFileException(labelsPath, $"expected labels as 1 dimension of unsigned bytes, found {labels.Dimensions.Length} dimensions of {labels.DataType}.", 2);
         int count = images.Dimensions[0], height = images.Dimensions[1], width = images.Dimensions[2];
+        if (height == 0 || width == 0)
+            throw new DataFileException(imagesPath, $"the images are {height}x{width} pixels; each needs at least 1x1.", height == 0 ? 8 : 12);
+        if ((long)height * width > int.MaxValue)
+            throw new DataFileException(imagesPath, $"the images are {height}x{width} pixels, more than {int.MaxValue:N0} per image.", 8);
         if (labels.Dimensions[0] != count)
             throw new DataFileException(labelsPath, $"has {labels.Dimensions[0]} labels but {imagesPath} has {count} images; the counts must match.", 4);
 

@@ -27,6 +27,20 @@ public sealed record TrainingOptions
     /// </summary>
     public NeuralNet.Optimizers.LearningRateSchedule? Schedule { get; init; }
 
+    /// <summary>
+    /// Lets the trainer pick the thread count: it times training steps on one thread and on
+    /// <see cref="NeuralNet.Tensors.ComputeSettings.ThreadCount"/> threads every few hundred steps and trains on
+    /// the faster, so a busy machine never makes training slower than one thread would be. The result is the
+    /// same either way. False: always use <see cref="NeuralNet.Tensors.ComputeSettings.ThreadCount"/>.
+    /// </summary>
+    public bool ChooseThreads { get; init; } = true;
+
+    /// <summary>
+    /// If set, every training image is shifted and rotated at random each time it is drawn (see
+    /// <see cref="NeuralNet.Data.ImageAugmenter"/>); validation images are left as they are. Null: no augmentation.
+    /// </summary>
+    public NeuralNet.Data.Augmentation? Augmentation { get; init; }
+
     /// <summary>Seeds the shuffling (and the validation split), so the same seed gives the same run.</summary>
     public int Seed { get; init; } = 42;
 
@@ -37,5 +51,6 @@ public sealed record TrainingOptions
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1.");
         if (ValidationFraction is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "ValidationFraction must be in [0, 1).");
         if (Patience is < 1) throw new ArgumentOutOfRangeException(nameof(Patience), Patience, "Patience must be at least 1.");
+        Augmentation?.Validate();
     }
 }
