@@ -50,9 +50,9 @@ public static class StepProfile
         return parts;
     }
 
-    // As in training: the first Linear layer computes dW and db only, since nothing before it needs dX.
+    // As in training: the first layer computes its parameter gradients only, since nothing before it needs dX.
     private static Matrix BackwardOf(ILayer layer, Matrix gradient, bool first) =>
-        first && layer is Linear linear ? linear.BackwardParameters(gradient) : layer.Backward(gradient);
+        layer.Backward(gradient, needInputGradient: !first);
 
     private static double Time(Action action)
     {
