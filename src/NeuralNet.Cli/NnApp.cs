@@ -17,7 +17,7 @@ public static class NnApp
         Recursive = true,
     };
 
-    /// <summary>The root command with <c>data</c>, <c>train</c>, <c>evaluate</c> and <c>predict</c>.</summary>
+    /// <summary>The root command with <c>data</c>, <c>train</c>, <c>evaluate</c>, <c>predict</c> and <c>export</c>.</summary>
     public static RootCommand CreateRoot(CliHost host)
     {
         var root = new RootCommand("nn — train, evaluate and use the NeuralNet from-scratch networks on MNIST.");
@@ -26,6 +26,7 @@ public static class NnApp
         root.Subcommands.Add(TrainCommand.Create(host));
         root.Subcommands.Add(EvaluateCommand.Create(host));
         root.Subcommands.Add(PredictCommand.Create(host));
+        root.Subcommands.Add(ExportCommand.Create(host));
         root.Subcommands.Add(SweepCommand.Create(host));
         return root;
     }

@@ -13,7 +13,9 @@ internal static partial class CellPreprocessor
     /// <param name="Code">The cell with its magic lines commented out.</param>
     /// <param name="Notes">What the runner skipped or replaced, one line each.</param>
     /// <param name="References">Assemblies referenced by path (<c>#r "x.dll"</c>), with their lines, for the runner to load.</param>
-    public sealed record Result(string Code, IReadOnlyList<string> Notes, IReadOnlyList<(int Line, string Path)> References);
+    /// <param name="Loads">Scripts the cell loads (<c>#load "x.csx"</c>), with their lines: the line stays for Roslyn to
+    /// compile, and the runner hands Roslyn the script preprocessed in turn (see <see cref="LoadedScriptResolver"/>).</param>
+    public sealed record Result(string Code, IReadOnlyList<string> Notes, IReadOnlyList<(int Line, string Path)> References, IReadOnlyList<(int Line, string Path)> Loads);
 
     /// <summary>Rewrites the cell's magic lines.</summary>
     /// <exception cref="CellPreprocessException">A line asks for something the runner cannot provide.</exception>
@@ -21,6 +23,7 @@ internal static partial class CellPreprocessor
     {
         var notes = new List<string>();
         var references = new List<(int Line, string Path)>();
+        var loads = new List<(int Line, string Path)>();
         var lines = source.Split('\n');
         var code = new StringBuilder();
         for (var i = 0; i < lines.Length; i++)
@@ -67,6 +70,10 @@ internal static partial class CellPreprocessor
                     replacement = "// (loaded by the runner) ";
                 }
             }
+            else if (LoadDirective().Match(trimmed) is { Success: true } load)
+            {
+                loads.Add((lineNumber, load.Groups["path"].Value));
+            }
             else if (trimmed.StartsWith("#i ", StringComparison.Ordinal) || trimmed.StartsWith("#i\"", StringComparison.Ordinal))
             {
                 notes.Add($"line {lineNumber}: package source directive '{trimmed}' ignored (the runner restores no packages)");
@@ -99,7 +106,7 @@ internal static partial class CellPreprocessor
             }
         }
 
-        return new Result(code.ToString(), notes, references);
+        return new Result(code.ToString(), notes, references, loads);
     }
 
     private static readonly HashSet<string> KnownOtherKernels =
@@ -112,6 +119,9 @@ internal static partial class CellPreprocessor
 
     [GeneratedRegex("""^#r\s+"(?<path>[^"]+\.dll)"\s*$""", RegexOptions.IgnoreCase)]
     private static partial Regex PathReference();
+
+    [GeneratedRegex("""^#load\s+"(?<path>[^"]+)"\s*(//.*)?$""")]
+    private static partial Regex LoadDirective();
 }
 
 /// <summary>A magic line the runner cannot satisfy.</summary>

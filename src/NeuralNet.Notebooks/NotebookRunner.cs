@@ -85,12 +85,14 @@ public static class NotebookRunner
         NotebookCellException? failure = null;
         CheckParameters(notebook, options.Parameters);
 
+        Microsoft.DotNet.Interactive.Formatting.Formatter.Reset();
+        var scripts = new LoadedScriptResolver(notebook.Directory);
         var baseOptions = ScriptOptions.Default
             .WithReferences(FrameworkReferences.Value)
             .AddReferences(ProvidedAssemblies.Instance.Assemblies)
             .WithImports(KernelImports)
             .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(notebook.Directory))
-            .WithSourceResolver(ScriptSourceResolver.Default.WithBaseDirectory(notebook.Directory))
+            .WithSourceResolver(scripts)
             .WithEmitDebugInformation(true)
             // Debug code keeps a line for every statement, so a runtime error names the line that threw.
             .WithOptimizationLevel(OptimizationLevel.Debug)
@@ -99,7 +101,7 @@ public static class NotebookRunner
 
         // The kernel's own first submission: its helpers, imported statically.
         ScriptState<object>? state = null;
-        var session = new Session(baseOptions, new NotebookLoadContext($"notebook {notebook.Name}"));
+        var session = new Session(baseOptions, new NotebookLoadContext($"notebook {notebook.Name}"), scripts);
         NotebookLoadContext.Current = session.LoadContext;
 
         foreach (var cell in notebook.Cells)
@@ -158,11 +160,13 @@ public static class NotebookRunner
     }
 
     /// <summary>What carries from cell to cell besides the script state: options with the references so far.</summary>
-    private sealed class Session(ScriptOptions options, NotebookLoadContext loadContext)
+    private sealed class Session(ScriptOptions options, NotebookLoadContext loadContext, LoadedScriptResolver scripts)
     {
         public ScriptOptions Options { get; set; } = options;
 
         public NotebookLoadContext LoadContext { get; } = loadContext;
+
+        public LoadedScriptResolver Scripts { get; } = scripts;
     }
 
     private static async Task<ScriptState<object>> RunCellAsync(
@@ -175,6 +179,8 @@ public static class NotebookRunner
                 $"this is a '{cell.Kernel}' cell; the runner runs C# cells only (kernel 'csharp').");
         }
 
+        // Each cell compiles as its own "file", so stack traces and diagnostics read "...ipynb#cell7".
+        var cellPath = $"{notebook.Path}#cell{cell.Number}";
         string code;
         try
         {
@@ -185,6 +191,11 @@ public static class NotebookRunner
                 session.Options = session.Options.AddReferences(LoadReference(notebook, cell, session.LoadContext, line, path, notes));
             }
 
+            foreach (var (line, path) in processed.Loads)
+            {
+                PrepareLoadedScript(notebook, cell, session, line, path, cellPath, notes);
+            }
+
             code = cell.IsParameters ? ParameterOverrides.Apply(processed.Code, options.Parameters) : processed.Code;
         }
         catch (CellPreprocessException e)
@@ -192,22 +203,30 @@ public static class NotebookRunner
             throw new NotebookCellException(notebook.Name, cell.Number, e.Line, e.Message, e);
         }
 
-        // Each cell compiles as its own "file", so stack traces and diagnostics read "...ipynb#cell7".
-        var cellPath = $"{notebook.Path}#cell{cell.Number}";
-        var cellOptions = session.Options.WithFilePath(cellPath);
+        var script = state.Script.ContinueWith(code, session.Options.WithFilePath(cellPath));
+        var diagnostics = script.Compile();
+        var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
+        if (errors.Length > 0)
+        {
+            var first = errors[0];
+            var line = first.Location.IsInSource && first.Location.GetLineSpan().Path == cellPath ? first.Location.GetLineSpan().StartLinePosition.Line + 1 : (int?)null;
+            var message = string.Join("; ", errors.Take(3).Select(d => $"{Where(d, cellPath)}error {d.Id}: {d.GetMessage(CultureInfo.InvariantCulture)}"))
+                + (errors.Length > 3 ? $" (and {errors.Length - 3} more errors)" : "");
+            throw new NotebookCellException(notebook.Name, cell.Number, line, message);
+        }
+
+        // The kernel writes a cell's compiler warnings into its output, on stderr; so does the runner.
+        foreach (var warning in diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning))
+        {
+            var position = warning.Location.GetLineSpan();
+            var place = position.Path == cellPath ? "" : Path.GetFileName(position.Path);
+            sink.Write("stderr", $"{place}({position.StartLinePosition.Line + 1},{position.StartLinePosition.Character + 1}): warning {warning.Id}: {warning.GetMessage(CultureInfo.InvariantCulture)}\n");
+        }
+
         ScriptState<object> next;
         try
         {
-            next = await state.ContinueWithAsync(code, cellOptions).ConfigureAwait(false);
-        }
-        catch (CompilationErrorException e)
-        {
-            var errors = e.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
-            var first = errors.FirstOrDefault() ?? e.Diagnostics.First();
-            var line = first.Location.IsInSource ? first.Location.GetLineSpan().StartLinePosition.Line + 1 : (int?)null;
-            var message = string.Join("; ", errors.Take(3).Select(d => $"error {d.Id}: {d.GetMessage(CultureInfo.InvariantCulture)}"))
-                + (errors.Length > 3 ? $" (and {errors.Length - 3} more errors)" : "");
-            throw new NotebookCellException(notebook.Name, cell.Number, line, message, e);
+            next = await script.RunFromAsync(state).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -231,6 +250,53 @@ public static class NotebookRunner
         }
 
         return next;
+    }
+
+    // "in setup.csx, line 4: " for a diagnostic in a #load'ed script; nothing for one in the cell (the exception names its line).
+    private static string Where(Diagnostic diagnostic, string cellPath)
+    {
+        var position = diagnostic.Location.GetLineSpan();
+        return !diagnostic.Location.IsInSource || position.Path == cellPath ? ""
+            : $"in {Path.GetFileName(position.Path)}, line {position.StartLinePosition.Line + 1}: ";
+    }
+
+    /// <summary>
+    /// Preprocesses a <c>#load</c>'ed script (and the scripts it loads) as a cell is preprocessed: its <c>#r</c>
+    /// assemblies are loaded into the run, its text is handed to Roslyn by <see cref="LoadedScriptResolver"/>.
+    /// </summary>
+    private static void PrepareLoadedScript(Notebook notebook, NotebookCell cell, Session session, int line, string path, string loadingFile, List<string> notes)
+    {
+        var fullPath = session.Scripts.Resolve(path, loadingFile)
+            ?? throw new NotebookCellException(notebook.Name, cell.Number, line,
+                $"#load: script not found: {Path.GetFullPath(Path.Combine(Path.GetDirectoryName(loadingFile) ?? notebook.Directory, path))}");
+        if (session.Scripts.Has(fullPath))
+        {
+            return;
+        }
+
+        CellPreprocessor.Result processed;
+        try
+        {
+            processed = CellPreprocessor.Process(File.ReadAllText(fullPath), ProvidedAssemblies.Instance);
+        }
+        catch (CellPreprocessException e)
+        {
+            throw new NotebookCellException(notebook.Name, cell.Number, line, $"in {Path.GetFileName(fullPath)}, line {e.Line}: {e.Message}", e);
+        }
+
+        var name = Path.GetFileName(fullPath);
+        notes.AddRange(processed.Notes.Select(n => $"{name}, {n}"));
+        foreach (var (referenceLine, reference) in processed.References)
+        {
+            var resolved = Path.Combine(Path.GetDirectoryName(fullPath)!, reference);
+            session.Options = session.Options.AddReferences(LoadReference(notebook, cell, session.LoadContext, line, resolved, notes));
+        }
+
+        session.Scripts.Add(fullPath, processed.Code);
+        foreach (var (loadLine, load) in processed.Loads)
+        {
+            PrepareLoadedScript(notebook, cell, session, line, load, fullPath, notes);
+        }
     }
 
     private static MetadataReference LoadReference(Notebook notebook, NotebookCell cell, NotebookLoadContext context, int line, string path, List<string> notes)

@@ -44,7 +44,8 @@ public static partial class OutputFormatter
             var wanted = new Dictionary<string, string>();
             foreach (var mimeType in mimeTypes)
             {
-                wanted[mimeType] = data.TryGetValue(mimeType, out var content)
+                wanted[mimeType] = value is not null && Microsoft.DotNet.Interactive.Formatting.Formatter.TryFormat(value, mimeType, out var registered) ? registered
+                    : data.TryGetValue(mimeType, out var content)
                     ? content
                     : mimeType == Html ? $"<pre>{WebUtility.HtmlEncode(ToPlainText(value))}</pre>" : ToPlainText(value);
             }
@@ -70,6 +71,27 @@ public static partial class OutputFormatter
     };
 
     private static Dictionary<string, string> FormatData(object? value)
+    {
+        var data = DefaultData(value);
+        if (value is null || Microsoft.DotNet.Interactive.Formatting.Formatter.PreferredMimeTypesFor(value.GetType()) is not { } preferred)
+        {
+            return data;
+        }
+
+        // Formatter.SetPreferredMimeTypesFor: one output with every MIME type set, each from a registered
+        // formatter where there is one, else the runner's own form.
+        var chosen = new Dictionary<string, string>();
+        foreach (var mimeType in preferred)
+        {
+            chosen[mimeType] = Microsoft.DotNet.Interactive.Formatting.Formatter.TryFormat(value, mimeType, out var text) ? text
+                : data.TryGetValue(mimeType, out var own) ? own
+                : mimeType == Html ? $"<pre>{WebUtility.HtmlEncode(ToPlainText(value))}</pre>" : ToPlainText(value);
+        }
+
+        return chosen;
+    }
+
+    private static Dictionary<string, string> DefaultData(object? value)
     {
         switch (value)
         {

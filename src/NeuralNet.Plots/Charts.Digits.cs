@@ -103,7 +103,8 @@ public static partial class Charts
 
     /// <summary>
     /// The weights of the first <paramref name="count"/> units of a first layer, each drawn as a
-    /// width x height image: blue where a bright pixel raises the unit's output, red where it lowers it.
+    /// width x height image on plotly's RdBu scale: red where a bright pixel raises the unit's output (w &gt; 0),
+    /// blue where it lowers it.
     /// </summary>
     /// <param name="weights">The weight matrix W of Z = XW + b, row-major, inputs x outputs (784 x units).</param>
     /// <param name="inputs">Rows of W (width * height, e.g. 784).</param>

@@ -24,7 +24,7 @@ internal static class EpochBenchmark
         ComputeSettings.ThreadCount = threads;
 
         var (train, test) = Mnist.Load(Options.Text(args, "--data"));
-        var network = Sequential.Mlp(784, [128, 64], 10, Activation.ReLU, seed: seed);
+        var network = Sequential.Mlp(784, [128, 64], 10, "relu", seed: seed);
         var trainer = new Trainer(network, new Adam(1e-3), options: new TrainingOptions { Epochs = epochs, BatchSize = batch, Seed = seed });
         TrainingHistory history = trainer.Fit(train);
         (double _, double accuracy) = trainer.Evaluate(test);
@@ -71,7 +71,7 @@ internal sealed class TrainStepFixture
     public TrainStepFixture(int batch, int seed = 42)
     {
         var (train, _) = Mnist.Load();
-        var network = Sequential.Mlp(784, [128, 64], 10, Activation.ReLU, seed: seed);
+        var network = Sequential.Mlp(784, [128, 64], 10, "relu", seed: seed);
         trainer = new Trainer(network, new Adam(1e-3), options: new TrainingOptions { BatchSize = batch, Seed = seed });
         sampler = new MiniBatchSampler(train, batch);
         sampler.Shuffle(new Random(seed));

@@ -33,7 +33,7 @@ internal static partial class StepProfile
         int steps = Options.Int(args, "--steps", 2000);
         ComputeSettings.ThreadCount = 1;
         var (train, _) = Mnist.Load();
-        var network = Sequential.Mlp(784, [128, 64], 10, Activation.ReLU, seed: 42);
+        var network = Sequential.Mlp(784, [128, 64], 10, "relu", seed: 42);
         var optimizer = new Adam(1e-3);
         var loss = new SoftmaxCrossEntropy();
         var sampler = new MiniBatchSampler(train, batch);
@@ -65,7 +65,7 @@ internal static partial class StepProfile
             for (int l = layerCount - 1; l >= 0; l--)
             {
                 double a = ThreadCpuSeconds();
-                g = network.Layers[l].Backward(g);
+                g = network.Layers[l].Backward(g, needInputGradient: l > 0);   // as the Trainer: no ∂L/∂pixels
                 if (record) backward[l] += ThreadCpuSeconds() - a;
             }
             double t4 = ThreadCpuSeconds();

@@ -16,6 +16,17 @@ public class UsageTests
         foreach (string command in new[] { "data", "train", "evaluate", "predict" }) Assert.Contains(command, run.Out);
     }
 
+    [Fact]
+    public void Train_help_offers_every_activation_and_optimiser_of_the_library()
+    {
+        CliRun run = Nn.Run("train", "--help");
+
+        Assert.Equal(0, run.ExitCode);
+        foreach (string name in NeuralNet.Layers.Activations.Names.Concat(NeuralNet.Optimizers.Optimizer.Names)) Assert.Contains(name, run.Out);
+        Assert.Contains("gelu", run.Out);
+        Assert.Contains("leakyrelu", run.Out);
+    }
+
     [Theory]
     [InlineData("train", "--bogus")]
     [InlineData("train", "--hidden", "128,x")]

@@ -54,6 +54,9 @@ public sealed class ChapterTests
 
         var run = await running;
         Assert.True(run.Succeeded, run.Failure?.Message + Environment.NewLine + Summary(run));
+        var warnings = run.Cells.SelectMany(c => c.Outputs.Where(o => o.Name == "stderr" && o.Text?.Contains("warning CS", StringComparison.Ordinal) == true)
+            .Select(o => $"cell {c.Number}: {o.Text!.Trim()}")).ToList();
+        Assert.True(warnings.Count == 0, $"{chapter}: compiler warnings (the kernel prints them into the chapter):\n" + string.Join("\n", warnings));
     }
 
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(20);

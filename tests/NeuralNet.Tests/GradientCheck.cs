@@ -18,15 +18,18 @@ public static class GradientCheck
     public const float Step = 1e-2f;
     public const double Tolerance = 1e-2;
 
-    /// <summary>Largest relative error over the input gradient and every parameter gradient of <paramref name="layer"/>.</summary>
-    public static double MaxRelativeError(ILayer layer, Matrix input, int seed = 1)
+    /// <summary>
+    /// Largest relative error over the input gradient and every parameter gradient of <paramref name="layer"/>,
+    /// with the layer in training mode unless <paramref name="training"/> is false.
+    /// </summary>
+    public static double MaxRelativeError(ILayer layer, Matrix input, int seed = 1, bool training = true)
     {
         var random = new Random(seed);
-        Matrix output = layer.Forward(input, training: true);
+        Matrix output = layer.Forward(input, training);
         Matrix probe = RandomMatrix(output.Rows, output.Cols, random);
-        double Loss() => Dot(layer.Forward(input, training: true), probe);
+        double Loss() => Dot(layer.Forward(input, training), probe);
 
-        layer.Forward(input, training: true);
+        layer.Forward(input, training);
         Matrix analyticInput = layer.Backward(probe).Clone();
         var analyticParameters = layer.Parameters.Select(p => p.Gradient.Clone()).ToList();
 

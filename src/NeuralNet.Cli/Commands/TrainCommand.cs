@@ -16,12 +16,17 @@ namespace NeuralNet.Cli.Commands;
 /// <summary>
 /// <c>nn train</c>: trains a dense network (or, with <c>--model cnn</c>, the chapter-06 CNN) with every hyper-parameter an option (defaults: the library's),
 /// shows a live progress bar and a row per epoch, and writes the model file and an HTML report.
-/// Ctrl+C stops after the current batch and still saves the best model so far.
+/// Ctrl+C stops after the current batch and saves the best model so far, but only once a full epoch has
+/// completed, and never over an existing model: that one stays, and the run's model goes beside it
+/// (<c>model.interrupted.nnm</c>). Stopped before a full epoch, nothing is written (exit code 130).
 /// </summary>
 public static class TrainCommand
 {
     /// <summary>The model's file name inside <c>--out</c>.</summary>
     public const string ModelFileName = "model.nnm";
+
+    /// <summary>The most units <c>--hidden</c> accepts for one layer (1,000,000).</summary>
+    public const int MaxHiddenSize = 1_000_000;
 
     public static Command Create(CliHost host)
     {
@@ -40,10 +45,11 @@ public static class TrainCommand
             DefaultValueFactory = _ => "128,64",
         };
         hidden.Validators.Add(r => { if (ParseSizes(r.GetValueOrDefault<string>() ?? "") is { Error: string error }) r.AddError(error); });
-        var activation = Choice("--activation", "Activation after each hidden layer", "relu", "relu", "sigmoid", "tanh");
+        var activation = Choice("--activation", "Activation after each hidden layer", "relu", [.. Activations.Names]);
         var init = Choice("--init", "Weight initialisation of the hidden layers (the output layer uses xavier)", "he", "he", "xavier");
-        var optimizer = Choice("--optimizer", "Optimiser (adamw: weight decay decoupled from the gradient)", "adam", "adam", "adamw", "momentum", "sgd");
-        var learningRate = new Option<double?>("--learning-rate", "--lr") { Description = "Step size (default: 0.001 for adam, 0.05 momentum, 0.1 sgd)" };
+        var optimizer = Choice("--optimizer", "Optimiser (adamw: weight decay decoupled from the gradient)", "adam", [.. Optimizer.Names]);
+        string defaultRates = string.Join(", ", Optimizer.Names.Select(n => FormattableString.Invariant($"{n} {Optimizer.DefaultLearningRate(n)}")));
+        var learningRate = new Option<double?>("--learning-rate", "--lr") { Description = $"Step size (default: {defaultRates})" };
         var epochs = new Option<int>("--epochs", "-e") { Description = "Passes over the training set", DefaultValueFactory = _ => defaults.Epochs };
         var batchSize = new Option<int>("--batch-size", "-b") { Description = "Samples per mini-batch", DefaultValueFactory = _ => defaults.BatchSize };
         var validation = new Option<double>("--validation") { Description = "Fraction of the training set held out for validation (0: none)", DefaultValueFactory = _ => 0.1 };
@@ -60,9 +66,10 @@ public static class TrainCommand
         Positive(epochs, batchSize);
         NonNegative(patience);
         threads.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError("--threads must be at least 1."); });
-        validation.Validators.Add(r => { if (r.GetValueOrDefault<double>() is < 0 or >= 1) r.AddError("--validation must be in [0, 1)."); });
-        weightDecay.Validators.Add(r => { if (r.GetValueOrDefault<double>() < 0) r.AddError("--weight-decay must not be negative."); });
-        learningRate.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is <= 0) r.AddError("--learning-rate must be positive."); });
+        // Written as "not inside the range" so that NaN, which fails every comparison, is refused too.
+        validation.Validators.Add(r => { if (!(r.GetValueOrDefault<double>() is >= 0 and < 1)) r.AddError("--validation must be in [0, 1)."); });
+        weightDecay.Validators.Add(r => { if (!(r.GetValueOrDefault<double>() is >= 0 and < double.PositiveInfinity)) r.AddError("--weight-decay must be a finite number, 0 or more."); });
+        learningRate.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is double v && !(v is > 0 and < double.PositiveInfinity)) r.AddError("--learning-rate must be a positive finite number."); });
 
         var command = new Command("train", "Train a network (dense or convolutional), print its test accuracy, write the model and an HTML report.")
         {
@@ -121,9 +128,16 @@ public static class TrainCommand
     {
         if (s.Threads is int threadCount) ComputeSettings.ThreadCount = threadCount;
         var console = host.Console;
+        // Everything that can be checked before training is: where the files go, the data, the network's size.
+        string modelOption = s.ModelPath == Path.Combine(s.OutDirectory, ModelFileName) ? "--out" : "--model-file";
+        OutputLocation.RequireWritableFile(s.ModelPath, modelOption);
+        if (s.WriteReport) OutputLocation.RequireWritableFolder(s.OutDirectory, "--out");
         if (!s.Json) console.WriteLine($"Loading {s.Dataset} ...");
         LoadedData data = DatasetSource.Load(host, s.Dataset, s.DataDirectory, quiet: s.Json);
         if (s.TrainLimit is int limit) data = data with { Train = data.Train.Take(limit) };
+        CheckSplit(data, s.Options.ValidationFraction);
+        if (s.Model == Architectures.Mlp) CheckNetworkSize(data.Train.FeatureCount, s.Hidden, data.Train.ClassCount);
+        if (host.Cancellation.IsCancellationRequested) return NothingSaved(host, s, "before training started");
 
         Sequential network = Architectures.Build(s.Model, data.Train, s.Hidden, s.Activation, s.Init, s.Options.Seed);
         Optimizer optimizer = Optimizer.Create(s.Optimizer, s.LearningRate, s.WeightDecay);
@@ -147,6 +161,11 @@ public static class TrainCommand
             : new TrainingDisplay(host, s.Options.Epochs).Fit(trainer, data.Train);
         clock.Stop();
 
+        // An interrupted run never replaces a model with a less-trained one: nothing is saved before a full
+        // epoch, and a model already at the target stays, with this run's saved beside it.
+        if (history.Cancelled && history.CompletedEpochs == 0) return NothingSaved(host, s, "before the first epoch finished");
+        string? keptModel = history.Cancelled && File.Exists(s.ModelPath) ? s.ModelPath : null;
+        s = keptModel is null ? s : s with { ModelPath = InterruptedPath(s.ModelPath) };
         EvaluationResult test = EvaluationResult.Of(network, data.Test, s.ModelPath);
         ModelFile.Save(network, s.ModelPath);
         string? reportPath = null;
@@ -181,6 +200,7 @@ public static class TrainCommand
                 seconds = clock.Elapsed.TotalSeconds,
                 test = test.ToJson(),
                 model = Path.GetFullPath(s.ModelPath),
+                keptModel = keptModel is null ? null : Path.GetFullPath(keptModel),
                 report = reportPath is null ? null : Path.GetFullPath(reportPath),
             });
             return ExitCodes.Success;
@@ -190,10 +210,52 @@ public static class TrainCommand
         string ending = history.Cancelled ? " (stopped by Ctrl+C)" : history.StoppedEarly ? " (stopped early)" : "";
         console.WriteLine($"Trained {history.Epochs.Count} epochs in {clock.Elapsed.TotalSeconds:0.0} s ({perEpoch:0.00} s per epoch){ending}" +
                           (history.BestEpoch is int best ? $", kept the weights of epoch {best} (best validation loss)" : ""));
-        console.WriteLine($"Model saved to {s.ModelPath}");
+        console.WriteLine(keptModel is null ? $"Model saved to {s.ModelPath}"
+            : $"Model saved to {s.ModelPath}; the interrupted run left {keptModel} as it was (replace it by hand if this one is better)");
         if (reportPath is not null) console.WriteLine($"Report written to {reportPath}");
         console.WriteLine($"Test accuracy: {Format.Percent(test.Report.Accuracy)} ({test.Dataset.Count} images)");
         return ExitCodes.Success;
+    }
+
+    // The file an interrupted run writes when a model is already at the target: model.nnm → model.interrupted.nnm.
+    private static string InterruptedPath(string modelPath) =>
+        Path.Combine(Path.GetDirectoryName(modelPath) ?? "", Path.GetFileNameWithoutExtension(modelPath) + ".interrupted" + Path.GetExtension(modelPath));
+
+    private static int NothingSaved(CliHost host, TrainSettings s, string when)
+    {
+        host.Error.WriteLine($"Stopped by Ctrl+C {when}: nothing saved" +
+                             (File.Exists(s.ModelPath) ? $" ({s.ModelPath} is left as it was)." : "."));
+        return ExitCodes.Interrupted;
+    }
+
+    // The validation split must leave images on both sides (Trainer would refuse it later, after loading).
+    private static void CheckSplit(LoadedData data, double fraction)
+    {
+        if (fraction == 0) return;
+        int held = (int)Math.Round(data.Train.Count * fraction);
+        if (held < 1 || held >= data.Train.Count)
+            throw new UsageException($"--validation {fraction}: holds out {held} of the {data.Train.Count} training images, " +
+                                     "which leaves no validation or no training images; choose another fraction, or 0 for none.");
+    }
+
+    // Every weight matrix must fit an array, and the whole network (weights, gradients, Adam's two moments) the memory.
+    private static void CheckNetworkSize(int inputs, int[] hidden, int outputs)
+    {
+        long total = 0;
+        int width = inputs;
+        foreach (int size in hidden.Append(outputs))
+        {
+            long weights = (long)width * size;
+            if (weights > Array.MaxLength)
+                throw new UsageException($"--hidden: a layer of {width} x {size} = {weights:N0} weights is more than one array can hold ({Array.MaxLength:N0}).");
+            total += weights + size;
+            width = size;
+        }
+        long bytes = total * 4 * sizeof(float);
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (bytes > available)
+            throw new UsageException($"--hidden: the network has {total:N0} parameters and needs about {bytes / 1e9:0.#} GB " +
+                                     $"(weights, gradients and the optimiser's state), more than the {available / 1e9:0.#} GB available.");
     }
 
     private static List<(string, string)> Describe(TrainSettings s, LoadedData data, string architecture, Sequential network,
@@ -242,8 +304,11 @@ public static class TrainCommand
         var sizes = new List<int>();
         foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (int.TryParse(part, out int size) && size > 0) sizes.Add(size);
-            else return ([], $"--hidden: '{part}' is not a positive layer size (expected e.g. 128,64, or none).");
+            if (!int.TryParse(part, out int size) || size <= 0)
+                return ([], $"--hidden: '{part}' is not a positive layer size (expected e.g. 128,64, or none).");
+            if (size > MaxHiddenSize)
+                return ([], $"--hidden: {size:N0} is more than {MaxHiddenSize:N0} units in one layer.");
+            sizes.Add(size);
         }
         return sizes.Count == 0 ? ([], "--hidden: expected layer sizes such as 128,64, or none.") : ([.. sizes], null);
     }

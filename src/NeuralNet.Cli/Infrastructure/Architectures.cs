@@ -25,7 +25,7 @@ public static class Architectures
     /// <summary>Builds the network <paramref name="name"/> for images and classes like <paramref name="train"/>'s.</summary>
     public static Sequential Build(string name, ImageDataset train, int[] hidden, string activation, string init, int seed) => name switch
     {
-        Mlp => Sequential.Mlp(train.FeatureCount, hidden, train.ClassCount, Activations.Parse(activation), Init.Parse(init), seed),
+        Mlp => Sequential.Mlp(train.FeatureCount, hidden, train.ClassCount, activation, Init.Parse(init), seed),
         Cnn => ConvNet.Small(new ImageShape(1, train.Height, train.Width), train.ClassCount, seed),
         _ => throw new ArgumentException($"Unknown model '{name}'; expected one of {string.Join(", ", Names)}.", nameof(name)),
     };

@@ -10,6 +10,12 @@ namespace NeuralNet.Cli.Infrastructure;
 /// <summary>The command line was wrong in a way the parser could not see (exit code 1, with the help text).</summary>
 public sealed class UsageException(string message) : Exception(message);
 
+/// <summary>
+/// The output location (<c>--out</c>, <c>--model</c>) cannot be written: a read-only folder, a path under a file.
+/// Found before training starts (exit code 2, like other file errors).
+/// </summary>
+public sealed class OutputLocationException(string message, Exception? inner = null) : IOException(message, inner);
+
 /// <summary>The process exit codes of <c>nn</c>.</summary>
 public static class ExitCodes
 {
@@ -24,6 +30,9 @@ public static class ExitCodes
 
     /// <summary>A bug in nn itself (the stack trace is printed).</summary>
     public const int Internal = 3;
+
+    /// <summary>Stopped by Ctrl+C before anything worth saving existed: nothing was written (128 + SIGINT, the shell's convention).</summary>
+    public const int Interrupted = 130;
 }
 
 /// <summary>

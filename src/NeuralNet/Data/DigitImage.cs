@@ -26,6 +26,13 @@ public sealed class DigitImage
     /// <summary>MNIST digits were scaled so that the longer side of their ink fits in this many pixels.</summary>
     public const int MnistInkSide = 20;
 
+    /// <summary>
+    /// The most pixels an image file may have to be read (40,000,000, e.g. 8000 x 5000): far more than any
+    /// photo of a digit needs, and a bound on what a small crafted file (a "decompression bomb") can make a
+    /// reader allocate. Readers check it from the header, before decoding.
+    /// </summary>
+    public const long MaxPixels = 40_000_000;
+
     /// <summary>Wraps <paramref name="pixels"/> (not copied): width·height brightness values in [0, 1], row by row.</summary>
     /// <exception cref="ArgumentException">The sizes are not positive, the count does not match, or a value is outside [0, 1].</exception>
     public DigitImage(int width, int height, float[] pixels)

@@ -20,9 +20,14 @@ public static class IdxFile
     }
 
     /// <summary>Reads IDX content from a stream (raw or gzip); <paramref name="sourceName"/> names it in error messages.</summary>
+    /// <remarks>
+    /// The header is checked against the bytes present before the data is allocated: a raw file's length is
+    /// known up front; gzip content is read in chunks, so a short stream is found out after allocating only
+    /// what it really holds (at most twice that, while the chunks are joined).
+    /// </remarks>
     public static IdxArray Read(Stream stream, string sourceName)
     {
-        using Stream content = OpenContent(stream, sourceName);
+        using Stream content = OpenContent(stream, sourceName, out long? rawLength);
         Span<byte> magic = stackalloc byte[4];
         ReadHeaderBytes(content, magic, sourceName, 0, "the 4-byte magic number");
         if (magic[0] != 0 || magic[1] != 0)
@@ -47,29 +52,85 @@ public static class IdxFile
         }
 
         long headerLength = 4 + 4L * dimensionCount;
-        long dataLength = IdxArray.ElementCountOf(dimensions) * IdxDataTypes.SizeOf(type);
-        if (dataLength > Array.MaxLength)
-            throw new DataFileException(sourceName, $"the header promises {dataLength:N0} bytes of data, more than this reader supports.", 4);
-        var data = new byte[dataLength];
-        int read;
-        bool trailing;
-        try
-        {
-            read = content.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
-            trailing = read == data.Length && content.ReadByte() != -1;
-        }
-        catch (InvalidDataException e)
-        {
-            throw new DataFileException(sourceName, $"the gzip data is corrupt: {e.Message}", headerLength, e);
-        }
-        if (read < data.Length)
+        int elementSize = IdxDataTypes.SizeOf(type);
+        long dataLength = DataLengthOf(dimensions, elementSize);
+        if (dataLength < 0)
             throw new DataFileException(sourceName,
-                $"truncated: the header ({string.Join(" x ", dimensions)} of {type}) promises {dataLength:N0} bytes of data but only {read:N0} follow.",
-                headerLength + read);
-        if (trailing)
+                $"the header's dimensions {string.Join(" x ", dimensions)} of {type} come to more than {MaxDataBytes:N0} bytes, the most this reader supports.", 4);
+        if (rawLength is long available && available - headerLength != dataLength)
+            throw available - headerLength < dataLength
+                ? Truncated(sourceName, dimensions, type, dataLength, available - headerLength, headerLength)
+                : new DataFileException(sourceName, $"unexpected bytes after the {dataLength:N0} bytes of data the header promises.", headerLength + dataLength);
+
+        // A raw file's length was checked above, so its data is read in one piece; gzip's in chunks.
+        byte[] data = ReadData(content, dataLength, rawLength is null ? 1 << 20 : dataLength, sourceName, headerLength, out long read);
+        if (read < dataLength) throw Truncated(sourceName, dimensions, type, dataLength, read, headerLength);
+        if (ReadByteOrEnd(content, sourceName, headerLength + dataLength) != -1)
             throw new DataFileException(sourceName, $"unexpected bytes after the {dataLength:N0} bytes of data the header promises.", headerLength + dataLength);
         return new IdxArray(type, dimensions, data);
     }
+
+    /// <summary>The most data bytes an IDX file may hold here: the largest .NET array.</summary>
+    public static long MaxDataBytes => Array.MaxLength;
+
+    // product(dimensions) x element size, or -1 when it passes MaxDataBytes (never overflowing on the way).
+    private static long DataLengthOf(int[] dimensions, int elementSize)
+    {
+        if (dimensions.Contains(0)) return 0;
+        long length = elementSize;
+        foreach (int d in dimensions)
+        {
+            length *= d;   // both factors are at most 2^31 here, so this fits in a long
+            if (length > MaxDataBytes) return -1;
+        }
+        return length;
+    }
+
+    private static DataFileException Truncated(string sourceName, int[] dimensions, IdxDataType type, long dataLength, long present, long headerLength) =>
+        new(sourceName,
+            $"truncated: the header ({string.Join(" x ", dimensions)} of {type}) promises {dataLength:N0} bytes of data but only {present:N0} follow.",
+            headerLength + present);
+
+    // Reads up to `length` bytes in chunks (gzip gives no length up front), joining them once all have arrived.
+    private static byte[] ReadData(Stream content, long length, long chunkSize, string sourceName, long headerLength, out long read)
+    {
+        var chunks = new List<byte[]>();
+        read = 0;
+        while (read < length)
+        {
+            var chunk = new byte[Math.Min(chunkSize, length - read)];
+            int filled;
+            try { filled = content.ReadAtLeast(chunk, chunk.Length, throwOnEndOfStream: false); }
+            catch (InvalidDataException e) { throw CorruptGzip(sourceName, headerLength + read, e); }
+            read += filled;
+            if (filled < chunk.Length) return [];
+            chunks.Add(chunk);
+        }
+        if (chunks.Count == 1) return chunks[0];
+        var data = new byte[length];
+        long at = 0;
+        foreach (byte[] chunk in chunks)
+        {
+            chunk.CopyTo(data, at);
+            at += chunk.Length;
+        }
+        return data;
+    }
+
+    private static int ReadByteOrEnd(Stream content, string sourceName, long offset)
+    {
+        try { return content.ReadByte(); }
+        catch (InvalidDataException e) { throw CorruptGzip(sourceName, offset, e); }
+    }
+
+    /// <summary>
+    /// The error for damaged gzip data. .NET's own text ("unsupported compression method") misleads: the
+    /// method is fine, the compressed bytes are not.
+    /// </summary>
+    internal static DataFileException CorruptGzip(string sourceName, long decodedBytes, Exception inner) =>
+        new(sourceName,
+            $"the gzip data is corrupt: decompression failed after {decodedBytes:N0} bytes of content (the .gz file is damaged; fetch or copy it again).",
+            decodedBytes, inner);
 
     /// <summary>Writes an IDX file (gzip-compressed if <paramref name="gzip"/>), atomically: to a temporary name, then renamed.</summary>
     public static void Write(string path, IdxArray array, bool gzip = false) =>
@@ -108,15 +169,18 @@ public static class IdxFile
     /// <summary>Whether the bytes start with the gzip magic number 1F 8B.</summary>
     public static bool IsGzip(ReadOnlySpan<byte> start) => start.Length >= 2 && start[0] == 0x1F && start[1] == 0x8B;
 
-    // Peeks at the first two bytes to decide between raw and gzip content.
-    private static Stream OpenContent(Stream stream, string sourceName)
+    // Peeks at the first two bytes to decide between raw and gzip content; a raw seekable stream's length is known.
+    private static Stream OpenContent(Stream stream, string sourceName, out long? rawLength)
     {
+        long? remaining = stream.CanSeek ? stream.Length - stream.Position : null;
         var buffered = new BufferedStream(stream, 1 << 16);
         Span<byte> start = stackalloc byte[2];
         int peeked = buffered.ReadAtLeast(start, 2, throwOnEndOfStream: false);
         if (peeked == 0) throw new DataFileException(sourceName, "the file is empty; expected an IDX header.", 0);
         buffered.Seek(-peeked, SeekOrigin.Current);
-        return IsGzip(start[..peeked]) ? new GZipStream(buffered, CompressionMode.Decompress) : buffered;
+        bool gzip = IsGzip(start[..peeked]);
+        rawLength = gzip ? null : remaining;
+        return gzip ? new GZipStream(buffered, CompressionMode.Decompress) : buffered;
     }
 
     private static void ReadHeaderBytes(Stream content, Span<byte> buffer, string sourceName, long offset, string what)
@@ -128,7 +192,7 @@ public static class IdxFile
         }
         catch (InvalidDataException e)
         {
-            throw new DataFileException(sourceName, $"the gzip data is corrupt: {e.Message}", offset, e);
+            throw CorruptGzip(sourceName, offset, e);
         }
         if (read < buffer.Length)
             throw new DataFileException(sourceName, $"truncated header: expected {what} but the file ends.", offset + read);

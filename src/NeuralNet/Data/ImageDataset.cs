@@ -71,6 +71,10 @@ public sealed class ImageDataset
         if (labels.DataType != IdxDataType.UnsignedByte || labels.Dimensions.Length != 1)
             throw new DataFileException(labelsPath, $"expected labels as 1 dimension of unsigned bytes, found {labels.Dimensions.Length} dimensions of {labels.DataType}.", 2);
         int count = images.Dimensions[0], height = images.Dimensions[1], width = images.Dimensions[2];
+        if (height == 0 || width == 0)
+            throw new DataFileException(imagesPath, $"the images are {height}x{width} pixels; each needs at least 1x1.", height == 0 ? 8 : 12);
+        if ((long)height * width > int.MaxValue)
+            throw new DataFileException(imagesPath, $"the images are {height}x{width} pixels, more than {int.MaxValue:N0} per image.", 8);
         if (labels.Dimensions[0] != count)
             throw new DataFileException(labelsPath, $"has {labels.Dimensions[0]} labels but {imagesPath} has {count} images; the counts must match.", 4);
 
@@ -128,9 +132,6 @@ public sealed class ImageDataset
         int validationCount = (int)Math.Round(Count * validationFraction);
         return (Select(order[validationCount..], $"{Name} (train split)"), Select(order[..validationCount], $"{Name} (validation split)"));
     }
-
-    /// <summary>One-hot encoding of the labels: an N x classes matrix with a single 1 per row.</summary>
-    public Matrix OneHotLabels() => OneHot(Labels, ClassCount);
 
     /// <summary>One-hot encodes <paramref name="labels"/>: row i has a 1 in column labels[i] and zeros elsewhere.</summary>
     public static Matrix OneHot(IReadOnlyList<int> labels, int classCount)

@@ -6,7 +6,7 @@ namespace NeuralNet.Data;
 /// Cuts a dataset into mini-batches in a shuffled order, gathering each batch's rows into one reused buffer,
 /// so an epoch allocates nothing after the first batch. The last batch may be smaller.
 /// </summary>
-public sealed class MiniBatchSampler
+public sealed unsafe class MiniBatchSampler
 {
     private readonly ImageDataset dataset;
     private readonly int[] order;
@@ -40,12 +40,38 @@ public sealed class MiniBatchSampler
         int start = index * BatchSize;
         int size = Math.Min(BatchSize, dataset.Count - start);
         images.Reshape(size, dataset.FeatureCount);
-        for (int i = 0; i < size; i++)
+        for (int i = 0; i < size; i++) labels[i] = dataset.Labels[order[start + i]];
+        // images.Row(i) = dataset image order[start + i]: scattered rows of a large array, so the copy waits
+        // on memory; large batches are split between the kernel threads (each copies whole rows).
+        int parts = Math.Min(ComputeSettings.ThreadCount, size * dataset.FeatureCount / MinimumFloatsPerPart);
+        fixed (float* source = dataset.Images.Data, destination = images.Data)
+        fixed (int* rows = &order[start])
         {
-            int sample = order[start + i];
-            dataset.Images.Row(sample).CopyTo(images.Row(i));
-            labels[i] = dataset.Labels[sample];
+            var job = new GatherJob(source, destination, rows, size, dataset.FeatureCount, Math.Max(parts, 1));
+            if (job.Parts == 1) Gather(0, &job);
+            else WorkerPool.Run(job.Parts, &Gather, &job);
         }
         return new MiniBatch(images, labels.AsMemory(0, size));
+    }
+
+    // A thread's share of a gather is at least this many floats (a batch of 64 MNIST images is 50,176).
+    private const int MinimumFloatsPerPart = 16 * 1024;
+
+    private readonly struct GatherJob(float* source, float* destination, int* rows, int count, int features, int parts)
+    {
+        public readonly float* Source = source, Destination = destination;
+        public readonly int* Rows = rows;
+        public readonly int Count = count, Features = features, Parts = parts;
+    }
+
+    // Copies part p of the batch's rows.
+    private static void Gather(int part, void* state)
+    {
+        ref readonly GatherJob job = ref *(GatherJob*)state;
+        int first = (int)((long)job.Count * part / job.Parts), last = (int)((long)job.Count * (part + 1) / job.Parts);
+        long features = job.Features;
+        for (int i = first; i < last; i++)
+            new ReadOnlySpan<float>(job.Source + job.Rows[i] * features, job.Features)
+                .CopyTo(new Span<float>(job.Destination + i * features, job.Features));
     }
 }

@@ -51,19 +51,21 @@ public static class PgmImage
         if (maxValue is < 1 or > 65535)
             throw new DataFileException(sourceName, $"the maximum grey value is {maxValue}; it must be 1..65535.", position);
         long count = (long)width * height;
-        if (count > Array.MaxLength / 2)
-            throw new DataFileException(sourceName, $"a {width}x{height} image is larger than this reader supports.", 3);
+        if (count > DigitImage.MaxPixels)
+            throw new DataFileException(sourceName, $"a {width}x{height} image has {count:N0} pixels, more than the {DigitImage.MaxPixels:N0} this reader accepts.", 3);
 
+        // The pixels must be there before they are allocated: binary needs 1 or 2 bytes each, plain text at least 2 ("0 ").
+        int size = maxValue > 255 ? 2 : 1;
+        long needed = binary ? count * size : 2 * count - 1;
+        long present = bytes.Length - position - (binary ? 1 : 0);
+        if (present < needed)
+            throw new DataFileException(sourceName,
+                $"truncated: a {width}x{height} image with maximum {maxValue} needs {(binary ? "" : "at least ")}{needed:N0} bytes of pixels but only {Math.Max(0, present):N0} follow.",
+                bytes.Length);
         var pixels = new float[count];
         if (binary)
         {
             position++; // exactly one white-space character separates the header from the pixels
-            int size = maxValue > 255 ? 2 : 1;
-            long needed = count * size;
-            if (bytes.Length - position < needed)
-                throw new DataFileException(sourceName,
-                    $"truncated: a {width}x{height} image with maximum {maxValue} needs {needed:N0} bytes of pixels but only {Math.Max(0, bytes.Length - position):N0} follow.",
-                    bytes.Length);
             for (long i = 0; i < count; i++)
             {
                 int value = size == 1 ? bytes[position + i] : (bytes[position + 2 * i] << 8) | bytes[position + 2 * i + 1];

@@ -21,8 +21,8 @@ public abstract class ActivationLayer : ILayer
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters => [];
 
-    /// <inheritdoc/>
-    public LayerSpec Spec => new(Name);
+    /// <summary>The model file's description: the class name, plus any settings a subclass adds by overriding.</summary>
+    public virtual LayerSpec Spec => new(GetType().Name);
 
     /// <inheritdoc/>
     public int OutputSizeFor(int inputSize) => inputSize;
@@ -43,7 +43,7 @@ public abstract class ActivationLayer : ILayer
     }
 
     /// <inheritdoc/>
-    public Matrix Backward(Matrix outputGradient)
+    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
     {
         Matrix z = input ?? throw new InvalidOperationException($"{Name}: Backward called before Forward.");
         Matrix.RequireSameShape(z, outputGradient, nameof(outputGradient));

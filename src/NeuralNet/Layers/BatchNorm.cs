@@ -18,8 +18,9 @@ namespace NeuralNet.Layers;
 public sealed class BatchNorm : ILayer, IHasState
 {
     private readonly int channels, plane;
-    private readonly float[] mean, inverseStd;  // per channel, of the last forward pass
-    private readonly double[] sumA, sumB;       // per-channel sums, reused by every pass
+    // Working buffers, allocated at the first forward pass (not when a model file is read):
+    private float[] mean = [], inverseStd = [];  // per channel, of the last forward pass
+    private double[] sumA = [], sumB = [];       // per-channel sums, reused by every pass
     private Matrix? normalized;                 // x̂
     private Matrix? output;
     private Matrix? inputGradient;
@@ -36,25 +37,21 @@ public sealed class BatchNorm : ILayer, IHasState
     private BatchNorm(int channels, int plane, double momentum, double epsilon, ImageShape? shape)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
-        if (momentum is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "momentum must be in (0, 1].");
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epsilon);
+        if (!(momentum is > 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "momentum must be in (0, 1].");
+        if (!(epsilon > 0 && double.IsFinite(epsilon))) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be positive and finite.");
         this.channels = channels;
         this.plane = plane;
         Shape = shape;
         Momentum = momentum;
         Epsilon = epsilon;
-        Gamma = new Parameter("gamma", new Matrix(1, channels));
+        Gamma = new Parameter("gamma", 1, channels, decays: false);
         Gamma.Value.Fill(1f);
-        Beta = new Parameter("beta", new Matrix(1, channels));
+        Beta = new Parameter("beta", 1, channels, decays: false);
         Parameters = [Gamma, Beta];
         RunningMean = new Matrix(1, channels);
         RunningVariance = new Matrix(1, channels);
         RunningVariance.Fill(1f);
         State = [new StateTensor("running_mean", RunningMean), new StateTensor("running_var", RunningVariance)];
-        mean = new float[channels];
-        inverseStd = new float[channels];
-        sumA = new double[channels];
-        sumB = new double[channels];
     }
 
     /// <summary>The image shape for the convolutional form; null for the dense form.</summary>
@@ -110,7 +107,7 @@ public sealed class BatchNorm : ILayer, IHasState
                 settings["width"] = s.Width.ToString(CultureInfo.InvariantCulture);
             }
             else settings["features"] = channels.ToString(CultureInfo.InvariantCulture);
-            return new LayerSpec("BatchNorm", settings);
+            return new LayerSpec(nameof(BatchNorm), settings);
         }
     }
 
@@ -138,6 +135,13 @@ public sealed class BatchNorm : ILayer, IHasState
         if (training && n * plane < 2)
             throw new ArgumentException($"{Name}: training needs at least 2 values per channel in a batch, got {n * plane}.", nameof(input));
         lastWasTraining = training;
+        if (mean.Length != channels)
+        {
+            mean = new float[channels];
+            inverseStd = new float[channels];
+            sumA = new double[channels];
+            sumB = new double[channels];
+        }
         Span<float> runningMean = RunningMean.Span, runningVar = RunningVariance.Span;
         if (training)
         {
@@ -200,7 +204,7 @@ public sealed class BatchNorm : ILayer, IHasState
     }
 
     /// <inheritdoc/>
-    public Matrix Backward(Matrix outputGradient)
+    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
     {
         Matrix xHat = normalized ?? throw new InvalidOperationException($"{Name}: Backward called before Forward.");
         Matrix.RequireSameShape(xHat, outputGradient, nameof(outputGradient));
@@ -230,6 +234,7 @@ public sealed class BatchNorm : ILayer, IHasState
             dBeta[c] = (float)sumDy[c];
             dGamma[c] = (float)sumDyXHat[c];
         }
+        if (!needInputGradient) return Matrix.Ensure(ref inputGradient, 0, 0);   // nobody reads dX: skip it
 
         Matrix dx = Matrix.Ensure(ref inputGradient, n, channels * plane);
         Span<float> d = dx.Span;

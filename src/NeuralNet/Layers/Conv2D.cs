@@ -39,8 +39,8 @@ public sealed class Conv2D : ILayer, IInitializable
         InputShape = input;
         OutputShape = new ImageShape(filters, geometry.OutputHeight, geometry.OutputWidth);
         Initializer = initializer ?? Init.He;
-        Weights = new Parameter("W", new Matrix(filters, geometry.PatchSize));
-        Bias = new Parameter("b", new Matrix(1, filters));
+        Weights = new Parameter("W", filters, geometry.PatchSize);
+        Bias = new Parameter("b", 1, filters, decays: false);
         Parameters = [Weights, Bias];
         Initialize(random ?? Random.Shared);
     }
@@ -68,12 +68,6 @@ public sealed class Conv2D : ILayer, IInitializable
     /// <summary>Zero padding on each side.</summary>
     public int Padding => geometry.Padding;
 
-    /// <summary>
-    /// For the first layer of a network, whose input gradient nobody reads: Backward then skips computing
-    /// ∂L/∂X (a third of the layer's backward work) and returns zeros.
-    /// </summary>
-    public bool SkipInputGradient { get; init; }
-
     /// <summary>How the filters are initialised (fan-in C·K·K).</summary>
     public IInitializer Initializer { get; }
 
@@ -94,9 +88,14 @@ public sealed class Conv2D : ILayer, IInitializable
     public IReadOnlyList<Parameter> Parameters { get; }
 
     /// <inheritdoc/>
-    public LayerSpec Spec => LayerSpec.Of("Conv2D",
+    public LayerSpec Spec => LayerSpec.Of(nameof(Conv2D),
         ("channels", InputShape.Channels), ("height", InputShape.Height), ("width", InputShape.Width),
         ("filters", Filters), ("kernel", KernelSize), ("stride", Stride), ("padding", Padding));
+
+    /// <summary>Rebuilds the layer from its model-file spec (the weights are loaded afterwards).</summary>
+    public static Conv2D FromSpec(LayerSpec spec) =>
+        new(new ImageShape(spec.GetInt("channels"), spec.GetInt("height"), spec.GetInt("width")),
+            spec.GetInt("filters"), spec.GetInt("kernel"), spec.GetInt("stride"), spec.GetInt("padding"));
 
     /// <summary>Draws fresh filters with this layer's initialiser (fan-in C·K·K, fan-out F) and zeroes the biases.</summary>
     public void Initialize(Random random)
@@ -151,13 +150,14 @@ public sealed class Conv2D : ILayer, IInitializable
     }
 
     /// <inheritdoc/>
-    public Matrix Backward(Matrix outputGradient)
+    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
     {
         Matrix x = input ?? throw new InvalidOperationException($"{Name}: Backward called before Forward.");
         int n = x.Rows, positions = geometry.OutputPlane;
         if (outputGradient.Rows != n || outputGradient.Cols != OutputShape.Size)
             throw new ShapeMismatchException($"{Name}: gradient must be {n}x{OutputShape.Size}, got {outputGradient.Shape}.");
-        Matrix dx = Matrix.Ensure(ref inputGradient, n, InputShape.Size);
+        // Without needInputGradient, dX stays an empty matrix and the loop below skips dU and col2im.
+        Matrix dx = Matrix.Ensure(ref inputGradient, needInputGradient ? n : 0, needInputGradient ? InputShape.Size : 0);
         int group = GroupSize(n), groups = (n + group - 1) / group, blocks = BlockCount(groups);
         ParallelRange.ForBlocks(blocks, block =>
         {
@@ -177,7 +177,7 @@ public sealed class Conv2D : ILayer, IInitializable
                 for (int f = 0; f < Filters; f++) db[f] += Sum(w.OutputGradientT.Row(f));
                 // dW += dZ·Uᵀ   (the mean over the batch is already in dZ)
                 Gemm.MultiplyTransposeB(w.OutputGradientT, w.Columns, w.WeightGradient, accumulate: g > g0);
-                if (SkipInputGradient) continue;
+                if (!needInputGradient) continue;
                 // dU = Wᵀ·dZ, then col2im adds each window's gradient back onto the pixels it covered
                 w.ColumnsGradient.Reshape(geometry.PatchSize, count * positions);
                 Gemm.MultiplyTransposeA(Weights.Value, w.OutputGradientT, w.ColumnsGradient);
@@ -191,7 +191,6 @@ public sealed class Conv2D : ILayer, IInitializable
             MatrixOps.Add(workspaces[b].WeightGradient.Span, Weights.Gradient.Span);
             MatrixOps.Add(workspaces[b].BiasGradient.Span, Bias.Gradient.Span);
         }
-        if (SkipInputGradient) dx.Clear();
         return dx;
     }
 

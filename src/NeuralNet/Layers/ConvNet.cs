@@ -29,11 +29,7 @@ public static class ConvNet
         ImageShape shape = input ?? new ImageShape(1, 28, 28);
         foreach (int filters in new[] { filters1, filters2 })
         {
-            // The first convolution's input gradient would only reach the pixels: skip it.
-            var conv = new Conv2D(shape, filters, kernelSize, padding: padding, initializer: Init.He, random: random)
-            {
-                SkipInputGradient = layers.Count == 0,
-            };
+            var conv = new Conv2D(shape, filters, kernelSize, padding: padding, initializer: Init.He, random: random);
             layers.Add(conv);
             if (batchNorm) layers.Add(new BatchNorm(conv.OutputShape));
             layers.Add(new ReLU());

@@ -42,7 +42,10 @@ public sealed class Dropout : ILayer
     public IReadOnlyList<Parameter> Parameters => [];
 
     /// <inheritdoc/>
-    public LayerSpec Spec => LayerSpec.Of("Dropout", ("rate", Rate), ("seed", Seed));
+    public LayerSpec Spec => LayerSpec.Of(nameof(Dropout), ("rate", Rate), ("seed", Seed));
+
+    /// <summary>Rebuilds the layer from its model-file spec.</summary>
+    public static Dropout FromSpec(LayerSpec spec) => new(spec.GetDouble("rate"), spec.GetInt("seed"));
 
     /// <inheritdoc/>
     public int OutputSizeFor(int inputSize) => inputSize;
@@ -68,7 +71,7 @@ public sealed class Dropout : ILayer
     }
 
     /// <inheritdoc/>
-    public Matrix Backward(Matrix outputGradient)
+    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
     {
         if (!lastWasTraining) return outputGradient;
         if (output is null || outputGradient.Rows != output.Rows || outputGradient.Cols != output.Cols)

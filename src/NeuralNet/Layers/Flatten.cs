@@ -19,7 +19,10 @@ public sealed class Flatten : ILayer
     public IReadOnlyList<Parameter> Parameters => [];
 
     /// <inheritdoc/>
-    public LayerSpec Spec => new("Flatten");
+    public LayerSpec Spec => new(nameof(Flatten));
+
+    /// <summary>Rebuilds the layer from its model-file spec (it has no settings).</summary>
+    public static Flatten FromSpec(LayerSpec spec) => new();
 
     /// <inheritdoc/>
     public int OutputSizeFor(int inputSize) => inputSize;
@@ -28,5 +31,5 @@ public sealed class Flatten : ILayer
     public Matrix Forward(Matrix input, bool training = false) => input;
 
     /// <inheritdoc/>
-    public Matrix Backward(Matrix outputGradient) => outputGradient;
+    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true) => outputGradient;
 }

@@ -13,6 +13,9 @@ public sealed class GELU : ActivationLayer
     /// <inheritdoc/>
     public override string Name => "GELU";
 
+    /// <summary>Rebuilds the layer from its model-file spec (it has no settings).</summary>
+    public static GELU FromSpec(LayerSpec spec) => new();
+
     /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<float> z, Span<float> a)
     {

@@ -29,11 +29,21 @@ public interface ILayer
     /// Given ∂L/∂output of the last <see cref="Forward"/>, fills the parameter gradients and returns ∂L/∂input
     /// (a buffer the layer owns).
     /// </summary>
-    Matrix Backward(Matrix outputGradient);
+    /// <param name="outputGradient">∂L/∂output, the same shape as the last output.</param>
+    /// <param name="needInputGradient">
+    /// False when the caller will not read ∂L/∂input, as for the first layer of a network in training: the
+    /// layer may then skip computing it (for Linear and Conv2D a third of their backward work) and return an
+    /// empty matrix. The parameter gradients are filled either way. The choice holds for this call only.
+    /// </param>
+    Matrix Backward(Matrix outputGradient, bool needInputGradient = true);
 
     /// <summary>The trainable parameters, each with its gradient; empty for layers without any.</summary>
     IReadOnlyList<Parameter> Parameters { get; }
 
-    /// <summary>What the model file stores to rebuild this layer: its type and settings (not its weights).</summary>
+    /// <summary>
+    /// What the model file stores to rebuild this layer: its type (the class name) and settings, not its weights.
+    /// Each layer class rebuilds itself from it with <c>public static TheLayer FromSpec(LayerSpec spec)</c>,
+    /// which <see cref="Serialization.LayerRegistry"/> finds by reflection: a new layer is one file and its test.
+    /// </summary>
     LayerSpec Spec { get; }
 }

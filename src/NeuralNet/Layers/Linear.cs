@@ -20,8 +20,8 @@ public sealed class Linear : ILayer, IInitializable
         Inputs = inputs;
         Outputs = outputs;
         Initializer = initializer ?? Init.He;
-        Weights = new Parameter("W", new Matrix(inputs, outputs));
-        Bias = new Parameter("b", new Matrix(1, outputs));
+        Weights = new Parameter("W", inputs, outputs);
+        Bias = new Parameter("b", 1, outputs, decays: false);
         Parameters = [Weights, Bias];
         Initialize(random ?? Random.Shared);
     }
@@ -51,7 +51,10 @@ public sealed class Linear : ILayer, IInitializable
     public IReadOnlyList<Parameter> Parameters { get; }
 
     /// <inheritdoc/>
-    public LayerSpec Spec => LayerSpec.Of("Linear", ("inputs", Inputs), ("outputs", Outputs));
+    public LayerSpec Spec => LayerSpec.Of(nameof(Linear), ("inputs", Inputs), ("outputs", Outputs));
+
+    /// <summary>Rebuilds the layer from its model-file spec (the weights are loaded afterwards).</summary>
+    public static Linear FromSpec(LayerSpec spec) => new(spec.GetInt("inputs"), spec.GetInt("outputs"));
 
     /// <summary>Draws fresh weights with this layer's initialiser and zeroes the bias.</summary>
     public void Initialize(Random random)
@@ -77,20 +80,7 @@ public sealed class Linear : ILayer, IInitializable
     }
 
     /// <inheritdoc/>
-    public Matrix Backward(Matrix outputGradient)
-    {
-        Matrix x = BackwardParameters(outputGradient);
-        // dX = dZ·Wᵀ
-        Matrix dx = Matrix.Ensure(ref inputGradient, x.Rows, Inputs);
-        Gemm.MultiplyTransposeB(outputGradient, Weights.Value, dx);
-        return dx;
-    }
-
-    /// <summary>
-    /// Fills dW and db and returns the input X they came from, without ∂L/∂input: all a network's first
-    /// layer needs in training, where nothing comes before it to receive dX.
-    /// </summary>
-    internal Matrix BackwardParameters(Matrix outputGradient)
+    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
     {
         Matrix x = input ?? throw new InvalidOperationException($"{Name}: Backward called before Forward.");
         if (outputGradient.Rows != x.Rows || outputGradient.Cols != Outputs)
@@ -99,6 +89,10 @@ public sealed class Linear : ILayer, IInitializable
         Gemm.MultiplyTransposeA(x, outputGradient, Weights.Gradient);
         // db = Σ over the batch of dZ
         MatrixOps.SumColumns(outputGradient, Bias.Gradient);
-        return x;
+        if (!needInputGradient) return Matrix.Ensure(ref inputGradient, 0, 0);   // nobody reads dX: skip it
+        // dX = dZ·Wᵀ
+        Matrix dx = Matrix.Ensure(ref inputGradient, x.Rows, Inputs);
+        Gemm.MultiplyTransposeB(outputGradient, Weights.Value, dx);
+        return dx;
     }
 }

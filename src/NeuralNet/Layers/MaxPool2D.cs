@@ -51,9 +51,13 @@ public sealed class MaxPool2D : ILayer
     public IReadOnlyList<Parameter> Parameters => [];
 
     /// <inheritdoc/>
-    public LayerSpec Spec => LayerSpec.Of("MaxPool2D",
+    public LayerSpec Spec => LayerSpec.Of(nameof(MaxPool2D),
         ("channels", InputShape.Channels), ("height", InputShape.Height), ("width", InputShape.Width),
         ("size", Size), ("stride", Stride));
+
+    /// <summary>Rebuilds the layer from its model-file spec.</summary>
+    public static MaxPool2D FromSpec(LayerSpec spec) =>
+        new(new ImageShape(spec.GetInt("channels"), spec.GetInt("height"), spec.GetInt("width")), spec.GetInt("size"), spec.GetInt("stride"));
 
     /// <inheritdoc/>
     public int OutputSizeFor(int inputSize) =>
@@ -139,7 +143,7 @@ public sealed class MaxPool2D : ILayer
     }
 
     /// <inheritdoc/>
-    public Matrix Backward(Matrix outputGradient)
+    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
     {
         if (batchRows < 0 || winners is null) throw new InvalidOperationException($"{Name}: Backward called before Forward.");
         int n = batchRows, outSize = OutputShape.Size, inSize = InputShape.Size;

@@ -8,6 +8,9 @@ public sealed class ReLU : ActivationLayer
     /// <inheritdoc/>
     public override string Name => "ReLU";
 
+    /// <summary>Rebuilds the layer from its model-file spec (it has no settings).</summary>
+    public static ReLU FromSpec(LayerSpec spec) => new();
+
     /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<float> z, Span<float> a)
     {

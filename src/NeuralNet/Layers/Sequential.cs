@@ -39,8 +39,9 @@ public sealed class Sequential
     /// output layer uses Xavier, as it feeds softmax rather than a ReLU. Weights are drawn from one
     /// <see cref="Random"/> seeded with <paramref name="seed"/>, so the same seed gives the same network.
     /// </summary>
+    /// <param name="activation">An <see cref="Activations"/> name: <c>relu</c>, <c>sigmoid</c>, <c>tanh</c>, <c>leakyrelu</c>, <c>gelu</c>.</param>
     public static Sequential Mlp(int inputs, IReadOnlyList<int> hiddenSizes, int outputs,
-        Activation activation = Activation.ReLU, IInitializer? initializer = null, int seed = 42)
+        string activation = "relu", IInitializer? initializer = null, int seed = 42)
     {
         var random = new Random(seed);
         var list = new List<ILayer>();
@@ -82,23 +83,16 @@ public sealed class Sequential
         return x;
     }
 
-    /// <summary>Backpropagates ∂L/∂output through every layer in reverse, filling all parameter gradients.</summary>
-    public Matrix Backward(Matrix outputGradient) => Backward(outputGradient, inputGradient: true)!;
-
     /// <summary>
-    /// Backpropagates; with <paramref name="inputGradient"/> false the first layer skips ∂L/∂input when it can
-    /// (training never uses it: for a first Linear layer it is a third of that layer's work), and null is returned.
+    /// Backpropagates ∂L/∂output through every layer in reverse, filling all parameter gradients, and returns
+    /// ∂L/∂input. With <paramref name="needInputGradient"/> false (training, where nothing reads the gradient
+    /// with respect to the pixels) the first layer may skip that work and the result is an empty matrix.
     /// </summary>
-    public Matrix? Backward(Matrix outputGradient, bool inputGradient)
+    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
     {
         Matrix gradient = outputGradient;
         for (int i = layers.Length - 1; i >= 1; i--) gradient = layers[i].Backward(gradient);
-        if (!inputGradient && layers[0] is Linear first)
-        {
-            first.BackwardParameters(gradient);
-            return null;
-        }
-        return layers[0].Backward(gradient);
+        return layers[0].Backward(gradient, needInputGradient);
     }
 
     /// <summary>Class probabilities for each row of <paramref name="input"/> (a new matrix).</summary>

@@ -8,6 +8,9 @@ public sealed class Sigmoid : ActivationLayer
     /// <inheritdoc/>
     public override string Name => "Sigmoid";
 
+    /// <summary>Rebuilds the layer from its model-file spec (it has no settings).</summary>
+    public static Sigmoid FromSpec(LayerSpec spec) => new();
+
     /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<float> z, Span<float> a)
     {

@@ -26,7 +26,10 @@ public sealed class Softmax : ILayer
     public IReadOnlyList<Parameter> Parameters => [];
 
     /// <inheritdoc/>
-    public LayerSpec Spec => new(Name);
+    public LayerSpec Spec => new(nameof(Softmax));
+
+    /// <summary>Rebuilds the layer from its model-file spec (it has no settings).</summary>
+    public static Softmax FromSpec(LayerSpec spec) => new();
 
     /// <inheritdoc/>
     public int OutputSizeFor(int inputSize) => inputSize;
@@ -61,7 +64,7 @@ public sealed class Softmax : ILayer
     }
 
     /// <inheritdoc/>
-    public Matrix Backward(Matrix outputGradient)
+    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
     {
         Matrix p = output ?? throw new InvalidOperationException("Softmax: Backward called before Forward.");
         Matrix.RequireSameShape(p, outputGradient, nameof(outputGradient));

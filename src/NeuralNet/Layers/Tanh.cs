@@ -8,6 +8,9 @@ public sealed class Tanh : ActivationLayer
     /// <inheritdoc/>
     public override string Name => "Tanh";
 
+    /// <summary>Rebuilds the layer from its model-file spec (it has no settings).</summary>
+    public static Tanh FromSpec(LayerSpec spec) => new();
+
     /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<float> z, Span<float> a)
     {

@@ -8,9 +8,16 @@ namespace NeuralNet.Optimizers;
 /// give each weight its own step size:
 /// m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − η·m̂ / (√v̂ + ε) with m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ).
 /// </summary>
-public class Adam(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
+public class Adam(double learningRate = Adam.DefaultRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
     : Optimizer(learningRate)
 {
+    /// <summary>The learning rate when none is given: 0.001.</summary>
+    public const double DefaultRate = 1e-3;
+
+    /// <summary>Builds the optimiser that <see cref="Optimizer.Create"/> names <c>adam</c>.</summary>
+    public static Adam FromSettings(OptimizerSettings settings) =>
+        new(settings.LearningRate ?? DefaultRate) { WeightDecay = settings.WeightDecay, GradientClipNorm = settings.GradientClipNorm };
+
     private readonly Dictionary<Parameter, (float[] M, float[] V)> moments = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>β₁, decay of the gradient's running mean.</summary>
@@ -32,17 +39,14 @@ public class Adam(double learningRate = 1e-3, double beta1 = 0.9, double beta2 =
             moments[parameter] = state = (new float[parameter.Value.Length], new float[parameter.Value.Length]);
         var (m, v) = state;
 
-        // Fold the bias corrections into the step size: η·√(1−β₂ᵗ)/(1−β₁ᵗ).
-        double correction1 = 1 - Math.Pow(Beta1, StepCount);
-        double correction2 = 1 - Math.Pow(Beta2, StepCount);
-        float step = (float)(LearningRate * Math.Sqrt(correction2) / correction1);
-        float epsilonHat = (float)(Epsilon * Math.Sqrt(correction2));
-        float b1 = (float)Beta1, b2 = (float)Beta2;
+        // Fold the bias corrections into the step size, η·√(1−β₂ᵗ)/(1−β₁ᵗ), and ε̂ = ε·√(1−β₂ᵗ); every
+        // coefficient is computed in double and rounded to float once.
+        var coefficients = AdamCoefficients.ForStep(LearningRate, Beta1, Beta2, Epsilon, StepCount);
 
         // One vectorised pass over the tensor (VectorKernels.AdamScalar is the same loop, one weight at a time):
         //   m = β₁m + (1−β₁)g;  v = β₂v + (1−β₂)g²;  w −= step·m / (√v + ε̂)
         VectorKernels.Adam(parameter.Value.Span, parameter.Gradient.Span, m.AsSpan(0, parameter.Value.Length),
-            v.AsSpan(0, parameter.Value.Length), b1, b2, step, epsilonHat);
+            v.AsSpan(0, parameter.Value.Length), coefficients);
     }
 
     /// <inheritdoc/>

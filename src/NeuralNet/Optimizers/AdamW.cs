@@ -9,13 +9,20 @@ namespace NeuralNet.Optimizers;
 /// each step first shrinks the weights directly, w ← w − η·λ·w, then takes the Adam step.
 /// </summary>
 /// <remarks>
-/// Biases (parameters named <c>b</c>) and batch-normalisation scales and shifts (<c>gamma</c>, <c>beta</c>)
-/// are not decayed (<see cref="Parameter.Decays"/>). The base class's L2 <see cref="Optimizer.WeightDecay"/>
+/// Parameters whose layer created them with <see cref="Parameter.Decays"/> false (biases, batch-normalisation
+/// scales and shifts) are not decayed. The base class's L2 <see cref="Optimizer.WeightDecay"/>
 /// still works but is normally left at 0.
 /// </remarks>
-public sealed class AdamW(double learningRate = 1e-3, double decoupledWeightDecay = 1e-2,
+public sealed class AdamW(double learningRate = Adam.DefaultRate, double decoupledWeightDecay = 1e-2,
     double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8) : Adam(learningRate, beta1, beta2, epsilon)
 {
+    /// <summary>
+    /// Builds the optimiser that <see cref="Optimizer.Create"/> names <c>adamw</c>: the weight decay of the
+    /// settings is decoupled (the same λ shrinks the weights directly each step), not added to the gradient.
+    /// </summary>
+    public static new AdamW FromSettings(OptimizerSettings settings) =>
+        new(settings.LearningRate ?? DefaultRate, decoupledWeightDecay: settings.WeightDecay) { GradientClipNorm = settings.GradientClipNorm };
+
     /// <summary>λ, the decoupled decay rate: each step multiplies decayed weights by (1 − η·λ).</summary>
     public double DecoupledWeightDecay { get; } = decoupledWeightDecay;
 

@@ -23,6 +23,11 @@ public abstract class LearningRateSchedule
     /// Cosine annealing from <paramref name="rate"/> down to <paramref name="minimum"/> over
     /// <paramref name="totalEpochs"/>: η = min + ½(rate − min)(1 + cos(π·t/T)).
     /// </summary>
+    /// <remarks>
+    /// Past <paramref name="totalEpochs"/> the rate stays at <paramref name="minimum"/>. PyTorch's
+    /// <c>CosineAnnealingLR</c> differs there: its cosine goes on, so the rate rises again towards
+    /// <paramref name="rate"/> over the next T epochs. Both agree for t ≤ T, which is all a run of T epochs uses.
+    /// </remarks>
     public static LearningRateSchedule Cosine(double rate, double totalEpochs, double minimum = 0) => new CosineSchedule(rate, totalEpochs, minimum);
 
     /// <summary>

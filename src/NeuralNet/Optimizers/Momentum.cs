@@ -7,8 +7,15 @@ namespace NeuralNet.Optimizers;
 /// SGD with momentum: a velocity accumulates past gradients, v ← μ·v + ∂L/∂w, and the step follows it,
 /// w ← w − η·v. Consistent directions speed up; zig-zags cancel out.
 /// </summary>
-public sealed class Momentum(double learningRate = 0.05, double momentum = 0.9) : Optimizer(learningRate)
+public sealed class Momentum(double learningRate = Momentum.DefaultRate, double momentum = 0.9) : Optimizer(learningRate)
 {
+    /// <summary>The learning rate when none is given: 0.05.</summary>
+    public const double DefaultRate = 0.05;
+
+    /// <summary>Builds the optimiser that <see cref="Optimizer.Create"/> names <c>momentum</c>.</summary>
+    public static Momentum FromSettings(OptimizerSettings settings) =>
+        new(settings.LearningRate ?? DefaultRate) { WeightDecay = settings.WeightDecay, GradientClipNorm = settings.GradientClipNorm };
+
     private readonly Dictionary<Parameter, float[]> velocities = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>μ, the fraction of the previous velocity kept each step.</summary>

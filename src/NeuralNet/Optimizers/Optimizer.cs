@@ -5,7 +5,7 @@ namespace NeuralNet.Optimizers;
 
 /// <summary>
 /// Updates parameters from their gradients. The base class handles what every optimiser shares:
-/// L2 weight decay (adds λ·w to each gradient) and clipping the gradients' global norm.
+/// clipping the gradients' global norm, and L2 weight decay (adds λ·w to each gradient), in that order.
 /// </summary>
 public abstract class Optimizer
 {
@@ -19,22 +19,35 @@ public abstract class Optimizer
     /// <summary>The step size η. May be changed between steps (a schedule does this).</summary>
     public double LearningRate { get; set; }
 
-    /// <summary>L2 weight decay λ: each gradient gets λ·w added, pulling weights toward zero. 0 turns it off.</summary>
+    /// <summary>
+    /// L2 weight decay λ: each gradient gets λ·w added, pulling weights toward zero. 0 turns it off. Only
+    /// parameters with <see cref="Parameter.Decays"/> get it, and it is added after clipping (see <see cref="Step"/>).
+    /// </summary>
     public double WeightDecay { get; init; }
 
-    /// <summary>If set, gradients are scaled down together whenever their global L2 norm exceeds this value.</summary>
+    /// <summary>
+    /// If set, the loss gradients are scaled down together whenever their global L2 norm exceeds this value.
+    /// The weight-decay term is added afterwards and is never clipped (see <see cref="Step"/>).
+    /// </summary>
     public double? GradientClipNorm { get; init; }
 
     /// <summary>A short name such as <c>Adam</c>.</summary>
     public abstract string Name { get; }
 
-    /// <summary>The global L2 norm of all gradients before clipping, measured in the last <see cref="Step"/>.</summary>
+    /// <summary>
+    /// The global L2 norm of the loss gradients in the last <see cref="Step"/>, before clipping and without
+    /// the weight-decay term.
+    /// </summary>
     public double LastGradientNorm { get; private set; }
 
-    /// <summary>Applies one update to every parameter, using the gradients the last backward pass left.</summary>
+    /// <summary>
+    /// Applies one update to every parameter, using the gradients the last backward pass left. The order is
+    /// PyTorch's usual one (<c>clip_grad_norm_</c>, then <c>optimizer.step()</c> with <c>weight_decay</c>):
+    /// first the loss gradients are clipped to <see cref="GradientClipNorm"/>, then λ·w is added for
+    /// <see cref="WeightDecay"/>, then the optimiser's own update runs. The gradients are left modified.
+    /// </summary>
     public void Step(IReadOnlyList<Parameter> parameters)
     {
-        if (WeightDecay > 0) AddWeightDecay(parameters);
         LastGradientNorm = GlobalNorm(parameters);
         if (GradientClipNorm is double limit && LastGradientNorm > limit)
         {
@@ -42,6 +55,7 @@ public abstract class Optimizer
             for (int i = 0; i < parameters.Count; i++)
                 VectorKernels.Scale(parameters[i].Gradient.Span, scale);
         }
+        if (WeightDecay > 0) AddWeightDecay(parameters);
         StepCount++;
         for (int i = 0; i < parameters.Count; i++)
             Update(parameters[i]);
@@ -50,7 +64,7 @@ public abstract class Optimizer
     /// <summary>How many steps have been taken (Adam's bias correction needs it).</summary>
     protected int StepCount { get; private set; }
 
-    /// <summary>Updates one parameter in place from its (decayed, clipped) gradient.</summary>
+    /// <summary>Updates one parameter in place from its (clipped, then decayed) gradient.</summary>
     protected abstract void Update(Parameter parameter);
 
     /// <summary>Forgets all per-parameter state (velocities, moments) and the step count.</summary>
@@ -74,23 +88,23 @@ public abstract class Optimizer
         return Math.Sqrt(sum);
     }
 
-    /// <summary>Creates an optimiser by name (<c>sgd</c>, <c>momentum</c>, <c>adam</c>) with the given learning rate.</summary>
-    public static Optimizer Create(string name, double learningRate, double weightDecay = 0, double? gradientClipNorm = null) =>
-        name.ToLowerInvariant() switch
-        {
-            "sgd" => new Sgd(learningRate) { WeightDecay = weightDecay, GradientClipNorm = gradientClipNorm },
-            "momentum" => new Momentum(learningRate) { WeightDecay = weightDecay, GradientClipNorm = gradientClipNorm },
-            "adam" => new Adam(learningRate) { WeightDecay = weightDecay, GradientClipNorm = gradientClipNorm },
-            // For AdamW the decay is decoupled: the same λ shrinks the weights directly each step.
-            "adamw" => new AdamW(learningRate, decoupledWeightDecay: weightDecay) { GradientClipNorm = gradientClipNorm },
-            _ => throw new ArgumentException($"Unknown optimiser '{name}': expected sgd, momentum, adam or adamw.", nameof(name)),
-        };
+    private static readonly Dictionary<string, Func<OptimizerSettings, Optimizer>> factories =
+        Discovery.Factories<Optimizer, OptimizerSettings>("FromSettings", StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>A sensible learning rate for each optimiser (Adam 0.001, Momentum 0.05, SGD 0.1).</summary>
-    public static double DefaultLearningRate(string name) => name.ToLowerInvariant() switch
-    {
-        "adam" or "adamw" => 1e-3,
-        "momentum" => 0.05,
-        _ => 0.1,
-    };
+    /// <summary>
+    /// The names <see cref="Create"/> accepts, lower case and sorted (<c>adam</c>, <c>adamw</c>, <c>momentum</c>,
+    /// <c>sgd</c>): every optimiser class of the library that declares
+    /// <c>public static FromSettings(OptimizerSettings)</c>, under its class name.
+    /// </summary>
+    public static IReadOnlyList<string> Names { get; } = [.. factories.Keys.Select(n => n.ToLowerInvariant()).Order(StringComparer.Ordinal)];
+
+    /// <summary>Creates an optimiser by name, ignoring case (see <see cref="Names"/>); a null learning rate takes the optimiser's default.</summary>
+    /// <exception cref="ArgumentException">No optimiser has that name; the message lists the names.</exception>
+    public static Optimizer Create(string name, double? learningRate = null, double weightDecay = 0, double? gradientClipNorm = null) =>
+        factories.TryGetValue(name, out Func<OptimizerSettings, Optimizer>? factory)
+            ? factory(new OptimizerSettings(learningRate, weightDecay, gradientClipNorm))
+            : throw new ArgumentException($"Unknown optimiser '{name}': expected one of {string.Join(", ", Names)}.", nameof(name));
+
+    /// <summary>The optimiser's own default learning rate (Adam 0.001, Momentum 0.05, SGD 0.1).</summary>
+    public static double DefaultLearningRate(string name) => Create(name).LearningRate;
 }

@@ -4,8 +4,15 @@ using NeuralNet.Tensors;
 namespace NeuralNet.Optimizers;
 
 /// <summary>Plain stochastic gradient descent: w ← w − η·∂L/∂w.</summary>
-public sealed class Sgd(double learningRate = 0.1) : Optimizer(learningRate)
+public sealed class Sgd(double learningRate = Sgd.DefaultRate) : Optimizer(learningRate)
 {
+    /// <summary>The learning rate when none is given: 0.1.</summary>
+    public const double DefaultRate = 0.1;
+
+    /// <summary>Builds the optimiser that <see cref="Optimizer.Create"/> names <c>sgd</c>.</summary>
+    public static Sgd FromSettings(OptimizerSettings settings) =>
+        new(settings.LearningRate ?? DefaultRate) { WeightDecay = settings.WeightDecay, GradientClipNorm = settings.GradientClipNorm };
+
     /// <inheritdoc/>
     public override string Name => "SGD";
 

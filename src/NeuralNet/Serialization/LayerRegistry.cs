@@ -3,48 +3,25 @@ using NeuralNet.Layers;
 namespace NeuralNet.Serialization;
 
 /// <summary>
-/// Turns a <see cref="LayerSpec"/> read from a model file back into a layer. A new layer type registers
-/// its factory here once, and model files can hold it.
+/// Turns a <see cref="LayerSpec"/> read from a model file back into a layer. There is no table to edit: every
+/// layer class of the library rebuilds itself with <c>public static ILayer FromSpec(LayerSpec spec)</c>, and
+/// its <see cref="ILayer.Spec"/> type is its class name, so a new layer is found the moment it exists.
 /// </summary>
 public static class LayerRegistry
 {
-    private static readonly Dictionary<string, Func<LayerSpec, ILayer>> factories = new(StringComparer.Ordinal)
-    {
-        ["Linear"] = spec => new Linear(spec.GetInt("inputs"), spec.GetInt("outputs")),
-        ["ReLU"] = _ => new ReLU(),
-        ["Sigmoid"] = _ => new Sigmoid(),
-        ["Tanh"] = _ => new Tanh(),
-        ["Softmax"] = _ => new Softmax(),
-        ["Conv2D"] = spec => new Conv2D(new Tensors.ImageShape(spec.GetInt("channels"), spec.GetInt("height"), spec.GetInt("width")),
-            spec.GetInt("filters"), spec.GetInt("kernel"), spec.GetInt("stride"), spec.GetInt("padding")),
-        ["MaxPool2D"] = spec => new MaxPool2D(new Tensors.ImageShape(spec.GetInt("channels"), spec.GetInt("height"), spec.GetInt("width")),
-            spec.GetInt("size"), spec.GetInt("stride")),
-        ["Flatten"] = _ => new Flatten(),
-        ["Dropout"] = spec => new Dropout(spec.GetDouble("rate"), spec.GetInt("seed")),
-        ["BatchNorm"] = BatchNorm.FromSpec,
-        ["LeakyReLU"] = spec => new LeakyReLU(spec.GetDouble("slope")),
-        ["GELU"] = _ => new GELU(),
-    };
+    private static readonly Dictionary<string, Func<LayerSpec, ILayer>> factories =
+        Discovery.Factories<ILayer, LayerSpec>("FromSpec", StringComparer.Ordinal);
 
-    /// <summary>Adds (or replaces) the factory for a layer type name.</summary>
-    public static void Register(string type, Func<LayerSpec, ILayer> factory)
-    {
-        lock (factories) factories[type] = factory;
-    }
+    /// <summary>The layer type names a model file may hold, sorted.</summary>
+    public static IReadOnlyList<string> Types { get; } = [.. factories.Keys.Order(StringComparer.Ordinal)];
 
-    /// <summary>Whether a type name is known.</summary>
-    public static bool IsKnown(string type)
-    {
-        lock (factories) return factories.ContainsKey(type);
-    }
+    /// <summary>Whether a model file may hold a layer of this type name.</summary>
+    public static bool IsKnown(string type) => factories.ContainsKey(type);
 
     /// <summary>Creates the layer a spec describes (its weights are then overwritten by the file's).</summary>
-    public static ILayer Create(LayerSpec spec)
-    {
-        Func<LayerSpec, ILayer>? factory;
-        lock (factories) factories.TryGetValue(spec.Type, out factory);
-        return factory is null
-            ? throw new FormatException($"unknown layer type '{spec.Type}' (known: {string.Join(", ", factories.Keys)}).")
-            : factory(spec);
-    }
+    /// <exception cref="FormatException">The type is unknown, or a setting is missing or malformed.</exception>
+    public static ILayer Create(LayerSpec spec) =>
+        factories.TryGetValue(spec.Type, out Func<LayerSpec, ILayer>? factory)
+            ? factory(spec)
+            : throw new FormatException($"unknown layer type '{spec.Type}' (known: {string.Join(", ", Types)}).");
 }

@@ -74,36 +74,32 @@ public static class ModelFile
     }
 
     /// <summary>Reads a network from a model file.</summary>
-    /// <exception cref="ModelFormatException">The file is not a model file, of another version, or corrupt.</exception>
-    public static Sequential Load(string path)
-    {
-        byte[] bytes = ReadVerified(path);
-        using var reader = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - ChecksumLength), Encoding.UTF8);
-        reader.ReadBytes(Magic.Length);
-        ushort version = reader.ReadUInt16();
-        try
-        {
-            int layerCount = reader.ReadInt32();
-            if (layerCount is < 1 or > 10_000) throw new FormatException($"implausible layer count {layerCount}.");
-            var layers = new ILayer[layerCount];
-            for (int i = 0; i < layerCount; i++)
-            {
-                string type = reader.ReadString();
-                int settingCount = reader.ReadInt32();
-                var settings = new Dictionary<string, string>();
-                for (int s = 0; s < settingCount; s++) settings[reader.ReadString()] = reader.ReadString();
-                ILayer layer = LayerRegistry.Create(new LayerSpec(type, settings));
-                ReadParameters(reader, layer, i);
-                if (version >= 2) ReadState(reader, layer, i);
-                layers[i] = layer;
-            }
-            return new Sequential(layers);
-        }
-        catch (Exception e) when (e is FormatException or EndOfStreamException or ShapeMismatchException or ArgumentException)
-        {
-            throw new ModelFormatException(path, $"cannot rebuild the network: {e.Message}", e);
-        }
-    }
+    /// <remarks>
+    /// A file from someone else is read as untrusted: the checksum is verified first, then every layer's
+    /// settings and tensor headers are read and checked against the bytes actually present, and only then
+    /// are the layers built, each limited (<see cref="Parameter.LimitAllocation"/>) to the values the file holds
+    /// for it. So a crafted file cannot make the loader allocate much more than its own size (about twice:
+    /// each parameter has a gradient beside it). Names, counts and text are bounded by the Max* constants here.
+    /// </remarks>
+    /// <exception cref="ModelFormatException">The file is not a model file, of another version, corrupt, holds
+    /// settings or tensors that do not fit, or non-finite weights; the message names the file, the layer and the field.</exception>
+    public static Sequential Load(string path) => ModelFileReader.Read(path);
+
+    /// <summary>Reads a network from a seekable stream holding a model file; <paramref name="sourceName"/> names it in error messages.</summary>
+    /// <exception cref="ModelFormatException">As for <see cref="Load(string)"/>.</exception>
+    public static Sequential Load(Stream stream, string sourceName) => ModelFileReader.Read(stream, sourceName);
+
+    /// <summary>The most layers a model file may hold (10,000).</summary>
+    public const int MaxLayers = 10_000;
+
+    /// <summary>The most settings one layer may have (256).</summary>
+    public const int MaxSettings = 256;
+
+    /// <summary>The most parameter or state tensors one layer may have (64).</summary>
+    public const int MaxTensorsPerLayer = 64;
+
+    /// <summary>The longest text (a layer type, a setting's key or value, a tensor name) in UTF-8 bytes (1,024).</summary>
+    public const int MaxTextBytes = 1024;
 
     /// <summary>
     /// Loads the file's parameters into an existing network of the same architecture.
@@ -125,55 +121,7 @@ public static class ModelFile
     /// <summary>The architecture as one line of layer specs, e.g. <c>Linear(inputs=784, outputs=128) → ReLU → ...</c>.</summary>
     public static string Describe(Sequential network) => string.Join(" → ", network.Layers.Select(l => l.Spec.ToString()));
 
-    private static byte[] ReadVerified(string path)
-    {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (FileNotFoundException e) { throw new ModelFormatException(path, "the model file does not exist.", e); }
-        if (bytes.Length < Magic.Length || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
-            throw new ModelFormatException(path, "not a NeuralNet model file (the magic header NNMODEL is missing).");
-        if (bytes.Length < Magic.Length + sizeof(ushort) + ChecksumLength)
-            throw new ModelFormatException(path, $"truncated: only {bytes.Length} bytes.");
-        ushort version = BitConverter.ToUInt16(bytes, Magic.Length);
-        if (version is < OldestReadableVersion or > FormatVersion)
-            throw new ModelFormatException(path, $"model format version {version}; this build reads versions {OldestReadableVersion} to {FormatVersion}.");
-        ReadOnlySpan<byte> stored = bytes.AsSpan(bytes.Length - ChecksumLength);
-        byte[] actual = SHA256.HashData(bytes.AsSpan(0, bytes.Length - ChecksumLength));
-        if (!stored.SequenceEqual(actual))
-            throw new ModelFormatException(path, "corrupt: the SHA-256 checksum at the end of the file does not match its content (truncated or modified).");
-        return bytes;
-    }
+    internal static ReadOnlySpan<byte> MagicBytes => Magic;
 
-    private static void ReadState(BinaryReader reader, ILayer layer, int layerIndex)
-    {
-        IReadOnlyList<StateTensor> state = layer is IHasState stateful ? stateful.State : [];
-        int count = reader.ReadInt32();
-        if (count != state.Count)
-            throw new FormatException($"layer {layerIndex} ({layer.Name}) should have {state.Count} state tensors, the file has {count}.");
-        foreach (StateTensor tensor in state)
-        {
-            string name = reader.ReadString();
-            int rows = reader.ReadInt32(), cols = reader.ReadInt32();
-            if (name != tensor.Name || rows != tensor.Value.Rows || cols != tensor.Value.Cols)
-                throw new FormatException($"layer {layerIndex} ({layer.Name}): expected state {tensor.Name} {tensor.Value.Shape}, the file has {name} {rows}x{cols}.");
-            Span<float> values = tensor.Value.Span;
-            for (int i = 0; i < values.Length; i++) values[i] = reader.ReadSingle();
-        }
-    }
-
-    private static void ReadParameters(BinaryReader reader, ILayer layer, int layerIndex)
-    {
-        int count = reader.ReadInt32();
-        if (count != layer.Parameters.Count)
-            throw new FormatException($"layer {layerIndex} ({layer.Name}) should have {layer.Parameters.Count} parameters, the file has {count}.");
-        foreach (Parameter parameter in layer.Parameters)
-        {
-            string name = reader.ReadString();
-            int rows = reader.ReadInt32(), cols = reader.ReadInt32();
-            if (name != parameter.Name || rows != parameter.Value.Rows || cols != parameter.Value.Cols)
-                throw new FormatException($"layer {layerIndex} ({layer.Name}): expected parameter {parameter.Name} {parameter.Value.Shape}, the file has {name} {rows}x{cols}.");
-            Span<float> values = parameter.Value.Span;
-            for (int i = 0; i < values.Length; i++) values[i] = reader.ReadSingle();
-        }
-    }
+    internal const int ChecksumBytes = ChecksumLength;
 }

@@ -22,8 +22,9 @@ namespace NeuralNet.Tensors;
 /// packing). Every element of C is computed by one thread, in the same order whatever the thread count,
 /// so results are bit-identical run to run.</item>
 /// </list>
-/// <para>The vector width is picked by what the hardware accelerates: Vector512 (8x32 tiles), Vector256
-/// (6x16), Vector128 (6x8), else the scalar loop in <see cref="RunScalar"/>.</para>
+/// <para>The vector width is picked by what the hardware accelerates: 16-float vectors (8x32 tiles), 8-float
+/// (6x16) or 4-float (6x8), all from one generic micro-kernel (<see cref="ILanes{TSelf}"/>), else the scalar
+/// loop in <see cref="RunScalar"/>.</para>
 /// </remarks>
 internal static unsafe class GemmKernel
 {
@@ -31,9 +32,6 @@ internal static unsafe class GemmKernel
     internal static Isa Best => SimdPath.Best;
 
     [ThreadStatic] private static int forcedParts;
-
-    /// <summary>Tests set this to exercise a narrower path than <see cref="Best"/> (null: automatic). Per calling thread.</summary>
-    internal static Isa? ForcedIsa { get => SimdPath.Forced; set => SimdPath.Forced = value; }
 
     /// <summary>Tests set this to split even tiny products over this many parts (0: automatic). Per calling thread.</summary>
     internal static int ForcedParts { get => forcedParts; set => forcedParts = value; }
@@ -81,7 +79,7 @@ internal static unsafe class GemmKernel
             return;
         }
 
-        (int mr, int nr) = isa switch { Isa.Vector512 => (8, 32), Isa.Vector256 => (6, 16), _ => (6, 8) };
+        (int mr, int nr) = TileOf(isa);
         fixed (float* aPtr = a, bPtr = b, cPtr = c, biasPtr = bias)
         {
             var job = new Job
@@ -393,204 +391,93 @@ internal static unsafe class GemmKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Micro(Isa isa, int kc, float* a, float* b, int ldb, float* c, int ldc, bool loadC, float* bias)
     {
-        if (isa == Isa.Vector512) Micro8x32(kc, a, b, ldb, c, ldc, loadC, bias);
-        else if (isa == Isa.Vector256) Micro6x16(kc, a, b, ldb, c, ldc, loadC, bias);
-        else Micro6x8(kc, a, b, ldb, c, ldc, loadC, bias);
+        if (isa == Isa.Vector512) Micro<Lanes16>(kc, a, b, ldb, c, ldc, loadC, bias);
+        else if (isa == Isa.Vector256) Micro<Lanes8>(kc, a, b, ldb, c, ldc, loadC, bias);
+        else Micro<Lanes4>(kc, a, b, ldb, c, ldc, loadC, bias);
     }
 
-    // C[8 x 32] (+)= Σₚ a[p·8 + r] · b[p·32 + j]: 16 accumulators, two B vectors and one broadcast A value.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Micro8x32(int kc, float* a, float* b, int ldb, float* c, int ldc, bool loadC, float* bias)
+    /// <summary>The micro-kernel's tile: MR rows by NR = 2 vectors of columns.</summary>
+    private static (int MR, int NR) TileOf(Isa isa) => isa switch
     {
-        Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
-        if (loadC)
-        {
-            float* r = c;
-            c00 = Vector512.Load(r); c01 = Vector512.Load(r + 16); r += ldc;
-            c10 = Vector512.Load(r); c11 = Vector512.Load(r + 16); r += ldc;
-            c20 = Vector512.Load(r); c21 = Vector512.Load(r + 16); r += ldc;
-            c30 = Vector512.Load(r); c31 = Vector512.Load(r + 16); r += ldc;
-            c40 = Vector512.Load(r); c41 = Vector512.Load(r + 16); r += ldc;
-            c50 = Vector512.Load(r); c51 = Vector512.Load(r + 16); r += ldc;
-            c60 = Vector512.Load(r); c61 = Vector512.Load(r + 16); r += ldc;
-            c70 = Vector512.Load(r); c71 = Vector512.Load(r + 16);
-            if (bias != null)
-            {
-                Vector512<float> b0 = Vector512.Load(bias), b1 = Vector512.Load(bias + 16);
-                c00 += b0; c01 += b1; c10 += b0; c11 += b1; c20 += b0; c21 += b1; c30 += b0; c31 += b1;
-                c40 += b0; c41 += b1; c50 += b0; c51 += b1; c60 += b0; c61 += b1; c70 += b0; c71 += b1;
-            }
-        }
-        else if (bias != null)
-        {
-            c00 = c10 = c20 = c30 = c40 = c50 = c60 = c70 = Vector512.Load(bias);
-            c01 = c11 = c21 = c31 = c41 = c51 = c61 = c71 = Vector512.Load(bias + 16);
-        }
-        else
-        {
-            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = Vector512<float>.Zero;
-            c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = Vector512<float>.Zero;
-        }
+        Isa.Vector512 => (MicroRows<Lanes16>(), 2 * Lanes16.Count),
+        Isa.Vector256 => (MicroRows<Lanes8>(), 2 * Lanes8.Count),
+        _ => (MicroRows<Lanes4>(), 2 * Lanes4.Count),
+    };
 
-        for (int p = 0; p < kc; p++)
-        {
-            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
-            Vector512<float> av = Vector512.Create(a[0]);
-            c00 = Avx512F.FusedMultiplyAdd(av, b0, c00); c01 = Avx512F.FusedMultiplyAdd(av, b1, c01);
-            av = Vector512.Create(a[1]);
-            c10 = Avx512F.FusedMultiplyAdd(av, b0, c10); c11 = Avx512F.FusedMultiplyAdd(av, b1, c11);
-            av = Vector512.Create(a[2]);
-            c20 = Avx512F.FusedMultiplyAdd(av, b0, c20); c21 = Avx512F.FusedMultiplyAdd(av, b1, c21);
-            av = Vector512.Create(a[3]);
-            c30 = Avx512F.FusedMultiplyAdd(av, b0, c30); c31 = Avx512F.FusedMultiplyAdd(av, b1, c31);
-            av = Vector512.Create(a[4]);
-            c40 = Avx512F.FusedMultiplyAdd(av, b0, c40); c41 = Avx512F.FusedMultiplyAdd(av, b1, c41);
-            av = Vector512.Create(a[5]);
-            c50 = Avx512F.FusedMultiplyAdd(av, b0, c50); c51 = Avx512F.FusedMultiplyAdd(av, b1, c51);
-            av = Vector512.Create(a[6]);
-            c60 = Avx512F.FusedMultiplyAdd(av, b0, c60); c61 = Avx512F.FusedMultiplyAdd(av, b1, c61);
-            av = Vector512.Create(a[7]);
-            c70 = Avx512F.FusedMultiplyAdd(av, b0, c70); c71 = Avx512F.FusedMultiplyAdd(av, b1, c71);
-            a += 8;
-            b += ldb;
-        }
-
-        float* o = c;
-        c00.Store(o); c01.Store(o + 16); o += ldc;
-        c10.Store(o); c11.Store(o + 16); o += ldc;
-        c20.Store(o); c21.Store(o + 16); o += ldc;
-        c30.Store(o); c31.Store(o + 16); o += ldc;
-        c40.Store(o); c41.Store(o + 16); o += ldc;
-        c50.Store(o); c51.Store(o + 16); o += ldc;
-        c60.Store(o); c61.Store(o + 16); o += ldc;
-        c70.Store(o); c71.Store(o + 16);
-    }
-
+    // 8 rows with 16-float vectors (16 accumulators of AVX-512's 32 registers), 6 with narrower ones (12
+    // accumulators of the 16 AVX or SSE registers, leaving room for the two B vectors and the broadcast A value).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Fma256(Vector256<float> x, Vector256<float> y, Vector256<float> acc) =>
-        Fma.IsSupported ? Fma.MultiplyAdd(x, y, acc) : acc + x * y;
+    private static int MicroRows<V>() where V : unmanaged, ILanes<V> => V.Count == 16 ? 8 : 6;
 
-    // C[6 x 16] (+)= Σₚ a[p·6 + r] · b[p·16 + j]: 12 accumulators fit the 16 AVX2 registers.
+    // C[MR x 2V] (+)= Σₚ a[p·MR + r] · b[p·ldb + j], the tile of C held in registers throughout: for each p,
+    // the outer product of an A column (MR broadcast values) and a B row (two vectors), 2·MR fused multiply-adds
+    // for MR + 2 loads. Written once for every width V; rows 6 and 7 exist only where MR is 8 (V.Count is a
+    // constant to the JIT, so the other widths compile without them).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Micro6x16(int kc, float* a, float* b, int ldb, float* c, int ldc, bool loadC, float* bias)
+    private static void Micro<V>(int kc, float* a, float* b, int ldb, float* c, int ldc, bool loadC, float* bias)
+        where V : unmanaged, ILanes<V>
     {
-        Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-        if (loadC)
+        int w = V.Count, mr = MicroRows<V>();
+        bool eightRows = mr == 8;
+        float* bias1 = bias == null ? null : bias + w;
+        V c00 = Start<V>(c, loadC, bias), c01 = Start<V>(c + w, loadC, bias1);
+        V c10 = Start<V>(c + ldc, loadC, bias), c11 = Start<V>(c + ldc + w, loadC, bias1);
+        V c20 = Start<V>(c + 2 * ldc, loadC, bias), c21 = Start<V>(c + 2 * ldc + w, loadC, bias1);
+        V c30 = Start<V>(c + 3 * ldc, loadC, bias), c31 = Start<V>(c + 3 * ldc + w, loadC, bias1);
+        V c40 = Start<V>(c + 4 * ldc, loadC, bias), c41 = Start<V>(c + 4 * ldc + w, loadC, bias1);
+        V c50 = Start<V>(c + 5 * ldc, loadC, bias), c51 = Start<V>(c + 5 * ldc + w, loadC, bias1);
+        V c60 = default, c61 = default, c70 = default, c71 = default;
+        if (eightRows)
         {
-            float* r = c;
-            c00 = Vector256.Load(r); c01 = Vector256.Load(r + 8); r += ldc;
-            c10 = Vector256.Load(r); c11 = Vector256.Load(r + 8); r += ldc;
-            c20 = Vector256.Load(r); c21 = Vector256.Load(r + 8); r += ldc;
-            c30 = Vector256.Load(r); c31 = Vector256.Load(r + 8); r += ldc;
-            c40 = Vector256.Load(r); c41 = Vector256.Load(r + 8); r += ldc;
-            c50 = Vector256.Load(r); c51 = Vector256.Load(r + 8);
-            if (bias != null)
-            {
-                Vector256<float> b0 = Vector256.Load(bias), b1 = Vector256.Load(bias + 8);
-                c00 += b0; c01 += b1; c10 += b0; c11 += b1; c20 += b0; c21 += b1;
-                c30 += b0; c31 += b1; c40 += b0; c41 += b1; c50 += b0; c51 += b1;
-            }
-        }
-        else if (bias != null)
-        {
-            c00 = c10 = c20 = c30 = c40 = c50 = Vector256.Load(bias);
-            c01 = c11 = c21 = c31 = c41 = c51 = Vector256.Load(bias + 8);
-        }
-        else
-        {
-            c00 = c01 = c10 = c11 = c20 = c21 = Vector256<float>.Zero;
-            c30 = c31 = c40 = c41 = c50 = c51 = Vector256<float>.Zero;
+            c60 = Start<V>(c + 6 * ldc, loadC, bias); c61 = Start<V>(c + 6 * ldc + w, loadC, bias1);
+            c70 = Start<V>(c + 7 * ldc, loadC, bias); c71 = Start<V>(c + 7 * ldc + w, loadC, bias1);
         }
 
         for (int p = 0; p < kc; p++)
         {
-            Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
-            Vector256<float> av = Vector256.Create(a[0]);
-            c00 = Fma256(av, b0, c00); c01 = Fma256(av, b1, c01);
-            av = Vector256.Create(a[1]);
-            c10 = Fma256(av, b0, c10); c11 = Fma256(av, b1, c11);
-            av = Vector256.Create(a[2]);
-            c20 = Fma256(av, b0, c20); c21 = Fma256(av, b1, c21);
-            av = Vector256.Create(a[3]);
-            c30 = Fma256(av, b0, c30); c31 = Fma256(av, b1, c31);
-            av = Vector256.Create(a[4]);
-            c40 = Fma256(av, b0, c40); c41 = Fma256(av, b1, c41);
-            av = Vector256.Create(a[5]);
-            c50 = Fma256(av, b0, c50); c51 = Fma256(av, b1, c51);
-            a += 6;
+            V b0 = V.Load(b), b1 = V.Load(b + w);
+            V av = V.Create(a[0]);
+            c00 = V.MultiplyAdd(av, b0, c00); c01 = V.MultiplyAdd(av, b1, c01);
+            av = V.Create(a[1]);
+            c10 = V.MultiplyAdd(av, b0, c10); c11 = V.MultiplyAdd(av, b1, c11);
+            av = V.Create(a[2]);
+            c20 = V.MultiplyAdd(av, b0, c20); c21 = V.MultiplyAdd(av, b1, c21);
+            av = V.Create(a[3]);
+            c30 = V.MultiplyAdd(av, b0, c30); c31 = V.MultiplyAdd(av, b1, c31);
+            av = V.Create(a[4]);
+            c40 = V.MultiplyAdd(av, b0, c40); c41 = V.MultiplyAdd(av, b1, c41);
+            av = V.Create(a[5]);
+            c50 = V.MultiplyAdd(av, b0, c50); c51 = V.MultiplyAdd(av, b1, c51);
+            if (eightRows)
+            {
+                av = V.Create(a[6]);
+                c60 = V.MultiplyAdd(av, b0, c60); c61 = V.MultiplyAdd(av, b1, c61);
+                av = V.Create(a[7]);
+                c70 = V.MultiplyAdd(av, b0, c70); c71 = V.MultiplyAdd(av, b1, c71);
+            }
+            a += mr;
             b += ldb;
         }
 
-        float* o = c;
-        c00.Store(o); c01.Store(o + 8); o += ldc;
-        c10.Store(o); c11.Store(o + 8); o += ldc;
-        c20.Store(o); c21.Store(o + 8); o += ldc;
-        c30.Store(o); c31.Store(o + 8); o += ldc;
-        c40.Store(o); c41.Store(o + 8); o += ldc;
-        c50.Store(o); c51.Store(o + 8);
+        c00.Store(c); c01.Store(c + w);
+        c10.Store(c + ldc); c11.Store(c + ldc + w);
+        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w);
+        c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + w);
+        c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + w);
+        c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + w);
+        if (eightRows)
+        {
+            c60.Store(c + 6 * ldc); c61.Store(c + 6 * ldc + w);
+            c70.Store(c + 7 * ldc); c71.Store(c + 7 * ldc + w);
+        }
     }
 
+    // An accumulator's starting value: C's current value (when accumulating, or after the first k block),
+    // plus the bias on the first k block; 0 + bias is exactly the bias.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Fma128(Vector128<float> x, Vector128<float> y, Vector128<float> acc) =>
-        Fma.IsSupported ? Fma.MultiplyAdd(x, y, acc) : acc + x * y;
-
-    // C[6 x 8] (+)= Σₚ a[p·6 + r] · b[p·8 + j] with 128-bit vectors (SSE, NEON).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Micro6x8(int kc, float* a, float* b, int ldb, float* c, int ldc, bool loadC, float* bias)
+    private static V Start<V>(float* c, bool loadC, float* bias) where V : unmanaged, ILanes<V>
     {
-        Vector128<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-        if (loadC)
-        {
-            float* r = c;
-            c00 = Vector128.Load(r); c01 = Vector128.Load(r + 4); r += ldc;
-            c10 = Vector128.Load(r); c11 = Vector128.Load(r + 4); r += ldc;
-            c20 = Vector128.Load(r); c21 = Vector128.Load(r + 4); r += ldc;
-            c30 = Vector128.Load(r); c31 = Vector128.Load(r + 4); r += ldc;
-            c40 = Vector128.Load(r); c41 = Vector128.Load(r + 4); r += ldc;
-            c50 = Vector128.Load(r); c51 = Vector128.Load(r + 4);
-            if (bias != null)
-            {
-                Vector128<float> b0 = Vector128.Load(bias), b1 = Vector128.Load(bias + 4);
-                c00 += b0; c01 += b1; c10 += b0; c11 += b1; c20 += b0; c21 += b1;
-                c30 += b0; c31 += b1; c40 += b0; c41 += b1; c50 += b0; c51 += b1;
-            }
-        }
-        else if (bias != null)
-        {
-            c00 = c10 = c20 = c30 = c40 = c50 = Vector128.Load(bias);
-            c01 = c11 = c21 = c31 = c41 = c51 = Vector128.Load(bias + 4);
-        }
-        else
-        {
-            c00 = c01 = c10 = c11 = c20 = c21 = Vector128<float>.Zero;
-            c30 = c31 = c40 = c41 = c50 = c51 = Vector128<float>.Zero;
-        }
-
-        for (int p = 0; p < kc; p++)
-        {
-            Vector128<float> b0 = Vector128.Load(b), b1 = Vector128.Load(b + 4);
-            Vector128<float> av = Vector128.Create(a[0]);
-            c00 = Fma128(av, b0, c00); c01 = Fma128(av, b1, c01);
-            av = Vector128.Create(a[1]);
-            c10 = Fma128(av, b0, c10); c11 = Fma128(av, b1, c11);
-            av = Vector128.Create(a[2]);
-            c20 = Fma128(av, b0, c20); c21 = Fma128(av, b1, c21);
-            av = Vector128.Create(a[3]);
-            c30 = Fma128(av, b0, c30); c31 = Fma128(av, b1, c31);
-            av = Vector128.Create(a[4]);
-            c40 = Fma128(av, b0, c40); c41 = Fma128(av, b1, c41);
-            av = Vector128.Create(a[5]);
-            c50 = Fma128(av, b0, c50); c51 = Fma128(av, b1, c51);
-            a += 6;
-            b += ldb;
-        }
-
-        float* o = c;
-        c00.Store(o); c01.Store(o + 4); o += ldc;
-        c10.Store(o); c11.Store(o + 4); o += ldc;
-        c20.Store(o); c21.Store(o + 4); o += ldc;
-        c30.Store(o); c31.Store(o + 4); o += ldc;
-        c40.Store(o); c41.Store(o + 4); o += ldc;
-        c50.Store(o); c51.Store(o + 4);
+        V start = loadC ? V.Load(c) : V.Zero;
+        return bias == null ? start : start + V.Load(bias);
     }
 }

@@ -14,6 +14,12 @@ public readonly record struct ConvGeometry
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernel);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stride);
         ArgumentOutOfRangeException.ThrowIfNegative(padding);
+        // Bounded like the image's sides, so that the padded side and C·K·K below cannot overflow.
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(kernel, ImageShape.MaxDimension);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(stride, ImageShape.MaxDimension);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(padding, ImageShape.MaxDimension);
+        if ((long)input.Channels * kernel * kernel > Array.MaxLength)
+            throw new ArgumentException($"A {kernel}x{kernel} kernel over {input.Channels} channels has more weights per filter than an array can hold.", nameof(kernel));
         if (kernel > input.Height + 2 * padding || kernel > input.Width + 2 * padding)
             throw new ArgumentException($"A {kernel}x{kernel} kernel does not fit a {input} input with padding {padding}.", nameof(kernel));
         Input = input;

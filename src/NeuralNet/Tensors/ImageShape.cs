@@ -8,12 +8,19 @@ namespace NeuralNet.Tensors;
 /// </summary>
 public readonly record struct ImageShape
 {
-    /// <summary>Creates a shape; every dimension must be at least 1.</summary>
+    /// <summary>The largest channel count, height or width a shape may have (65,536).</summary>
+    /// <remarks>Far above any real image layer, and small enough that sizes computed from a shape (a padded side,
+    /// a kernel's patch) cannot overflow; a model file that asks for more is refused before anything is allocated.</remarks>
+    public const int MaxDimension = 1 << 16;
+
+    /// <summary>Creates a shape; every dimension must be 1 to <see cref="MaxDimension"/>, and one image at most <see cref="Array.MaxLength"/> values.</summary>
     public ImageShape(int channels, int height, int width)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        CheckDimension(channels, nameof(channels));
+        CheckDimension(height, nameof(height));
+        CheckDimension(width, nameof(width));
+        if ((long)channels * height * width > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(width), $"An image of {channels}x{height}x{width} has more values than an array can hold ({Array.MaxLength:N0}).");
         Channels = channels;
         Height = height;
         Width = width;
@@ -36,6 +43,12 @@ public readonly record struct ImageShape
 
     /// <summary>Index of (c, y, x) within one image's row.</summary>
     public int IndexOf(int channel, int y, int x) => (channel * Height + y) * Width + x;
+
+    private static void CheckDimension(int value, string name)
+    {
+        if (value is < 1 or > MaxDimension)
+            throw new ArgumentOutOfRangeException(name, value, $"An image's {name} must be 1 to {MaxDimension:N0}.");
+    }
 
     /// <summary>Short text such as <c>16x14x14</c> (channels x height x width).</summary>
     public override string ToString() => $"{Channels}x{Height}x{Width}";

@@ -1,262 +1,219 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace NeuralNet.Tensors;
 
 /// <summary>
-/// The element-wise kernels of a training step: activations and their derivatives, the optimisers'
-/// updates, sums. Each has a plain scalar version (<c>...Scalar</c>, the one to read first) and a fast
-/// version that runs the same arithmetic 16, 8 or 4 floats at a time (Vector512, Vector256, Vector128, as
-/// the hardware accelerates) and finishes the tail with the scalar loop. Tests check one against the other.
+/// The element-wise kernels of a training step: activations and their derivatives, the optimisers' updates,
+/// sums. Each operation comes twice, side by side: a plain loop (<c>...Scalar</c>, the one to read first, the
+/// one the chapters link to) and the fast version, written once as a loop over vectors of floats, generic
+/// over the vector width (<see cref="ILanes{TSelf}"/>). Tests check one against the other on every width.
 /// </summary>
 /// <remarks>
-/// The vector loops use the same operations in the same order as the scalar ones (no fused multiply-add),
-/// so for these kernels both give the same bits; only <see cref="SumOfSquares"/> adds in a different order.
+/// <para><see cref="ForEachVector{TOp}"/> runs such a loop over an array: vectors of 16 floats (AVX-512), then 8,
+/// then 4, as the hardware accelerates, and the last few floats one at a time with the very same code.</para>
+/// <para>The ops use the same operations in the same order as the scalar loops (no fused multiply-add), so
+/// both give the same bits; only <see cref="SumOfSquares"/> adds in a different order.</para>
 /// </remarks>
-internal static class VectorKernels
+internal static unsafe class VectorKernels
 {
     // Moments below this are flushed to zero: they would otherwise decay into subnormal numbers (Adam's m
     // for a weight whose gradient is always 0, such as a border pixel's), and arithmetic on subnormals is
     // about a hundred times slower on x86. Far below any value that could move a weight.
     internal const float FlushBelow = 1e-30f;
 
-    // ---- ReLU: a = max(z, 0) (NaN propagates);  dZ = dA where z > 0, else 0 ----
+    // ---- ReLU: a = max(z, 0), a NaN stays NaN;  dZ = dA where z > 0, else 0 ----
 
+    /// <summary>The readable ReLU: a = max(z, 0), one element at a time. A NaN stays NaN, so divergence shows.</summary>
     public static void ReluForwardScalar(ReadOnlySpan<float> z, Span<float> a)
     {
-        for (int i = 0; i < z.Length; i++) a[i] = z[i] < 0f ? 0f : z[i]; // a NaN stays NaN, so divergence shows
+        for (int i = 0; i < z.Length; i++) a[i] = z[i] < 0f ? 0f : z[i];
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>ReLU, a = max(z, 0): read <see cref="ReluForwardScalar"/>; this is the same, a vector at a time.</summary>
     public static void ReluForward(ReadOnlySpan<float> z, Span<float> a)
     {
         RequireLength(z.Length, a.Length);
-        ref float zr = ref MemoryMarshal.GetReference(z);
-        ref float ar = ref MemoryMarshal.GetReference(a);
-        int n = z.Length, i = 0;
-        Isa isa = SimdPath.Current;
-        if (isa >= Isa.Vector512)
-            for (; i <= n - 16; i += 16)
-            {
-                var x = Vector512.LoadUnsafe(ref zr, (nuint)i);
-                Vector512.AndNot(x, Vector512.LessThan(x, Vector512<float>.Zero)).StoreUnsafe(ref ar, (nuint)i);
-            }
-        if (isa >= Isa.Vector256)
-            for (; i <= n - 8; i += 8)
-            {
-                var x = Vector256.LoadUnsafe(ref zr, (nuint)i);
-                Vector256.AndNot(x, Vector256.LessThan(x, Vector256<float>.Zero)).StoreUnsafe(ref ar, (nuint)i);
-            }
-        if (isa >= Isa.Vector128)
-            for (; i <= n - 4; i += 4)
-            {
-                var x = Vector128.LoadUnsafe(ref zr, (nuint)i);
-                Vector128.AndNot(x, Vector128.LessThan(x, Vector128<float>.Zero)).StoreUnsafe(ref ar, (nuint)i);
-            }
-        for (; i < n; i++) Unsafe.Add(ref ar, i) = Unsafe.Add(ref zr, i) < 0f ? 0f : Unsafe.Add(ref zr, i);
+        fixed (float* zp = z, ap = a) ForEachVector(new ReluForwardOp(zp, ap), 0, z.Length);
     }
 
+    private readonly struct ReluForwardOp(float* z, float* a) : IVectorLoop
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public nint Run<V>(nint i, nint end) where V : unmanaged, ILanes<V>
+        {
+            for (; i <= end - V.Count; i += V.Count)
+            {
+                V x = V.Load(z + i);
+                V.AndNot(x, V.LessThan(x, V.Zero)).Store(a + i); // zero where z < 0 (a NaN is not < 0)
+            }
+            return i;
+        }
+    }
+
+    /// <summary>The readable ReLU derivative: dZ = dA where z &gt; 0, else 0.</summary>
     public static void ReluBackwardScalar(ReadOnlySpan<float> z, ReadOnlySpan<float> dA, Span<float> dZ)
     {
         for (int i = 0; i < z.Length; i++) dZ[i] = z[i] > 0f ? dA[i] : 0f;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>dZ = dA where z &gt; 0, else 0: read <see cref="ReluBackwardScalar"/>; this is the same, a vector at a time.</summary>
     public static void ReluBackward(ReadOnlySpan<float> z, ReadOnlySpan<float> dA, Span<float> dZ)
     {
         RequireLength(z.Length, dA.Length);
         RequireLength(z.Length, dZ.Length);
-        ref float zr = ref MemoryMarshal.GetReference(z);
-        ref float gr = ref MemoryMarshal.GetReference(dA);
-        ref float dr = ref MemoryMarshal.GetReference(dZ);
-        int n = z.Length, i = 0;
-        Isa isa = SimdPath.Current;
-        if (isa >= Isa.Vector512)
-            for (; i <= n - 16; i += 16)
-            {
-                var mask = Vector512.GreaterThan(Vector512.LoadUnsafe(ref zr, (nuint)i), Vector512<float>.Zero);
-                (Vector512.LoadUnsafe(ref gr, (nuint)i) & mask).StoreUnsafe(ref dr, (nuint)i);
-            }
-        if (isa >= Isa.Vector256)
-            for (; i <= n - 8; i += 8)
-            {
-                var mask = Vector256.GreaterThan(Vector256.LoadUnsafe(ref zr, (nuint)i), Vector256<float>.Zero);
-                (Vector256.LoadUnsafe(ref gr, (nuint)i) & mask).StoreUnsafe(ref dr, (nuint)i);
-            }
-        if (isa >= Isa.Vector128)
-            for (; i <= n - 4; i += 4)
-            {
-                var mask = Vector128.GreaterThan(Vector128.LoadUnsafe(ref zr, (nuint)i), Vector128<float>.Zero);
-                (Vector128.LoadUnsafe(ref gr, (nuint)i) & mask).StoreUnsafe(ref dr, (nuint)i);
-            }
-        for (; i < n; i++) Unsafe.Add(ref dr, i) = Unsafe.Add(ref zr, i) > 0f ? Unsafe.Add(ref gr, i) : 0f;
+        fixed (float* zp = z, gp = dA, dp = dZ) ForEachVector(new ReluBackwardOp(zp, gp, dp), 0, z.Length);
+    }
+
+    private readonly struct ReluBackwardOp(float* z, float* dA, float* dZ) : IVectorLoop
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public nint Run<V>(nint i, nint end) where V : unmanaged, ILanes<V>
+        {
+            for (; i <= end - V.Count; i += V.Count)
+                (V.Load(dA + i) & V.GreaterThan(V.Load(z + i), V.Zero)).Store(dZ + i);
+            return i;
+        }
     }
 
     // ---- Sigmoid and tanh derivatives from the activation a: dZ = dA·a·(1 − a);  dZ = dA·(1 − a²) ----
 
+    /// <summary>The readable sigmoid derivative from the activation: dZ = dA·a·(1 − a).</summary>
     public static void SigmoidBackwardScalar(ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ)
     {
         for (int i = 0; i < a.Length; i++) dZ[i] = dA[i] * a[i] * (1f - a[i]);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>dZ = dA·a·(1 − a): read <see cref="SigmoidBackwardScalar"/>; this is the same, a vector at a time.</summary>
     public static void SigmoidBackward(ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ)
     {
         RequireLength(a.Length, dA.Length);
         RequireLength(a.Length, dZ.Length);
-        ref float ar = ref MemoryMarshal.GetReference(a);
-        ref float gr = ref MemoryMarshal.GetReference(dA);
-        ref float dr = ref MemoryMarshal.GetReference(dZ);
-        int n = a.Length, i = 0;
-        Isa isa = SimdPath.Current;
-        if (isa >= Isa.Vector512)
-            for (; i <= n - 16; i += 16)
-            {
-                var x = Vector512.LoadUnsafe(ref ar, (nuint)i);
-                (Vector512.LoadUnsafe(ref gr, (nuint)i) * x * (Vector512<float>.One - x)).StoreUnsafe(ref dr, (nuint)i);
-            }
-        if (isa >= Isa.Vector256)
-            for (; i <= n - 8; i += 8)
-            {
-                var x = Vector256.LoadUnsafe(ref ar, (nuint)i);
-                (Vector256.LoadUnsafe(ref gr, (nuint)i) * x * (Vector256<float>.One - x)).StoreUnsafe(ref dr, (nuint)i);
-            }
-        if (isa >= Isa.Vector128)
-            for (; i <= n - 4; i += 4)
-            {
-                var x = Vector128.LoadUnsafe(ref ar, (nuint)i);
-                (Vector128.LoadUnsafe(ref gr, (nuint)i) * x * (Vector128<float>.One - x)).StoreUnsafe(ref dr, (nuint)i);
-            }
-        for (; i < n; i++)
+        fixed (float* ap = a, gp = dA, dp = dZ) ForEachVector(new SigmoidBackwardOp(ap, gp, dp), 0, a.Length);
+    }
+
+    private readonly struct SigmoidBackwardOp(float* a, float* dA, float* dZ) : IVectorLoop
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public nint Run<V>(nint i, nint end) where V : unmanaged, ILanes<V>
         {
-            float x = Unsafe.Add(ref ar, i);
-            Unsafe.Add(ref dr, i) = Unsafe.Add(ref gr, i) * x * (1f - x);
+            V one = V.One;
+            for (; i <= end - V.Count; i += V.Count)
+            {
+                V x = V.Load(a + i);
+                (V.Load(dA + i) * x * (one - x)).Store(dZ + i);
+            }
+            return i;
         }
     }
 
+    /// <summary>The readable tanh derivative from the activation: dZ = dA·(1 − a²).</summary>
     public static void TanhBackwardScalar(ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ)
     {
         for (int i = 0; i < a.Length; i++) dZ[i] = dA[i] * (1f - a[i] * a[i]);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>dZ = dA·(1 − a²): read <see cref="TanhBackwardScalar"/>; this is the same, a vector at a time.</summary>
     public static void TanhBackward(ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ)
     {
         RequireLength(a.Length, dA.Length);
         RequireLength(a.Length, dZ.Length);
-        ref float ar = ref MemoryMarshal.GetReference(a);
-        ref float gr = ref MemoryMarshal.GetReference(dA);
-        ref float dr = ref MemoryMarshal.GetReference(dZ);
-        int n = a.Length, i = 0;
-        Isa isa = SimdPath.Current;
-        if (isa >= Isa.Vector512)
-            for (; i <= n - 16; i += 16)
-            {
-                var x = Vector512.LoadUnsafe(ref ar, (nuint)i);
-                (Vector512.LoadUnsafe(ref gr, (nuint)i) * (Vector512<float>.One - x * x)).StoreUnsafe(ref dr, (nuint)i);
-            }
-        if (isa >= Isa.Vector256)
-            for (; i <= n - 8; i += 8)
-            {
-                var x = Vector256.LoadUnsafe(ref ar, (nuint)i);
-                (Vector256.LoadUnsafe(ref gr, (nuint)i) * (Vector256<float>.One - x * x)).StoreUnsafe(ref dr, (nuint)i);
-            }
-        if (isa >= Isa.Vector128)
-            for (; i <= n - 4; i += 4)
-            {
-                var x = Vector128.LoadUnsafe(ref ar, (nuint)i);
-                (Vector128.LoadUnsafe(ref gr, (nuint)i) * (Vector128<float>.One - x * x)).StoreUnsafe(ref dr, (nuint)i);
-            }
-        for (; i < n; i++)
+        fixed (float* ap = a, gp = dA, dp = dZ) ForEachVector(new TanhBackwardOp(ap, gp, dp), 0, a.Length);
+    }
+
+    private readonly struct TanhBackwardOp(float* a, float* dA, float* dZ) : IVectorLoop
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public nint Run<V>(nint i, nint end) where V : unmanaged, ILanes<V>
         {
-            float x = Unsafe.Add(ref ar, i);
-            Unsafe.Add(ref dr, i) = Unsafe.Add(ref gr, i) * (1f - x * x);
+            V one = V.One;
+            for (; i <= end - V.Count; i += V.Count)
+            {
+                V x = V.Load(a + i);
+                (V.Load(dA + i) * (one - x * x)).Store(dZ + i);
+            }
+            return i;
         }
     }
 
-    // ---- y += s·x (s = 1: plain sum; weight decay g += λ·w; SGD w += (−η)·g) ----
+    // ---- y += s·x (s = 1: a plain sum; weight decay g += λ·w; SGD w += (−η)·g) and y *= s ----
 
+    /// <summary>The readable y += s·x.</summary>
     public static void AddScaledScalar(ReadOnlySpan<float> x, float s, Span<float> y)
     {
         for (int i = 0; i < x.Length; i++) y[i] += s * x[i];
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>y += s·x: read <see cref="AddScaledScalar"/>; this is the same, a vector at a time.</summary>
     public static void AddScaled(ReadOnlySpan<float> x, float s, Span<float> y)
     {
         RequireLength(x.Length, y.Length);
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        ref float yr = ref MemoryMarshal.GetReference(y);
-        int n = x.Length, i = 0;
-        Isa isa = SimdPath.Current;
-        if (isa >= Isa.Vector512)
-        {
-            var sv = Vector512.Create(s);
-            for (; i <= n - 16; i += 16)
-                (Vector512.LoadUnsafe(ref yr, (nuint)i) + sv * Vector512.LoadUnsafe(ref xr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
-        }
-        if (isa >= Isa.Vector256)
-        {
-            var sv = Vector256.Create(s);
-            for (; i <= n - 8; i += 8)
-                (Vector256.LoadUnsafe(ref yr, (nuint)i) + sv * Vector256.LoadUnsafe(ref xr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
-        }
-        if (isa >= Isa.Vector128)
-        {
-            var sv = Vector128.Create(s);
-            for (; i <= n - 4; i += 4)
-                (Vector128.LoadUnsafe(ref yr, (nuint)i) + sv * Vector128.LoadUnsafe(ref xr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
-        }
-        for (; i < n; i++) Unsafe.Add(ref yr, i) += s * Unsafe.Add(ref xr, i);
+        fixed (float* xp = x, yp = y) ForEachVector(new AddScaledOp(xp, s, yp), 0, x.Length);
     }
 
-    // ---- y += x ----
+    private readonly struct AddScaledOp(float* x, float s, float* y) : IVectorLoop
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public nint Run<V>(nint i, nint end) where V : unmanaged, ILanes<V>
+        {
+            V scale = V.Create(s);
+            for (; i <= end - V.Count; i += V.Count)
+                (V.Load(y + i) + scale * V.Load(x + i)).Store(y + i);
+            return i;
+        }
+    }
 
+    /// <summary>The readable y += x.</summary>
     public static void AddScalar(ReadOnlySpan<float> x, Span<float> y)
     {
         for (int i = 0; i < x.Length; i++) y[i] += x[i];
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>y += x: read <see cref="AddScalar"/>; this is the same, a vector at a time.</summary>
     public static void Add(ReadOnlySpan<float> x, Span<float> y)
     {
         RequireLength(x.Length, y.Length);
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        ref float yr = ref MemoryMarshal.GetReference(y);
-        int n = x.Length, i = 0;
-        Isa isa = SimdPath.Current;
-        if (isa >= Isa.Vector512)
-            for (; i <= n - 16; i += 16)
-                (Vector512.LoadUnsafe(ref yr, (nuint)i) + Vector512.LoadUnsafe(ref xr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
-        if (isa >= Isa.Vector256)
-            for (; i <= n - 8; i += 8)
-                (Vector256.LoadUnsafe(ref yr, (nuint)i) + Vector256.LoadUnsafe(ref xr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
-        if (isa >= Isa.Vector128)
-            for (; i <= n - 4; i += 4)
-                (Vector128.LoadUnsafe(ref yr, (nuint)i) + Vector128.LoadUnsafe(ref xr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
-        for (; i < n; i++) Unsafe.Add(ref yr, i) += Unsafe.Add(ref xr, i);
+        fixed (float* xp = x, yp = y) ForEachVector(new AddOp(xp, yp), 0, x.Length);
     }
 
-    // ---- y *= s ----
+    private readonly struct AddOp(float* x, float* y) : IVectorLoop
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public nint Run<V>(nint i, nint end) where V : unmanaged, ILanes<V>
+        {
+            for (; i <= end - V.Count; i += V.Count)
+                (V.Load(y + i) + V.Load(x + i)).Store(y + i);
+            return i;
+        }
+    }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>The readable y *= s.</summary>
+    public static void ScaleScalar(Span<float> y, float s)
+    {
+        for (int i = 0; i < y.Length; i++) y[i] *= s;
+    }
+
+    /// <summary>y *= s: read <see cref="ScaleScalar"/>; this is the same, a vector at a time.</summary>
     public static void Scale(Span<float> y, float s)
     {
-        ref float yr = ref MemoryMarshal.GetReference(y);
-        int n = y.Length, i = 0;
-        Isa isa = SimdPath.Current;
-        if (isa >= Isa.Vector512)
-            for (; i <= n - 16; i += 16) (Vector512.LoadUnsafe(ref yr, (nuint)i) * s).StoreUnsafe(ref yr, (nuint)i);
-        if (isa >= Isa.Vector256)
-            for (; i <= n - 8; i += 8) (Vector256.LoadUnsafe(ref yr, (nuint)i) * s).StoreUnsafe(ref yr, (nuint)i);
-        if (isa >= Isa.Vector128)
-            for (; i <= n - 4; i += 4) (Vector128.LoadUnsafe(ref yr, (nuint)i) * s).StoreUnsafe(ref yr, (nuint)i);
-        for (; i < n; i++) Unsafe.Add(ref yr, i) *= s;
+        fixed (float* yp = y) ForEachVector(new ScaleOp(yp, s), 0, y.Length);
+    }
+
+    private readonly struct ScaleOp(float* y, float s) : IVectorLoop
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public nint Run<V>(nint i, nint end) where V : unmanaged, ILanes<V>
+        {
+            V scale = V.Create(s);
+            for (; i <= end - V.Count; i += V.Count)
+                (V.Load(y + i) * scale).Store(y + i);
+            return i;
+        }
     }
 
     // ---- Σ x² in double precision ----
 
+    /// <summary>The readable Σ x², each square and the sum in double precision.</summary>
     public static double SumOfSquaresScalar(ReadOnlySpan<float> x)
     {
         double sum = 0;
@@ -264,167 +221,112 @@ internal static class VectorKernels
         return sum;
     }
 
+    /// <summary>
+    /// Σ x² in double precision: read <see cref="SumOfSquaresScalar"/>; this widens a vector of floats to two of
+    /// doubles at a time (<see cref="Vector{T}"/>: whatever width .NET picks), so it adds in another order.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double SumOfSquares(ReadOnlySpan<float> x)
     {
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        int n = x.Length, i = 0;
+        int i = 0;
         double sum = 0;
-        Isa isa = SimdPath.Current;
-        if (isa >= Isa.Vector512 && n >= 16)
+        if (SimdPath.Current != Isa.Scalar && Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
         {
-            Vector512<double> s0 = Vector512<double>.Zero, s1 = Vector512<double>.Zero;
-            for (; i <= n - 16; i += 16)
+            Vector<double> low = Vector<double>.Zero, high = Vector<double>.Zero;
+            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
             {
-                var (lo, hi) = Vector512.Widen(Vector512.LoadUnsafe(ref xr, (nuint)i));
-                s0 += lo * lo;
-                s1 += hi * hi;
+                Vector.Widen(new Vector<float>(x[i..]), out Vector<double> lo, out Vector<double> hi);
+                low += lo * lo;
+                high += hi * hi;
             }
-            sum += Vector512.Sum(s0 + s1);
+            sum = Vector.Sum(low + high);
         }
-        else if (isa >= Isa.Vector256 && n >= 8)
-        {
-            Vector256<double> s0 = Vector256<double>.Zero, s1 = Vector256<double>.Zero;
-            for (; i <= n - 8; i += 8)
-            {
-                var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref xr, (nuint)i));
-                s0 += lo * lo;
-                s1 += hi * hi;
-            }
-            sum += Vector256.Sum(s0 + s1);
-        }
-        for (; i < n; i++)
-        {
-            double value = Unsafe.Add(ref xr, i);
-            sum += value * value;
-        }
-        return sum;
+        return sum + SumOfSquaresScalar(x[i..]);
     }
 
     // ---- Adam, one pass over a parameter tensor ----
-    // m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − step·m / (√v + ε̂)
-    // (step and ε̂ carry the bias corrections; moments below FlushBelow become 0.)
 
-    public static void AdamScalar(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
-        float beta1, float beta2, float step, float epsilon)
+    /// <summary>
+    /// The readable Adam update, one weight at a time: m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;
+    /// w ← w − step·m / (√v + ε̂), where step and ε̂ carry the bias corrections (see <see cref="AdamCoefficients"/>).
+    /// Moments below <see cref="FlushBelow"/> become 0.
+    /// </summary>
+    public static void AdamScalar(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v, AdamCoefficients c)
     {
-        float c1 = 1f - beta1, c2 = 1f - beta2;
         for (int i = 0; i < w.Length; i++)
         {
-            float mi = beta1 * m[i] + c1 * g[i];
-            float vi = beta2 * v[i] + c2 * g[i] * g[i];
+            float mi = c.Beta1 * m[i] + c.OneMinusBeta1 * g[i];
+            float vi = c.Beta2 * v[i] + c.OneMinusBeta2 * g[i] * g[i];
             if (MathF.Abs(mi) < FlushBelow) mi = 0f;
             if (vi < FlushBelow) vi = 0f;
             m[i] = mi;
             v[i] = vi;
-            w[i] -= step * mi / (MathF.Sqrt(vi) + epsilon);
+            w[i] -= c.Step * mi / (MathF.Sqrt(vi) + c.Epsilon);
         }
     }
 
     // Tensors at least this large are updated by all kernel threads, each taking one contiguous slice.
     private const int ParallelAdamLength = 32 * 1024;
 
-    /// <summary>The vectorised Adam pass; large tensors are split over <see cref="ComputeSettings.ThreadCount"/> threads (same bits: no sums).</summary>
-    public static unsafe void Adam(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
-        float beta1, float beta2, float step, float epsilon)
+    /// <summary>
+    /// The Adam update: read <see cref="AdamScalar"/>; this is the same, a vector at a time, and large tensors are
+    /// split over <see cref="ComputeSettings.ThreadCount"/> threads (same bits: there are no sums).
+    /// </summary>
+    public static void Adam(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v, AdamCoefficients c)
     {
         RequireLength(w.Length, g.Length);
         RequireLength(w.Length, m.Length);
         RequireLength(w.Length, v.Length);
         int parts = Math.Min(ComputeSettings.ThreadCount, w.Length / (ParallelAdamLength / 2));
-        if (parts <= 1)
-        {
-            AdamSerial(w, g, m, v, beta1, beta2, step, epsilon);
-            return;
-        }
         fixed (float* wp = w, gp = g, mp = m, vp = v)
         {
-            var job = new AdamJob { W = wp, G = gp, M = mp, V = vp, Length = w.Length, Parts = parts, Beta1 = beta1, Beta2 = beta2, Step = step, Epsilon = epsilon };
-            WorkerPool.Run(parts, &AdamPart, &job);
+            var job = new AdamJob(new AdamOp(wp, gp, mp, vp, c), w.Length, Math.Max(parts, 1));
+            if (job.Parts == 1) ForEachVector(job.Op, 0, w.Length);
+            else WorkerPool.Run(job.Parts, &AdamPart, &job);
         }
     }
 
-    private unsafe struct AdamJob
+    private readonly struct AdamJob(AdamOp op, int length, int parts)
     {
-        public float* W, G, M, V;
-        public int Length, Parts;
-        public float Beta1, Beta2, Step, Epsilon;
+        public readonly AdamOp Op = op;
+        public readonly int Length = length, Parts = parts;
     }
 
-    private static unsafe void AdamPart(int part, void* state)
+    // Part p of the tensor, its bounds rounded down to whole 16-float vectors.
+    private static void AdamPart(int part, void* state)
     {
         ref AdamJob job = ref Unsafe.AsRef<AdamJob>(state);
         int start = (int)((long)job.Length * part / job.Parts) & ~15;
         int end = part == job.Parts - 1 ? job.Length : (int)((long)job.Length * (part + 1) / job.Parts) & ~15;
-        int count = end - start;
-        AdamSerial(new Span<float>(job.W + start, count), new ReadOnlySpan<float>(job.G + start, count),
-            new Span<float>(job.M + start, count), new Span<float>(job.V + start, count), job.Beta1, job.Beta2, job.Step, job.Epsilon);
+        ForEachVector(job.Op, start, end);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AdamSerial(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
-        float beta1, float beta2, float step, float epsilon)
+    private readonly struct AdamOp(float* w, float* g, float* m, float* v, AdamCoefficients c) : IVectorLoop
     {
-        ref float wr = ref MemoryMarshal.GetReference(w);
-        ref float gr = ref MemoryMarshal.GetReference(g);
-        ref float mr = ref MemoryMarshal.GetReference(m);
-        ref float vr = ref MemoryMarshal.GetReference(v);
-        int n = w.Length, i = 0;
-        float c1 = 1f - beta1, c2 = 1f - beta2;
-        Isa isa = SimdPath.Current;
-        if (isa >= Isa.Vector512)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public nint Run<V>(nint i, nint end) where V : unmanaged, ILanes<V>
         {
-            Vector512<float> b1 = Vector512.Create(beta1), b2 = Vector512.Create(beta2), k1 = Vector512.Create(c1), k2 = Vector512.Create(c2),
-                st = Vector512.Create(step), eps = Vector512.Create(epsilon), tiny = Vector512.Create(FlushBelow);
-            for (; i <= n - 16; i += 16)
+            V beta1 = V.Create(c.Beta1), oneMinusBeta1 = V.Create(c.OneMinusBeta1), beta2 = V.Create(c.Beta2),
+                oneMinusBeta2 = V.Create(c.OneMinusBeta2), step = V.Create(c.Step), epsilon = V.Create(c.Epsilon),
+                tiny = V.Create(FlushBelow);
+            for (; i <= end - V.Count; i += V.Count)
             {
-                var gi = Vector512.LoadUnsafe(ref gr, (nuint)i);
-                var mi = b1 * Vector512.LoadUnsafe(ref mr, (nuint)i) + k1 * gi;
-                var vi = b2 * Vector512.LoadUnsafe(ref vr, (nuint)i) + k2 * gi * gi;
-                mi &= Vector512.GreaterThanOrEqual(Vector512.Abs(mi), tiny);
-                vi &= Vector512.GreaterThanOrEqual(vi, tiny);
-                mi.StoreUnsafe(ref mr, (nuint)i);
-                vi.StoreUnsafe(ref vr, (nuint)i);
-                (Vector512.LoadUnsafe(ref wr, (nuint)i) - st * mi / (Vector512.Sqrt(vi) + eps)).StoreUnsafe(ref wr, (nuint)i);
+                V gi = V.Load(g + i);
+                V mi = beta1 * V.Load(m + i) + oneMinusBeta1 * gi;
+                V vi = beta2 * V.Load(v + i) + oneMinusBeta2 * gi * gi;
+                mi &= V.GreaterThanOrEqual(V.Abs(mi), tiny);
+                vi &= V.GreaterThanOrEqual(vi, tiny);
+                mi.Store(m + i);
+                vi.Store(v + i);
+                (V.Load(w + i) - step * mi / (V.Sqrt(vi) + epsilon)).Store(w + i);
             }
+            return i;
         }
-        if (isa >= Isa.Vector256)
-        {
-            Vector256<float> b1 = Vector256.Create(beta1), b2 = Vector256.Create(beta2), k1 = Vector256.Create(c1), k2 = Vector256.Create(c2),
-                st = Vector256.Create(step), eps = Vector256.Create(epsilon), tiny = Vector256.Create(FlushBelow);
-            for (; i <= n - 8; i += 8)
-            {
-                var gi = Vector256.LoadUnsafe(ref gr, (nuint)i);
-                var mi = b1 * Vector256.LoadUnsafe(ref mr, (nuint)i) + k1 * gi;
-                var vi = b2 * Vector256.LoadUnsafe(ref vr, (nuint)i) + k2 * gi * gi;
-                mi &= Vector256.GreaterThanOrEqual(Vector256.Abs(mi), tiny);
-                vi &= Vector256.GreaterThanOrEqual(vi, tiny);
-                mi.StoreUnsafe(ref mr, (nuint)i);
-                vi.StoreUnsafe(ref vr, (nuint)i);
-                (Vector256.LoadUnsafe(ref wr, (nuint)i) - st * mi / (Vector256.Sqrt(vi) + eps)).StoreUnsafe(ref wr, (nuint)i);
-            }
-        }
-        if (isa >= Isa.Vector128)
-        {
-            Vector128<float> b1 = Vector128.Create(beta1), b2 = Vector128.Create(beta2), k1 = Vector128.Create(c1), k2 = Vector128.Create(c2),
-                st = Vector128.Create(step), eps = Vector128.Create(epsilon), tiny = Vector128.Create(FlushBelow);
-            for (; i <= n - 4; i += 4)
-            {
-                var gi = Vector128.LoadUnsafe(ref gr, (nuint)i);
-                var mi = b1 * Vector128.LoadUnsafe(ref mr, (nuint)i) + k1 * gi;
-                var vi = b2 * Vector128.LoadUnsafe(ref vr, (nuint)i) + k2 * gi * gi;
-                mi &= Vector128.GreaterThanOrEqual(Vector128.Abs(mi), tiny);
-                vi &= Vector128.GreaterThanOrEqual(vi, tiny);
-                mi.StoreUnsafe(ref mr, (nuint)i);
-                vi.StoreUnsafe(ref vr, (nuint)i);
-                (Vector128.LoadUnsafe(ref wr, (nuint)i) - st * mi / (Vector128.Sqrt(vi) + eps)).StoreUnsafe(ref wr, (nuint)i);
-            }
-        }
-        if (i < n) AdamScalar(w[i..], g[i..], m[i..], v[i..], beta1, beta2, step, epsilon);
     }
 
     // ---- Momentum: v ← μ·v + g;  w ← w − η·v ----
 
+    /// <summary>The readable momentum update: v ← μ·v + g;  w ← w − η·v (a velocity below <see cref="FlushBelow"/> becomes 0).</summary>
     public static void MomentumScalar(Span<float> w, ReadOnlySpan<float> g, Span<float> velocity, float eta, float mu)
     {
         for (int i = 0; i < w.Length; i++)
@@ -436,54 +338,81 @@ internal static class VectorKernels
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>The momentum update: read <see cref="MomentumScalar"/>; this is the same, a vector at a time.</summary>
     public static void Momentum(Span<float> w, ReadOnlySpan<float> g, Span<float> velocity, float eta, float mu)
     {
         RequireLength(w.Length, g.Length);
         RequireLength(w.Length, velocity.Length);
-        ref float wr = ref MemoryMarshal.GetReference(w);
-        ref float gr = ref MemoryMarshal.GetReference(g);
-        ref float vr = ref MemoryMarshal.GetReference(velocity);
-        int n = w.Length, i = 0;
-        Isa isa = SimdPath.Current;
-        if (isa >= Isa.Vector512)
-        {
-            Vector512<float> muV = Vector512.Create(mu), etaV = Vector512.Create(eta), tiny = Vector512.Create(FlushBelow);
-            for (; i <= n - 16; i += 16)
-            {
-                var vi = muV * Vector512.LoadUnsafe(ref vr, (nuint)i) + Vector512.LoadUnsafe(ref gr, (nuint)i);
-                vi &= Vector512.GreaterThanOrEqual(Vector512.Abs(vi), tiny);
-                vi.StoreUnsafe(ref vr, (nuint)i);
-                (Vector512.LoadUnsafe(ref wr, (nuint)i) - etaV * vi).StoreUnsafe(ref wr, (nuint)i);
-            }
-        }
-        if (isa >= Isa.Vector256)
-        {
-            Vector256<float> muV = Vector256.Create(mu), etaV = Vector256.Create(eta), tiny = Vector256.Create(FlushBelow);
-            for (; i <= n - 8; i += 8)
-            {
-                var vi = muV * Vector256.LoadUnsafe(ref vr, (nuint)i) + Vector256.LoadUnsafe(ref gr, (nuint)i);
-                vi &= Vector256.GreaterThanOrEqual(Vector256.Abs(vi), tiny);
-                vi.StoreUnsafe(ref vr, (nuint)i);
-                (Vector256.LoadUnsafe(ref wr, (nuint)i) - etaV * vi).StoreUnsafe(ref wr, (nuint)i);
-            }
-        }
-        if (isa >= Isa.Vector128)
-        {
-            Vector128<float> muV = Vector128.Create(mu), etaV = Vector128.Create(eta), tiny = Vector128.Create(FlushBelow);
-            for (; i <= n - 4; i += 4)
-            {
-                var vi = muV * Vector128.LoadUnsafe(ref vr, (nuint)i) + Vector128.LoadUnsafe(ref gr, (nuint)i);
-                vi &= Vector128.GreaterThanOrEqual(Vector128.Abs(vi), tiny);
-                vi.StoreUnsafe(ref vr, (nuint)i);
-                (Vector128.LoadUnsafe(ref wr, (nuint)i) - etaV * vi).StoreUnsafe(ref wr, (nuint)i);
-            }
-        }
-        if (i < n) MomentumScalar(w[i..], g[i..], velocity[i..], eta, mu);
+        fixed (float* wp = w, gp = g, vp = velocity) ForEachVector(new MomentumOp(wp, gp, vp, eta, mu), 0, w.Length);
     }
+
+    private readonly struct MomentumOp(float* w, float* g, float* velocity, float eta, float mu) : IVectorLoop
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public nint Run<V>(nint i, nint end) where V : unmanaged, ILanes<V>
+        {
+            V muV = V.Create(mu), etaV = V.Create(eta), tiny = V.Create(FlushBelow);
+            for (; i <= end - V.Count; i += V.Count)
+            {
+                V vi = muV * V.Load(velocity + i) + V.Load(g + i);
+                vi &= V.GreaterThanOrEqual(V.Abs(vi), tiny);
+                vi.Store(velocity + i);
+                (V.Load(w + i) - etaV * vi).Store(w + i);
+            }
+            return i;
+        }
+    }
+
+    // ---- Running an op over an array ----
+
+    /// <summary>
+    /// One element-wise operation as a loop over whole vectors of width V, from element i while a whole
+    /// vector fits before <c>end</c>; returns where it stopped.
+    /// </summary>
+    private interface IVectorLoop
+    {
+        nint Run<V>(nint i, nint end) where V : unmanaged, ILanes<V>;
+    }
+
+    // Elements [start, end): whole vectors of the widest accelerated width, then narrower ones, then the
+    // last few floats one at a time (Lanes1), all by the op's one loop.
+    private static void ForEachVector<TOp>(TOp op, nint start, nint end) where TOp : struct, IVectorLoop
+    {
+        nint i = start;
+        Isa isa = SimdPath.Current;
+        if (isa >= Isa.Vector512 && end - i >= 16) i = Sweep<TOp, Lanes16>(op, i, end);
+        if (isa >= Isa.Vector256 && end - i >= 8) i = Sweep<TOp, Lanes8>(op, i, end);
+        if (isa >= Isa.Vector128 && end - i >= 4) i = Sweep<TOp, Lanes4>(op, i, end);
+        if (i < end) Sweep<TOp, Lanes1>(op, i, end);
+    }
+
+    // The op's loop compiled once per op and width, with every vector operation inlined. It gets the op by
+    // value so that the JIT keeps the op's pointers and numbers in registers (through a reference it would
+    // reload them after every store, which might have changed them). AggressiveOptimization: jitted
+    // optimised at once, not first as slow tier-0 code, which a busy machine may leave running for seconds.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static nint Sweep<TOp, V>(TOp op, nint i, nint end) where TOp : struct, IVectorLoop where V : unmanaged, ILanes<V> =>
+        op.Run<V>(i, end);
 
     private static void RequireLength(int expected, int actual)
     {
         if (actual != expected) throw new ArgumentException($"Span lengths differ: {expected} and {actual}.");
+    }
+}
+
+/// <summary>
+/// The numbers one Adam step multiplies by, each rounded to float once from a double: β₁ and 1−β₁, β₂ and 1−β₂,
+/// the step size η·√(1−β₂ᵗ)/(1−β₁ᵗ) and ε̂ = ε·√(1−β₂ᵗ) (the bias corrections folded in).
+/// </summary>
+internal readonly record struct AdamCoefficients(float Beta1, float OneMinusBeta1, float Beta2, float OneMinusBeta2, float Step, float Epsilon)
+{
+    /// <summary>The coefficients of step <paramref name="t"/> (1 for the first), all from the same double values.</summary>
+    public static AdamCoefficients ForStep(double learningRate, double beta1, double beta2, double epsilon, long t)
+    {
+        double correction1 = 1 - Math.Pow(beta1, t);
+        double correction2 = 1 - Math.Pow(beta2, t);
+        return new AdamCoefficients((float)beta1, (float)(1 - beta1), (float)beta2, (float)(1 - beta2),
+            Step: (float)(learningRate * Math.Sqrt(correction2) / correction1),
+            Epsilon: (float)(epsilon * Math.Sqrt(correction2)));
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NeuralNet.Data;
+using NeuralNet.Evaluation;
 using NeuralNet.Layers;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
@@ -39,14 +40,20 @@ public sealed class Trainer(Sequential network, Optimizer optimizer, ILoss? loss
     /// <paramref name="train"/> when <see cref="TrainingOptions.ValidationFraction"/> is set). Cancelling
     /// stops after the current batch; the network keeps the best weights seen if there was validation.
     /// </summary>
-    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    /// <exception cref="TrainingDivergedException">A batch's loss became NaN or infinite, or an epoch's mean
+    /// training loss passed <see cref="DivergenceFactor"/> times the first batch's (taken as at least 1), whatever the optimiser.</exception>
+    /// <exception cref="ArgumentException">The training set, or the validation set or split, has no images.</exception>
     public TrainingHistory Fit(ImageDataset train, ImageDataset? validation = null, CancellationToken cancellation = default)
     {
         Options.Validate();
         if (train.FeatureCount != Network.InputSize)
             throw new ShapeMismatchException($"The network expects {Network.InputSize} inputs but {train.Name} has {train.FeatureCount} pixels per image.");
+        if (train.Count == 0) throw new ArgumentException($"{train.Name} has no images to train on.", nameof(train));
         if (validation is null && Options.ValidationFraction > 0)
             (train, validation) = train.Split(Options.ValidationFraction, Options.Seed);
+        if (validation is { Count: 0 } || train.Count == 0)
+            throw new ArgumentException($"{train.Name}: the validation set or the training part of the split has no images; " +
+                                        "use more images or another validation fraction.", nameof(validation));
 
         var history = new TrainingHistory();
         var random = new Random(Options.Seed);
@@ -55,48 +62,68 @@ public sealed class Trainer(Sequential network, Optimizer optimizer, ILoss? loss
         var augmenter = Options.Augmentation is { } augmentation ? new ImageAugmenter(augmentation, train.Width, train.Height, Options.Seed + 1) : null;
         var early = validation is null ? null : new EarlyStopping(Network, Options.Patience, Options.MinDelta);
         var clock = Stopwatch.StartNew();
+        double? firstLoss = null;
+        // The faster of 1 and ComputeSettings.ThreadCount threads, timed again every few hundred steps.
+        ThreadChooser? threads = Options.ChooseThreads && ComputeSettings.ThreadCount > 1 ? new(ComputeSettings.ThreadCount) : null;
 
-        for (int epoch = 1; epoch <= Options.Epochs; epoch++)
+        try
         {
-            double epochStart = clock.Elapsed.TotalSeconds;
-            sampler.Shuffle(random);
-            double lossSum = 0;
-            long correct = 0;
-            int seen = 0;
-            for (int b = 0; b < sampler.BatchCount; b++)
+            for (int epoch = 1; epoch <= Options.Epochs; epoch++)
             {
-                MiniBatch batch = sampler.GetBatch(b);
-                augmenter?.Apply(batch.Images); // the batch is the sampler's copy: the dataset stays untouched
-                if (Options.Schedule is { } schedule)
-                    Optimizer.LearningRate = schedule.RateAt(epoch - 1 + (double)b / sampler.BatchCount);
-                (double batchLoss, int batchCorrect) = TrainStep(batch);
-                if (!double.IsFinite(batchLoss))
-                    throw new TrainingDivergedException(epoch, b + 1, batchLoss, Optimizer.LearningRate);
-                lossSum += batchLoss * batch.Size;
-                correct += batchCorrect;
-                seen += batch.Size;
-                BatchCompleted?.Invoke(new BatchProgress(epoch, b + 1, sampler.BatchCount, batchLoss, lossSum / seen, seen, clock.Elapsed.TotalSeconds - epochStart));
-                if (cancellation.IsCancellationRequested) break;
-            }
+                double epochStart = clock.Elapsed.TotalSeconds;
+                sampler.Shuffle(random);
+                double lossSum = 0;
+                long correct = 0;
+                int seen = 0;
+                for (int b = 0; b < sampler.BatchCount; b++)
+                {
+                    threads?.BeforeStep();
+                    MiniBatch batch = sampler.GetBatch(b);
+                    augmenter?.Apply(batch.Images); // the batch is the sampler's copy: the dataset stays untouched
+                    if (Options.Schedule is { } schedule)
+                        Optimizer.LearningRate = schedule.RateAt(epoch - 1 + (double)b / sampler.BatchCount);
+                    (double batchLoss, int batchCorrect) = TrainStep(batch);
+                    threads?.AfterStep();
+                    if (!double.IsFinite(batchLoss))
+                        throw new TrainingDivergedException(epoch, b + 1, batchLoss, Optimizer.LearningRate);
+                    firstLoss ??= batchLoss;
+                    lossSum += batchLoss * batch.Size;
+                    correct += batchCorrect;
+                    seen += batch.Size;
+                    BatchCompleted?.Invoke(new BatchProgress(epoch, b + 1, sampler.BatchCount, batchLoss, lossSum / seen, seen, clock.Elapsed.TotalSeconds - epochStart));
+                    if (cancellation.IsCancellationRequested) break;
+                }
+                if (seen == train.Count) history.CompletedEpochs = epoch;
 
-            (double Loss, double Accuracy)? validationResult = validation is null ? null : Evaluate(validation);
-            var metrics = new EpochMetrics(epoch, lossSum / Math.Max(seen, 1), (double)correct / Math.Max(seen, 1),
-                validationResult?.Loss, validationResult?.Accuracy, clock.Elapsed.TotalSeconds - epochStart, Optimizer.LearningRate);
-            history.Add(metrics);
-            EpochCompleted?.Invoke(new EpochProgress(metrics, Options.Epochs, history));
+                // Adam and momentum can run away without ever reaching ∞ (Adam's steps are bounded by the learning
+                // rate): a mean loss far above the untrained network's is just as diverged.
+                double reference = Math.Max(1, firstLoss ?? 1), meanLoss = lossSum / Math.Max(seen, 1);
+                if (seen > 0 && meanLoss > DivergenceFactor * reference)
+                    throw new TrainingDivergedException(epoch, meanLoss, reference, DivergenceFactor, Optimizer.LearningRate);
 
-            // Record the validation loss first, even for an epoch cut short: its weights may be the best so far.
-            bool stop = early is not null && early.ShouldStop(epoch, validationResult!.Value.Loss);
-            if (cancellation.IsCancellationRequested)
-            {
-                history.Cancelled = true;
-                break;
+                (double Loss, double Accuracy)? validationResult = validation is null ? null : Evaluate(validation);
+                var metrics = new EpochMetrics(epoch, lossSum / Math.Max(seen, 1), (double)correct / Math.Max(seen, 1),
+                    validationResult?.Loss, validationResult?.Accuracy, clock.Elapsed.TotalSeconds - epochStart, Optimizer.LearningRate);
+                history.Add(metrics);
+                EpochCompleted?.Invoke(new EpochProgress(metrics, Options.Epochs, history));
+
+                // Record the validation loss first, even for an epoch cut short: its weights may be the best so far.
+                bool stop = early is not null && early.ShouldStop(epoch, validationResult!.Value.Loss);
+                if (cancellation.IsCancellationRequested)
+                {
+                    history.Cancelled = true;
+                    break;
+                }
+                if (stop)
+                {
+                    history.StoppedEarly = epoch < Options.Epochs;
+                    break;
+                }
             }
-            if (stop)
-            {
-                history.StoppedEarly = epoch < Options.Epochs;
-                break;
-            }
+        }
+        finally
+        {
+            threads?.Restore();
         }
 
         if (early is not null)
@@ -107,6 +134,13 @@ public sealed class Trainer(Sequential network, Optimizer optimizer, ILoss? loss
         return history;
     }
 
+    /// <summary>
+    /// Training stops as diverged when an epoch's mean training loss is more than this many times the first
+    /// batch's loss (or 1, if that was smaller): 100, i.e. a cross-entropy above 230 on 10 classes, where an
+    /// untrained network scores ln 10 ≈ 2.3.
+    /// </summary>
+    public const double DivergenceFactor = 100;
+
     /// <summary>One step of gradient descent on a batch; returns its loss and how many it classified right (before the update).</summary>
     public (double Loss, int Correct) TrainStep(MiniBatch batch)
     {
@@ -114,26 +148,16 @@ public sealed class Trainer(Sequential network, Optimizer optimizer, ILoss? loss
         Matrix gradient = Matrix.Ensure(ref lossGradient, output.Rows, output.Cols);
         float batchLoss = Loss.Compute(output, batch.Labels.Span, gradient);
         int correct = CountCorrect(output, batch.Labels.Span);
-        Network.Backward(gradient, inputGradient: false);
+        Network.Backward(gradient, needInputGradient: false);   // nothing reads ∂L/∂pixels
         Optimizer.Step(Network.Parameters);
         return (batchLoss, correct);
     }
 
-    /// <summary>Mean loss and accuracy of the network on a dataset (no training).</summary>
+    /// <summary>Mean loss (this trainer's <see cref="Loss"/>) and accuracy of the network on a dataset, without training (<see cref="Metrics.Measure"/>).</summary>
     public (double Loss, double Accuracy) Evaluate(ImageDataset dataset)
     {
-        var sampler = new MiniBatchSampler(dataset, 1000);
-        double lossSum = 0;
-        long correct = 0;
-        for (int b = 0; b < sampler.BatchCount; b++)
-        {
-            MiniBatch batch = sampler.GetBatch(b);
-            Matrix output = Network.Forward(batch.Images);
-            Matrix gradient = Matrix.Ensure(ref lossGradient, output.Rows, output.Cols);
-            lossSum += Loss.Compute(output, batch.Labels.Span, gradient) * batch.Size;
-            correct += CountCorrect(output, batch.Labels.Span);
-        }
-        return (lossSum / dataset.Count, (double)correct / dataset.Count);
+        DatasetEvaluation result = Metrics.Measure(Network, dataset, Loss);
+        return (result.Loss, result.Accuracy);
     }
 
     private int CountCorrect(Matrix output, ReadOnlySpan<int> labels)

@@ -17,6 +17,12 @@ public sealed class TrainingHistory
     /// <summary>Whether the run was cancelled (e.g. Ctrl+C) before it finished.</summary>
     public bool Cancelled { get; internal set; }
 
+    /// <summary>
+    /// Epochs that went through every batch. A cancelled run's last epoch may be partial: it is in
+    /// <see cref="Epochs"/> but not counted here.
+    /// </summary>
+    public int CompletedEpochs { get; internal set; }
+
     /// <summary>Wall time of the whole run, in seconds.</summary>
     public double TotalSeconds => epochs.Sum(e => e.Seconds);
 

@@ -28,6 +28,14 @@ public sealed record TrainingOptions
     public NeuralNet.Optimizers.LearningRateSchedule? Schedule { get; init; }
 
     /// <summary>
+    /// Lets the trainer pick the thread count: it times training steps on one thread and on
+    /// <see cref="NeuralNet.Tensors.ComputeSettings.ThreadCount"/> threads every few hundred steps and trains on
+    /// the faster, so a busy machine never makes training slower than one thread would be. The result is the
+    /// same either way. False: always use <see cref="NeuralNet.Tensors.ComputeSettings.ThreadCount"/>.
+    /// </summary>
+    public bool ChooseThreads { get; init; } = true;
+
+    /// <summary>
     /// If set, every training image is shifted and rotated at random each time it is drawn (see
     /// <see cref="NeuralNet.Data.ImageAugmenter"/>); validation images are left as they are. Null: no augmentation.
     /// </summary>

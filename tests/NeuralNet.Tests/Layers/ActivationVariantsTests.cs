@@ -40,4 +40,28 @@ public class ActivationVariantsTests
 
         Assert.True(error < GradientCheck.Tolerance, $"{layer.Name}: max relative error {error:E2}");
     }
+
+    [Fact]
+    public void Every_activation_class_is_usable_by_name_in_Mlp()
+    {
+        var classes = typeof(ActivationLayer).Assembly.GetTypes()
+            .Where(t => t.IsPublic && !t.IsAbstract && t.IsSubclassOf(typeof(ActivationLayer))).ToList();
+
+        Assert.Equal(classes.Select(t => t.Name.ToLowerInvariant()).Order(StringComparer.Ordinal), Activations.Names);
+        foreach (Type type in classes)
+        {
+            Sequential net = Sequential.Mlp(4, [3], 2, activation: type.Name.ToLowerInvariant());
+            Assert.IsType(type, net.Layers[1]);
+        }
+        Assert.Contains("leakyrelu", Activations.Names);
+        Assert.Contains("gelu", Activations.Names);
+    }
+
+    [Fact]
+    public void An_unknown_activation_name_lists_the_known_ones()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Activations.Create("swish"));
+
+        Assert.Contains("gelu", e.Message);
+    }
 }

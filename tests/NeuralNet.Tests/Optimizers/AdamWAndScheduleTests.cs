@@ -10,7 +10,8 @@ public class AdamWAndScheduleTests
 {
     private static Parameter NewParameter(string name, params float[] values)
     {
-        var p = new Parameter(name, new Matrix(1, values.Length, (float[])values.Clone()));
+        var p = new Parameter(name, 1, values.Length, decays: name == "W");
+        values.CopyTo(p.Value.Span);
         for (int i = 0; i < values.Length; i++) p.Gradient.Span[i] = 0.1f * (i + 1);
         return p;
     }

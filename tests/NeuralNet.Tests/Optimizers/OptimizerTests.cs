@@ -6,9 +6,10 @@ namespace NeuralNet.Tests.Optimizers;
 
 public class OptimizerTests
 {
-    private static Parameter Param(float value, float gradient)
+    private static Parameter Param(float value, float gradient, bool decays = true)
     {
-        var p = new Parameter("W", Matrix.RowVector(value));
+        var p = new Parameter("W", 1, 1, decays);
+        p.Value[0, 0] = value;
         p.Gradient[0, 0] = gradient;
         return p;
     }
@@ -46,7 +47,7 @@ public class OptimizerTests
     public void Weight_decay_pulls_weights_toward_zero_but_not_biases()
     {
         var w = Param(2f, 0f);
-        var b = new Parameter("b", Matrix.RowVector(2f));
+        var b = Param(2f, 0f, decays: false);
         new Sgd(0.1) { WeightDecay = 0.5 }.Step([w, b]);
         Assert.Equal(2f - 0.1f * 0.5f * 2f, w.Value[0, 0], 1e-6f);
         Assert.Equal(2f, b.Value[0, 0]);
@@ -65,13 +66,68 @@ public class OptimizerTests
     }
 
     [Fact]
-    public void Batch_norm_scales_and_shifts_are_not_decayed()
+    public void Clipping_applies_to_the_loss_gradient_and_the_decay_is_added_after_it()
     {
-        var gamma = new Parameter("gamma", Matrix.RowVector(1f));
-        var beta = new Parameter("beta", Matrix.RowVector(0.5f));
-        new Sgd(0.1) { WeightDecay = 0.5 }.Step([gamma, beta]);
-        Assert.Equal(1f, gamma.Value[0, 0]);
-        Assert.Equal(0.5f, beta.Value[0, 0]);
+        // PyTorch's order: clip_grad_norm_ on the loss gradients, then step() adds λ·w. A weight with no loss
+        // gradient is decayed in full, however small the clipping limit.
+        var w = Param(1f, 0f);
+        var optimizer = new Sgd(1.0) { WeightDecay = 10, GradientClipNorm = 1 };
+
+        optimizer.Step([w]);
+
+        Assert.Equal(0.0, optimizer.LastGradientNorm);
+        Assert.Equal(1f - 1f * 10f * 1f, w.Value[0, 0], 1e-6f);
+    }
+
+    [Fact]
+    public void Clipping_then_decay_matches_the_formula_for_two_weights()
+    {
+        // g = (3, 4), |g| = 5, limit 1 → (0.6, 0.8); then + λw with λ = 0.5, w = (2, −1) → (1.6, 0.3); η = 0.1.
+        var a = Param(2f, 3f);
+        var b = Param(-1f, 4f);
+        var optimizer = new Sgd(0.1) { WeightDecay = 0.5, GradientClipNorm = 1 };
+
+        optimizer.Step([a, b]);
+
+        Assert.Equal(5.0, optimizer.LastGradientNorm, 1e-9);
+        Assert.Equal(2f - 0.1f * 1.6f, a.Value[0, 0], 1e-6f);
+        Assert.Equal(-1f - 0.1f * 0.3f, b.Value[0, 0], 1e-6f);
+    }
+
+    [Fact]
+    public void Every_Adam_step_matches_a_double_precision_reference()
+    {
+        // 1 − β₂ must come from the double β₂, as the bias correction does: 1f − (float)0.999 is 1.3e-5 off and
+        // made every step about 6e-6 too large. Float rounding alone stays below 1e-6 of a step here.
+        const double lr = 0.01, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
+        float[] gradients = [0.5f, -1.25f, 2f, 0.125f, -0.75f, 1f, -0.3f, 0.9f, 0.05f, -2f];
+        var p = Param(0f, 0f);
+        var adam = new Adam(lr, beta1, beta2, epsilon);
+        double m = 0, v = 0, worst = 0;
+
+        for (int t = 1; t <= gradients.Length; t++)
+        {
+            double g = gradients[t - 1], before = p.Value[0, 0];
+            p.Gradient[0, 0] = gradients[t - 1];
+            adam.Step([p]);
+            m = beta1 * m + (1 - beta1) * g;
+            v = beta2 * v + (1 - beta2) * g * g;
+            double mHat = m / (1 - Math.Pow(beta1, t)), vHat = v / (1 - Math.Pow(beta2, t));
+            double step = lr * mHat / (Math.Sqrt(vHat) + epsilon);
+            worst = Math.Max(worst, Math.Abs(before - p.Value[0, 0] - step) / Math.Abs(step));
+        }
+
+        Assert.True(worst < 2e-6, $"a step is off by {worst:E2} of its size");
+    }
+
+    [Fact]
+    public void Biases_and_batch_norm_scales_and_shifts_are_not_decayed()
+    {
+        var layers = new ILayer[] { new Linear(2, 3), new Conv2D(1, 4, 4, 2, 3), new BatchNorm(3) };
+
+        var decaying = layers.SelectMany(l => l.Parameters).Where(p => p.Decays).Select(p => p.Name);
+
+        Assert.Equal(["W", "W"], decaying);
     }
 
     [Fact]
@@ -81,5 +137,26 @@ public class OptimizerTests
         Assert.IsType<Momentum>(Optimizer.Create("momentum", 0.05));
         var e = Assert.Throws<ArgumentException>(() => Optimizer.Create("rmsprop", 0.1));
         Assert.Contains("adamw", e.Message);
+    }
+
+    [Fact]
+    public void Every_optimiser_class_is_created_by_its_name_with_the_settings()
+    {
+        var classes = typeof(Optimizer).Assembly.GetTypes()
+            .Where(t => t.IsPublic && !t.IsAbstract && t.IsSubclassOf(typeof(Optimizer))).ToList();
+
+        Assert.Equal(classes.Select(t => t.Name.ToLowerInvariant()).Order(StringComparer.Ordinal), Optimizer.Names);
+        foreach (Type type in classes)
+        {
+            Optimizer optimizer = Optimizer.Create(type.Name, 0.25, weightDecay: 0.5, gradientClipNorm: 2);
+            var w = Param(1f, 0f);
+            optimizer.Step([w]);
+
+            Assert.IsType(type, optimizer);
+            Assert.Equal(0.25, optimizer.LearningRate);
+            Assert.Equal(2, optimizer.GradientClipNorm);
+            Assert.True(w.Value[0, 0] < 1f, $"{type.Name}: the weight decay did not shrink a weight with no gradient");
+            Assert.True(Optimizer.DefaultLearningRate(type.Name) > 0);
+        }
     }
 }

@@ -57,16 +57,18 @@ public class VectorKernelsTests
         float[] expectedAdd = (float[])y0.Clone(), expectedAxpy = (float[])y0.Clone();
         VectorKernels.AddScalar(x, expectedAdd);
         VectorKernels.AddScaledScalar(x, -0.37f, expectedAxpy);
+        float[] expectedScaled = (float[])x.Clone();
+        VectorKernels.ScaleScalar(expectedScaled, -0.37f);
         double expectedSquares = VectorKernels.SumOfSquaresScalar(x);
         OnEveryPath(() =>
         {
             float[] add = (float[])y0.Clone(), axpy = (float[])y0.Clone(), scaled = (float[])x.Clone();
             VectorKernels.Add(x, add);
             VectorKernels.AddScaled(x, -0.37f, axpy);
-            VectorKernels.Scale(scaled, 0.5f);
+            VectorKernels.Scale(scaled, -0.37f);
             Assert.Equal(expectedAdd, add);
             Assert.Equal(expectedAxpy, axpy);
-            Assert.Equal(x.Select(v => v * 0.5f).ToArray(), scaled);
+            Assert.Equal(expectedScaled, scaled);
             Assert.Equal(expectedSquares, VectorKernels.SumOfSquares(x), 1e-9 * (1 + expectedSquares));
         });
     }
@@ -78,14 +80,14 @@ public class VectorKernelsTests
         float[] w0 = Values(n, 7), g = Values(n, 8), m0 = Values(n, 9), v0 = Values(n, 10).Select(Math.Abs).ToArray();
         if (n > 3) { g[3] = 0f; m0[3] = 1e-31f; v0[3] = 1e-31f; } // decays below the flush threshold
         float[] w = (float[])w0.Clone(), m = (float[])m0.Clone(), v = (float[])v0.Clone();
-        VectorKernels.AdamScalar(w, g, m, v, 0.9f, 0.999f, 1e-3f, 1e-8f);
+        VectorKernels.AdamScalar(w, g, m, v, AdamStep);
         float[] wm = (float[])w0.Clone(), velocity = (float[])m0.Clone();
         VectorKernels.MomentumScalar(wm, g, velocity, 0.05f, 0.9f);
         if (n > 3) Assert.Equal(0f, m[3]);
         OnEveryPath(() =>
         {
             float[] w2 = (float[])w0.Clone(), m2 = (float[])m0.Clone(), v2 = (float[])v0.Clone();
-            VectorKernels.Adam(w2, g, m2, v2, 0.9f, 0.999f, 1e-3f, 1e-8f);
+            VectorKernels.Adam(w2, g, m2, v2, AdamStep);
             Assert.Equal(w, w2);
             Assert.Equal(m, m2);
             Assert.Equal(v, v2);
@@ -102,9 +104,9 @@ public class VectorKernelsTests
         const int n = 100_003;
         float[] w0 = Values(n, 11), g = Values(n, 12), m0 = Values(n, 13), v0 = Values(n, 14).Select(Math.Abs).ToArray();
         float[] w = (float[])w0.Clone(), m = (float[])m0.Clone(), v = (float[])v0.Clone();
-        VectorKernels.AdamScalar(w, g, m, v, 0.9f, 0.999f, 1e-3f, 1e-8f);
+        VectorKernels.AdamScalar(w, g, m, v, AdamStep);
         float[] w2 = (float[])w0.Clone(), m2 = (float[])m0.Clone(), v2 = (float[])v0.Clone();
-        VectorKernels.Adam(w2, g, m2, v2, 0.9f, 0.999f, 1e-3f, 1e-8f);
+        VectorKernels.Adam(w2, g, m2, v2, AdamStep);
         Assert.Equal(w, w2);
         Assert.Equal(m, m2);
         Assert.Equal(v, v2);
@@ -114,8 +116,23 @@ public class VectorKernelsTests
     public void Mismatched_lengths_are_rejected()
     {
         Assert.Throws<ArgumentException>(() => VectorKernels.ReluForward(new float[3], new float[4]));
-        Assert.Throws<ArgumentException>(() => VectorKernels.Adam(new float[3], new float[3], new float[2], new float[3], 0.9f, 0.999f, 1e-3f, 1e-8f));
+        Assert.Throws<ArgumentException>(() => VectorKernels.Adam(new float[3], new float[3], new float[2], new float[3], AdamStep));
     }
+
+    [Fact]
+    public void Adam_coefficients_come_from_the_double_values()
+    {
+        // 1 − β₂ computed in double then rounded differs from 1f − 0.999f (0.00100004673…).
+        var c = AdamCoefficients.ForStep(1e-3, 0.9, 0.999, 1e-8, 1);
+        Assert.Equal((float)(1 - 0.999), c.OneMinusBeta2);
+        Assert.Equal((float)(1 - 0.9), c.OneMinusBeta1);
+        Assert.NotEqual(1f - 0.999f, c.OneMinusBeta2);
+        // Step 1: m̂ = g and v̂ = g², so the step size is η·√(1−β₂)/(1−β₁) and ε̂ = ε·√(1−β₂).
+        Assert.Equal((float)(1e-3 * Math.Sqrt(1 - 0.999) / (1 - 0.9)), c.Step);
+        Assert.Equal((float)(1e-8 * Math.Sqrt(1 - 0.999)), c.Epsilon);
+    }
+
+    private static readonly AdamCoefficients AdamStep = AdamCoefficients.ForStep(1e-3, 0.9, 0.999, 1e-8, 3);
 
     private static void OnEveryPath(Action check)
     {

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using NeuralNet.Tensors;
+
+namespace NeuralNet.Training;
+
+/// <summary>
+/// Picks, while training, the faster of one thread and <see cref="ComputeSettings.ThreadCount"/> threads by
+/// timing real training steps: a few short blocks on each, alternated, then a long stretch on the winner,
+/// then again (the machine's load changes). On an idle machine two threads usually win; when another
+/// process keeps a core busy, one thread does, and training never runs much slower than on one thread.
+/// </summary>
+/// <remarks>
+/// The trials are ordinary training steps, so no work is wasted, and the kernels give the same bits on any
+/// number of threads, so switching never changes the result. Wall-clock time is what is compared: it is what
+/// the user waits for.
+/// </remarks>
+internal sealed class ThreadChooser
+{
+    // Each trial: BlocksPerChoice blocks of StepsPerBlock steps for each choice, alternated (A B B A A B B A),
+    // the first step of a block not timed (the switch may wake a sleeping worker). Then StepsOnWinner steps
+    // on the faster choice.
+    private const int BlocksPerChoice = 4, StepsPerBlock = 4, StepsOnWinner = 400;
+    private static readonly int[] Order = [0, 1, 1, 0, 0, 1, 1, 0];
+
+    private readonly int[] choices;
+    private readonly double[] seconds = new double[2];
+    private int step;       // steps done in the current cycle (trial blocks, then the winner's stretch)
+    private int winner;
+    private long blockStart;
+
+    /// <summary>Chooses between 1 and <paramref name="maximum"/> threads; with 1 there is nothing to choose.</summary>
+    public ThreadChooser(int maximum)
+    {
+        Maximum = maximum;
+        Chosen = maximum;
+        choices = [1, maximum];
+    }
+
+    /// <summary>The thread count the caller asked for at most; restored by <see cref="Restore"/>.</summary>
+    public int Maximum { get; }
+
+    /// <summary>The thread count the last finished trial picked (the maximum until a trial has finished).</summary>
+    public int Chosen { get; private set; }
+
+    private int TrialSteps => 2 * BlocksPerChoice * StepsPerBlock;
+
+    /// <summary>Call before each training step: sets <see cref="ComputeSettings.ThreadCount"/> for it.</summary>
+    public void BeforeStep()
+    {
+        if (Maximum <= 1) return;
+        if (step < TrialSteps)
+        {
+            int inBlock = step % StepsPerBlock;
+            ComputeSettings.ThreadCount = choices[Order[step / StepsPerBlock]];
+            if (inBlock == 1) blockStart = Stopwatch.GetTimestamp();
+        }
+        else
+        {
+            ComputeSettings.ThreadCount = choices[winner];
+        }
+    }
+
+    /// <summary>Call after each training step.</summary>
+    public void AfterStep()
+    {
+        if (Maximum <= 1) return;
+        if (step < TrialSteps && step % StepsPerBlock == StepsPerBlock - 1)
+            seconds[Order[step / StepsPerBlock]] += Stopwatch.GetElapsedTime(blockStart).TotalSeconds;
+        step++;
+        if (step == TrialSteps)
+        {
+            winner = seconds[1] < seconds[0] ? 1 : 0;
+            Chosen = choices[winner];
+            seconds[0] = seconds[1] = 0;
+        }
+        else if (step == TrialSteps + StepsOnWinner)
+        {
+            step = 0;
+        }
+    }
+
+    /// <summary>Puts <see cref="ComputeSettings.ThreadCount"/> back to the maximum.</summary>
+    public void Restore() => ComputeSettings.ThreadCount = Maximum;
+}

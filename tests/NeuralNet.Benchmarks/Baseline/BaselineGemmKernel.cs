@@ -1,0 +1,597 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace NeuralNet.Benchmarks.Baseline;
+using NeuralNet.Tensors;
+
+/// <summary>
+/// The fast matrix-product kernel behind <see cref="Gemm"/>: row-major C (m x n) = op(A)·op(B) (+ C) (+ bias row).
+/// </summary>
+/// <remarks>
+/// <para>The classic recipe (Goto, BLIS), in four moves:</para>
+/// <list type="number">
+/// <item>Cut the product into blocks that fit the caches: KC values of the inner dimension at a time, MC rows
+/// of op(A) (kept in L2), NC columns of op(B).</item>
+/// <item>Copy ("pack") each block into the exact order the micro-kernel reads it: op(A) in panels of MR rows
+/// stored column by column, op(B) in strips of NR columns stored row by row, zero-padded at the edges.
+/// This is also where a transpose is absorbed: packing reads A or B in whichever order the flag says.</item>
+/// <item>The micro-kernel keeps an MR x NR tile of C in registers (8 x 32 floats = 16 AVX-512 registers) and
+/// for each p adds the outer product of an A column (8 broadcast values) and a B row (two vectors) with
+/// fused multiply-adds: 16 FMAs for 10 loads.</item>
+/// <item>Split the output between threads by whole tiles (rows or columns, whichever duplicates less
+/// packing). Every element of C is computed by one thread, in the same order whatever the thread count,
+/// so results are bit-identical run to run.</item>
+/// </list>
+/// <para>The vector width is picked by what the hardware accelerates: Vector512 (8x32 tiles), Vector256
+/// (6x16), Vector128 (6x8), else the scalar loop in <see cref="RunScalar"/>.</para>
+/// </remarks>
+internal static unsafe class BaselineGemmKernel
+{
+    /// <summary>The widest path this machine accelerates.</summary>
+    internal static Isa Best => SimdPath.Best;
+
+    [ThreadStatic] private static int forcedParts;
+
+    /// <summary>Tests set this to exercise a narrower path than <see cref="Best"/> (null: automatic). Per calling thread.</summary>
+    internal static Isa? ForcedIsa { get => SimdPath.Forced; set => SimdPath.Forced = value; }
+
+    /// <summary>Tests set this to split even tiny products over this many parts (0: automatic). Per calling thread.</summary>
+    internal static int ForcedParts { get => forcedParts; set => forcedParts = value; }
+
+    // Cache blocking: KC values of the inner dimension (an A panel of MR x KC and a B strip of KC x NR stay in
+    // L1), MC rows of A per packed block (L2), NC columns of B per packed block.
+    private const int KC = 320;
+    private const int DirectKC = 128;
+    private const int MC = 192;  // a multiple of every MR (8 and 6)
+    private const int NC = 1024; // a multiple of every NR (32, 16, 8)
+
+    // Plain B up to this many columns is read in place rather than packed.
+    private const int DirectBMaxColumns = 512;
+    private const int DirectBMaxRows = 128;
+    private const int DirectBMaxFloats = 8 * 1024;
+
+    // Below this many multiply-adds a product stays on the calling thread: handing half of it to a
+    // spinning worker costs a few microseconds of synchronisation. Measured with the benchmark's `cut`
+    // command on the 2-core machine: two threads lose below 40³, break even near 48³ (110k) and gain
+    // 1.26x at 64³ (262k), 1.6–1.7x from 96³ on.
+    private const long ParallelThreshold = 128 * 1024;
+
+    /// <summary>C = op(A)·op(B), or C += op(A)·op(B) when <paramref name="accumulate"/> is true.</summary>
+    public static void Run(bool transposeA, bool transposeB, int m, int n, int k,
+        float[] a, float[] b, float[] c, bool accumulate) =>
+        Run(transposeA, transposeB, m, n, k, a, b, c, accumulate, default);
+
+    /// <summary>
+    /// C = op(A)·op(B) + bias (a row of n values added to every row; empty for none), or C += ... when
+    /// <paramref name="accumulate"/> is true. The bias is the first thing added, so the fused epilogue of a
+    /// dense layer costs nothing extra.
+    /// </summary>
+    public static void Run(bool transposeA, bool transposeB, int m, int n, int k,
+        float[] a, float[] b, float[] c, bool accumulate, ReadOnlySpan<float> bias)
+    {
+        if (m == 0 || n == 0) return;
+        if (!bias.IsEmpty && bias.Length < n) throw new ArgumentException($"The bias needs {n} values but has {bias.Length}.", nameof(bias));
+        if ((long)m * k > a.Length || (long)k * n > b.Length || (long)m * n > c.Length)
+            throw new ArgumentException($"Arrays too short for a {m}x{k} by {k}x{n} product.");
+
+        Isa isa = SimdPath.Current;
+        if (isa == Isa.Scalar || k == 0)
+        {
+            RunScalar(transposeA, transposeB, m, n, k, a, b, c.AsSpan(0, m * n), accumulate, bias);
+            return;
+        }
+
+        (int mr, int nr) = isa switch { Isa.Vector512 => (8, 32), Isa.Vector256 => (6, 16), _ => (6, 8) };
+        fixed (float* aPtr = a, bPtr = b, cPtr = c, biasPtr = bias)
+        {
+            var job = new Job
+            {
+                Isa = isa, MR = mr, NR = nr, M = m, N = n, K = k,
+                TransposeA = transposeA, TransposeB = transposeB, Accumulate = accumulate,
+                A = aPtr, B = bPtr, C = cPtr, Bias = bias.IsEmpty ? null : biasPtr,
+            };
+            // A plain B can be read in place: its strips are already row-major runs of NR floats. That saves
+            // copying k x n floats, which pays when few row panels share each strip (small m) or when all of
+            // B fits in L1; otherwise the strided rows (a 512-byte stride for n = 128 maps them onto a few L1
+            // sets) fall out of L1 between panels, and the packed contiguous copy is faster.
+            job.DirectB = !transposeB && n <= DirectBMaxColumns && (m <= DirectBMaxRows || (long)k * n <= DirectBMaxFloats);
+            PlanThreads(ref job);
+            if (job.Parts == 1) Compute(ref job, 0, m, 0, n);
+            else WorkerPool.Run(job.Parts, &RunPart, &job);
+        }
+    }
+
+    /// <summary>
+    /// The scalar path: C[i,:] += A[i,p]·B[p,:] for p in order, in single precision. It is the code to read
+    /// first; the vector paths compute the same sums in blocks.
+    /// </summary>
+    internal static void RunScalar(bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate, ReadOnlySpan<float> bias)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            Span<float> cRow = c.Slice(i * n, n);
+            if (!accumulate) cRow.Clear();
+            if (!bias.IsEmpty)
+                for (int j = 0; j < n; j++) cRow[j] += bias[j];
+            for (int p = 0; p < k; p++)
+            {
+                float aValue = transposeA ? a[p * m + i] : a[i * k + p];
+                for (int j = 0; j < n; j++)
+                    cRow[j] += aValue * (transposeB ? b[j * k + p] : b[p * n + j]);
+            }
+        }
+    }
+
+    private struct Job
+    {
+        public Isa Isa;
+        public int MR, NR, M, N, K;
+        public bool TransposeA, TransposeB, Accumulate;
+        public float* A, B, C, Bias;
+        public int Parts;
+        public bool SplitColumns;
+        public bool DirectB; // full strips of a plain B are read in place (ldb = n) instead of packed
+    }
+
+    // Decides how many threads to use and whether they split the columns or the rows of C.
+    private static void PlanThreads(ref Job job)
+    {
+        long work = (long)job.M * job.N * job.K;
+        int threads = ForcedParts > 0 ? ForcedParts : work < ParallelThreshold ? 1 : ComputeSettings.ThreadCount;
+        int rowTiles = (job.M + job.MR - 1) / job.MR, columnTiles = (job.N + job.NR - 1) / job.NR;
+        // Splitting the columns makes every thread pack all of A (m x k); splitting the rows, all of B (k x n),
+        // unless B is read in place. Split the way that duplicates less copying.
+        long packA = (long)job.M * job.K, packB = job.DirectB ? 0 : (long)job.K * job.N;
+        job.SplitColumns = columnTiles >= threads && (packB > packA || rowTiles < threads);
+        job.Parts = Math.Max(1, Math.Min(threads, job.SplitColumns ? columnTiles : rowTiles));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunPart(int part, void* state)
+    {
+        ref Job job = ref Unsafe.AsRef<Job>(state);
+        int tiles = job.SplitColumns ? (job.N + job.NR - 1) / job.NR : (job.M + job.MR - 1) / job.MR;
+        int first = (int)((long)tiles * part / job.Parts), last = (int)((long)tiles * (part + 1) / job.Parts);
+        if (first == last) return;
+        if (job.SplitColumns) Compute(ref job, 0, job.M, first * job.NR, Math.Min(job.N, last * job.NR));
+        else Compute(ref job, first * job.MR, Math.Min(job.M, last * job.MR), 0, job.N);
+    }
+
+    [ThreadStatic] private static Scratch? scratch;
+
+    // Per-thread packing buffers, 64-byte aligned, allocated once per thread.
+    private sealed class Scratch
+    {
+        private readonly float[] a = GC.AllocateUninitializedArray<float>(MC * KC + 16, pinned: true);
+        private readonly float[] b = GC.AllocateUninitializedArray<float>(KC * NC + 16, pinned: true);
+        private readonly float[] tile = GC.AllocateUninitializedArray<float>(8 * 32 + 16, pinned: true);
+        public float* PackedA => Align(a);
+        public float* PackedB => Align(b);
+        public float* Tile => Align(tile);
+        private static float* Align(float[] array)
+        {
+            float* p = (float*)Unsafe.AsPointer(ref array[0]);
+            return (float*)(((nint)p + 63) & ~(nint)63);
+        }
+    }
+
+    // The blocked loops over the part [i0, i1) x [j0, j1) of C. (AggressiveOptimization: hot loops jitted
+    // optimised at once, rather than starting in unoptimised tier-0 code and hopping in mid-loop.)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Compute(ref Job job, int i0, int i1, int j0, int j1)
+    {
+        Scratch s = scratch ??= new Scratch();
+        float* packedA = s.PackedA, packedB = s.PackedB, tile = s.Tile;
+        int mr = job.MR, nr = job.NR, n = job.N, k = job.K;
+        // Equal k blocks (784 = 3 x 262 rather than 320 + 320 + 144).
+        // B read in place keeps its strip in L1 only if the strip is short: its rows are n floats apart, so they
+        // share few L1 sets (n = 128: 16 sets, 192 lines, about 96 rows of a 32-float strip).
+        int kcMax = job.DirectB ? DirectKC : KC;
+        int kBlocks = (k + kcMax - 1) / kcMax;
+        int kcStep = (k + kBlocks - 1) / kBlocks;
+
+        for (int jc = j0; jc < j1; jc += NC)
+        {
+            int nc = Math.Min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += kcStep)
+            {
+                int kc = Math.Min(kcStep, k - pc);
+                bool loadC = job.Accumulate || pc > 0;
+                float* bias = pc == 0 && job.Bias != null ? job.Bias + jc : null;
+                PackB(ref job, pc, kc, jc, nc, packedB);
+                for (int ic = i0; ic < i1; ic += MC)
+                {
+                    int mc = Math.Min(MC, i1 - ic);
+                    PackA(ref job, ic, mc, pc, kc, packedA);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        int cols = Math.Min(nr, nc - jr);
+                        bool direct = job.DirectB && cols == nr;
+                        float* bStrip = direct ? job.B + (long)pc * n + jc + jr : packedB + jr * kc;
+                        int ldb = direct ? n : nr;
+                        float* stripBias = bias == null ? null : bias + jr;
+                        for (int ir = 0; ir < mc; ir += mr)
+                        {
+                            int rows = Math.Min(mr, mc - ir);
+                            float* aPanel = packedA + ir * kc;
+                            float* cTile = job.C + (long)(ic + ir) * n + jc + jr;
+                            if (rows == mr && cols == nr)
+                            {
+                                Micro(job.Isa, kc, aPanel, bStrip, ldb, cTile, n, loadC, stripBias);
+                                continue;
+                            }
+                            // An edge tile: run the full kernel on a zero-padded copy, then keep the valid part.
+                            EdgeTile(ref job, kc, aPanel, bStrip, ldb, cTile, rows, cols, loadC, stripBias, tile);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // The same sums as a full tile, started from the same values (C and/or the bias), so an element's result
+    // does not depend on whether it sits in an edge tile.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void EdgeTile(ref Job job, int kc, float* aPanel, float* bStrip, int ldb, float* cTile,
+        int rows, int cols, bool loadC, float* bias, float* tile)
+    {
+        int mr = job.MR, nr = job.NR, n = job.N;
+        new Span<float>(tile, mr * nr).Clear();
+        for (int r = 0; r < rows; r++)
+        {
+            var tileRow = new Span<float>(tile + r * nr, cols);
+            if (loadC) new ReadOnlySpan<float>(cTile + (long)r * n, cols).CopyTo(tileRow);
+            if (bias != null) BaselineVectorKernels.Add(new ReadOnlySpan<float>(bias, cols), tileRow);
+        }
+        Micro(job.Isa, kc, aPanel, bStrip, ldb, tile, nr, loadC: true, bias: null);
+        for (int r = 0; r < rows; r++)
+            new ReadOnlySpan<float>(tile + r * nr, cols).CopyTo(new Span<float>(cTile + (long)r * n, cols));
+    }
+
+    // Packs op(A)[ic..ic+mc, pc..pc+kc] as panels of MR rows; panel q holds, for each p, its MR values.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackA(ref Job job, int ic, int mc, int pc, int kc, float* dst)
+    {
+        int mr = job.MR, m = job.M, k = job.K;
+        for (int ir = 0; ir < mc; ir += mr)
+        {
+            int rows = Math.Min(mr, mc - ir);
+            float* panel = dst + ir * kc;
+            if (job.TransposeA)
+            {
+                // op(A)[i, p] = A[p, i]: the MR values for one p are adjacent in memory.
+                float* src = job.A + (long)pc * m + ic + ir;
+                if (rows == 8 && mr == 8)
+                {
+                    for (int p = 0; p < kc; p++, src += m)
+                        Vector256.Store(Vector256.Load(src), panel + p * 8);
+                }
+                else
+                {
+                    new Span<float>(panel, mr * kc).Clear();
+                    for (int p = 0; p < kc; p++, src += m)
+                        new ReadOnlySpan<float>(src, rows).CopyTo(new Span<float>(panel + p * mr, rows));
+                }
+            }
+            else
+            {
+                // op(A)[i, p] = A[i, p]: each row is contiguous; interleave MR of them.
+                float* src = job.A + (long)(ic + ir) * k + pc;
+                if (rows == 8 && mr == 8 && Avx.IsSupported)
+                {
+                    int p = 0;
+                    for (; p + 8 <= kc; p += 8)
+                        Transpose8x8(src + p, k, panel + p * 8);
+                    for (; p < kc; p++)
+                        for (int r = 0; r < 8; r++)
+                            panel[p * 8 + r] = src[(long)r * k + p];
+                }
+                else
+                {
+                    if (rows < mr) new Span<float>(panel, mr * kc).Clear();
+                    for (int r = 0; r < rows; r++)
+                    {
+                        float* row = src + (long)r * k;
+                        for (int p = 0; p < kc; p++) panel[p * mr + r] = row[p];
+                    }
+                }
+            }
+        }
+    }
+
+    // Packs op(B)[pc..pc+kc, jc..jc+nc] as strips of NR columns; strip q holds, for each p, its NR values.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackB(ref Job job, int pc, int kc, int jc, int nc, float* dst)
+    {
+        int nr = job.NR, n = job.N, k = job.K;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int cols = Math.Min(nr, nc - jr);
+            float* strip = dst + jr * kc;
+            if (!job.TransposeB)
+            {
+                // op(B)[p, j] = B[p, j]: each strip row is a contiguous run of a B row.
+                float* src = job.B + (long)pc * n + jc + jr;
+                if (cols == nr && job.DirectB) continue; // read in place by the micro-kernel
+                if (cols == nr && nr == 32)
+                {
+                    for (int p = 0; p < kc; p++, src += n)
+                    {
+                        Vector512.Load(src).Store(strip + p * 32);
+                        Vector512.Load(src + 16).Store(strip + p * 32 + 16);
+                    }
+                }
+                else if (cols == nr)
+                {
+                    for (int p = 0; p < kc; p++, src += n)
+                        new ReadOnlySpan<float>(src, nr).CopyTo(new Span<float>(strip + p * nr, nr));
+                }
+                else
+                {
+                    new Span<float>(strip, nr * kc).Clear();
+                    for (int p = 0; p < kc; p++, src += n)
+                        new ReadOnlySpan<float>(src, cols).CopyTo(new Span<float>(strip + p * nr, cols));
+                }
+            }
+            else
+            {
+                // op(B)[p, j] = B[j, p]: column j of op(B) is row j of B; interleave NR of them.
+                float* src = job.B + (long)(jc + jr) * k + pc;
+                if (cols == nr && nr % 8 == 0 && Avx.IsSupported)
+                {
+                    for (int c8 = 0; c8 < nr; c8 += 8)
+                    {
+                        float* rows = src + (long)c8 * k;
+                        int p = 0;
+                        for (; p + 8 <= kc; p += 8)
+                            Transpose8x8(rows + p, k, strip + p * nr + c8, nr);
+                        for (; p < kc; p++)
+                            for (int cc = 0; cc < 8; cc++)
+                                strip[p * nr + c8 + cc] = rows[(long)cc * k + p];
+                    }
+                }
+                else
+                {
+                    if (cols < nr) new Span<float>(strip, nr * kc).Clear();
+                    for (int cc = 0; cc < cols; cc++)
+                    {
+                        float* row = src + (long)cc * k;
+                        for (int p = 0; p < kc; p++) strip[p * nr + cc] = row[p];
+                    }
+                }
+            }
+        }
+    }
+
+    // dst[c * dstStride + r] = src[r * srcStride + c] for an 8 x 8 block, in registers.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* src, long srcStride, float* dst, int dstStride = 8)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + srcStride),
+            r2 = Avx.LoadVector256(src + 2 * srcStride), r3 = Avx.LoadVector256(src + 3 * srcStride),
+            r4 = Avx.LoadVector256(src + 4 * srcStride), r5 = Avx.LoadVector256(src + 5 * srcStride),
+            r6 = Avx.LoadVector256(src + 6 * srcStride), r7 = Avx.LoadVector256(src + 7 * srcStride);
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1),
+            t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3),
+            t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5),
+            t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE),
+            u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE),
+            u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE),
+            u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + dstStride, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2 * dstStride, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3 * dstStride, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4 * dstStride, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5 * dstStride, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6 * dstStride, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7 * dstStride, Avx.Permute2x128(u3, u7, 0x31));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Micro(Isa isa, int kc, float* a, float* b, int ldb, float* c, int ldc, bool loadC, float* bias)
+    {
+        if (isa == Isa.Vector512) Micro8x32(kc, a, b, ldb, c, ldc, loadC, bias);
+        else if (isa == Isa.Vector256) Micro6x16(kc, a, b, ldb, c, ldc, loadC, bias);
+        else Micro6x8(kc, a, b, ldb, c, ldc, loadC, bias);
+    }
+
+    // C[8 x 32] (+)= Σₚ a[p·8 + r] · b[p·32 + j]: 16 accumulators, two B vectors and one broadcast A value.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Micro8x32(int kc, float* a, float* b, int ldb, float* c, int ldc, bool loadC, float* bias)
+    {
+        Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        if (loadC)
+        {
+            float* r = c;
+            c00 = Vector512.Load(r); c01 = Vector512.Load(r + 16); r += ldc;
+            c10 = Vector512.Load(r); c11 = Vector512.Load(r + 16); r += ldc;
+            c20 = Vector512.Load(r); c21 = Vector512.Load(r + 16); r += ldc;
+            c30 = Vector512.Load(r); c31 = Vector512.Load(r + 16); r += ldc;
+            c40 = Vector512.Load(r); c41 = Vector512.Load(r + 16); r += ldc;
+            c50 = Vector512.Load(r); c51 = Vector512.Load(r + 16); r += ldc;
+            c60 = Vector512.Load(r); c61 = Vector512.Load(r + 16); r += ldc;
+            c70 = Vector512.Load(r); c71 = Vector512.Load(r + 16);
+            if (bias != null)
+            {
+                Vector512<float> b0 = Vector512.Load(bias), b1 = Vector512.Load(bias + 16);
+                c00 += b0; c01 += b1; c10 += b0; c11 += b1; c20 += b0; c21 += b1; c30 += b0; c31 += b1;
+                c40 += b0; c41 += b1; c50 += b0; c51 += b1; c60 += b0; c61 += b1; c70 += b0; c71 += b1;
+            }
+        }
+        else if (bias != null)
+        {
+            c00 = c10 = c20 = c30 = c40 = c50 = c60 = c70 = Vector512.Load(bias);
+            c01 = c11 = c21 = c31 = c41 = c51 = c61 = c71 = Vector512.Load(bias + 16);
+        }
+        else
+        {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = Vector512<float>.Zero;
+            c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = Vector512<float>.Zero;
+        }
+
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
+            Vector512<float> av = Vector512.Create(a[0]);
+            c00 = Avx512F.FusedMultiplyAdd(av, b0, c00); c01 = Avx512F.FusedMultiplyAdd(av, b1, c01);
+            av = Vector512.Create(a[1]);
+            c10 = Avx512F.FusedMultiplyAdd(av, b0, c10); c11 = Avx512F.FusedMultiplyAdd(av, b1, c11);
+            av = Vector512.Create(a[2]);
+            c20 = Avx512F.FusedMultiplyAdd(av, b0, c20); c21 = Avx512F.FusedMultiplyAdd(av, b1, c21);
+            av = Vector512.Create(a[3]);
+            c30 = Avx512F.FusedMultiplyAdd(av, b0, c30); c31 = Avx512F.FusedMultiplyAdd(av, b1, c31);
+            av = Vector512.Create(a[4]);
+            c40 = Avx512F.FusedMultiplyAdd(av, b0, c40); c41 = Avx512F.FusedMultiplyAdd(av, b1, c41);
+            av = Vector512.Create(a[5]);
+            c50 = Avx512F.FusedMultiplyAdd(av, b0, c50); c51 = Avx512F.FusedMultiplyAdd(av, b1, c51);
+            av = Vector512.Create(a[6]);
+            c60 = Avx512F.FusedMultiplyAdd(av, b0, c60); c61 = Avx512F.FusedMultiplyAdd(av, b1, c61);
+            av = Vector512.Create(a[7]);
+            c70 = Avx512F.FusedMultiplyAdd(av, b0, c70); c71 = Avx512F.FusedMultiplyAdd(av, b1, c71);
+            a += 8;
+            b += ldb;
+        }
+
+        float* o = c;
+        c00.Store(o); c01.Store(o + 16); o += ldc;
+        c10.Store(o); c11.Store(o + 16); o += ldc;
+        c20.Store(o); c21.Store(o + 16); o += ldc;
+        c30.Store(o); c31.Store(o + 16); o += ldc;
+        c40.Store(o); c41.Store(o + 16); o += ldc;
+        c50.Store(o); c51.Store(o + 16); o += ldc;
+        c60.Store(o); c61.Store(o + 16); o += ldc;
+        c70.Store(o); c71.Store(o + 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Fma256(Vector256<float> x, Vector256<float> y, Vector256<float> acc) =>
+        Fma.IsSupported ? Fma.MultiplyAdd(x, y, acc) : acc + x * y;
+
+    // C[6 x 16] (+)= Σₚ a[p·6 + r] · b[p·16 + j]: 12 accumulators fit the 16 AVX2 registers.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Micro6x16(int kc, float* a, float* b, int ldb, float* c, int ldc, bool loadC, float* bias)
+    {
+        Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (loadC)
+        {
+            float* r = c;
+            c00 = Vector256.Load(r); c01 = Vector256.Load(r + 8); r += ldc;
+            c10 = Vector256.Load(r); c11 = Vector256.Load(r + 8); r += ldc;
+            c20 = Vector256.Load(r); c21 = Vector256.Load(r + 8); r += ldc;
+            c30 = Vector256.Load(r); c31 = Vector256.Load(r + 8); r += ldc;
+            c40 = Vector256.Load(r); c41 = Vector256.Load(r + 8); r += ldc;
+            c50 = Vector256.Load(r); c51 = Vector256.Load(r + 8);
+            if (bias != null)
+            {
+                Vector256<float> b0 = Vector256.Load(bias), b1 = Vector256.Load(bias + 8);
+                c00 += b0; c01 += b1; c10 += b0; c11 += b1; c20 += b0; c21 += b1;
+                c30 += b0; c31 += b1; c40 += b0; c41 += b1; c50 += b0; c51 += b1;
+            }
+        }
+        else if (bias != null)
+        {
+            c00 = c10 = c20 = c30 = c40 = c50 = Vector256.Load(bias);
+            c01 = c11 = c21 = c31 = c41 = c51 = Vector256.Load(bias + 8);
+        }
+        else
+        {
+            c00 = c01 = c10 = c11 = c20 = c21 = Vector256<float>.Zero;
+            c30 = c31 = c40 = c41 = c50 = c51 = Vector256<float>.Zero;
+        }
+
+        for (int p = 0; p < kc; p++)
+        {
+            Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
+            Vector256<float> av = Vector256.Create(a[0]);
+            c00 = Fma256(av, b0, c00); c01 = Fma256(av, b1, c01);
+            av = Vector256.Create(a[1]);
+            c10 = Fma256(av, b0, c10); c11 = Fma256(av, b1, c11);
+            av = Vector256.Create(a[2]);
+            c20 = Fma256(av, b0, c20); c21 = Fma256(av, b1, c21);
+            av = Vector256.Create(a[3]);
+            c30 = Fma256(av, b0, c30); c31 = Fma256(av, b1, c31);
+            av = Vector256.Create(a[4]);
+            c40 = Fma256(av, b0, c40); c41 = Fma256(av, b1, c41);
+            av = Vector256.Create(a[5]);
+            c50 = Fma256(av, b0, c50); c51 = Fma256(av, b1, c51);
+            a += 6;
+            b += ldb;
+        }
+
+        float* o = c;
+        c00.Store(o); c01.Store(o + 8); o += ldc;
+        c10.Store(o); c11.Store(o + 8); o += ldc;
+        c20.Store(o); c21.Store(o + 8); o += ldc;
+        c30.Store(o); c31.Store(o + 8); o += ldc;
+        c40.Store(o); c41.Store(o + 8); o += ldc;
+        c50.Store(o); c51.Store(o + 8);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Fma128(Vector128<float> x, Vector128<float> y, Vector128<float> acc) =>
+        Fma.IsSupported ? Fma.MultiplyAdd(x, y, acc) : acc + x * y;
+
+    // C[6 x 8] (+)= Σₚ a[p·6 + r] · b[p·8 + j] with 128-bit vectors (SSE, NEON).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Micro6x8(int kc, float* a, float* b, int ldb, float* c, int ldc, bool loadC, float* bias)
+    {
+        Vector128<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (loadC)
+        {
+            float* r = c;
+            c00 = Vector128.Load(r); c01 = Vector128.Load(r + 4); r += ldc;
+            c10 = Vector128.Load(r); c11 = Vector128.Load(r + 4); r += ldc;
+            c20 = Vector128.Load(r); c21 = Vector128.Load(r + 4); r += ldc;
+            c30 = Vector128.Load(r); c31 = Vector128.Load(r + 4); r += ldc;
+            c40 = Vector128.Load(r); c41 = Vector128.Load(r + 4); r += ldc;
+            c50 = Vector128.Load(r); c51 = Vector128.Load(r + 4);
+            if (bias != null)
+            {
+                Vector128<float> b0 = Vector128.Load(bias), b1 = Vector128.Load(bias + 4);
+                c00 += b0; c01 += b1; c10 += b0; c11 += b1; c20 += b0; c21 += b1;
+                c30 += b0; c31 += b1; c40 += b0; c41 += b1; c50 += b0; c51 += b1;
+            }
+        }
+        else if (bias != null)
+        {
+            c00 = c10 = c20 = c30 = c40 = c50 = Vector128.Load(bias);
+            c01 = c11 = c21 = c31 = c41 = c51 = Vector128.Load(bias + 4);
+        }
+        else
+        {
+            c00 = c01 = c10 = c11 = c20 = c21 = Vector128<float>.Zero;
+            c30 = c31 = c40 = c41 = c50 = c51 = Vector128<float>.Zero;
+        }
+
+        for (int p = 0; p < kc; p++)
+        {
+            Vector128<float> b0 = Vector128.Load(b), b1 = Vector128.Load(b + 4);
+            Vector128<float> av = Vector128.Create(a[0]);
+            c00 = Fma128(av, b0, c00); c01 = Fma128(av, b1, c01);
+            av = Vector128.Create(a[1]);
+            c10 = Fma128(av, b0, c10); c11 = Fma128(av, b1, c11);
+            av = Vector128.Create(a[2]);
+            c20 = Fma128(av, b0, c20); c21 = Fma128(av, b1, c21);
+            av = Vector128.Create(a[3]);
+            c30 = Fma128(av, b0, c30); c31 = Fma128(av, b1, c31);
+            av = Vector128.Create(a[4]);
+            c40 = Fma128(av, b0, c40); c41 = Fma128(av, b1, c41);
+            av = Vector128.Create(a[5]);
+            c50 = Fma128(av, b0, c50); c51 = Fma128(av, b1, c51);
+            a += 6;
+            b += ldb;
+        }
+
+        float* o = c;
+        c00.Store(o); c01.Store(o + 4); o += ldc;
+        c10.Store(o); c11.Store(o + 4); o += ldc;
+        c20.Store(o); c21.Store(o + 4); o += ldc;
+        c30.Store(o); c31.Store(o + 4); o += ldc;
+        c40.Store(o); c41.Store(o + 4); o += ldc;
+        c50.Store(o); c51.Store(o + 4);
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.Json;
+
+namespace NeuralNet.Notebooks.Tests;
+
+/// <summary>
+/// Keeps every chapter in notebooks/ clean, now that the .ipynb files are the source (edited in VS Code):
+/// valid nbformat 4, Polyglot metadata, the two setup cells, one Chart namespace, one parameters cell, and
+/// saved without outputs. A chapter added to the folder is checked without editing this file.
+/// </summary>
+public class ChapterConventionsTests
+{
+    public static TheoryData<string> Chapters() => KernelChapterTests.Chapters();
+
+    [Theory]
+    [MemberData(nameof(Chapters))]
+    public void Chapter_is_nbformat_4_with_polyglot_metadata(string chapter)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(PathOf(chapter)));
+        var root = json.RootElement;
+
+        Assert.Equal(4, root.GetProperty("nbformat").GetInt32());
+        var minor = root.GetProperty("nbformat_minor").GetInt32();
+        var kernelspec = root.GetProperty("metadata").GetProperty("kernelspec");
+        Assert.Equal(".net-csharp", kernelspec.GetProperty("name").GetString());
+        Assert.Equal("csharp", root.GetProperty("metadata").GetProperty("polyglot_notebook").GetProperty("kernelInfo").GetProperty("defaultKernelName").GetString());
+
+        var cells = root.GetProperty("cells").EnumerateArray().ToArray();
+        var ids = new HashSet<string>();
+        foreach (var (cell, index) in cells.Select((c, i) => (c, i + 1)))
+        {
+            var type = cell.GetProperty("cell_type").GetString();
+            Assert.True(type is "code" or "markdown" or "raw", $"cell {index}: cell_type '{type}'");
+            Assert.Equal(JsonValueKind.Object, cell.GetProperty("metadata").ValueKind);
+            Assert.True(cell.GetProperty("source").ValueKind is JsonValueKind.Array or JsonValueKind.String, $"cell {index}: source");
+            if (minor >= 5)
+            {
+                Assert.True(cell.TryGetProperty("id", out var id) && ids.Add(id.GetString()!), $"cell {index}: nbformat 4.5 needs a unique id");
+            }
+
+            if (type == "code")
+            {
+                Assert.Equal("csharp", cell.GetProperty("metadata").GetProperty("polyglot_notebook").GetProperty("kernelName").GetString());
+                Assert.True(cell.GetProperty("outputs").GetArrayLength() == 0 && cell.GetProperty("execution_count").ValueKind == JsonValueKind.Null,
+                    $"{chapter}, cell {index}: saved with outputs or an execution count; clear them (Clear All Outputs) before committing");
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_chapter_passes_nbformats_own_validator_where_it_is_installed()
+    {
+        var (exit, output) = Kernel.Run(["-c", "import nbformat"], TimeSpan.FromMinutes(1));
+        if (exit != 0)
+        {
+            // Debian's python3-nbformat (pulled in by python3-nbclient); .ci/run installs it.
+            Assert.False(Kernel.Required, $"NEURALNET_REQUIRE_KERNEL=1 but nbformat cannot be imported: {output}");
+            return;
+        }
+
+        var paths = BookExporter.FindNotebooks(ChapterTests.NotebooksFolder).ToList();
+        (exit, output) = Kernel.Run(
+            ["-c", "import sys, nbformat\nfor p in sys.argv[1:]:\n    nbformat.validate(nbformat.read(p, as_version=nbformat.NO_CONVERT))\n    print('valid', p)", .. paths],
+            TimeSpan.FromMinutes(2));
+        Assert.True(exit == 0, output);
+        Assert.Equal(paths.Count, output.Split('\n').Count(line => line.StartsWith("valid ", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Chapters))]
+    public void Chapter_starts_with_the_two_setup_cells_and_imports_one_Chart_namespace(string chapter)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(PathOf(chapter)));
+        var code = json.RootElement.GetProperty("cells").EnumerateArray().Where(c => c.GetProperty("cell_type").GetString() == "code").ToArray();
+        static string Source(JsonElement cell) => string.Concat(cell.GetProperty("source").EnumerateArray().Select(l => l.GetString()));
+
+        // The packages and setup.csx (which builds the libraries), then the #r lines: #r is read when its cell compiles.
+        Assert.Equal(
+            "#r \"nuget: Plotly.NET.Interactive, 6.0.0\"\n#r \"nuget: Plotly.NET.CSharp, 0.14.0\"\n#load \"setup.csx\"",
+            Source(code[0]));
+        Assert.StartsWith(
+            "#r \"../src/NeuralNet/bin/Release/net8.0/NeuralNet.dll\"\n#r \"../src/NeuralNet.Plots/bin/Release/net10.0/NeuralNet.Plots.dll\"\n",
+            Source(code[1]));
+        Assert.DoesNotContain(code.Skip(2), c => Source(c).Contains("#r \"", StringComparison.Ordinal) || Source(c).Contains("#load", StringComparison.Ordinal));
+
+        Assert.DoesNotContain(code, c => Source(c).Split('\n').Any(line => line.Trim() == "using Plotly.NET;"));
+        Assert.Single(code, c => c.GetProperty("metadata").TryGetProperty("tags", out var tags)
+            && tags.EnumerateArray().Any(t => t.GetString() == "parameters"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Chapters))]
+    public void Relative_links_in_a_chapter_point_at_files_that_exist(string chapter)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(PathOf(chapter)));
+        var markdown = json.RootElement.GetProperty("cells").EnumerateArray()
+            .Where(c => c.GetProperty("cell_type").GetString() == "markdown")
+            .Select(c => string.Concat(c.GetProperty("source").EnumerateArray().Select(l => l.GetString())));
+        var links = markdown.SelectMany(text => System.Text.RegularExpressions.Regex.Matches(text, @"\]\((\.\./[^)\s#]+)").Select(m => m.Groups[1].Value)).ToList();
+
+        Assert.All(links, link =>
+        {
+            var target = Path.GetFullPath(Path.Combine(ChapterTests.NotebooksFolder, link));
+            Assert.True(File.Exists(target) || Directory.Exists(target), $"{chapter} links to {link}, which does not exist");
+        });
+    }
+
+    [Fact]
+    public void Ci_parameters_name_existing_chapters_and_variables_of_their_parameters_cell()
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(ChapterTests.ParametersFile));
+        foreach (var chapter in json.RootElement.EnumerateObject())
+        {
+            var path = PathOf(chapter.Name);
+            Assert.True(File.Exists(path), $"{chapter.Name} does not exist");
+            using var notebook = JsonDocument.Parse(File.ReadAllText(path));
+            var parameters = notebook.RootElement.GetProperty("cells").EnumerateArray().Single(c =>
+                c.GetProperty("metadata").TryGetProperty("tags", out var tags) && tags.EnumerateArray().Any(t => t.GetString() == "parameters"));
+            var source = string.Concat(parameters.GetProperty("source").EnumerateArray().Select(l => l.GetString()));
+            foreach (var variable in chapter.Value.EnumerateObject())
+            {
+                Assert.Matches($@"\b{variable.Name}\s*=", source);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_chapters_have_no_generator_scripts_to_overwrite_them()
+    {
+        // The .ipynb files are the source: a script that regenerates them would lose edits made in VS Code.
+        Assert.Empty(Directory.GetFiles(ChapterTests.NotebooksFolder, "*.py", SearchOption.AllDirectories));
+    }
+
+    private static string PathOf(string chapter) => Path.Combine(ChapterTests.NotebooksFolder, chapter);
+}

@@ -1,0 +1,78 @@
+using NeuralNet.Exercises;
+
+namespace NeuralNet.Tests.Exercises;
+
+public class CheckTests
+{
+    [Fact]
+    public void Right_answers_pass()
+    {
+        CheckResult[] results =
+        [
+            Check.Softmax(Solutions.Softmax),
+            Check.LinearForward(Solutions.LinearForward),
+            Check.SigmoidBackward(Solutions.SigmoidBackward),
+            Check.LinearBackward(Solutions.LinearBackward),
+            Check.SoftmaxCrossEntropyGradient((z, y) => Solutions.SoftmaxCrossEntropyGradient(z, y, 1.0 / z.GetLength(0))),
+            Check.MomentumStep(Solutions.MomentumStep),
+            Check.AdamStep((w, m, s, g, t, eta, b1, b2, eps) => Solutions.AdamStep(w, m, s, g, t, eta, b1, b2, eps, correct: true)),
+            Check.ConfusionCounts((a, p, k) => Solutions.Confusion(a, p, k, transpose: false)),
+            Check.PrecisionRecallF1((c, k) => Solutions.Metrics(c, k, swap: false)),
+            Check.MaxPoolBackward((x, dy) => Solutions.MaxPoolBackward(x, dy, spread: false)),
+            Check.BatchNormBackward((x, g, dy) => Solutions.BatchNormBackward(x, g, dy, constantStatistics: false)),
+        ];
+
+        Assert.All(results, r => Assert.True(r.Passed, r.ToString()));
+        Assert.All(results, r => Assert.StartsWith("✔", r.ToString()));
+    }
+
+    public static TheoryData<string, Func<CheckResult>, string> WrongAnswers() => new()
+    {
+        { "naive softmax", () => Check.Softmax(Solutions.NaiveSoftmax), "Subtract the largest logit" },
+        { "no bias", () => Check.LinearForward((x, w, b) => Solutions.LinearForward(x, w, b, withBias: false)), "add the bias" },
+        { "sigma instead of its slope", () => Check.SigmoidBackward((z, dA) => z.Select((v, i) => dA[i] / (1 + Math.Exp(-v))).ToArray()), "σ'(z) = σ(z)(1 − σ(z))" },
+        { "mean instead of sum", () => Check.LinearBackward((x, w, dz) => { var (dW, db, dX) = Solutions.LinearBackward(x, w, dz); return (dW, db.Select(v => v / 4).ToArray(), dX); }), "sum of dZ's rows" },
+        { "no 1/B", () => Check.SoftmaxCrossEntropyGradient((z, y) => Solutions.SoftmaxCrossEntropyGradient(z, y, 1)), "divide P − Y by B" },
+        { "dampened momentum", () => Check.MomentumStep((w, v, g, eta, mu) => { for (int i = 0; i < w.Length; i++) { v[i] = mu * v[i] + (1 - mu) * g[i]; w[i] -= eta * v[i]; } }), "(1 − μ)g" },
+        { "no bias correction", () => Check.AdamStep((w, m, s, g, t, eta, b1, b2, eps) => Solutions.AdamStep(w, m, s, g, t, eta, b1, b2, eps, correct: false)), "without the bias correction" },
+        { "transposed confusion", () => Check.ConfusionCounts((a, p, k) => Solutions.Confusion(a, p, k, transpose: true)), "counts[actual, predicted]" },
+        { "precision and recall swapped", () => Check.PrecisionRecallF1((c, k) => Solutions.Metrics(c, k, swap: true)), "swapped" },
+        { "average pooling's gradient", () => Check.MaxPoolBackward((x, dy) => Solutions.MaxPoolBackward(x, dy, spread: true)), "only the largest value" },
+        { "constant batch statistics", () => Check.BatchNormBackward((x, g, dy) => Solutions.BatchNormBackward(x, g, dy, constantStatistics: true)), "treats μ and σ² as constants" },
+    };
+
+    [Theory]
+    [MemberData(nameof(WrongAnswers))]
+    public void A_typical_mistake_fails_with_a_hint_that_names_it(string mistake, Func<CheckResult> check, string hint)
+    {
+        var result = check();
+
+        Assert.Equal(CheckOutcome.Failed, result.Outcome);
+        Assert.Contains(hint, result.Message);
+        Assert.StartsWith("✘", result.ToString());
+        var thrown = Assert.Throws<InvalidOperationException>(() => result.Require());
+        Assert.Contains(result.Message, thrown.Message);
+        Assert.NotEmpty(mistake);
+    }
+
+    [Fact]
+    public void A_skeleton_that_is_not_written_yet_gets_a_friendly_message_not_an_exception()
+    {
+        var result = Check.SigmoidBackward((z, dA) => throw new NotImplementedException());
+
+        Assert.Equal(CheckOutcome.NotAttempted, result.Outcome);
+        Assert.Contains("not written yet", result.Message);
+    }
+
+    [Fact]
+    public void Code_that_crashes_is_reported_and_the_check_returns()
+    {
+        var result = Check.LinearBackward((x, w, dz) => (new double[1, 1], new double[1], new double[1, 1]));
+        var crash = Check.Softmax(z => new double[1] { z[5] });
+
+        Assert.Equal(CheckOutcome.Failed, result.Outcome);
+        Assert.Contains("dW is 1x1, expected 5x3", result.Message);
+        Assert.Equal(CheckOutcome.Failed, crash.Outcome);
+        Assert.Contains("IndexOutOfRangeException", crash.Message);
+    }
+}
