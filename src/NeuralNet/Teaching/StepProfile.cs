@@ -37,8 +37,9 @@ public static class StepProfile
                 forward[l] += weight * Time(() => x = layers[l].Forward(x, training: true));
             lossTime += weight * Time(() => loss.Compute(x, batch.Labels.Span, gradient));
             Matrix g = gradient;
+            // As in training: the first layer skips ∂L/∂input, since nothing before it needs it.
             for (int l = layers.Count - 1; l >= 0; l--)
-                backward[l] += weight * Time(() => g = BackwardOf(layers[l], g, first: l == 0));
+                backward[l] += weight * Time(() => g = layers[l].Backward(g, needInputGradient: l > 0));
             update += weight * Time(() => optimizer.Step(network.Parameters));
         }
 
@@ -49,10 +50,6 @@ public static class StepProfile
         parts.Add(new($"update ({optimizer.Name})", update / steps));
         return parts;
     }
-
-    // As in training: the first Linear layer computes dW and db only, since nothing before it needs dX.
-    private static Matrix BackwardOf(ILayer layer, Matrix gradient, bool first) =>
-        first && layer is Linear linear ? linear.BackwardParameters(gradient) : layer.Backward(gradient);
 
     private static double Time(Action action)
     {
