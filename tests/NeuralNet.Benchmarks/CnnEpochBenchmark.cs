@@ -19,7 +19,7 @@ internal static class CnnEpochBenchmark
     public static int Run(string[] args)
     {
         int batch = Options.Int(args, "--batch", 64);
-        int threads = Options.Int(args, "--threads", 2);
+        var (threads, choose) = Options.Threads(args);
         int epochs = Options.Int(args, "--epochs", 3);
         int seed = Options.Int(args, "--seed", 42);
         int padding = Options.Int(args, "--padding", 2);
@@ -29,7 +29,7 @@ internal static class CnnEpochBenchmark
         int limit = Options.Int(args, "--limit", 0);
         if (limit > 0) train = train.Take(limit); // quick runs: fewer images per "epoch"
         var network = ConvNet.Small(seed: seed, padding: padding);
-        var trainer = new Trainer(network, new Adam(1e-3), options: new TrainingOptions { Epochs = epochs, BatchSize = batch, Seed = seed });
+        var trainer = new Trainer(network, new Adam(1e-3), options: new TrainingOptions { Epochs = epochs, BatchSize = batch, Seed = seed, ChooseThreads = choose });
         // On a shared machine an epoch's wall time mostly measures the neighbours. The fastest window of
         // `window` consecutive batches, scaled to a whole epoch, estimates the time on a quiet machine.
         int window = Options.Int(args, "--window", 50);
@@ -51,7 +51,7 @@ internal static class CnnEpochBenchmark
         double batches = Math.Ceiling(60_000 / (double)batch); // windows are scaled to a full MNIST epoch
         string list = string.Join(",", seconds.Select(s => s.ToString("0.000", CultureInfo.InvariantCulture)));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT peer=ours model=cnn padding={padding} images={train.Count} batch={batch} threads={threads} epochs={epochs} median_s={EpochBenchmark.Median(seconds):0.000} best_s={seconds.Min():0.000} test_acc={accuracy:0.0000} epoch_s={list} best_window_epoch_s={bestWindow / window * batches:0.000}"));
+            $"RESULT peer=ours model=cnn padding={padding} images={train.Count} batch={batch} threads={(choose ? "auto" : threads)} epochs={epochs} median_s={EpochBenchmark.Median(seconds):0.000} best_s={seconds.Min():0.000} test_acc={accuracy:0.0000} epoch_s={list} best_window_epoch_s={bestWindow / window * batches:0.000}"));
         return 0;
     }
 }

@@ -18,21 +18,21 @@ internal static class EpochBenchmark
     public static int Run(string[] args)
     {
         int batch = Options.Int(args, "--batch", 64);
-        int threads = Options.Int(args, "--threads", Environment.ProcessorCount);
+        var (threads, choose) = Options.Threads(args);
         int epochs = Options.Int(args, "--epochs", 5);
         int seed = Options.Int(args, "--seed", 42);
         ComputeSettings.ThreadCount = threads;
 
         var (train, test) = Mnist.Load(Options.Text(args, "--data"));
         var network = Sequential.Mlp(784, [128, 64], 10, "relu", seed: seed);
-        var trainer = new Trainer(network, new Adam(1e-3), options: new TrainingOptions { Epochs = epochs, BatchSize = batch, Seed = seed });
+        var trainer = new Trainer(network, new Adam(1e-3), options: new TrainingOptions { Epochs = epochs, BatchSize = batch, Seed = seed, ChooseThreads = choose });
         TrainingHistory history = trainer.Fit(train);
         (double _, double accuracy) = trainer.Evaluate(test);
 
         double[] seconds = history.Epochs.Select(e => e.Seconds).ToArray();
         string list = string.Join(",", seconds.Select(s => s.ToString("0.0000", CultureInfo.InvariantCulture)));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT peer=ours batch={batch} threads={threads} epochs={epochs} median_s={Median(seconds):0.0000} best_s={seconds.Min():0.0000} test_acc={accuracy:0.0000} epoch_s={list} isa={GemmKernel.Best}"));
+            $"RESULT peer=ours batch={batch} threads={(choose ? "auto" : threads)} epochs={epochs} median_s={Median(seconds):0.0000} best_s={seconds.Min():0.0000} test_acc={accuracy:0.0000} epoch_s={list} isa={GemmKernel.Best}"));
         return 0;
     }
 

@@ -95,7 +95,7 @@ public class ChapterConventionsTests
         var markdown = json.RootElement.GetProperty("cells").EnumerateArray()
             .Where(c => c.GetProperty("cell_type").GetString() == "markdown")
             .Select(c => string.Concat(c.GetProperty("source").EnumerateArray().Select(l => l.GetString())));
-        var links = markdown.SelectMany(text => System.Text.RegularExpressions.Regex.Matches(text, @"\]\((\.\./[^)\s#]+)").Select(m => m.Groups[1].Value)).ToList();
+        var links = markdown.SelectMany(text => System.Text.RegularExpressions.Regex.Matches(text, @"\]\((\.\./[^)\s#]+)").Cast<System.Text.RegularExpressions.Match>().Select(m => m.Groups[1].Value)).ToList();
 
         Assert.All(links, link =>
         {

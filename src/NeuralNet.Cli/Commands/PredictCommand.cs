@@ -82,7 +82,7 @@ public static class PredictCommand
                 if (!showImage) continue;
                 console.WriteLine($"  {r.Original.Width}x{r.Original.Height}, {(r.Digit.Inverted ? "dark ink on light (inverted)" : "light ink on dark")}, " +
                                   $"{(r.Digit.Smoothed ? "noisy (smoothed), " : "")}ink {r.Digit.InkWidth}x{r.Digit.InkHeight} at ({r.Digit.InkLeft}, {r.Digit.InkTop}), " +
-                                  $"skew {r.Digit.Skew:0.00} (sheared upright), stroke width {r.Digit.StrokeWidth:0.00} of its size, scaled by {r.Digit.Scale:0.###}:");
+                                  $"{(r.Digit.Skew == 0 ? "upright" : $"skew {r.Digit.Skew:0.00} sheared upright")}, stroke width {r.Digit.StrokeWidth:0.00} of its size, scaled by {r.Digit.Scale:0.###}:");
                 string border = "  +" + new string('-', 2 * DigitImage.MnistSide) + "+";
                 console.WriteLine(border);
                 foreach (string line in r.Digit.Image.ToTextArt().Split('\n')) console.WriteLine($"  |{line}|");

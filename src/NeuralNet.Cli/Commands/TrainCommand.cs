@@ -57,7 +57,11 @@ public static class TrainCommand
         var schedule = Choice("--schedule", "Learning-rate schedule over the epochs: cosine decays it smoothly to 0, step halves it every 3 epochs, constant keeps it", "cosine", "cosine", "step", "constant");
         var weightDecay = new Option<double>("--weight-decay") { Description = "L2 weight decay λ", DefaultValueFactory = _ => 0.0 };
         var seed = new Option<int>("--seed") { Description = "Random seed for weights, split and shuffling", DefaultValueFactory = _ => defaults.Seed };
-        var threads = new Option<int?>("--threads", "-t") { Description = $"Threads for the compute kernels (default: all {Environment.ProcessorCount} cores)" };
+        var threads = new Option<string>("--threads", "-t")
+        {
+            Description = $"Threads for the compute kernels: a number, or auto (the faster of 1 and all {Environment.ProcessorCount} cores, timed while training)",
+            DefaultValueFactory = _ => "auto",
+        };
         var output = new Option<string>("--out", "-o") { Description = $"Folder for {ModelFileName} and {HtmlReport.FileName}", DefaultValueFactory = _ => "out" };
         var model = new Option<string?>("--model-file") { Description = $"Model file path (default: OUT/{ModelFileName})" };
         var noReport = new Option<bool>("--no-report") { Description = "Do not write the HTML report" };
@@ -65,7 +69,11 @@ public static class TrainCommand
 
         Positive(epochs, batchSize);
         NonNegative(patience);
-        threads.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError("--threads must be at least 1."); });
+        threads.Validators.Add(r =>
+        {
+            string value = r.GetValueOrDefault<string>() ?? "auto";
+            if (value != "auto" && ParseThreads(value) is not >= 1) r.AddError($"--threads must be auto or a whole number of at least 1, not '{value}'.");
+        });
         // Written as "not inside the range" so that NaN, which fails every comparison, is refused too.
         validation.Validators.Add(r => { if (!(r.GetValueOrDefault<double>() is >= 0 and < 1)) r.AddError("--validation must be in [0, 1)."); });
         weightDecay.Validators.Add(r => { if (!(r.GetValueOrDefault<double>() is >= 0 and < double.PositiveInfinity)) r.AddError("--weight-decay must be a finite number, 0 or more."); });
@@ -99,9 +107,10 @@ public static class TrainCommand
                     Patience = parse.GetValue(patience) is int p and > 0 ? p : null,
                     Seed = parse.GetValue(seed),
                     Augmentation = parse.GetValue(augment) ? new Augmentation() : null,
+                    ChooseThreads = ParseThreads(parse.GetValue(threads)!) is null,
                     Schedule = CreateSchedule(parse.GetValue(schedule)!, parse.GetValue(learningRate) ?? Optimizer.DefaultLearningRate(optimizerName), parse.GetValue(epochs)),
                 },
-                parse.GetValue(threads),
+                ParseThreads(parse.GetValue(threads)!),
                 outDir,
                 parse.GetValue(model) ?? Path.Combine(outDir, ModelFileName),
                 !parse.GetValue(noReport),
@@ -110,6 +119,13 @@ public static class TrainCommand
         });
         return command;
     }
+
+    private static string ThreadsText(TrainSettings s) =>
+        s.Threads is null && ComputeSettings.ThreadCount > 1 ? $"auto (1 or {ComputeSettings.ThreadCount} threads)" : $"{ComputeSettings.ThreadCount} threads";
+
+    // "auto" (or anything not a number, which the validator rejects) is null: the trainer chooses.
+    private static int? ParseThreads(string value) =>
+        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int count) ? count : null;
 
     // Decaying the step size lets the last epochs settle into a minimum instead of bouncing around it.
     private static LearningRateSchedule? CreateSchedule(string name, double rate, int epochs) => name switch
@@ -151,7 +167,7 @@ public static class TrainCommand
             if (s.Options.Augmentation is { } augmentation) console.WriteLine($"Augmentation: {augmentation}");
             console.WriteLine($"{optimizer.Name} lr {s.LearningRate}{(s.Options.Schedule is { } sch ? $" ({sch.Name})" : "")}{(s.WeightDecay > 0 ? $", weight decay {s.WeightDecay}" : "")}, batch {s.Options.BatchSize}, " +
                               $"{s.Options.Epochs} epochs, validation {Format.Percent(s.Options.ValidationFraction, 0)}, patience {(s.Options.Patience?.ToString() ?? "off")}, " +
-                              $"seed {s.Options.Seed}, {ComputeSettings.ThreadCount} threads");
+                              $"seed {s.Options.Seed}, {ThreadsText(s)}");
         }
 
         var trainer = new Trainer(network, optimizer, options: s.Options);
@@ -187,7 +203,7 @@ public static class TrainCommand
                     model = s.Model, augment = s.Options.Augmentation is not null, trainLimit = s.TrainLimit,
                     hidden = s.Hidden, activation = s.Activation, init = s.Init, optimizer = s.Optimizer, learningRate = s.LearningRate,
                     weightDecay = s.WeightDecay, epochs = s.Options.Epochs, batchSize = s.Options.BatchSize,
-                    validation = s.Options.ValidationFraction, patience = s.Options.Patience, seed = s.Options.Seed, threads = ComputeSettings.ThreadCount,
+                    validation = s.Options.ValidationFraction, patience = s.Options.Patience, seed = s.Options.Seed, threads = s.Threads?.ToString() ?? "auto", maxThreads = ComputeSettings.ThreadCount,
                 },
                 epochs = history.Epochs.Select(e => new
                 {
@@ -276,7 +292,7 @@ public static class TrainCommand
         ("early-stopping patience", s.Options.Patience?.ToString() ?? "off"),
         ("best epoch", history.BestEpoch?.ToString() ?? "—"),
         ("seed", s.Options.Seed.ToString()),
-        ("threads", ComputeSettings.ThreadCount.ToString()),
+        ("threads", ThreadsText(s)),
         ("training time", $"{seconds:0.0} s"),
         ("model file", Path.GetFullPath(s.ModelPath)),
     ];

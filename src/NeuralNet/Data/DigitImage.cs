@@ -173,7 +173,8 @@ public sealed class DigitImage
 
         // 6. Deskew: shear the rows so the ink's main axis is vertical (clamped: a 45° lean is a different digit).
         double skew = deskew ? Math.Clamp(InkOperations.Skew(digit, boxWidth, boxHeight), -MaxSkew, MaxSkew) : 0;
-        if (Math.Abs(skew) > 0.02)
+        if (Math.Abs(skew) <= 0.02) skew = 0; // upright enough: resampling would only blur it
+        else
         {
             (float[] sheared, int shearedWidth) = InkOperations.Shear(digit, boxWidth, boxHeight, skew);
             (digit, boxWidth, boxHeight) = CropToInk(sheared, shearedWidth, boxHeight);
@@ -225,7 +226,8 @@ public sealed class DigitImage
 
     /// <summary>
     /// The mean stroke width of the ink (pixels of at least 0.5 — light ink on black, as after <see cref="ToMnist"/>)
-    /// as a fraction of the longer side of its bounding box. MNIST digits measure about 0.1 to 0.16.
+    /// as a fraction of the longer side of its bounding box. MNIST digits measure 0.125 at the median (0.074 to 0.217 from
+    /// the 2nd to the 98th percentile).
     /// </summary>
     public double StrokeWidth()
     {
@@ -282,9 +284,10 @@ public sealed class DigitImage
     // Strokes are measured and reshaped with the digit's longer side at this many pixels.
     private const int StrokeSide = 80;
 
-    // MNIST's strokes measure about 0.1 to 0.16 of the longer side (see StrokeWidth); outside this band they are
-    // reshaped to TargetStroke. Inside it they are left alone: most pictures need no help.
-    private const double ThinStroke = 0.07, ThickStroke = 0.2, TargetStroke = 0.13;
+    // MNIST's strokes measure 0.125 of the longer side at the median, 0.074 to 0.217 from the 2nd to the 98th percentile
+    // (1,500 test digits, see StrokeWidth). Outside this band they are reshaped to TargetStroke; inside it they are left
+    // alone, so MNIST-like pictures are not changed.
+    private const double ThinStroke = 0.07, ThickStroke = 0.24, TargetStroke = 0.13;
 
     private static float BorderMedian(float[] pixels, int width, int height)
     {

@@ -194,10 +194,12 @@ public sealed class Conv2D : ILayer, IInitializable
         return dx;
     }
 
-    // One block of groups per thread; every block gets its own workspace.
+    // One block of groups per core; every block gets its own workspace. The count does not follow
+    // ComputeSettings.ThreadCount: dW is summed block by block, and the sum must not change when the trainer
+    // switches between one thread and several (one thread simply runs the blocks one after the other).
     private int BlockCount(int groups)
     {
-        int blocks = Math.Max(1, Math.Min(groups, ComputeSettings.ThreadCount));
+        int blocks = Math.Max(1, Math.Min(groups, Environment.ProcessorCount));
         if (workspaces.Length < blocks)
         {
             var grown = new Workspace[blocks];

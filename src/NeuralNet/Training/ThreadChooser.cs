@@ -19,18 +19,22 @@ internal sealed class ThreadChooser
     // Each trial: BlocksPerChoice blocks of StepsPerBlock steps for each choice, alternated (A B B A A B B A),
     // the first step of a block not timed (the switch may wake a sleeping worker). Then StepsOnWinner steps
     // on the faster choice.
-    private const int BlocksPerChoice = 4, StepsPerBlock = 4, StepsOnWinner = 400;
+    private const int BlocksPerChoice = 4, StepsPerBlock = 4;
+    internal const int StepsOnWinner = 400;
     private static readonly int[] Order = [0, 1, 1, 0, 0, 1, 1, 0];
 
     private readonly int[] choices;
-    private readonly double[] seconds = new double[2];
+    private readonly long[] ticks = new long[2];
+    private readonly Func<long> clock;
     private int step;       // steps done in the current cycle (trial blocks, then the winner's stretch)
     private int winner;
     private long blockStart;
 
     /// <summary>Chooses between 1 and <paramref name="maximum"/> threads; with 1 there is nothing to choose.</summary>
-    public ThreadChooser(int maximum)
+    /// <param name="clock">The time in any unit (tests pass a fake clock); <see cref="Stopwatch.GetTimestamp"/> by default.</param>
+    public ThreadChooser(int maximum, Func<long>? clock = null)
     {
+        this.clock = clock ?? Stopwatch.GetTimestamp;
         Maximum = maximum;
         Chosen = maximum;
         choices = [1, maximum];
@@ -42,7 +46,8 @@ internal sealed class ThreadChooser
     /// <summary>The thread count the last finished trial picked (the maximum until a trial has finished).</summary>
     public int Chosen { get; private set; }
 
-    private int TrialSteps => 2 * BlocksPerChoice * StepsPerBlock;
+    /// <summary>Steps in one trial (both choices); then <see cref="StepsOnWinner"/> steps on the winner.</summary>
+    internal static int TrialSteps => 2 * BlocksPerChoice * StepsPerBlock;
 
     /// <summary>Call before each training step: sets <see cref="ComputeSettings.ThreadCount"/> for it.</summary>
     public void BeforeStep()
@@ -52,7 +57,7 @@ internal sealed class ThreadChooser
         {
             int inBlock = step % StepsPerBlock;
             ComputeSettings.ThreadCount = choices[Order[step / StepsPerBlock]];
-            if (inBlock == 1) blockStart = Stopwatch.GetTimestamp();
+            if (inBlock == 1) blockStart = clock();
         }
         else
         {
@@ -65,13 +70,13 @@ internal sealed class ThreadChooser
     {
         if (Maximum <= 1) return;
         if (step < TrialSteps && step % StepsPerBlock == StepsPerBlock - 1)
-            seconds[Order[step / StepsPerBlock]] += Stopwatch.GetElapsedTime(blockStart).TotalSeconds;
+            ticks[Order[step / StepsPerBlock]] += clock() - blockStart;
         step++;
         if (step == TrialSteps)
         {
-            winner = seconds[1] < seconds[0] ? 1 : 0;
+            winner = ticks[1] < ticks[0] ? 1 : 0;
             Chosen = choices[winner];
-            seconds[0] = seconds[1] = 0;
+            ticks[0] = ticks[1] = 0;
         }
         else if (step == TrialSteps + StepsOnWinner)
         {

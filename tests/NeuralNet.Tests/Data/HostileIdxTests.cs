@@ -84,6 +84,17 @@ public class HostileIdxTests
     }
 
     [Fact]
+    public void Large_dimensions_before_a_zero_one_are_an_empty_array_not_an_overflow()
+    {
+        // Found by the fuzzer (IDX raw, seed 3, case 24218): the product overflowed before it reached the 0.
+        byte[] file = Convert.FromHexString("00000C050800000400100000001004000000000000040000");
+
+        IdxArray array = IdxFile.Read(new MemoryStream(file), "fuzzed.idx");
+
+        Assert.Equal(0, array.ElementCount);
+    }
+
+    [Fact]
     public void A_zero_dimension_is_an_empty_array_but_not_a_dataset()
     {
         IdxArray images = IdxFile.Read(new MemoryStream(Header(0x08, 10, 0, 28)), "images");

@@ -97,6 +97,34 @@ public class Conv2DTests
     }
 
     [Fact]
+    public void Gradients_are_bit_identical_on_one_thread_and_on_all()
+    {
+        // The trainer may switch thread counts mid-training (--threads auto): dW must not depend on it.
+        var shape = new ImageShape(3, 9, 8);
+        var random = new Random(5);
+        Matrix x = GradientCheck.RandomMatrix(8, shape.Size, random);
+        Matrix dy = GradientCheck.RandomMatrix(8, 4 * 72, random);
+        int saved = ComputeSettings.ThreadCount;
+        float[][] Run(int threads)
+        {
+            ComputeSettings.ThreadCount = threads;
+            var conv = new Conv2D(shape, filters: 4, kernelSize: 3, padding: 1, random: new Random(3)) { ColumnBudget = 27 * 72 };
+            conv.Forward(x, training: true);
+            float[] dx = conv.Backward(dy).Span.ToArray();
+            return [dx, .. conv.Parameters.Select(p => p.Gradient.Span.ToArray())];
+        }
+        try
+        {
+            float[][] one = Run(1), all = Run(Math.Max(2, Environment.ProcessorCount));
+            for (int i = 0; i < one.Length; i++) Assert.Equal(one[i], all[i]);
+        }
+        finally
+        {
+            ComputeSettings.ThreadCount = saved;
+        }
+    }
+
+    [Fact]
     public void Backward_without_the_input_gradient_fills_the_same_parameter_gradients_and_skips_dX()
     {
         var shape = new ImageShape(1, 6, 6);

@@ -67,6 +67,31 @@ public class TrainingTests
     }
 
     [Fact]
+    public void Choosing_the_thread_count_while_training_does_not_change_the_result()
+    {
+        var (train, _) = TestData.Mnist;
+        var subset = train.Take(6400); // 100 batches: three trials that switch between 1 and 2 threads
+        int saved = ComputeSettings.ThreadCount;
+        float[][] Run(int threads, bool choose)
+        {
+            ComputeSettings.ThreadCount = threads;
+            var net = Sequential.Mlp(784, [128, 64], 10, seed: 7);
+            new Trainer(net, new Adam(1e-3), options: new TrainingOptions { Epochs = 2, BatchSize = 64, Seed = 11, ChooseThreads = choose }).Fit(subset);
+            Assert.Equal(threads, ComputeSettings.ThreadCount); // restored after training
+            return net.Parameters.Select(p => p.Value.Span.ToArray()).ToArray();
+        }
+        try
+        {
+            float[][] single = Run(1, choose: false), chosen = Run(2, choose: true);
+            for (int i = 0; i < single.Length; i++) Assert.Equal(single[i], chosen[i]);
+        }
+        finally
+        {
+            ComputeSettings.ThreadCount = saved;
+        }
+    }
+
+    [Fact]
     public void Early_stopping_stops_and_restores_the_best_epoch()
     {
         // 200 training images and plain SGD with a large step overfit fast: validation loss turns up.

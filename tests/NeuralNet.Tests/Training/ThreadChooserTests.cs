@@ -1,0 +1,45 @@
+using NeuralNet.Tensors;
+using NeuralNet.Training;
+
+namespace NeuralNet.Tests.Training;
+
+[Collection("ComputeSettings")]
+public class ThreadChooserTests
+{
+    [Theory]
+    [InlineData(1, 5, 2)]  // a step costs 5 on two threads, 1 on one: one thread wins
+    [InlineData(2, 1, 5)]  // two threads are faster
+    public void Trains_on_the_choice_whose_trial_steps_took_less_time(int expected, int costOnTwo, int costOnOne)
+    {
+        int saved = ComputeSettings.ThreadCount;
+        try
+        {
+            ComputeSettings.ThreadCount = 2;
+            long now = 0;
+            var chooser = new ThreadChooser(2, () => now);
+            var seen = new HashSet<int>();
+            for (int step = 0; step < ThreadChooser.TrialSteps; step++)
+            {
+                chooser.BeforeStep();
+                seen.Add(ComputeSettings.ThreadCount);
+                now += ComputeSettings.ThreadCount == 2 ? costOnTwo : costOnOne;
+                chooser.AfterStep();
+            }
+            Assert.Equal([1, 2], seen.Order());
+            Assert.Equal(expected, chooser.Chosen);
+            for (int step = 0; step < ThreadChooser.StepsOnWinner; step++)
+            {
+                chooser.BeforeStep();
+                Assert.Equal(expected, ComputeSettings.ThreadCount);
+                chooser.AfterStep();
+            }
+            chooser.BeforeStep(); // the next trial starts
+            chooser.Restore();
+            Assert.Equal(2, ComputeSettings.ThreadCount);
+        }
+        finally
+        {
+            ComputeSettings.ThreadCount = saved;
+        }
+    }
+}
