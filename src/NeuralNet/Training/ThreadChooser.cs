@@ -18,16 +18,21 @@ internal sealed class ThreadChooser
 {
     // Each trial: BlocksPerChoice blocks of StepsPerBlock steps for each choice, alternated (A B B A A B B A),
     // the first step of a block not timed (the switch may wake a sleeping worker). Then StepsOnWinner steps
-    // on the faster choice.
+    // on the faster choice, twice as many each time the same choice wins again (up to MaxStepsOnWinner), so
+    // a steady machine pays for few trials. Several threads must be faster by MultiThreadMargin to win: on a
+    // busy machine their times scatter widely, and one thread is the safe choice.
     private const int BlocksPerChoice = 4, StepsPerBlock = 4;
     internal const int StepsOnWinner = 400;
+    private const int MaxStepsOnWinner = 12_800;
+    private const double MultiThreadMargin = 0.9;
     private static readonly int[] Order = [0, 1, 1, 0, 0, 1, 1, 0];
 
     private readonly int[] choices;
     private readonly long[] ticks = new long[2];
     private readonly Func<long> clock;
     private int step;       // steps done in the current cycle (trial blocks, then the winner's stretch)
-    private int winner;
+    private int winner = -1;
+    private int stepsOnWinner = StepsOnWinner;
     private long blockStart;
 
     /// <summary>Chooses between 1 and <paramref name="maximum"/> threads; with 1 there is nothing to choose.</summary>
@@ -61,7 +66,7 @@ internal sealed class ThreadChooser
         }
         else
         {
-            ComputeSettings.ThreadCount = choices[winner];
+            ComputeSettings.ThreadCount = choices[Math.Max(winner, 0)];
         }
     }
 
@@ -74,11 +79,13 @@ internal sealed class ThreadChooser
         step++;
         if (step == TrialSteps)
         {
-            winner = ticks[1] < ticks[0] ? 1 : 0;
+            int faster = ticks[1] < MultiThreadMargin * ticks[0] ? 1 : 0;
+            stepsOnWinner = faster == winner ? Math.Min(2 * stepsOnWinner, MaxStepsOnWinner) : StepsOnWinner;
+            winner = faster;
             Chosen = choices[winner];
             ticks[0] = ticks[1] = 0;
         }
-        else if (step == TrialSteps + StepsOnWinner)
+        else if (step == TrialSteps + stepsOnWinner)
         {
             step = 0;
         }
