@@ -30,16 +30,20 @@ internal sealed class ThreadChooser
     private readonly int[] choices;
     private readonly long[] ticks = new long[2];
     private readonly Func<long> clock;
+    private readonly Func<int> stalls;
     private int step;       // steps done in the current cycle (trial blocks, then the winner's stretch)
     private int winner = -1;
+    private int stallsBeforeTrial;
     private int stepsOnWinner = StepsOnWinner;
     private long blockStart;
 
     /// <summary>Chooses between 1 and <paramref name="maximum"/> threads; with 1 there is nothing to choose.</summary>
     /// <param name="clock">The time in any unit (tests pass a fake clock); <see cref="Stopwatch.GetTimestamp"/> by default.</param>
-    public ThreadChooser(int maximum, Func<long>? clock = null)
+    /// <param name="stalls">The count of waits for a preempted worker; <see cref="WorkerPool.Stalls"/> by default.</param>
+    public ThreadChooser(int maximum, Func<long>? clock = null, Func<int>? stalls = null)
     {
         this.clock = clock ?? Stopwatch.GetTimestamp;
+        this.stalls = stalls ?? (() => WorkerPool.Stalls);
         Maximum = maximum;
         Chosen = maximum;
         choices = [1, maximum];
@@ -61,7 +65,11 @@ internal sealed class ThreadChooser
         if (step < TrialSteps)
         {
             int inBlock = step % StepsPerBlock;
-            ComputeSettings.ThreadCount = choices[Order[step / StepsPerBlock]];
+            if (step == 0) stallsBeforeTrial = stalls();
+            // Once a worker has been preempted in this trial (another process holds the core), the remaining
+            // blocks of several threads run on one: one thread will win, and waiting for a preempted worker
+            // can cost a whole scheduler time slice per step.
+            ComputeSettings.ThreadCount = Stalled ? 1 : choices[Order[step / StepsPerBlock]];
             if (inBlock == 1) blockStart = clock();
         }
         else
@@ -79,7 +87,7 @@ internal sealed class ThreadChooser
         step++;
         if (step == TrialSteps)
         {
-            int faster = ticks[1] < MultiThreadMargin * ticks[0] ? 1 : 0;
+            int faster = !Stalled && ticks[1] < MultiThreadMargin * ticks[0] ? 1 : 0;
             stepsOnWinner = faster == winner ? Math.Min(2 * stepsOnWinner, MaxStepsOnWinner) : StepsOnWinner;
             winner = faster;
             Chosen = choices[winner];
@@ -90,6 +98,8 @@ internal sealed class ThreadChooser
             step = 0;
         }
     }
+
+    private bool Stalled => stalls() != stallsBeforeTrial;
 
     /// <summary>Puts <see cref="ComputeSettings.ThreadCount"/> back to the maximum.</summary>
     public void Restore() => ComputeSettings.ThreadCount = Maximum;
