@@ -36,6 +36,9 @@ internal static unsafe class WorkerPool
     private const int FirstBackOff = 256, MaxBackOff = 16384;
     private static int backOff, nextBackOff = FirstBackOff;
 
+    /// <summary>How many times a job waited so long for a preempted worker that the pool fell back to one thread.</summary>
+    public static int Stalls { get; private set; }
+
     private static readonly object Gate = new();
     private static Worker[] workers = [];
 
@@ -88,6 +91,7 @@ internal static unsafe class WorkerPool
             {
                 backOff = nextBackOff;
                 nextBackOff = Math.Min(2 * nextBackOff, MaxBackOff);
+                Stalls++;
             }
             else
             {

@@ -28,6 +28,16 @@ done
 data=${NEURALNET_DATA:-$root/data}/mnist
 py=/usr/bin/python3
 export OPENBLAS_CORETYPE=SkylakeX
+# Load the OpenMP OpenBLAS explicitly: with libopenblas0-pthread installed it becomes the system libblas.so.3, and
+# PyTorch then runs OpenBLAS's pthread pool beside its own OpenMP pool and collapses on two threads (2.5 s per
+# MLP epoch instead of 0.6). Each peer's RESULT line names the BLAS it actually mapped.
+openmp_blas=$(dpkg -L libopenblas0-openmp 2>/dev/null | grep '/libblas\.so\.3$' | head -n 1 || true)
+if [ -n "$openmp_blas" ]; then
+  peer_env=(env "LD_LIBRARY_PATH=$(dirname "$openmp_blas")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
+else
+  echo "warning: libopenblas0-openmp is not installed; the Python peers use whatever libblas.so.3 the system has" >&2
+  peer_env=(env)
+fi
 log=${COMPARE_LOG:-$(mktemp /tmp/compare_cnn.XXXXXX.log)}
 
 dotnet build "$root/tests/NeuralNet.Benchmarks" -c Release -v q -nologo >/dev/null
@@ -37,15 +47,16 @@ $py -c "import torch" 2>/dev/null || { echo "skipping torch (python3-torch not i
 run_peer() {
   case "$1" in
     ours) dotnet "$root/tests/NeuralNet.Benchmarks/bin/Release/net10.0/NeuralNet.Benchmarks.dll" cnn --data "$data" --batch "$batch" --threads "$threads" --epochs "$epochs" --limit "$limit";;
-    torch) (cd "$here" && $py cnn_torch.py --data "$data" --batch "$batch" --threads "$threads" --epochs "$epochs" --limit "$limit");;
+    torch) (cd "$here" && "${peer_env[@]}" $py cnn_torch.py --data "$data" --batch "$batch" --threads "$threads" --epochs "$epochs" --limit "$limit");;
     # The same with OpenMP's threads sleeping instead of spinning while they wait: slower on an idle machine,
     # much faster on a busy one (spinning threads of a descheduled team waste whole time slices).
-    torch-passive) (cd "$here" && OMP_WAIT_POLICY=PASSIVE $py cnn_torch.py --data "$data" --batch "$batch" --threads "$threads" --epochs "$epochs" --limit "$limit" --peer torch-passive);;
+    torch-passive) (cd "$here" && OMP_WAIT_POLICY=PASSIVE "${peer_env[@]}" $py cnn_torch.py --data "$data" --batch "$batch" --threads "$threads" --epochs "$epochs" --limit "$limit" --peer torch-passive);;
   esac
 }
 
 {
   echo "MACHINE $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(uptime)"
+  echo "PEER BLAS ${openmp_blas:-system libblas.so.3}"
   echo "PEERS ${peers[*]}; rounds=$rounds epochs=$epochs (CNN)"
 } | tee "$log"
 for round in $(seq "$rounds"); do

@@ -7,7 +7,7 @@ from collections import defaultdict
 pair = re.compile(r'(\w+)=("[^"]*"|\S+)')
 epochs, accuracy, gemm, blas = defaultdict(list), defaultdict(list), defaultdict(list), {}
 for line in open(sys.argv[1]):
-    if line.startswith(("MACHINE", "PEERS")):
+    if line.startswith(("MACHINE", "PEERS", "PEER BLAS")):
         print(line.rstrip())
     if not line.startswith("RESULT"):
         continue
@@ -15,7 +15,8 @@ for line in open(sys.argv[1]):
     if line.startswith("RESULT gemm"):
         gemm[(f["shape"], f["peer"], int(f["threads"]))].append(float(f["gflops"]))
         continue
-    key = (f["peer"], int(f["batch"]), int(f["threads"]))
+    # "auto" (ours only: the trainer picks 1 or all cores) sorts after the numbers.
+    key = (f["peer"], int(f["batch"]), int(f["threads"]) if f["threads"].isdigit() else 99)
     epochs[key].append(float(f["median_s"]))
     if f["test_acc"] != "nan":
         accuracy[key].append(float(f["test_acc"]))
@@ -41,7 +42,7 @@ for batch, threads in cells:
             row.append(f"{med[k]:.3f} ({statistics.mean(accuracy[k]) * 100:.2f}%)" if accuracy[k] else f"{med[k]:.3f}")
     others = [med[(p, batch, threads)] for p in peers if p != "ours" and (p, batch, threads) in med]
     ratio = f"{min(others) / med[('ours', batch, threads)]:.2f}x" if others and min(others) < float("inf") and ("ours", batch, threads) in med else "–"
-    print(f"| {batch} | {threads} | " + " | ".join(row) + f" | {ratio} |")
+    print(f"| {batch} | {'auto' if threads == 99 else threads} | " + " | ".join(row) + f" | {ratio} |")
 
 print("\n## Each at its best thread count\n")
 print("| batch | " + " | ".join(peers) + " | fastest peer / ours |")

@@ -16,7 +16,7 @@ public class ThreadChooserTests
         {
             ComputeSettings.ThreadCount = 2;
             long now = 0;
-            var chooser = new ThreadChooser(2, () => now);
+            var chooser = new ThreadChooser(2, () => now, stalls: () => 0);
             var seen = new HashSet<int>();
             for (int step = 0; step < ThreadChooser.TrialSteps; step++)
             {
@@ -36,6 +36,31 @@ public class ThreadChooserTests
             chooser.BeforeStep(); // the next trial starts
             chooser.Restore();
             Assert.Equal(2, ComputeSettings.ThreadCount);
+        }
+        finally
+        {
+            ComputeSettings.ThreadCount = saved;
+        }
+    }
+
+    [Fact]
+    public void A_preempted_worker_during_the_trial_makes_one_thread_win()
+    {
+        int saved = ComputeSettings.ThreadCount;
+        try
+        {
+            ComputeSettings.ThreadCount = 2;
+            long now = 0;
+            int stalls = 0;
+            var chooser = new ThreadChooser(2, () => now, () => stalls);
+            for (int step = 0; step < ThreadChooser.TrialSteps; step++)
+            {
+                chooser.BeforeStep();
+                if (step == 2) stalls++; // the pool had to wait for a worker
+                now += ComputeSettings.ThreadCount == 2 ? 1 : 5; // even though two threads look faster
+                chooser.AfterStep();
+            }
+            Assert.Equal(1, chooser.Chosen);
         }
         finally
         {
