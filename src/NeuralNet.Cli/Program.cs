@@ -1,6 +1,6 @@
 using NeuralNet.Cli;
+using NeuralNet.Cli.Commands;
 using NeuralNet.Cli.Infrastructure;
-using NeuralNet.Notebooks;
 
 var host = CliHost.ForConsole();
 var root = NnApp.CreateRoot(host);

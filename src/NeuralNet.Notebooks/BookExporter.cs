@@ -85,13 +85,22 @@ public static class BookExporter
     /// <summary>Writes plotly.js (embedded in Plotly.NET) and its licence into <paramref name="folder"/>.</summary>
     public static void WritePlotlyJs(string folder)
     {
-        var assembly = typeof(Plotly.NET.GenericChart).Assembly;
-        foreach (var (resource, file) in new[] { ($"Plotly.NET.{PlotlyFileName}", PlotlyFileName), ($"Plotly.NET.{PlotlyFileName}.LICENSE.txt", PlotlyFileName + ".LICENSE.txt") })
+        foreach (var file in new[] { PlotlyFileName, PlotlyFileName + ".LICENSE.txt" })
         {
-            using var stream = assembly.GetManifestResourceStream(resource)
-                ?? throw new InvalidOperationException($"Plotly.NET {assembly.GetName().Version} does not embed {resource}; expected plotly.js {OutputFormatter.PlotlyJsVersion}.");
+            using var stream = OpenPlotlyJs(file);
             AtomicFile.Write(Path.Combine(folder, file), stream.CopyTo);
         }
+    }
+
+    /// <summary>
+    /// plotly.js (or, with its name, its licence) as Plotly.NET embeds it, in the version of
+    /// <see cref="OutputFormatter.PlotlyJsVersion"/>: the one copy the book and <c>nn</c>'s report both read.
+    /// </summary>
+    public static Stream OpenPlotlyJs(string file = PlotlyFileName)
+    {
+        var assembly = typeof(Plotly.NET.GenericChart).Assembly;
+        return assembly.GetManifestResourceStream($"Plotly.NET.{file}")
+            ?? throw new InvalidOperationException($"Plotly.NET {assembly.GetName().Version} does not embed {file}; expected plotly.js {OutputFormatter.PlotlyJsVersion}.");
     }
 
     /// <summary>Writes KaTeX (script, auto-render, style sheet, fonts, licence) into <paramref name="folder"/>/katex.</summary>

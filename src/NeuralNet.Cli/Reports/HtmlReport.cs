@@ -1,5 +1,4 @@
 using System.Net;
-using System.Reflection;
 using System.Text;
 using NeuralNet.Cli.Infrastructure;
 using NeuralNet.Data;
@@ -22,8 +21,6 @@ public static class HtmlReport
 
     /// <summary>How many mistakes the gallery shows at most.</summary>
     public const int GallerySize = 30;
-
-    private const string PlotlyResource = "Plotly.NET.plotly-2.28.0.min.js";
 
     /// <summary>Writes <c>report.html</c> into <paramref name="folder"/> (atomically) and returns its path.</summary>
     public static string Write(string folder, string title, IReadOnlyList<(string Name, string Value)> settings,
@@ -89,10 +86,7 @@ public static class HtmlReport
     /// <summary>plotly.js as Plotly.NET embeds it (the version its charts are made for).</summary>
     public static string PlotlyJs()
     {
-        Assembly assembly = typeof(GenericChart).Assembly;
-        using Stream stream = assembly.GetManifestResourceStream(PlotlyResource)
-            ?? throw new InvalidOperationException($"Plotly.NET {assembly.GetName().Version} does not embed {PlotlyResource}.");
-        using var reader = new StreamReader(stream);
+        using var reader = new StreamReader(NeuralNet.Notebooks.BookExporter.OpenPlotlyJs());
         // A literal "</script" inside the inline script would end it early.
         return reader.ReadToEnd().Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
     }

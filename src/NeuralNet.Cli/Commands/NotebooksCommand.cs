@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using NeuralNet.Notebooks;
 
-namespace NeuralNet.Notebooks;
+namespace NeuralNet.Cli.Commands;
 
 /// <summary>
 /// The <c>nn notebooks</c> command: <c>run</c> executes chapters headless and prints each cell's result and
