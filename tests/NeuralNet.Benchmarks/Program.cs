@@ -16,7 +16,6 @@ return args.FirstOrDefault() switch
     "alloc" => EpochBenchmark.MeasureAllocations(args[1..]),
     "profile" => StepProfile.Run(args[1..]),
     "cut" => GemmThroughput.Cut(args[1..]),
-    "ab" => NeuralNet.Benchmarks.Baseline.BeforeAfterCpu.Run(args[1..]),
     _ => RunSuites(args),
 };
 
