@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using NeuralNet.Data;
 
 namespace NeuralNet.Notebooks;
 
@@ -70,11 +71,11 @@ public static class BookExporter
             var page = Path.Combine(outputFolder, PageName(notebook));
             var previous = i > 0 ? notebooks[i - 1] : null;
             var next = i < notebooks.Length - 1 ? notebooks[i + 1] : null;
-            WriteAtomically(page, RenderChapter(notebook, run, previous, next));
+            AtomicFile.WriteAllText(page, RenderChapter(notebook, run, previous, next));
             pages.Add(new BookPage(notebook, page, run));
         }
 
-        WriteAtomically(Path.Combine(outputFolder, "index.html"), RenderIndex(options.Title, pages));
+        AtomicFile.WriteAllText(Path.Combine(outputFolder, "index.html"), RenderIndex(options.Title, pages));
         return pages;
     }
 
@@ -89,11 +90,7 @@ public static class BookExporter
         {
             using var stream = assembly.GetManifestResourceStream(resource)
                 ?? throw new InvalidOperationException($"Plotly.NET {assembly.GetName().Version} does not embed {resource}; expected plotly.js {OutputFormatter.PlotlyJsVersion}.");
-            var path = Path.Combine(folder, file);
-            using var output = File.Create(path + ".tmp");
-            stream.CopyTo(output);
-            output.Close();
-            File.Move(path + ".tmp", path, overwrite: true);
+            AtomicFile.Write(Path.Combine(folder, file), stream.CopyTo);
         }
     }
 
@@ -109,15 +106,8 @@ public static class BookExporter
                 continue;
             }
 
-            var path = Path.Combine(folder, name);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             using var stream = assembly.GetManifestResourceStream(resource)!;
-            using (var output = File.Create(path + ".tmp"))
-            {
-                stream.CopyTo(output);
-            }
-
-            File.Move(path + ".tmp", path, overwrite: true);
+            AtomicFile.Write(Path.Combine(folder, name), stream.CopyTo);
         }
     }
 
@@ -272,12 +262,6 @@ public static class BookExporter
             </html>
 
             """;
-    }
-
-    private static void WriteAtomically(string path, string text)
-    {
-        File.WriteAllText(path + ".tmp", text, new UTF8Encoding(false));
-        File.Move(path + ".tmp", path, overwrite: true);
     }
 
     private const string Css = """

@@ -1,7 +1,7 @@
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using NeuralNet.Data;
 
 namespace NeuralNet.Notebooks;
 
@@ -215,9 +215,7 @@ public sealed class Notebook
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         var text = _root.ToJsonString(options) + "\n";
-        var temp = Path + ".tmp";
-        File.WriteAllText(temp, text, new UTF8Encoding(false));
-        File.Move(temp, Path, overwrite: true);
+        AtomicFile.WriteAllText(Path, text);
     }
 
     internal static bool IsCSharpKernel(string kernel) => kernel is "csharp" or "c#" or "cs" or ".net-csharp";

@@ -120,18 +120,11 @@ public static class Plot
     public static string ToHtml(this GenericChart chart, bool embedPlotlyJs = true) =>
         GenericChart.toEmbeddedHTML(embedPlotlyJs ? WithFullPlotlyJs(chart) : chart);
 
-    /// <summary>Writes <see cref="ToHtml"/> to <paramref name="path"/> (through a temporary file) and returns the full path.</summary>
+    /// <summary>Writes <see cref="ToHtml"/> to <paramref name="path"/> (atomically, see <see cref="NeuralNet.Data.AtomicFile"/>) and returns the full path.</summary>
     public static string SaveHtml(this GenericChart chart, string path, bool embedPlotlyJs = true)
     {
         var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full);
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-        var temporary = full + ".tmp";
-        File.WriteAllText(temporary, chart.ToHtml(embedPlotlyJs));
-        File.Move(temporary, full, overwrite: true);
+        NeuralNet.Data.AtomicFile.WriteAllText(full, chart.ToHtml(embedPlotlyJs));
         return full;
     }
 

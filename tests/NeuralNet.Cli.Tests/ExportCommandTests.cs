@@ -7,17 +7,6 @@ namespace NeuralNet.Cli.Tests;
 /// <summary><c>nn export MODEL --onnx OUT</c>: the library's export, from the command line, with the README's exit codes.</summary>
 public sealed class ExportCommandTests
 {
-    /// <summary>A layer the ONNX export has no mapping for (a = z²), registered so a model file can hold it.</summary>
-    private sealed class Square : ActivationLayer
-    {
-        public override string Name => "Square";
-        protected override void Activate(ReadOnlySpan<float> z, Span<float> a) { for (int i = 0; i < z.Length; i++) a[i] = z[i] * z[i]; }
-        protected override void Differentiate(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ)
-        {
-            for (int i = 0; i < z.Length; i++) dZ[i] = 2 * z[i] * dA[i];
-        }
-    }
-
     [Theory]
     [InlineData("mlp", "N x 784")]
     [InlineData("cnn", "N x 1 x 28 x 28")]
@@ -35,23 +24,6 @@ public sealed class ExportCommandTests
         Assert.Contains($"input  'input': float pixels in [0, 1], {input}", run.Out);
         Assert.Contains("output 'logits': raw scores, N x 10", run.Out);
         Assert.Contains("output 'probabilities': class probabilities (softmax), N x 10", run.Out);
-    }
-
-    [Fact]
-    public void A_model_with_a_layer_ONNX_cannot_express_is_a_model_error_naming_the_layer()
-    {
-        LayerRegistry.Register("Square", _ => new Square());
-        using var temp = new TempFolder();
-        var random = new Random(1);
-        string model = temp.File("square.nnm"), onnx = temp.File("square.onnx");
-        ModelFile.Save(new Sequential(new Linear(784, 8, random: random), new Square(), new Linear(8, 10, random: random)), model);
-
-        CliRun run = Nn.Run("export", model, "--onnx", onnx);
-
-        Assert.True(run.ExitCode == 2, run.ToString());
-        Assert.Contains("Layer 1 (Square) cannot be exported to ONNX: layer type 'Square' has no ONNX mapping", run.Err);
-        Assert.Contains(model, run.Err);
-        Assert.False(File.Exists(onnx));
     }
 
     [Fact]

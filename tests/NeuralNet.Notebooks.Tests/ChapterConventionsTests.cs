@@ -57,7 +57,7 @@ public class ChapterConventionsTests
             return;
         }
 
-        var paths = KernelChapterTests.Chapters().Select(row => PathOf((string)row[0])).ToList();
+        var paths = BookExporter.FindNotebooks(ChapterTests.NotebooksFolder).ToList();
         (exit, output) = Kernel.Run(
             ["-c", "import sys, nbformat\nfor p in sys.argv[1:]:\n    nbformat.validate(nbformat.read(p, as_version=nbformat.NO_CONVERT))\n    print('valid', p)", .. paths],
             TimeSpan.FromMinutes(2));
@@ -85,6 +85,23 @@ public class ChapterConventionsTests
         Assert.DoesNotContain(code, c => Source(c).Split('\n').Any(line => line.Trim() == "using Plotly.NET;"));
         Assert.Single(code, c => c.GetProperty("metadata").TryGetProperty("tags", out var tags)
             && tags.EnumerateArray().Any(t => t.GetString() == "parameters"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Chapters))]
+    public void Relative_links_in_a_chapter_point_at_files_that_exist(string chapter)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(PathOf(chapter)));
+        var markdown = json.RootElement.GetProperty("cells").EnumerateArray()
+            .Where(c => c.GetProperty("cell_type").GetString() == "markdown")
+            .Select(c => string.Concat(c.GetProperty("source").EnumerateArray().Select(l => l.GetString())));
+        var links = markdown.SelectMany(text => System.Text.RegularExpressions.Regex.Matches(text, @"\]\((\.\./[^)\s#]+)").Cast<System.Text.RegularExpressions.Match>().Select(m => m.Groups[1].Value)).ToList();
+
+        Assert.All(links, link =>
+        {
+            var target = Path.GetFullPath(Path.Combine(ChapterTests.NotebooksFolder, link));
+            Assert.True(File.Exists(target) || Directory.Exists(target), $"{chapter} links to {link}, which does not exist");
+        });
     }
 
     [Fact]

@@ -24,9 +24,10 @@ public static class PredictCommand
         invert.AcceptOnlyFromAmong("auto", "yes", "no");
         var classes = new Option<string>("--classes") { Description = "Class names: mnist (digits) or fashion-mnist", DefaultValueFactory = _ => "mnist" };
         classes.AcceptOnlyFromAmong("mnist", "fashion-mnist");
+        var noDeskew = new Option<bool>("--no-deskew") { Description = "Do not shear slanted digits upright (by their moments) before classifying" };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of text" };
 
-        var command = new Command("predict", "Classify your own digit images with a trained model.") { model, images, top, show, invert, classes, json };
+        var command = new Command("predict", "Classify your own digit images with a trained model.") { model, images, top, show, invert, noDeskew, classes, json };
         command.SetGuardedAction(host, parse =>
         {
             string modelPath = parse.GetValue(model)!;
@@ -43,7 +44,7 @@ public static class PredictCommand
             foreach (string path in parse.GetValue(images)!)
             {
                 DigitImage original = ImageFiles.Read(path);
-                try { prepared.Add((path, original, original.PrepareLikeMnist(forceInvert))); }
+                try { prepared.Add((path, original, original.PrepareLikeMnist(forceInvert, deskew: !parse.GetValue(noDeskew)))); }
                 catch (ArgumentException e) { throw new DataFileException(path, e.Message, inner: e); }
             }
 
@@ -65,6 +66,9 @@ public static class PredictCommand
                     width = r.Original.Width,
                     height = r.Original.Height,
                     inverted = r.Digit.Inverted,
+                    smoothed = r.Digit.Smoothed,
+                    skew = r.Digit.Skew,
+                    strokeWidth = r.Digit.StrokeWidth,
                     image = showImage ? r.Digit.Image.ToTextArt().Split('\n') : null,
                 }));
                 return ExitCodes.Success;
@@ -77,7 +81,8 @@ public static class PredictCommand
                 console.WriteLine($"{r.Path}: {ranking}");
                 if (!showImage) continue;
                 console.WriteLine($"  {r.Original.Width}x{r.Original.Height}, {(r.Digit.Inverted ? "dark ink on light (inverted)" : "light ink on dark")}, " +
-                                  $"ink {r.Digit.InkWidth}x{r.Digit.InkHeight} at ({r.Digit.InkLeft}, {r.Digit.InkTop}), scaled by {r.Digit.Scale:0.###}:");
+                                  $"{(r.Digit.Smoothed ? "noisy (smoothed), " : "")}ink {r.Digit.InkWidth}x{r.Digit.InkHeight} at ({r.Digit.InkLeft}, {r.Digit.InkTop}), " +
+                                  $"{(r.Digit.Skew == 0 ? "upright" : $"skew {r.Digit.Skew:0.00} sheared upright")}, stroke width {r.Digit.StrokeWidth:0.00} of its size, scaled by {r.Digit.Scale:0.###}:");
                 string border = "  +" + new string('-', 2 * DigitImage.MnistSide) + "+";
                 console.WriteLine(border);
                 foreach (string line in r.Digit.Image.ToTextArt().Split('\n')) console.WriteLine($"  |{line}|");

@@ -18,14 +18,9 @@ public sealed record EvaluationResult(ImageDataset Dataset, Matrix Probabilities
             throw new ShapeMismatchException($"{modelName} expects {network.InputSize} inputs but {dataset.Name} has {dataset.Height}x{dataset.Width} = {dataset.FeatureCount} pixels per image.");
         if (network.OutputSize != dataset.ClassCount)
             throw new ShapeMismatchException($"{modelName} has {network.OutputSize} outputs but {dataset.Name} has {dataset.ClassCount} classes.");
-        Matrix probabilities = network.PredictProbabilities(dataset.Images);
-        var predictions = new int[dataset.Count];
-        MatrixOps.ArgMaxRows(probabilities, predictions);
-        var confusion = new ConfusionMatrix(dataset.Labels, predictions, dataset.ClassNames);
-        // Cross-entropy: the mean of −ln p(true class).
-        double loss = 0;
-        for (int i = 0; i < dataset.Count; i++) loss -= Math.Log(Math.Max(probabilities[i, dataset.Labels[i]], 1e-12));
-        return new EvaluationResult(dataset, probabilities, predictions, confusion, new ClassificationReport(confusion), loss / Math.Max(1, dataset.Count));
+        DatasetEvaluation measured = Metrics.Measure(network, dataset);   // loss: softmax cross-entropy
+        return new EvaluationResult(dataset, measured.Probabilities, measured.Predictions, measured.Confusion,
+            new ClassificationReport(measured.Confusion), measured.Loss);
     }
 
     /// <summary>The misclassified images, the most confident mistakes first.</summary>

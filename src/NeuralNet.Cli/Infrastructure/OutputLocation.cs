@@ -6,7 +6,11 @@ namespace NeuralNet.Cli.Infrastructure;
 /// </summary>
 public static class OutputLocation
 {
-    /// <summary>Makes sure <paramref name="folder"/> exists and is writable.</summary>
+    /// <summary>
+    /// Makes sure files can be written in <paramref name="folder"/>: a scratch file is created and deleted in
+    /// it, or, if it does not exist yet, in the nearest folder above it that does (nothing is created on the way,
+    /// so a run that fails later leaves no empty folder behind).
+    /// </summary>
     /// <param name="folder">The folder.</param>
     /// <param name="option">The option that named it, for the message (e.g. <c>--out</c>).</param>
     /// <exception cref="OutputLocationException">It cannot be created or written.</exception>
@@ -15,8 +19,13 @@ public static class OutputLocation
         string full = Path.GetFullPath(string.IsNullOrEmpty(folder) ? "." : folder);
         try
         {
-            Directory.CreateDirectory(full);
-            string probe = Path.Combine(full, $".nn-write-check.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+            string existing = full;
+            while (!Directory.Exists(existing))
+            {
+                if (File.Exists(existing)) throw new IOException($"{existing} is a file, not a folder");
+                existing = Path.GetDirectoryName(existing) ?? throw new IOException("no folder of that path exists");
+            }
+            string probe = Path.Combine(existing, $".nn-write-check.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
             using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)

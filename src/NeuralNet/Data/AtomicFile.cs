@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 
 namespace NeuralNet.Data;
 
@@ -6,8 +7,16 @@ namespace NeuralNet.Data;
 /// Writes files so that a crash never leaves half of one: the content goes to a temporary file beside the
 /// target (<c>TARGET.PID.GUID.tmp</c>), which is renamed over the target only once it is complete and flushed.
 /// A process killed mid-write leaves its temporary file behind; the next write of the same target removes it.
+/// Every file the library, the charts, <c>nn</c> and the notebook runner write goes through here.
 /// </summary>
-public static class AtomicFile
+// The notebook runner compiles this same file into itself, as an internal class: it must not reference the
+// library, because the chapters it runs load their own build of it.
+#if NOTEBOOK_RUNNER
+internal
+#else
+public
+#endif
+static class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> through <paramref name="writeContent"/>; on any failure the old file (if any) is untouched.</summary>
     public static void Write(string path, Action<Stream> writeContent)
@@ -70,4 +79,6 @@ public static class AtomicFile
         catch (ArgumentException) { return false; }        // no such process
         catch (InvalidOperationException) { return false; }
     }
+    /// <summary>Writes the text atomically, as UTF-8 without a byte-order mark.</summary>
+    public static void WriteAllText(string path, string text) => WriteAllBytes(path, new UTF8Encoding(false).GetBytes(text));
 }

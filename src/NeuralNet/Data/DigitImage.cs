@@ -115,51 +115,85 @@ public sealed class DigitImage
     }
 
     /// <summary>
-    /// Turns a picture of one digit into a 28x28 MNIST-style image, the way MNIST itself was made: grey,
-    /// light ink on black (inverted if the background is light), cropped to the ink's bounding box, scaled so
-    /// the longer side is 20 px keeping the aspect ratio, and pasted into 28x28 with its centre of mass on pixel (14, 14).
+    /// Turns a picture of one digit into a 28x28 MNIST-style image, the way MNIST itself was made, made robust for
+    /// photos and drawings: grey, light ink on black (inverted if the background is light), smoothed if noisy, the
+    /// contrast stretched, cropped to the digit (specks of noise left out), deskewed, strokes made about as wide as
+    /// MNIST's when they are far thinner or thicker, scaled so the longer side is 20 px keeping the aspect ratio,
+    /// and pasted into 28x28 with its centre of mass on pixel (14, 14).
     /// </summary>
     /// <exception cref="ArgumentException">The image is blank: no ink stands out from the background.</exception>
     public DigitImage ToMnist() => PrepareLikeMnist().Image;
 
     /// <summary><see cref="ToMnist"/>, also reporting what each step decided (for <c>nn predict --show</c>).</summary>
     /// <param name="invert">Force (true) or forbid (false) inversion; null decides from the border: a light border means dark ink.</param>
+    /// <param name="deskew">Shear the digit upright by its moments (<see cref="Skew"/>), as the MNIST literature does.</param>
+    /// <param name="normalizeStrokes">Thicken or thin strokes far from MNIST's width (<see cref="StrokeWidth"/>).</param>
     /// <exception cref="ArgumentException">The image is blank: no ink stands out from the background.</exception>
-    public PreparedDigit PrepareLikeMnist(bool? invert = null)
+    public PreparedDigit PrepareLikeMnist(bool? invert = null, bool deskew = true, bool normalizeStrokes = true)
     {
         // 1. Polarity: MNIST is light ink on black. The border is background, so a light border means dark ink.
-        float border = BorderMedian();
-        bool inverted = invert ?? border > 0.5f;
+        bool inverted = invert ?? BorderMedian(Pixels, Width, Height) > 0.5f;
         float[] ink = inverted ? Invert().Pixels : (float[])Pixels.Clone();
-        float background = inverted ? 1f - border : border;
 
-        // 2. Contrast: background to 0, the strongest ink to 1; faint noise (paper texture, JPEG) to 0.
-        float max = 0;
-        foreach (float v in ink) max = MathF.Max(max, v);
-        if (max - background < MinimumContrast)
-            throw new ArgumentException($"The {Width}x{Height} image looks blank: its ink differs from the background by {max - background:0.00} of full brightness (at least {MinimumContrast} needed).");
+        // 2. Large photos are shrunk to at most WorkingSide px first (averaging, which also quiets their noise).
+        int width = Width, height = Height;
+        double reduction = Math.Max(1.0, (double)Math.Max(width, height) / WorkingSide);
+        if (reduction > 1)
+        {
+            int newWidth = Math.Max(1, (int)Math.Round(width / reduction)), newHeight = Math.Max(1, (int)Math.Round(height / reduction));
+            ink = Resample(ink, width, height, newWidth, newHeight);
+            (width, height) = (newWidth, newHeight);
+        }
+
+        // 3. Noise: smooth a noisy picture until the noise is well below the ink (a Gaussian of σ px divides white
+        //    noise by about 2σ√π); a clean one is left as it is.
+        double noise = InkOperations.NoiseLevel(ink, width, height);
+        if (noise > NoiseTolerance)
+        {
+            double sigma = Math.Clamp(noise / (NoiseTolerance * 2 * Math.Sqrt(Math.PI)), 0.7, Math.Max(0.7, Math.Max(width, height) / 40.0));
+            ink = InkOperations.GaussianBlur(ink, width, height, sigma);
+        }
+
+        // 4. Contrast: background (the border) to 0, the ink's typical brightness (the 95th percentile of what
+        //    Otsu's threshold calls ink) to 1; faint remains of noise, paper texture and JPEG blocks to 0.
+        float background = BorderMedian(ink, width, height);
+        float inkLevel = InkLevel(ink, InkOperations.OtsuThreshold(ink));
+        if (inkLevel - background < MinimumContrast)
+            throw new ArgumentException($"The {Width}x{Height} image looks blank: its ink differs from the background by {Math.Max(0, inkLevel - background):0.00} of full brightness (at least {MinimumContrast} needed).");
         for (int i = 0; i < ink.Length; i++)
         {
-            float v = (ink[i] - background) / (max - background);
+            float v = (ink[i] - background) / (inkLevel - background);
             ink[i] = v < NoiseFloor ? 0f : MathF.Min(v, 1f);
         }
 
-        // 3. Crop to the bounding box of the ink.
-        var (left, top, right, bottom) = InkBox(ink, Width, Height);
+        // 5. Crop to the digit: the box of the pieces of ink, leaving out specks far smaller than the largest piece.
+        var (left, top, right, bottom) = InkOperations.InkBox(ink, width, height, InkThreshold, SpeckFraction)!.Value;
         int boxWidth = right - left + 1, boxHeight = bottom - top + 1;
-        var cropped = new float[boxWidth * boxHeight];
-        for (int r = 0; r < boxHeight; r++)
-            Array.Copy(ink, (top + r) * Width + left, cropped, r * boxWidth, boxWidth);
+        float[] digit = InkOperations.Crop(ink, width, left, top, boxWidth, boxHeight);
 
-        // 4. Scale the longer side to 20 px, keeping the aspect ratio.
+        // 6. Deskew: shear the rows so the ink's main axis is vertical (clamped: a 45° lean is a different digit).
+        double skew = deskew ? Math.Clamp(InkOperations.Skew(digit, boxWidth, boxHeight), -MaxSkew, MaxSkew) : 0;
+        if (Math.Abs(skew) <= 0.02) skew = 0; // upright enough: resampling would only blur it
+        else
+        {
+            (float[] sheared, int shearedWidth) = InkOperations.Shear(digit, boxWidth, boxHeight, skew);
+            (digit, boxWidth, boxHeight) = CropToInk(sheared, shearedWidth, boxHeight);
+        }
+
+        // 7. Stroke width: at a fixed working size, thicken hairlines and thin marker strokes towards MNIST's width.
+        double strokeWidth = StrokeWidthOf(digit, boxWidth, boxHeight);
+        if (normalizeStrokes && strokeWidth is > 0 and (< ThinStroke or > ThickStroke))
+            (digit, boxWidth, boxHeight) = NormalizeStrokes(digit, boxWidth, boxHeight, strokeWidth);
+
+        // 8. Scale the longer side to 20 px, keeping the aspect ratio.
         double scale = (double)MnistInkSide / Math.Max(boxWidth, boxHeight);
         int scaledWidth = Math.Clamp((int)Math.Round(boxWidth * scale), 1, MnistInkSide);
         int scaledHeight = Math.Clamp((int)Math.Round(boxHeight * scale), 1, MnistInkSide);
-        float[] scaled = Resample(cropped, boxWidth, boxHeight, scaledWidth, scaledHeight);
+        float[] scaled = Resample(digit, boxWidth, boxHeight, scaledWidth, scaledHeight);
         float scaledMax = scaled.Max();
         if (scaledMax > 0) for (int i = 0; i < scaled.Length; i++) scaled[i] /= scaledMax; // thin strokes shrunk to grey: strongest back to 1
 
-        // 5. Paste into 28x28 so that the centre of mass lands on pixel (14, 14), as in MNIST, to the nearest pixel.
+        // 9. Paste into 28x28 so that the centre of mass lands on pixel (14, 14), as in MNIST, to the nearest pixel.
         var (massRow, massColumn) = new DigitImage(scaledWidth, scaledHeight, scaled).CenterOfMass()!.Value;
         int shiftRow = (int)Math.Round(MnistCenter - massRow);
         int shiftColumn = (int)Math.Round(MnistCenter - massColumn);
@@ -174,7 +208,33 @@ public sealed class DigitImage
                 if ((uint)targetColumn < MnistSide) result[targetRow * MnistSide + targetColumn] = scaled[r * scaledWidth + c];
             }
         }
-        return new PreparedDigit(new DigitImage(MnistSide, MnistSide, result), inverted, left, top, boxWidth, boxHeight, scale, shiftColumn, shiftRow);
+        return new PreparedDigit(new DigitImage(MnistSide, MnistSide, result), inverted,
+            (int)(left * reduction), (int)(top * reduction), (int)Math.Round((right - left + 1) * reduction), (int)Math.Round((bottom - top + 1) * reduction),
+            scale / reduction, shiftColumn, shiftRow)
+        {
+            Smoothed = noise > NoiseTolerance,
+            Skew = skew,
+            StrokeWidth = strokeWidth,
+        };
+    }
+
+    /// <summary>
+    /// The slant of the ink, from its second moments: columns moved per row down, μ₁₁/μ₀₂. About 0 for an upright
+    /// digit; negative when it leans right. <see cref="PrepareLikeMnist"/> shears it to 0 when deskewing.
+    /// </summary>
+    public double Skew() => InkOperations.Skew(Pixels, Width, Height);
+
+    /// <summary>
+    /// The mean stroke width of the ink (pixels of at least 0.5 — light ink on black, as after <see cref="ToMnist"/>)
+    /// as a fraction of the longer side of its bounding box. MNIST digits measure 0.125 at the median (0.074 to 0.217 from
+    /// the 2nd to the 98th percentile).
+    /// </summary>
+    public double StrokeWidth()
+    {
+        if (InkOperations.InkBox(Pixels, Width, Height, InkThreshold, 0) is not { } box) return 0;
+        var (left, top, right, bottom) = box;
+        float[] digit = InkOperations.Crop(Pixels, Width, left, top, right - left + 1, bottom - top + 1);
+        return StrokeWidthOf(digit, right - left + 1, bottom - top + 1);
     }
 
     /// <summary>
@@ -209,36 +269,83 @@ public sealed class DigitImage
     // A pixel belongs to the digit's bounding box from this (stretched) brightness up.
     private const float InkThreshold = 0.2f;
 
-    private float BorderMedian()
+    // Pieces of ink smaller than this fraction of the largest are specks, not part of the digit.
+    private const double SpeckFraction = 0.08;
+
+    // Pictures are processed at most this many pixels wide or high.
+    private const int WorkingSide = 400;
+
+    // Pixel noise (standard deviation, in full brightness) that needs no smoothing.
+    private const double NoiseTolerance = 0.02;
+
+    // The strongest slant deskewing corrects: columns per row (0.6 ≈ 31°).
+    private const double MaxSkew = 0.6;
+
+    // Strokes are measured and reshaped with the digit's longer side at this many pixels.
+    private const int StrokeSide = 80;
+
+    // MNIST's strokes measure 0.125 of the longer side at the median, 0.074 to 0.217 from the 2nd to the 98th percentile
+    // (1,500 test digits, see StrokeWidth). Outside this band they are reshaped to TargetStroke; inside it they are left
+    // alone, so MNIST-like pictures are not changed.
+    private const double ThinStroke = 0.07, ThickStroke = 0.24, TargetStroke = 0.13;
+
+    private static float BorderMedian(float[] pixels, int width, int height)
     {
-        var border = new List<float>(2 * (Width + Height));
-        for (int c = 0; c < Width; c++)
+        var border = new List<float>(2 * (width + height));
+        for (int c = 0; c < width; c++)
         {
-            border.Add(this[0, c]);
-            if (Height > 1) border.Add(this[Height - 1, c]);
+            border.Add(pixels[c]);
+            if (height > 1) border.Add(pixels[(height - 1) * width + c]);
         }
-        for (int r = 1; r < Height - 1; r++)
+        for (int r = 1; r < height - 1; r++)
         {
-            border.Add(this[r, 0]);
-            if (Width > 1) border.Add(this[r, Width - 1]);
+            border.Add(pixels[r * width]);
+            if (width > 1) border.Add(pixels[r * width + width - 1]);
         }
         border.Sort();
         return border[border.Count / 2];
     }
 
-    private static (int Left, int Top, int Right, int Bottom) InkBox(float[] ink, int width, int height)
+    // The brightness of the ink: the 95th percentile of the pixels above the threshold (the maximum would be a noise spike).
+    private static float InkLevel(float[] ink, float threshold)
     {
-        int left = width, top = height, right = -1, bottom = -1;
-        for (int r = 0; r < height; r++)
-            for (int c = 0; c < width; c++)
-            {
-                if (ink[r * width + c] < InkThreshold) continue;
-                left = Math.Min(left, c);
-                right = Math.Max(right, c);
-                top = Math.Min(top, r);
-                bottom = Math.Max(bottom, r);
-            }
-        return (left, top, right, bottom); // the strongest pixel is 1 after stretching, so the box is never empty
+        var above = ink.Where(v => v > threshold).ToArray();
+        if (above.Length == 0) return ink.Max(); // one grey level throughout: no ink
+        Array.Sort(above);
+        return above[(int)(0.95 * (above.Length - 1))];
+    }
+
+    private static (float[] Image, int Width, int Height) CropToInk(float[] image, int width, int height)
+    {
+        if (InkOperations.InkBox(image, width, height, InkThreshold, 0) is not { } box) return (image, width, height);
+        var (left, top, right, bottom) = box;
+        return (InkOperations.Crop(image, width, left, top, right - left + 1, bottom - top + 1), right - left + 1, bottom - top + 1);
+    }
+
+    // Stroke width as a fraction of the longer side, measured with that side at StrokeSide pixels.
+    private static double StrokeWidthOf(float[] digit, int width, int height)
+    {
+        var (w, h, image) = AtStrokeSide(digit, width, height);
+        return InkOperations.StrokeWidth(image, w, h) / StrokeSide;
+    }
+
+    private static (int Width, int Height, float[] Image) AtStrokeSide(float[] digit, int width, int height)
+    {
+        double factor = (double)StrokeSide / Math.Max(width, height);
+        int w = Math.Max(1, (int)Math.Round(width * factor)), h = Math.Max(1, (int)Math.Round(height * factor));
+        return (w, h, Resample(digit, width, height, w, h));
+    }
+
+    // Dilates (thin strokes) or erodes (thick ones) the digit at StrokeSide so its strokes measure about TargetStroke.
+    private static (float[] Image, int Width, int Height) NormalizeStrokes(float[] digit, int width, int height, double strokeWidth)
+    {
+        var (w, h, image) = AtStrokeSide(digit, width, height);
+        double radius = (TargetStroke - strokeWidth) * StrokeSide / 2;
+        int margin = (int)Math.Ceiling(Math.Abs(radius)) + 1;
+        float[] padded = InkOperations.Crop(image, w, 0, 0, w, h, margin);
+        float[] reshaped = InkOperations.Morph(padded, w + 2 * margin, h + 2 * margin, radius);
+        var result = CropToInk(reshaped, w + 2 * margin, h + 2 * margin);
+        return result.Image.Any(v => v >= 0.5f) ? result : (digit, width, height); // eroded away: keep the original
     }
 
     /// <summary>
@@ -304,4 +411,14 @@ public sealed class DigitImage
 /// whether it was inverted, the ink's bounding box in the original, the scale, and the shift that centred it.
 /// </summary>
 public sealed record PreparedDigit(DigitImage Image, bool Inverted, int InkLeft, int InkTop, int InkWidth, int InkHeight,
-    double Scale, int ShiftX, int ShiftY);
+    double Scale, int ShiftX, int ShiftY)
+{
+    /// <summary>Whether the picture was noisy enough to be smoothed first.</summary>
+    public bool Smoothed { get; init; }
+
+    /// <summary>The slant that was sheared away (columns per row; 0 when not deskewed).</summary>
+    public double Skew { get; init; }
+
+    /// <summary>The stroke width measured before any reshaping, as a fraction of the digit's longer side.</summary>
+    public double StrokeWidth { get; init; }
+}

@@ -56,6 +56,7 @@ public sealed class IdxArray
 
     internal static long ElementCountOf(int[] dimensions)
     {
+        if (dimensions.Contains(0)) return 0;   // before multiplying: 2^27 x 2^20 x 2^20 x 0 is 0, not an overflow
         long count = 1;
         foreach (int d in dimensions) count = checked(count * d);
         return count;

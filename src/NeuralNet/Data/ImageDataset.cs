@@ -133,9 +133,6 @@ public sealed class ImageDataset
         return (Select(order[validationCount..], $"{Name} (train split)"), Select(order[..validationCount], $"{Name} (validation split)"));
     }
 
-    /// <summary>One-hot encoding of the labels: an N x classes matrix with a single 1 per row.</summary>
-    public Matrix OneHotLabels() => OneHot(Labels, ClassCount);
-
     /// <summary>One-hot encodes <paramref name="labels"/>: row i has a 1 in column labels[i] and zeros elsewhere.</summary>
     public static Matrix OneHot(IReadOnlyList<int> labels, int classCount)
     {

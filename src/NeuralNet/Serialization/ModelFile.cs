@@ -85,6 +85,10 @@ public static class ModelFile
     /// settings or tensors that do not fit, or non-finite weights; the message names the file, the layer and the field.</exception>
     public static Sequential Load(string path) => ModelFileReader.Read(path);
 
+    /// <summary>Reads a network from a seekable stream holding a model file; <paramref name="sourceName"/> names it in error messages.</summary>
+    /// <exception cref="ModelFormatException">As for <see cref="Load(string)"/>.</exception>
+    public static Sequential Load(Stream stream, string sourceName) => ModelFileReader.Read(stream, sourceName);
+
     /// <summary>The most layers a model file may hold (10,000).</summary>
     public const int MaxLayers = 10_000;
 

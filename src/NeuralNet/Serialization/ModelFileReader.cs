@@ -17,10 +17,10 @@ internal sealed class ModelFileReader
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly string path;
-    private readonly FileStream file;
+    private readonly Stream file;
     private readonly long end;   // where the layers end and the checksum begins
 
-    private ModelFileReader(string path, FileStream file)
+    private ModelFileReader(string path, Stream file)
     {
         this.path = path;
         this.file = file;
@@ -45,24 +45,29 @@ internal sealed class ModelFileReader
     public static Sequential Read(string path)
     {
         FileStream file;
-        try { file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16); }
+        try { file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 12); }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new ModelFormatException(path, "the model file does not exist.", e);
         }
-        using (file)
+        using (file) return Read(file, path);
+    }
+
+    /// <summary>Reads the network in a seekable <paramref name="stream"/>, from its start; <paramref name="sourceName"/> names it in messages.</summary>
+    public static Sequential Read(Stream stream, string sourceName)
+    {
+        if (!stream.CanSeek || !stream.CanRead) throw new ArgumentException("The stream must be readable and seekable.", nameof(stream));
+        stream.Position = 0;
+        var reader = new ModelFileReader(sourceName, stream);
+        ushort version = reader.VerifyHeaderAndChecksum();
+        try
         {
-            var reader = new ModelFileReader(path, file);
-            ushort version = reader.VerifyHeaderAndChecksum();
-            try
-            {
-                LayerHeader[] headers = reader.ReadHeaders(version);
-                return new Sequential(headers.Select(reader.Build).ToArray());
-            }
-            catch (Exception e) when (e is FormatException or ArgumentException or ShapeMismatchException or EndOfStreamException)
-            {
-                throw new ModelFormatException(path, $"cannot rebuild the network: {e.Message}", e);
-            }
+            LayerHeader[] headers = reader.ReadHeaders(version);
+            return new Sequential(headers.Select(reader.Build).ToArray());
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or ShapeMismatchException or EndOfStreamException)
+        {
+            throw new ModelFormatException(sourceName, $"cannot rebuild the network: {e.Message}", e);
         }
     }
 
@@ -82,7 +87,7 @@ internal sealed class ModelFileReader
         // The SHA-256 of everything before the trailer, streamed (a model can be large).
         file.Position = 0;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        byte[] buffer = new byte[1 << 16];
+        byte[] buffer = new byte[1 << 12];
         for (long left = end; left > 0;)
         {
             int n = file.Read(buffer, 0, (int)Math.Min(buffer.Length, left));

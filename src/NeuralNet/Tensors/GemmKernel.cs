@@ -33,9 +33,6 @@ internal static unsafe class GemmKernel
 
     [ThreadStatic] private static int forcedParts;
 
-    /// <summary>Tests set this to exercise a narrower path than <see cref="Best"/> (null: automatic). Per calling thread.</summary>
-    internal static Isa? ForcedIsa { get => SimdPath.Forced; set => SimdPath.Forced = value; }
-
     /// <summary>Tests set this to split even tiny products over this many parts (0: automatic). Per calling thread.</summary>
     internal static int ForcedParts { get => forcedParts; set => forcedParts = value; }
 

@@ -1,18 +1,8 @@
 namespace NeuralNet.Tensors;
 
-/// <summary>Row and column operations the layers share: broadcasting a bias row, summing columns, argmax per row.</summary>
+/// <summary>Row and column operations the layers share: summing columns, argmax per row.</summary>
 public static class MatrixOps
 {
-    /// <summary>Adds the row vector <paramref name="row"/> (1 x n) to every row of <paramref name="matrix"/> (m x n).</summary>
-    public static void AddRowToEachRow(Matrix matrix, Matrix row)
-    {
-        if (row.Rows != 1 || row.Cols != matrix.Cols)
-            throw new ArgumentException($"Broadcast needs a 1x{matrix.Cols} row for a {matrix.Shape} matrix, got {row.Shape}.", nameof(row));
-        ReadOnlySpan<float> bias = row.Span;
-        for (int r = 0; r < matrix.Rows; r++)
-            Add(bias, matrix.Row(r));
-    }
-
     /// <summary>columnSums (1 x n) = Σ over rows of <paramref name="matrix"/> (m x n); the bias gradient db = Σᵢ dZᵢ.</summary>
     public static void SumColumns(Matrix matrix, Matrix columnSums)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NeuralNet.Data;
+using NeuralNet.Evaluation;
 using NeuralNet.Layers;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
@@ -152,21 +153,11 @@ public sealed class Trainer(Sequential network, Optimizer optimizer, ILoss? loss
         return (batchLoss, correct);
     }
 
-    /// <summary>Mean loss and accuracy of the network on a dataset (no training).</summary>
+    /// <summary>Mean loss (this trainer's <see cref="Loss"/>) and accuracy of the network on a dataset, without training (<see cref="Metrics.Measure"/>).</summary>
     public (double Loss, double Accuracy) Evaluate(ImageDataset dataset)
     {
-        var sampler = new MiniBatchSampler(dataset, 1000);
-        double lossSum = 0;
-        long correct = 0;
-        for (int b = 0; b < sampler.BatchCount; b++)
-        {
-            MiniBatch batch = sampler.GetBatch(b);
-            Matrix output = Network.Forward(batch.Images);
-            Matrix gradient = Matrix.Ensure(ref lossGradient, output.Rows, output.Cols);
-            lossSum += Loss.Compute(output, batch.Labels.Span, gradient) * batch.Size;
-            correct += CountCorrect(output, batch.Labels.Span);
-        }
-        return (lossSum / dataset.Count, (double)correct / dataset.Count);
+        DatasetEvaluation result = Metrics.Measure(Network, dataset, Loss);
+        return (result.Loss, result.Accuracy);
     }
 
     private int CountCorrect(Matrix output, ReadOnlySpan<int> labels)

@@ -55,12 +55,12 @@ def csharp_literal(value):
 
 def inject_parameters(nb, parameters):
     import nbformat
+    if not parameters:
+        return
     index = next((i for i, c in enumerate(nb.cells)
                   if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])), None)
     if index is None:
-        if parameters:
-            raise ValueError("the chapter has no cell tagged 'parameters'")
-        return
+        raise ValueError("the chapter has no cell tagged 'parameters'")
     lines = ["// Parameters injected for this run (papermill's convention)."]
     lines += [f"{name} = {csharp_literal(value)};" for name, value in parameters.items()]
     cell = nbformat.v4.new_code_cell("\n".join(lines))

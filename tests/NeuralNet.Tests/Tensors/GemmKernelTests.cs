@@ -121,7 +121,7 @@ public class GemmKernelTests
 
     private static void Run(Isa isa, int parts, Action action)
     {
-        GemmKernel.ForcedIsa = isa;
+        SimdPath.Forced = isa;
         GemmKernel.ForcedParts = parts;
         try
         {
@@ -129,7 +129,7 @@ public class GemmKernelTests
         }
         finally
         {
-            GemmKernel.ForcedIsa = null;
+            SimdPath.Forced = null;
             GemmKernel.ForcedParts = 0;
         }
     }

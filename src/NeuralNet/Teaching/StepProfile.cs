@@ -1,0 +1,60 @@
+using NeuralNet.Data;
+using NeuralNet.Layers;
+using NeuralNet.Losses;
+using NeuralNet.Optimizers;
+using NeuralNet.Tensors;
+
+namespace NeuralNet.Teaching;
+
+/// <summary>One part of a training step and the time it took, averaged over the measured steps.</summary>
+public readonly record struct StepPart(string Name, double Seconds);
+
+/// <summary>
+/// Where a training step's time goes: the same work as <c>Trainer.TrainStep</c> (forward through each
+/// layer, the loss and its gradient, backward through each layer in reverse, the optimiser's update),
+/// each part timed on its own in the calling thread's CPU time (<see cref="ThreadClock"/>).
+/// </summary>
+public static class StepProfile
+{
+    /// <summary>Runs <paramref name="steps"/> training steps on <paramref name="batch"/> (after a few warm-up steps) and returns the mean time of each part.</summary>
+    public static IReadOnlyList<StepPart> Measure(Sequential network, Optimizer optimizer, MiniBatch batch, int steps = 100, ILoss? loss = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
+        loss ??= new SoftmaxCrossEntropy();
+        var layers = network.Layers;
+        var forward = new double[layers.Count];
+        var backward = new double[layers.Count];
+        double lossTime = 0, update = 0;
+        var gradient = new Matrix(batch.Size, network.OutputSize);
+        const int warmUp = 5;
+        for (int s = -warmUp; s < steps; s++)
+        {
+            double weight = s >= 0 ? 1 : 0;   // warm-up steps are run but not counted
+            Matrix x = batch.Images;
+            for (int l = 0; l < layers.Count; l++)
+                forward[l] += weight * Time(() => x = layers[l].Forward(x, training: true));
+            lossTime += weight * Time(() => loss.Compute(x, batch.Labels.Span, gradient));
+            Matrix g = gradient;
+            // As in training: the first layer skips ∂L/∂input, since nothing before it needs it.
+            for (int l = layers.Count - 1; l >= 0; l--)
+                backward[l] += weight * Time(() => g = layers[l].Backward(g, needInputGradient: l > 0));
+            update += weight * Time(() => optimizer.Step(network.Parameters));
+        }
+
+        var parts = new List<StepPart>();
+        for (int l = 0; l < layers.Count; l++) parts.Add(new($"forward {layers[l].Name}", forward[l] / steps));
+        parts.Add(new("loss and its gradient", lossTime / steps));
+        for (int l = layers.Count - 1; l >= 0; l--) parts.Add(new($"backward {layers[l].Name}", backward[l] / steps));
+        parts.Add(new($"update ({optimizer.Name})", update / steps));
+        return parts;
+    }
+
+    private static double Time(Action action)
+    {
+        double start = ThreadClock.Seconds();
+        action();
+        return ThreadClock.Seconds() - start;
+    }
+}

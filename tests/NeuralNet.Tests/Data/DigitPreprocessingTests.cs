@@ -1,0 +1,133 @@
+using NeuralNet.Data;
+
+namespace NeuralNet.Tests.Data;
+
+/// <summary>The robust steps of <see cref="DigitImage.PrepareLikeMnist"/>: noise, specks, deskewing, stroke width, polarity.</summary>
+public class DigitPreprocessingTests
+{
+    // A dark "1" drawn as a bar on light paper: width x height picture, the bar `thickness` px wide and
+    // `length` px long, centred, leaning by `lean` columns per row (negative: top to the right, like handwriting).
+    private static float[] Bar(int width, int height, double thickness, int length, double lean, float paper = 0.95f, float ink = 0.05f)
+    {
+        var pixels = Enumerable.Repeat(paper, width * height).ToArray();
+        double centreRow = height / 2.0, centreColumn = width / 2.0;
+        for (int r = 0; r < height; r++)
+            for (int c = 0; c < width; c++)
+            {
+                double along = r + 0.5 - centreRow;
+                double across = c + 0.5 - (centreColumn + lean * along);
+                if (Math.Abs(along) <= length / 2.0 && Math.Abs(across) <= thickness / 2) pixels[r * width + c] = ink;
+            }
+        return pixels;
+    }
+
+    private static DigitImage Noisy(float[] pixels, int width, int height, double sigma, int seed)
+    {
+        var random = new Random(seed);
+        var noisy = new float[pixels.Length];
+        for (int i = 0; i < noisy.Length; i++)
+        {
+            double gaussian = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+            noisy[i] = (float)Math.Clamp(pixels[i] + sigma * gaussian, 0, 1);
+        }
+        return new DigitImage(width, height, noisy);
+    }
+
+    [Fact]
+    public void Deskewing_stands_a_leaning_bar_upright()
+    {
+        var leaning = new DigitImage(80, 100, Bar(80, 100, thickness: 8, length: 70, lean: -0.35));
+
+        DigitImage kept = leaning.PrepareLikeMnist(deskew: false).Image;
+        PreparedDigit upright = leaning.PrepareLikeMnist();
+
+        Assert.InRange(kept.Skew(), -0.5, -0.2);
+        Assert.InRange(upright.Skew, -0.45, -0.25);           // what was sheared away
+        Assert.InRange(upright.Image.Skew(), -0.05, 0.05);    // what is left
+        var (row, column) = upright.Image.CenterOfMass()!.Value;
+        Assert.InRange(row, 13.5, 14.5);
+        Assert.InRange(column, 13.5, 14.5);
+    }
+
+    [Fact]
+    public void An_upright_digit_is_not_sheared()
+    {
+        PreparedDigit prepared = new DigitImage(60, 80, Bar(60, 80, 6, 60, 0)).PrepareLikeMnist();
+
+        Assert.Equal(0, prepared.Skew);
+    }
+
+    [Theory]
+    [InlineData(1.5)]  // a hairline: 1.5 px on a 90 px digit
+    [InlineData(30)]   // a marker: a third of the digit's height
+    public void Strokes_far_from_mnist_width_are_brought_near_it(double thickness)
+    {
+        var ring = new float[100 * 110];
+        for (int r = 0; r < 110; r++)
+            for (int c = 0; c < 100; c++)
+            {
+                double dx = c + 0.5 - 50, dy = r + 0.5 - 55, d = Math.Sqrt(dx * dx / (35.0 * 35.0) + dy * dy / (45.0 * 45.0)) * 45;
+                ring[r * 100 + c] = Math.Abs(d - 45 + thickness / 2) <= thickness / 2 ? 0.05f : 0.95f;
+            }
+        var picture = new DigitImage(100, 110, ring);
+
+        PreparedDigit normalized = picture.PrepareLikeMnist();
+        DigitImage untouched = picture.PrepareLikeMnist(normalizeStrokes: false).Image;
+
+        Assert.True(normalized.StrokeWidth is < 0.07 or > 0.2, $"measured {normalized.StrokeWidth:0.000}");
+        double width = normalized.Image.StrokeWidth();
+        Assert.InRange(width, 0.08, 0.2);
+        Assert.True(Math.Abs(width - 0.13) < Math.Abs(untouched.StrokeWidth() - 0.13), $"normalized {width:0.000}, untouched {untouched.StrokeWidth():0.000}");
+    }
+
+    [Fact]
+    public void Mnist_digits_measure_as_mnist_stroke_width()
+    {
+        var (_, test) = TestData.Mnist;
+        var widths = Enumerable.Range(0, 200).Select(i => DigitImage.FromDataset(test, i).StrokeWidth()).OrderBy(w => w).ToArray();
+
+        Assert.InRange(widths[widths.Length / 2], 0.1, 0.16); // the median is inside the band PrepareLikeMnist leaves alone
+    }
+
+    [Fact]
+    public void Heavy_noise_is_smoothed_and_does_not_stretch_the_box()
+    {
+        float[] clean = Bar(120, 100, thickness: 9, length: 60, lean: 0);
+        PreparedDigit reference = new DigitImage(120, 100, clean).PrepareLikeMnist();
+
+        PreparedDigit noisy = Noisy(clean, 120, 100, sigma: 0.2, seed: 7).PrepareLikeMnist();
+
+        Assert.True(noisy.Smoothed);
+        Assert.False(reference.Smoothed);
+        Assert.InRange(noisy.InkHeight, 55, 66);  // the bar, not the whole noisy picture
+        Assert.InRange(noisy.InkWidth, 6, 18);
+        double difference = noisy.Image.Pixels.Zip(reference.Image.Pixels, (a, b) => Math.Abs(a - b)).Sum() / reference.Image.Pixels.Sum();
+        Assert.True(difference < 0.5, $"relative L1 difference to the clean digit {difference:0.00}");
+    }
+
+    [Fact]
+    public void A_speck_of_dirt_in_a_corner_is_left_out_of_the_box()
+    {
+        float[] pixels = Bar(100, 100, thickness: 8, length: 60, lean: 0);
+        for (int r = 2; r < 5; r++)
+            for (int c = 2; c < 5; c++) pixels[r * 100 + c] = 0.05f;
+
+        PreparedDigit prepared = new DigitImage(100, 100, pixels).PrepareLikeMnist();
+
+        Assert.InRange(prepared.InkTop, 18, 22);
+        Assert.InRange(prepared.InkLeft, 44, 48);
+    }
+
+    [Fact]
+    public void Light_on_dark_and_dark_on_light_give_the_same_digit()
+    {
+        float[] dark = Bar(70, 90, 7, 60, -0.2, paper: 0.9f, ink: 0.1f);
+        float[] light = Bar(70, 90, 7, 60, -0.2, paper: 0.1f, ink: 0.9f);
+
+        PreparedDigit a = new DigitImage(70, 90, dark).PrepareLikeMnist(), b = new DigitImage(70, 90, light).PrepareLikeMnist();
+
+        Assert.True(a.Inverted);
+        Assert.False(b.Inverted);
+        Assert.All(a.Image.Pixels.Zip(b.Image.Pixels), pair => Assert.Equal(pair.First, pair.Second, 3));
+    }
+}
