@@ -18,7 +18,6 @@ return args.FirstOrDefault() switch
     "profile" => StepProfile.Run(args[1..]),
     "cut" => GemmThroughput.Cut(args[1..]),
     "fuzz" => FuzzBenchmark.Run(args[1..]),
-    "ab" => NeuralNet.Benchmarks.Baseline.BeforeAfterCpu.Run(args[1..]),
     _ => RunSuites(args),
 };
 

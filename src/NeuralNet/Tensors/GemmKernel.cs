@@ -437,23 +437,23 @@ internal static unsafe class GemmKernel
         {
             V b0 = V.Load(b), b1 = V.Load(b + w);
             V av = V.Create(a[0]);
-            c00 = V.MultiplyAdd(av, b0, c00); c01 = V.MultiplyAdd(av, b1, c01);
+            V.MultiplyAddTo(ref c00, av, b0); V.MultiplyAddTo(ref c01, av, b1);
             av = V.Create(a[1]);
-            c10 = V.MultiplyAdd(av, b0, c10); c11 = V.MultiplyAdd(av, b1, c11);
+            V.MultiplyAddTo(ref c10, av, b0); V.MultiplyAddTo(ref c11, av, b1);
             av = V.Create(a[2]);
-            c20 = V.MultiplyAdd(av, b0, c20); c21 = V.MultiplyAdd(av, b1, c21);
+            V.MultiplyAddTo(ref c20, av, b0); V.MultiplyAddTo(ref c21, av, b1);
             av = V.Create(a[3]);
-            c30 = V.MultiplyAdd(av, b0, c30); c31 = V.MultiplyAdd(av, b1, c31);
+            V.MultiplyAddTo(ref c30, av, b0); V.MultiplyAddTo(ref c31, av, b1);
             av = V.Create(a[4]);
-            c40 = V.MultiplyAdd(av, b0, c40); c41 = V.MultiplyAdd(av, b1, c41);
+            V.MultiplyAddTo(ref c40, av, b0); V.MultiplyAddTo(ref c41, av, b1);
             av = V.Create(a[5]);
-            c50 = V.MultiplyAdd(av, b0, c50); c51 = V.MultiplyAdd(av, b1, c51);
+            V.MultiplyAddTo(ref c50, av, b0); V.MultiplyAddTo(ref c51, av, b1);
             if (eightRows)
             {
                 av = V.Create(a[6]);
-                c60 = V.MultiplyAdd(av, b0, c60); c61 = V.MultiplyAdd(av, b1, c61);
+                V.MultiplyAddTo(ref c60, av, b0); V.MultiplyAddTo(ref c61, av, b1);
                 av = V.Create(a[7]);
-                c70 = V.MultiplyAdd(av, b0, c70); c71 = V.MultiplyAdd(av, b1, c71);
+                V.MultiplyAddTo(ref c70, av, b0); V.MultiplyAddTo(ref c71, av, b1);
             }
             a += mr;
             b += ldb;

@@ -53,16 +53,18 @@ internal unsafe interface ILanes<TSelf> where TSelf : unmanaged, ILanes<TSelf>
     static abstract TSelf Sqrt(TSelf x);
 
     /// <summary>
-    /// x·y + addend, with one rounding (fused) where the hardware has it: the matrix product's step. (Lanes1 and
-    /// machines without FMA round twice; the element-wise kernels therefore never use it.)
+    /// accumulator += x·y, with one rounding (fused) where the hardware has it: the matrix product's step.
+    /// (Lanes1 and machines without FMA round twice; the element-wise kernels therefore never use it.) It
+    /// updates the accumulator in place, so the JIT keeps each accumulator in its own register rather than
+    /// computing into a temporary and copying.
     /// </summary>
-    static abstract TSelf MultiplyAdd(TSelf x, TSelf y, TSelf addend);
+    static abstract void MultiplyAddTo(ref TSelf accumulator, TSelf x, TSelf y);
 }
 
 /// <summary>16 floats in one AVX-512 register.</summary>
-internal readonly unsafe struct Lanes16 : ILanes<Lanes16>
+internal unsafe struct Lanes16 : ILanes<Lanes16>
 {
-    private readonly Vector512<float> v;
+    private Vector512<float> v;
     private Lanes16(Vector512<float> v) => this.v = v;
 
     public static int Count => 16;
@@ -70,7 +72,7 @@ internal readonly unsafe struct Lanes16 : ILanes<Lanes16>
     public static Lanes16 One => new(Vector512<float>.One);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes16 Create(float value) => new(Vector512.Create(value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes16 Load(float* source) => new(Vector512.Load(source));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(float* destination) => v.Store(destination);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public readonly void Store(float* destination) => v.Store(destination);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes16 operator +(Lanes16 x, Lanes16 y) => new(x.v + y.v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes16 operator -(Lanes16 x, Lanes16 y) => new(x.v - y.v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes16 operator *(Lanes16 x, Lanes16 y) => new(x.v * y.v);
@@ -83,13 +85,13 @@ internal readonly unsafe struct Lanes16 : ILanes<Lanes16>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes16 Abs(Lanes16 x) => new(Vector512.Abs(x.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes16 Sqrt(Lanes16 x) => new(Vector512.Sqrt(x.v));
     // Lanes16 is only used where SimdPath found AVX-512F, which always has FMA.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes16 MultiplyAdd(Lanes16 x, Lanes16 y, Lanes16 addend) => new(Avx512F.FusedMultiplyAdd(x.v, y.v, addend.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void MultiplyAddTo(ref Lanes16 accumulator, Lanes16 x, Lanes16 y) => accumulator.v = Avx512F.FusedMultiplyAdd(x.v, y.v, accumulator.v);
 }
 
 /// <summary>8 floats in one AVX register.</summary>
-internal readonly unsafe struct Lanes8 : ILanes<Lanes8>
+internal unsafe struct Lanes8 : ILanes<Lanes8>
 {
-    private readonly Vector256<float> v;
+    private Vector256<float> v;
     private Lanes8(Vector256<float> v) => this.v = v;
 
     public static int Count => 8;
@@ -97,7 +99,7 @@ internal readonly unsafe struct Lanes8 : ILanes<Lanes8>
     public static Lanes8 One => new(Vector256<float>.One);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes8 Create(float value) => new(Vector256.Create(value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes8 Load(float* source) => new(Vector256.Load(source));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(float* destination) => v.Store(destination);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public readonly void Store(float* destination) => v.Store(destination);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes8 operator +(Lanes8 x, Lanes8 y) => new(x.v + y.v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes8 operator -(Lanes8 x, Lanes8 y) => new(x.v - y.v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes8 operator *(Lanes8 x, Lanes8 y) => new(x.v * y.v);
@@ -109,14 +111,14 @@ internal readonly unsafe struct Lanes8 : ILanes<Lanes8>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes8 GreaterThanOrEqual(Lanes8 x, Lanes8 y) => new(Vector256.GreaterThanOrEqual(x.v, y.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes8 Abs(Lanes8 x) => new(Vector256.Abs(x.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes8 Sqrt(Lanes8 x) => new(Vector256.Sqrt(x.v));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes8 MultiplyAdd(Lanes8 x, Lanes8 y, Lanes8 addend) =>
-        new(Fma.IsSupported ? Fma.MultiplyAdd(x.v, y.v, addend.v) : x.v * y.v + addend.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void MultiplyAddTo(ref Lanes8 accumulator, Lanes8 x, Lanes8 y) =>
+        accumulator.v = Fma.IsSupported ? Fma.MultiplyAdd(x.v, y.v, accumulator.v) : x.v * y.v + accumulator.v;
 }
 
 /// <summary>4 floats in one SSE or NEON register.</summary>
-internal readonly unsafe struct Lanes4 : ILanes<Lanes4>
+internal unsafe struct Lanes4 : ILanes<Lanes4>
 {
-    private readonly Vector128<float> v;
+    private Vector128<float> v;
     private Lanes4(Vector128<float> v) => this.v = v;
 
     public static int Count => 4;
@@ -124,7 +126,7 @@ internal readonly unsafe struct Lanes4 : ILanes<Lanes4>
     public static Lanes4 One => new(Vector128<float>.One);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes4 Create(float value) => new(Vector128.Create(value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes4 Load(float* source) => new(Vector128.Load(source));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(float* destination) => v.Store(destination);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public readonly void Store(float* destination) => v.Store(destination);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes4 operator +(Lanes4 x, Lanes4 y) => new(x.v + y.v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes4 operator -(Lanes4 x, Lanes4 y) => new(x.v - y.v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes4 operator *(Lanes4 x, Lanes4 y) => new(x.v * y.v);
@@ -136,8 +138,8 @@ internal readonly unsafe struct Lanes4 : ILanes<Lanes4>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes4 GreaterThanOrEqual(Lanes4 x, Lanes4 y) => new(Vector128.GreaterThanOrEqual(x.v, y.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes4 Abs(Lanes4 x) => new(Vector128.Abs(x.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes4 Sqrt(Lanes4 x) => new(Vector128.Sqrt(x.v));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes4 MultiplyAdd(Lanes4 x, Lanes4 y, Lanes4 addend) =>
-        new(Fma.IsSupported ? Fma.MultiplyAdd(x.v, y.v, addend.v) : x.v * y.v + addend.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void MultiplyAddTo(ref Lanes4 accumulator, Lanes4 x, Lanes4 y) =>
+        accumulator.v = Fma.IsSupported ? Fma.MultiplyAdd(x.v, y.v, accumulator.v) : x.v * y.v + accumulator.v;
 }
 
 /// <summary>
@@ -145,9 +147,9 @@ internal readonly unsafe struct Lanes4 : ILanes<Lanes4>
 /// a float whose bits are all ones or all zeros, as in one lane of a vector, so the same kernel code gives
 /// the same bits here as in the vector lanes.
 /// </summary>
-internal readonly unsafe struct Lanes1 : ILanes<Lanes1>
+internal unsafe struct Lanes1 : ILanes<Lanes1>
 {
-    private readonly float v;
+    private float v;
     private Lanes1(float v) => this.v = v;
 
     private static float Mask(bool holds) => holds ? BitConverter.Int32BitsToSingle(-1) : 0f;
@@ -158,7 +160,7 @@ internal readonly unsafe struct Lanes1 : ILanes<Lanes1>
     public static Lanes1 One => new(1f);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 Create(float value) => new(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 Load(float* source) => new(*source);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(float* destination) => *destination = v;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public readonly void Store(float* destination) => *destination = v;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 operator +(Lanes1 x, Lanes1 y) => new(x.v + y.v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 operator -(Lanes1 x, Lanes1 y) => new(x.v - y.v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 operator *(Lanes1 x, Lanes1 y) => new(x.v * y.v);
@@ -170,5 +172,5 @@ internal readonly unsafe struct Lanes1 : ILanes<Lanes1>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 GreaterThanOrEqual(Lanes1 x, Lanes1 y) => new(Mask(x.v >= y.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 Abs(Lanes1 x) => new(MathF.Abs(x.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 Sqrt(Lanes1 x) => new(MathF.Sqrt(x.v));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 MultiplyAdd(Lanes1 x, Lanes1 y, Lanes1 addend) => new(x.v * y.v + addend.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void MultiplyAddTo(ref Lanes1 accumulator, Lanes1 x, Lanes1 y) => accumulator.v = x.v * y.v + accumulator.v;
 }
