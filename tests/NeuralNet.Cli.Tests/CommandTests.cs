@@ -45,6 +45,17 @@ public class UsageTests
         Assert.DoesNotContain("   at ", run.Err);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("two")]
+    public void Threads_must_be_auto_or_a_positive_number(string threads)
+    {
+        CliRun run = Nn.Run("train", "--threads", threads, "--out", Path.GetTempPath());
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("--threads must be auto or a whole number", run.Out + run.Err);
+    }
+
     [Fact]
     public void A_dataset_that_is_neither_known_nor_a_folder_is_a_usage_error()
     {
