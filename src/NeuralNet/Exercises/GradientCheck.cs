@@ -60,7 +60,15 @@ public static class GradientCheck
     public static double RelativeError(double analytic, double numeric) =>
         Math.Abs(analytic - numeric) / Math.Max(Math.Abs(analytic) + Math.Abs(numeric), 1e-2);
 
-    private static GradientCheckRow Row(string name, Matrix variable, Matrix analytic, Func<double> loss)
+    private static GradientCheckRow Row(string name, Matrix variable, Matrix analytic, Func<double> loss) =>
+        new(name, variable.Shape, variable.Length, MaxRelativeError(variable, analytic, loss));
+
+    /// <summary>
+    /// The largest <see cref="RelativeError"/> of <paramref name="analytic"/> against the central difference
+    /// (L(x+h) − L(x−h)) / 2h of <paramref name="loss"/>, nudging each element of <paramref name="variable"/> in turn
+    /// (and putting it back).
+    /// </summary>
+    public static double MaxRelativeError(Matrix variable, Matrix analytic, Func<double> loss)
     {
         double worst = 0;
         Span<float> values = variable.Span;
@@ -74,6 +82,6 @@ public static class GradientCheck
             values[i] = original;
             worst = Math.Max(worst, RelativeError(analytic.Span[i], (plus - minus) / (2 * Step)));
         }
-        return new GradientCheckRow(name, variable.Shape, values.Length, worst);
+        return worst;
     }
 }
