@@ -1,7 +1,7 @@
 // What every chapter needs before its first line of content. A chapter's first cell loads the chart
 // packages and this script; its second cell references our two libraries with #r and imports them.
 //
-//   1. Builds src/NeuralNet and src/NeuralNet.Plots (Release) when their DLLs are missing or older than
+//   1. Builds src/NeuralNet, src/NeuralNet.Plots and src/NeuralNet.Onnx (Release) when their DLLs are missing or older than
 //      their sources: #r is read when a cell is compiled, before any code runs, so the build must happen
 //      here, one cell before the #r lines. The first build takes a minute.
 //   2. Makes charts work whatever FSharp.Core the kernel carries (see ChartsInThisKernel).
@@ -22,41 +22,47 @@ public static class ChapterSetup
 {
     public const string PlotlyJsonMimeType = "application/vnd.plotly.v1+json";
 
-    /// <summary>Builds the two libraries if they are missing or stale, and says which it was.</summary>
+    /// <summary>Builds our libraries if they are missing or stale, and says which it was.</summary>
     public static void BuildLibraries()
     {
         var repoRoot = Path.GetFullPath("..");
-        string[] libraryDlls =
+        // Each project and the DLL the chapters reference; building a project builds the core library too.
+        (string Project, string Dll)[] libraries =
         [
-            Path.Combine(repoRoot, "src/NeuralNet/bin/Release/net8.0/NeuralNet.dll"),
-            Path.Combine(repoRoot, "src/NeuralNet.Plots/bin/Release/net10.0/NeuralNet.Plots.dll"),
+            ("src/NeuralNet.Plots", "src/NeuralNet.Plots/bin/Release/net10.0/NeuralNet.Plots.dll"),
+            ("src/NeuralNet.Onnx", "src/NeuralNet.Onnx/bin/Release/net8.0/NeuralNet.Onnx.dll"),
+            ("src/NeuralNet", "src/NeuralNet/bin/Release/net8.0/NeuralNet.dll"),
         ];
         var separator = Path.DirectorySeparatorChar;
-        var newestSource = new[] { "src/NeuralNet", "src/NeuralNet.Plots" }
-            .SelectMany(dir => Directory.EnumerateFiles(Path.Combine(repoRoot, dir), "*.cs*", SearchOption.AllDirectories))
+        var newestSource = libraries
+            .SelectMany(library => Directory.EnumerateFiles(Path.Combine(repoRoot, library.Project), "*", SearchOption.AllDirectories))
+            .Where(file => Path.GetExtension(file) is ".cs" or ".csproj" or ".proto3")
             .Where(file => !file.Contains($"{separator}obj{separator}") && !file.Contains($"{separator}bin{separator}"))
             .Max(File.GetLastWriteTimeUtc);
-        if (libraryDlls.All(dll => File.Exists(dll) && File.GetLastWriteTimeUtc(dll) >= newestSource))
+        if (libraries.All(library => File.Exists(Path.Combine(repoRoot, library.Dll)) && File.GetLastWriteTimeUtc(Path.Combine(repoRoot, library.Dll)) >= newestSource))
         {
-            Console.WriteLine("NeuralNet and NeuralNet.Plots are up to date.");
+            Console.WriteLine("NeuralNet, NeuralNet.Plots and NeuralNet.Onnx are up to date.");
             return;
         }
 
-        var start = new ProcessStartInfo("dotnet", $"build \"{Path.Combine(repoRoot, "src/NeuralNet.Plots")}\" -c Release -nologo -v q")
+        foreach (var project in libraries.Take(2).Select(library => library.Project))
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var build = Process.Start(start);
-        var log = build.StandardOutput.ReadToEndAsync();
-        var errors = build.StandardError.ReadToEnd();
-        build.WaitForExit();
-        if (build.ExitCode != 0)
-        {
-            throw new Exception($"Building the library failed (exit code {build.ExitCode}):\n{log.Result}{errors}");
+            var start = new ProcessStartInfo("dotnet", $"build \"{Path.Combine(repoRoot, project)}\" -c Release -nologo -v q")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var build = Process.Start(start);
+            var log = build.StandardOutput.ReadToEndAsync();
+            var errors = build.StandardError.ReadToEnd();
+            build.WaitForExit();
+            if (build.ExitCode != 0)
+            {
+                throw new Exception($"Building {project} failed (exit code {build.ExitCode}):\n{log.Result}{errors}");
+            }
         }
 
-        Console.WriteLine("Built NeuralNet and NeuralNet.Plots (Release).");
+        Console.WriteLine("Built NeuralNet, NeuralNet.Plots and NeuralNet.Onnx (Release).");
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace NeuralNet.Notebooks;
 /// <summary>
 /// Turns a Polyglot C# cell into plain Roslyn script text: kernel magic lines (<c>#r "nuget: ..."</c>,
 /// <c>#i</c>, <c>#!...</c>) become <c>// </c> comments, so the compiler's line numbers stay those of the cell,
-/// and each one is either satisfied by the runner or reported.
+/// and each one is either satisfied by the runner (its own packages, packages it restores, assemblies by path) or reported.
 /// </summary>
 internal static partial class CellPreprocessor
 {
@@ -15,7 +15,11 @@ internal static partial class CellPreprocessor
     /// <param name="References">Assemblies referenced by path (<c>#r "x.dll"</c>), with their lines, for the runner to load.</param>
     /// <param name="Loads">Scripts the cell loads (<c>#load "x.csx"</c>), with their lines: the line stays for Roslyn to
     /// compile, and the runner hands Roslyn the script preprocessed in turn (see <see cref="LoadedScriptResolver"/>).</param>
-    public sealed record Result(string Code, IReadOnlyList<string> Notes, IReadOnlyList<(int Line, string Path)> References, IReadOnlyList<(int Line, string Path)> Loads);
+    /// <param name="Packages">NuGet packages the runner does not ship, with their lines, for it to restore
+    /// (see <see cref="PackageRestorer"/>).</param>
+    public sealed record Result(
+        string Code, IReadOnlyList<string> Notes, IReadOnlyList<(int Line, string Path)> References,
+        IReadOnlyList<(int Line, string Path)> Loads, IReadOnlyList<(int Line, string Name, string? Version)> Packages);
 
     /// <summary>Rewrites the cell's magic lines.</summary>
     /// <exception cref="CellPreprocessException">A line asks for something the runner cannot provide.</exception>
@@ -24,6 +28,7 @@ internal static partial class CellPreprocessor
         var notes = new List<string>();
         var references = new List<(int Line, string Path)>();
         var loads = new List<(int Line, string Path)>();
+        var packages = new List<(int Line, string Name, string? Version)>();
         var lines = source.Split('\n');
         var code = new StringBuilder();
         for (var i = 0; i < lines.Length; i++)
@@ -39,18 +44,18 @@ internal static partial class CellPreprocessor
                 var version = nuget.Groups["version"].Success ? nuget.Groups["version"].Value.Trim() : null;
                 if (!provided.TryGetPackage(package, out var providedVersion))
                 {
-                    throw new CellPreprocessException(lineNumber,
-                        $"package '{package}'{(version is null ? "" : $" {version}")} is not available to the notebook runner, " +
-                        $"which can only provide {string.Join(", ", provided.PackageNames)}, " +
-                        "or an assembly referenced by path (#r \"relative/path.dll\").");
+                    packages.Add((lineNumber, package, string.IsNullOrEmpty(version) ? null : version));
+                    replacement = "// (restored by the runner) ";
                 }
-
-                if (version is not null && providedVersion is not null && Major(version) != Major(providedVersion))
+                else
                 {
-                    notes.Add($"line {lineNumber}: asks for {package} {version}; the runner provides {providedVersion}");
-                }
+                    if (version is not null && providedVersion is not null && Major(version) != Major(providedVersion))
+                    {
+                        notes.Add($"line {lineNumber}: asks for {package} {version}; the runner provides {providedVersion}");
+                    }
 
-                replacement = "// (provided by the runner) ";
+                    replacement = "// (provided by the runner) ";
+                }
             }
             else if (PathReference().Match(trimmed) is { Success: true } reference)
             {
@@ -76,7 +81,7 @@ internal static partial class CellPreprocessor
             }
             else if (trimmed.StartsWith("#i ", StringComparison.Ordinal) || trimmed.StartsWith("#i\"", StringComparison.Ordinal))
             {
-                notes.Add($"line {lineNumber}: package source directive '{trimmed}' ignored (the runner restores no packages)");
+                notes.Add($"line {lineNumber}: package source directive '{trimmed}' ignored (the runner restores from the sources the .NET SDK is configured with)");
                 replacement = "// (ignored by the runner) ";
             }
             else if (trimmed.StartsWith("#!", StringComparison.Ordinal))
@@ -106,7 +111,7 @@ internal static partial class CellPreprocessor
             }
         }
 
-        return new Result(code.ToString(), notes, references, loads);
+        return new Result(code.ToString(), notes, references, loads, packages);
     }
 
     private static readonly HashSet<string> KnownOtherKernels =

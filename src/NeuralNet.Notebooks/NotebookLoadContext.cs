@@ -79,6 +79,27 @@ internal sealed class NotebookLoadContext : AssemblyLoadContext
         }
     }
 
+    /// <summary>
+    /// A native library an assembly of the notebook imports (<c>[DllImport("onnxruntime")]</c>): looked up next to
+    /// the assemblies the notebook referenced, where a restored package keeps its native files.
+    /// </summary>
+    protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
+    {
+        string[] fileNames = [unmanagedDllName, $"lib{unmanagedDllName}.so", $"{unmanagedDllName}.so", $"lib{unmanagedDllName}.dylib", $"{unmanagedDllName}.dll"];
+        lock (_gate)
+        {
+            foreach (var candidate in _probeDirectories.SelectMany(directory => fileNames.Select(file => Path.Combine(directory, file))))
+            {
+                if (File.Exists(candidate))
+                {
+                    return LoadUnmanagedDllFromPath(candidate);
+                }
+            }
+        }
+
+        return IntPtr.Zero;   // the default search: the system's library path
+    }
+
     private Assembly? Find(AssemblyName assemblyName)
     {
         if (assemblyName.Name is not { } name)

@@ -191,6 +191,7 @@ public static class NotebookRunner
                 session.Options = session.Options.AddReferences(LoadReference(notebook, cell, session.LoadContext, line, path, notes));
             }
 
+            LoadPackages(notebook, cell, session, processed.Packages, lineOffset: null, notes);
             foreach (var (line, path) in processed.Loads)
             {
                 PrepareLoadedScript(notebook, cell, session, line, path, cellPath, notes);
@@ -292,12 +293,48 @@ public static class NotebookRunner
             session.Options = session.Options.AddReferences(LoadReference(notebook, cell, session.LoadContext, line, resolved, notes));
         }
 
+        LoadPackages(notebook, cell, session, processed.Packages, lineOffset: line, notes);
         session.Scripts.Add(fullPath, processed.Code);
         foreach (var (loadLine, load) in processed.Loads)
         {
             PrepareLoadedScript(notebook, cell, session, line, load, fullPath, notes);
         }
     }
+
+    /// <summary>
+    /// Restores the NuGet packages a cell asks for that the runner does not ship (see <see cref="PackageRestorer"/>)
+    /// and references their assemblies, except those the framework or the runner already provide.
+    /// </summary>
+    /// <param name="lineOffset">The cell's <c>#load</c> line when the packages come from a loaded script.</param>
+    private static void LoadPackages(Notebook notebook, NotebookCell cell, Session session,
+        IReadOnlyList<(int Line, string Name, string? Version)> packages, int? lineOffset, List<string> notes)
+    {
+        foreach (var (line, name, version) in packages)
+        {
+            IReadOnlyList<string> assemblies;
+            try
+            {
+                assemblies = PackageRestorer.Restore(name, version);
+            }
+            catch (PackageRestoreException e)
+            {
+                throw new NotebookCellException(notebook.Name, cell.Number, lineOffset ?? line, $"#r \"nuget: {name}\": {e.Message}", e);
+            }
+
+            foreach (var path in assemblies.Where(path => !IsFrameworkOrProvided(Path.GetFileNameWithoutExtension(path))))
+            {
+                session.Options = session.Options.AddReferences(LoadReference(notebook, cell, session.LoadContext, lineOffset ?? line, path, notes));
+            }
+        }
+    }
+
+    private static readonly Lazy<HashSet<string>> FrameworkAssemblyNames = new(() =>
+        FrameworkAssemblyPaths().Select(Path.GetFileNameWithoutExtension).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase));
+
+    // A package's own copy of System.Memory or of FSharp.Core would be a second copy next to the one every
+    // notebook already uses; the kernel also keeps its own.
+    private static bool IsFrameworkOrProvided(string simpleName) =>
+        FrameworkAssemblyNames.Value.Contains(simpleName) || ProvidedAssemblies.Instance.IsProvidedAssembly(simpleName);
 
     private static MetadataReference LoadReference(Notebook notebook, NotebookCell cell, NotebookLoadContext context, int line, string path, List<string> notes)
     {
@@ -402,15 +439,20 @@ public static class NotebookRunner
     private static IReadOnlyList<MetadataReference> LoadFrameworkReferences()
     {
         // Every assembly of the shared framework the runner itself runs on, as the kernel references them all.
-        var runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        var trusted = (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? "").Split(Path.PathSeparator);
-        return trusted
-            .Where(path => Path.GetDirectoryName(path) == runtimeDirectory && IsManagedAssembly(path))
+        return FrameworkAssemblyPaths()
+            .Where(IsManagedAssembly)
             .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
             .ToArray();
     }
 
-    private static bool IsManagedAssembly(string path)
+    private static IEnumerable<string> FrameworkAssemblyPaths()
+    {
+        var runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        var trusted = (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? "").Split(Path.PathSeparator);
+        return trusted.Where(path => Path.GetDirectoryName(path) == runtimeDirectory);
+    }
+
+    internal static bool IsManagedAssembly(string path)
     {
         try
         {

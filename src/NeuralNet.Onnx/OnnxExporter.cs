@@ -67,6 +67,16 @@ public static class OnnxExporter
     public static string[] OutputNames(Sequential network) =>
         EndsInSoftmax(network) ? [ProbabilitiesName] : [LogitsName, ProbabilitiesName];
 
+    /// <summary>
+    /// The graph's operators in order, one line each — operator, its inputs and its outputs — as a reader of the
+    /// file would see them: e.g. <c>Gemm(input, layer0.W, layer0.b) -> layer0.out</c>.
+    /// </summary>
+    /// <exception cref="OnnxExportException">A layer cannot be expressed in ONNX; the message names it.</exception>
+    public static IReadOnlyList<string> Describe(Sequential network) =>
+        Build(network).Graph.Node
+            .Select(node => $"{node.OpType}({string.Join(", ", node.Input)}) -> {string.Join(", ", node.Output)}")
+            .ToList();
+
     /// <summary>Builds the ONNX model in memory.</summary>
     internal static ModelProto Build(Sequential network)
     {

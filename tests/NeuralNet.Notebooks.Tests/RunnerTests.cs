@@ -232,15 +232,28 @@ public sealed class RunnerTests
     }
 
     [Fact]
-    public async Task A_package_the_runner_cannot_provide_is_an_error_naming_it()
+    public async Task A_package_the_runner_does_not_ship_is_restored_and_usable_in_the_next_lines()
     {
-        using var notebook = new TestNotebook("nuget.ipynb").Code("#r \"nuget: Plotly.NET, 6.0.0\"\n#r \"nuget: Some.Missing.Package, 1.2.3\"");
+        // Google.Protobuf: served to the build already (the ONNX exporter uses it), so the restore needs no download.
+        using var notebook = new TestNotebook("nuget.ipynb")
+            .Code("#r \"nuget: Google.Protobuf, 3.36.2\"\nGoogle.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(90)).Seconds");
+
+        var run = await notebook.RunAsync();
+
+        Assert.Null(run.Failure);
+        Assert.Equal("90", Assert.Single(run.Cells[0].Outputs)["text/plain"]);
+    }
+
+    [Fact]
+    public async Task A_package_that_cannot_be_restored_is_an_error_naming_it_and_the_line()
+    {
+        using var notebook = new TestNotebook("nuget.ipynb").Code("#r \"nuget: Plotly.NET, 6.0.0\"\n#r \"nuget: NeuralNet.Some.Missing.Package, 1.2.3\"");
 
         var run = await notebook.RunAsync();
 
         var failure = Assert.IsType<NotebookCellException>(run.Failure);
-        Assert.StartsWith("nuget.ipynb, cell 1, line 2: package 'Some.Missing.Package' 1.2.3 is not available", failure.Message);
-        Assert.Contains("Plotly.NET.CSharp", failure.Message);
+        Assert.StartsWith("nuget.ipynb, cell 1, line 2: #r \"nuget: NeuralNet.Some.Missing.Package\": restoring NeuralNet.Some.Missing.Package 1.2.3 failed", failure.Message);
+        Assert.Contains("NU1101", failure.Message);   // NuGet's "unable to find package"
     }
 
     [Fact]

@@ -67,6 +67,15 @@ public sealed class LayerMappingTests
             model.Graph.Node.Select(n => n.OpType));
     }
 
+    [Fact]
+    public void Describe_lists_the_operators_in_order_with_what_flows_between_them()
+    {
+        IReadOnlyList<string> lines = OnnxExporter.Describe(Sequential.Mlp(784, [32], 10, seed: 1));
+        Assert.Equal(["Gemm", "Relu", "Gemm", "Softmax"], lines.Select(line => line[..line.IndexOf('(')]));
+        Assert.StartsWith($"Gemm({OnnxExporter.InputName}, ", lines[0]);
+        Assert.EndsWith($"({OnnxExporter.LogitsName}) -> {OnnxExporter.ProbabilitiesName}", lines[^1]);
+    }
+
     internal static Sequential Build(string name)
     {
         var random = new Random(3);
