@@ -4,8 +4,9 @@ namespace NeuralNet.Notebooks.Tests;
 
 /// <summary>
 /// Keeps every chapter in notebooks/ clean, now that the .ipynb files are the source (edited in VS Code):
-/// valid nbformat 4, Polyglot metadata, the two setup cells, one Chart namespace, one parameters cell, and
-/// saved without outputs. A chapter added to the folder is checked without editing this file.
+/// valid nbformat 4, Polyglot metadata, the two setup cells, one Chart namespace, one parameters cell,
+/// code cells of at most 20 lines, exercises with a collapsed solution, and saved without outputs. A chapter added
+/// to the folder is checked without editing this file.
 /// </summary>
 public class ChapterConventionsTests
 {
@@ -85,6 +86,74 @@ public class ChapterConventionsTests
         Assert.DoesNotContain(code, c => Source(c).Split('\n').Any(line => line.Trim() == "using Plotly.NET;"));
         Assert.Single(code, c => c.GetProperty("metadata").TryGetProperty("tags", out var tags)
             && tags.EnumerateArray().Any(t => t.GetString() == "parameters"));
+    }
+
+    /// <summary>The most lines a code cell may have, blank lines included: what a reader sees at once. Longer code belongs in the library.</summary>
+    public const int MaxCodeCellLines = 20;
+
+    [Theory]
+    [MemberData(nameof(Chapters))]
+    public void No_code_cell_is_longer_than_20_lines(string chapter)
+    {
+        var tooLong = CodeCells(chapter)
+            .Select(c => (c.Id, Lines: c.Source.Split('\n').Length - (c.Source.EndsWith('\n') ? 1 : 0)))
+            .Where(c => c.Lines > MaxCodeCellLines)
+            .Select(c => $"cell '{c.Id}' has {c.Lines} lines")
+            .ToList();
+
+        Assert.True(tooLong.Count == 0,
+            $"{chapter}: code cells over {MaxCodeCellLines} lines (split them, or move the plumbing into the library with a test): {string.Join("; ", tooLong)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Chapters))]
+    public void Every_exercise_has_a_skeleton_and_a_collapsed_solution_that_CI_checks(string chapter)
+    {
+        // A learner's cell: a skeleton that throws NotImplementedException and shows Check.X's verdict. Its solution: a
+        // later cell, collapsed, that calls the same Check.X with .Require(), so that CI fails when the solution is wrong.
+        var cells = CodeCells(chapter).ToList();
+        static IEnumerable<string> Checks(string source) =>
+            System.Text.RegularExpressions.Regex.Matches(source, @"\bCheck\.(\w+)\(").Select(m => m.Groups[1].Value);
+        var exercises = 0;
+        foreach (var (cell, index) in cells.Select((c, i) => (c, i)))
+        {
+            foreach (var check in Checks(cell.Source))
+            {
+                if (cell.Source.Contains(".Require()", StringComparison.Ordinal))
+                {
+                    Assert.True(cell.Hidden, $"{chapter}, cell '{cell.Id}': the solution of Check.{check} must be collapsed (metadata jupyter.source_hidden).");
+                    Assert.True(cells.Take(index).Any(c => !c.Hidden && Checks(c.Source).Contains(check) && c.Source.Contains("throw new NotImplementedException()", StringComparison.Ordinal)),
+                        $"{chapter}, cell '{cell.Id}': Check.{check} has a solution but no earlier skeleton cell (throw new NotImplementedException()) for the learner.");
+                    exercises++;
+                }
+                else
+                {
+                    Assert.False(cell.Hidden, $"{chapter}, cell '{cell.Id}': the learner's cell of Check.{check} is collapsed.");
+                    Assert.Contains("throw new NotImplementedException()", cell.Source);
+                    Assert.True(cells.Skip(index + 1).Any(c => c.Hidden && Checks(c.Source).Contains(check) && c.Source.Contains(".Require()", StringComparison.Ordinal)),
+                        $"{chapter}, cell '{cell.Id}': Check.{check} has no collapsed solution cell after it that calls .Require().");
+                }
+            }
+        }
+
+        // Issue 11: chapters 2-7 each have at least two "implement it" exercises.
+        if (int.TryParse(chapter[..2], out var number) && number is >= 2 and <= 7)
+        {
+            Assert.True(exercises >= 2, $"{chapter} has {exercises} checked exercises; chapters 2-7 need at least two.");
+        }
+    }
+
+    private static IEnumerable<(string Id, string Source, bool Hidden)> CodeCells(string chapter)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(PathOf(chapter)));
+        return json.RootElement.GetProperty("cells").EnumerateArray()
+            .Where(c => c.GetProperty("cell_type").GetString() == "code")
+            .Select(c => (
+                c.TryGetProperty("id", out var id) ? id.GetString() ?? "" : "",
+                string.Concat(c.GetProperty("source").EnumerateArray().Select(l => l.GetString())),
+                c.GetProperty("metadata").TryGetProperty("jupyter", out var jupyter)
+                    && jupyter.TryGetProperty("source_hidden", out var hidden) && hidden.ValueKind == JsonValueKind.True))
+            .ToList();
     }
 
     [Theory]

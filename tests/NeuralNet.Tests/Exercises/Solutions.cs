@@ -1,3 +1,7 @@
+using System.Runtime.Intrinsics;
+using NeuralNet.Layers;
+using NeuralNet.Tensors;
+
 namespace NeuralNet.Tests.Exercises;
 
 /// <summary>Reference answers to the chapters' exercises (the chapters' solution cells hold the same code), and typical wrong ones.</summary>
@@ -147,6 +151,36 @@ internal static class Solutions
                 dX[i, f] = gamma[f] * inverseStd * (constantStatistics ? dY[i, f] : dY[i, f] - meanDy - xHat[i] * meanDyXHat);
         }
         return (dX, dGamma, dBeta);
+    }
+
+    public static void LoopOrderGemm(Matrix a, Matrix b, Matrix c, bool clear)
+    {
+        int m = a.Rows, k = a.Cols, n = b.Cols;
+        if (clear) Array.Clear(c.Data);
+        for (int i = 0; i < m; i++)
+            for (int p = 0; p < k; p++)
+            {
+                float aip = a.Data[i * k + p];
+                for (int j = 0; j < n; j++) c.Data[i * n + j] += aip * b.Data[p * n + j];
+            }
+    }
+
+    public static float Dot(float[] x, float[] y, bool tail)
+    {
+        var sum = Vector256<float>.Zero;
+        int i = 0;
+        for (; i <= x.Length - 8; i += 8) sum += Vector256.Create(x, i) * Vector256.Create(y, i);
+        float total = Vector256.Sum(sum);
+        if (tail) for (; i < x.Length; i++) total += x[i] * y[i];
+        return total;
+    }
+
+    public static (double A, double B, double C) BoundaryLine(Linear layer, bool transposed = false, bool withBias = true)
+    {
+        var w = layer.Weights.Value;
+        var bias = layer.Bias.Value;
+        double c = withBias ? bias[0, 1] - bias[0, 0] : 0;
+        return transposed ? (w[1, 0] - w[0, 0], w[1, 1] - w[0, 1], c) : (w[0, 1] - w[0, 0], w[1, 1] - w[1, 0], c);
     }
 
     private static double Sigma(double z) => 1 / (1 + Math.Exp(-z));
