@@ -112,6 +112,13 @@ internal static unsafe class PoolingKernels
                         Pick(ref max, ref won, b, 1);
                         Pick(ref max, ref won, d, 2);
                         Pick(ref max, ref won, e, 3);
+                        if (o + ox + Lanes <= y.Length)
+                        {
+                            // Whole vectors: lanes past `count` spill into the next output row, written after this one.
+                            fixed (float* yp = &y[o + ox]) max.Store(yp);
+                            fixed (int* cp = &corner[o + ox]) won.Store(cp);
+                            continue;
+                        }
                         max.Store(maxBuffer);
                         won.Store(cornerBuffer);
                         new ReadOnlySpan<float>(maxBuffer, count).CopyTo(y.Slice(o + ox, count));
@@ -144,7 +151,8 @@ internal static unsafe class PoolingKernels
     {
         int width = image.Width, outHeight = image.Height / 2, outWidth = width / 2;
         // Pixels no window covers (an odd last row or column) keep a 0 gradient.
-        if (image.Height % 2 != 0 || width % 2 != 0) dx[..image.Size].Clear();
+        bool evenSides = image.Height % 2 == 0 && width % 2 == 0;
+        if (!evenSides) dx[..image.Size].Clear();
         float* dyBuffer = stackalloc float[Lanes];
         int* cornerBuffer = stackalloc int[Lanes];
         float* rows = stackalloc float[4 * Lanes];
@@ -154,17 +162,37 @@ internal static unsafe class PoolingKernels
                 int top = c * image.Plane + 2 * oy * width, bottom = top + width, o = (c * outHeight + oy) * outWidth;
                 for (int ox = 0; ox < outWidth; ox += Lanes)
                 {
-                    // The chunk's gradients and corners, through a buffer: lanes past `count` hold stale values,
-                    // but only the first 2·count values of each row below are copied out.
                     int count = Math.Min(Lanes, outWidth - ox);
-                    dy.Slice(o + ox, count).CopyTo(new Span<float>(dyBuffer, count));
-                    corner.Slice(o + ox, count).CopyTo(new Span<int>(cornerBuffer, count));
-                    Vector512<float> g = Vector512.Load(dyBuffer);
-                    Vector512<int> won = Vector512.Load(cornerBuffer);
+                    // With even sides, one chunk per row (or a full chunk) and room left in the image, whole vectors
+                    // go straight in and out: lanes past `count` belong to later windows, and the values they spill
+                    // (into the bottom row, then into the next row pair) are overwritten when those are done.
+                    bool whole = evenSides && (outWidth <= Lanes || count == Lanes)
+                        && o + ox + Lanes <= dy.Length && bottom + 2 * ox + 2 * Lanes <= image.Size;
+                    if (!whole)
+                    {
+                        // Through buffers: lanes past `count` hold stale values, but only 2·count values per row are copied out.
+                        dy.Slice(o + ox, count).CopyTo(new Span<float>(dyBuffer, count));
+                        corner.Slice(o + ox, count).CopyTo(new Span<int>(cornerBuffer, count));
+                    }
+                    Vector512<float> g;
+                    Vector512<int> won;
+                    fixed (float* dyp = &dy[o + ox]) g = Vector512.Load(whole ? dyp : dyBuffer);
+                    fixed (int* cp = &corner[o + ox]) won = Vector512.Load(whole ? cp : cornerBuffer);
                     Vector512<float> a = g & Vector512.Equals(won, Vector512<int>.Zero).AsSingle();
                     Vector512<float> b = g & Vector512.Equals(won, Vector512.Create(1)).AsSingle();
                     Vector512<float> d = g & Vector512.Equals(won, Vector512.Create(2)).AsSingle();
                     Vector512<float> e = g & Vector512.Equals(won, Vector512.Create(3)).AsSingle();
+                    if (whole)
+                    {
+                        fixed (float* dxp = dx)
+                        {
+                            Avx512F.PermuteVar16x32x2(a, InterleaveLow, b).Store(dxp + top + 2 * ox);
+                            Avx512F.PermuteVar16x32x2(a, InterleaveHigh, b).Store(dxp + top + 2 * ox + Lanes);
+                            Avx512F.PermuteVar16x32x2(d, InterleaveLow, e).Store(dxp + bottom + 2 * ox);
+                            Avx512F.PermuteVar16x32x2(d, InterleaveHigh, e).Store(dxp + bottom + 2 * ox + Lanes);
+                        }
+                        continue;
+                    }
                     Avx512F.PermuteVar16x32x2(a, InterleaveLow, b).Store(rows);
                     Avx512F.PermuteVar16x32x2(a, InterleaveHigh, b).Store(rows + Lanes);
                     Avx512F.PermuteVar16x32x2(d, InterleaveLow, e).Store(rows + 2 * Lanes);
