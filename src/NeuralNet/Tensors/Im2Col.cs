@@ -101,8 +101,8 @@ public static class Im2Col
         }
         float[] x = images.Data, cols = columns.Data;
         int k = g.Kernel;
-        ParallelRange.For(g.PatchSize, (rowStart, rowEnd) =>
         {
+            int rowStart = 0, rowEnd = g.PatchSize;
             for (int r = rowStart; r < rowEnd; r++)
             {
                 int c = r / (k * k), ky = r / k % k, kx = r % k;
@@ -130,7 +130,7 @@ public static class Im2Col
                     }
                 }
             }
-        }, floatsPerItem: positions);
+        }
     }
 
     /// <summary>
@@ -151,8 +151,8 @@ public static class Im2Col
         }
         float[] x = images.Data, cols = columns.Data;
         int k = g.Kernel, channels = g.Input.Channels;
-        ParallelRange.For(count * channels, (start, end) =>
         {
+            int start = 0, end = count * channels;
             for (int item = start; item < end; item++)
             {
                 int n = item / channels, c = item % channels;
@@ -177,7 +177,7 @@ public static class Im2Col
                         }
                     }
             }
-        }, floatsPerItem: (long)k * k * g.OutputPlane);
+        }
     }
 
     // Stride 1, the common case, in two steps: copy the images into a zero-padded buffer (so no window needs
@@ -193,8 +193,8 @@ public static class Im2Col
         if (padded is null || padded.Length < needed) padded = new float[needed];
         float[] xp = padded, x = images.Data, cols = columns.Data;
 
-        ParallelRange.For(count, (start, end) =>
         {
+            int start = 0, end = count;
             for (int n = start; n < end; n++)
                 for (int c = 0; c < channels; c++)
                 {
@@ -204,10 +204,10 @@ public static class Im2Col
                     for (int y = 0; y < height; y++)
                         x.AsSpan(source + y * width, width).CopyTo(target.Slice((y + pad) * paddedWidth + pad, width));
                 }
-        }, floatsPerItem: (long)channels * paddedPlane);
+        }
 
-        ParallelRange.For(g.PatchSize, (rowStart, rowEnd) =>
         {
+            int rowStart = 0, rowEnd = g.PatchSize;
             for (int r = rowStart; r < rowEnd; r++)
             {
                 int c = r / (k * k), ky = r / k % k, kx = r % k;
@@ -226,7 +226,7 @@ public static class Im2Col
                     }
                 }
             }
-        }, floatsPerItem: positions);
+        }
     }
 
     private static readonly Vector<int> LaneIndex = new(Enumerable.Range(0, Vector<int>.Count).ToArray());
@@ -242,8 +242,8 @@ public static class Im2Col
         float[] x = images.Data, cols = columns.Data;
         var tailMask = Vector.LessThan(LaneIndex, new Vector<int>(outWidth % lanes == 0 ? lanes : outWidth % lanes));
 
-        ParallelRange.For(count * channels, (start, end) =>
         {
+            int start = 0, end = count * channels;
             var acc = new float[paddedPlane + lanes];
             for (int item = start; item < end; item++)
             {
@@ -275,7 +275,7 @@ public static class Im2Col
                 for (int y = 0; y < height; y++)
                     acc.AsSpan((y + pad) * paddedWidth + pad, width).CopyTo(x.AsSpan(plane0 + y * width, width));
             }
-        }, floatsPerItem: (long)k * k * g.OutputPlane);
+        }
     }
 
     private static void CheckBatch(Matrix images, int firstSample, int count, ConvGeometry g)
