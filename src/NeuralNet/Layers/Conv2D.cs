@@ -178,8 +178,9 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
             DirectConvolution.FlipForInputGradient(Weights.Value.Span, Filters, InputShape.Channels, KernelSize, flippedWeights);
             DirectConvolution.PackFilters(flippedWeights, inputGradientPlan, packedFlippedWeights);
         }
-        int blocks = BlockCount(GroupCount(n));
-        RunBlocks(blocks, &BackwardBlock);
+        bool direct = UsesDirectForward;
+        int blocks = BlockCount(direct ? n : GroupCount(n));
+        RunBlocks(blocks, direct ? &BackwardDirectBlock : &BackwardIm2ColBlock);
         // Each block summed its groups' dW and db in its own workspace; add the blocks up in block order, so
         // the result does not depend on which thread ran which block.
         workspaces[0].WeightGradient.Span.CopyTo(Weights.Gradient.Span);
@@ -231,7 +232,8 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
 
     private static void ForwardDirectBlock(int block, void* state) => InBlock(state, block, &ForwardDirect);
     private static void ForwardIm2ColBlock(int block, void* state) => InBlock(state, block, &ForwardIm2Col);
-    private static void BackwardBlock(int block, void* state) => InBlock(state, block, &BackwardGroups);
+    private static void BackwardDirectBlock(int block, void* state) => InBlock(state, block, &BackwardDirect);
+    private static void BackwardIm2ColBlock(int block, void* state) => InBlock(state, block, &BackwardIm2Col);
 
     // Y[i] = W ⊛ X[i] + b for the images of one block, by the direct kernel.
     private static void ForwardDirect(Conv2D layer, int block)
@@ -261,13 +263,53 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
         }
     }
 
-    // dW, db (summed in this block's workspace) and dX for the groups of images of one block.
-    private static void BackwardGroups(Conv2D layer, int block)
+    // dW, db (summed in this block's workspace) and dX for the images of one block, by the direct kernels.
+    private static void BackwardDirect(Conv2D layer, int block)
+    {
+        Matrix x = layer.input!, dy = layer.outputGradient!, dx = layer.inputGradient!;
+        Workspace w = layer.workspaces[block];
+        DirectConvolution.Plan plan = layer.forwardPlan;
+        int filters = layer.Filters, taps = plan.Taps, positions = layer.geometry.OutputPlane;
+        int columns = DirectConvolution.GradientColumns(plan);
+        Span<float> gradientT = w.GradientT(plan), db = w.BiasGradient.Span;
+        gradientT.Clear();
+        db.Clear();
+        var (first, end) = Range(x.Rows, block, layer.blocksInUse);
+        for (int i = first; i < end; i++)
+        {
+            // dWᵀ += the image's filter gradient;  db_f += Σ over positions of dY[i, f, ·]
+            DirectConvolution.AccumulateFilterGradient(x.Row(i), dy.Row(i), plan, w.PaddedInput(plan), w.GradientGrid(plan), gradientT);
+            for (int f = 0; f < filters; f++) db[f] += Sum(dy.Row(i).Slice(f * positions, positions));
+            if (!layer.needInputGradient) continue;
+            // dX = dY ⊛ flipped Wᵀ, padded by K − 1 − p: a stride-1 convolution again (see DirectConvolution).
+            if (layer.UsesDirectInputGradient)
+                DirectConvolution.Correlate(dy.Row(i), layer.packedFlippedWeights, default, layer.inputGradientPlan,
+                    w.PaddedGradient(layer.inputGradientPlan), w.Grid(layer.inputGradientPlan), dx.Row(i));
+            else
+                layer.InputGradientByIm2Col(w, dy, i, 1, dx);
+        }
+        Span<float> dw = w.WeightGradient.Span;
+        for (int f = 0; f < filters; f++)
+            for (int r = 0; r < taps; r++) dw[f * taps + r] = gradientT[r * columns + f];
+    }
+
+    // dU = Wᵀ·dZ for images first .. first + count − 1, then col2im adds each window's gradient back onto the
+    // pixels it covered.
+    private void InputGradientByIm2Col(Workspace w, Matrix dy, int first, int count, Matrix dx)
+    {
+        w.OutputGradientT.Reshape(Filters, count * geometry.OutputPlane);
+        Gather(dy, first, count, w.OutputGradientT);
+        w.ColumnsGradient.Reshape(geometry.PatchSize, count * geometry.OutputPlane);
+        Gemm.MultiplyTransposeA(Weights.Value, w.OutputGradientT, w.ColumnsGradient);
+        Im2Col.Fold(w.ColumnsGradient, first, count, geometry, dx);
+    }
+
+    // dW, db (summed in this block's workspace) and dX for the groups of images of one block, by im2col.
+    private static void BackwardIm2Col(Conv2D layer, int block)
     {
         Matrix x = layer.input!, dy = layer.outputGradient!, dx = layer.inputGradient!;
         Workspace w = layer.workspaces[block];
         int n = x.Rows, group = layer.GroupSize(n), positions = layer.geometry.OutputPlane, filters = layer.Filters;
-        bool direct = layer.UsesDirectInputGradient;
         w.BiasGradient.Clear();
         var (g0, g1) = Range(layer.GroupCount(n), block, layer.blocksInUse);
         for (int g = g0; g < g1; g++)
@@ -282,14 +324,6 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
             // dW += dZ·Uᵀ   (the mean over the batch is already in dZ)
             Gemm.MultiplyTransposeB(w.OutputGradientT, w.Columns, w.WeightGradient, accumulate: g > g0);
             if (!layer.needInputGradient) continue;
-            if (direct)
-            {
-                // dX = dY ⊛ flipped Wᵀ, padded by K − 1 − p: a stride-1 convolution again (see DirectConvolution).
-                for (int i = first; i < first + count; i++)
-                    DirectConvolution.Correlate(dy.Row(i), layer.packedFlippedWeights, default, layer.inputGradientPlan,
-                        w.PaddedGradient(layer.inputGradientPlan), w.Grid(layer.inputGradientPlan), dx.Row(i));
-                continue;
-            }
             // dU = Wᵀ·dZ, then col2im adds each window's gradient back onto the pixels it covered
             w.ColumnsGradient.Reshape(layer.geometry.PatchSize, count * positions);
             Gemm.MultiplyTransposeA(layer.Weights.Value, w.OutputGradientT, w.ColumnsGradient);
@@ -327,12 +361,15 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
         public readonly Matrix WeightGradient = new(filters, patchSize);
         public readonly Matrix BiasGradient = new(1, filters);
         public float[]? Padded;                             // the group's zero-padded images (im2col)
-        private float[]? paddedInput, paddedGradient, grid;  // the direct kernel's scratch
+        private float[]? paddedInput, paddedGradient, grid, gradientGrid, gradientT;  // the direct kernels' scratch
 
         // Zero-bordered copies for the direct kernel: of one image (forward), of one image's dY (backward).
         public Span<float> PaddedInput(DirectConvolution.Plan plan) => Scratch(ref paddedInput, plan.PaddedLength);
         public Span<float> PaddedGradient(DirectConvolution.Plan plan) => Scratch(ref paddedGradient, plan.PaddedLength);
         public Span<float> Grid(DirectConvolution.Plan plan) => Scratch(ref grid, plan.GridBufferLength);
+        // dY laid out position by filter on the padded grid (zero off the real outputs), and dWᵀ.
+        public Span<float> GradientGrid(DirectConvolution.Plan plan) => Scratch(ref gradientGrid, plan.GridLength * DirectConvolution.GradientColumns(plan));
+        public Span<float> GradientT(DirectConvolution.Plan plan) => Scratch(ref gradientT, DirectConvolution.GradientRows(plan) * DirectConvolution.GradientColumns(plan));
 
         private static Span<float> Scratch(ref float[]? buffer, int length)
         {

@@ -149,6 +149,144 @@ internal static unsafe class DirectConvolution
         }
     }
 
+    /// <summary>
+    /// The readable filter gradient of one image: dW[f, c, ky, kx] += Σ_oy Σ_ox dy[f, oy, ox] · x[c, oy + ky − p, ox + kx − p]
+    /// (zero outside the image). <paramref name="weightGradient"/> is F x C·K·K, like the filters.
+    /// </summary>
+    public static void AccumulateFilterGradientReference(ReadOnlySpan<float> image, ReadOnlySpan<float> dy, Plan plan, Span<float> weightGradient)
+    {
+        int k = plan.Kernel, h = plan.Height, w = plan.Width, oh = plan.OutputHeight, ow = plan.OutputWidth;
+        for (int f = 0; f < plan.Filters; f++)
+            for (int c = 0; c < plan.Channels; c++)
+                for (int ky = 0; ky < k; ky++)
+                    for (int kx = 0; kx < k; kx++)
+                    {
+                        float sum = 0f;
+                        for (int oy = 0; oy < oh; oy++)
+                            for (int ox = 0; ox < ow; ox++)
+                            {
+                                int iy = oy + ky - plan.Padding, ix = ox + kx - plan.Padding;
+                                if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                                sum += dy[(f * oh + oy) * ow + ox] * image[(c * h + iy) * w + ix];
+                            }
+                        weightGradient[f * plan.Taps + (c * k + ky) * k + kx] += sum;
+                    }
+    }
+
+    /// <summary>Rows of the transposed filter gradient that <see cref="AccumulateFilterGradient"/> fills: taps, rounded up to whole tiles.</summary>
+    public static int GradientRows(Plan plan) => (plan.Taps + FilterBlock - 1) / FilterBlock * FilterBlock;
+
+    /// <summary>Columns of that gradient, and of the transposed dY: filters, rounded up to whole runs of 32.</summary>
+    public static int GradientColumns(Plan plan) => (plan.Filters + GridBlock - 1) / GridBlock * GridBlock;
+
+    /// <summary>
+    /// The fast filter gradient: <paramref name="gradientT"/> (<see cref="GradientRows"/> x <see cref="GradientColumns"/>,
+    /// tap by filter, i.e. dWᵀ) += the gradient of one image. <paramref name="padded"/> (<see cref="Plan.PaddedLength"/>)
+    /// and <paramref name="dyT"/> (GridLength x GradientColumns, zero when first used) are scratch.
+    /// </summary>
+    /// <remarks>
+    /// dWᵀ[tap, f] = Σ_q x_padded[offset(tap) + q] · dY_grid[q, f]: a matrix product whose left matrix is the
+    /// im2col matrix read in place (each tap a shifted run of the padded image, as in <see cref="Correlate"/>)
+    /// and whose right matrix is dY laid out position by filter on the padded grid, with zeros in the columns
+    /// that are not real outputs. A tile of 8 taps x 32 filters stays in registers over all positions.
+    /// </remarks>
+    public static void AccumulateFilterGradient(ReadOnlySpan<float> image, ReadOnlySpan<float> dy, Plan plan,
+        Span<float> padded, Span<float> dyT, Span<float> gradientT)
+    {
+        int pw = plan.PaddedWidth, p = plan.Padding, oh = plan.OutputHeight, ow = plan.OutputWidth, k = plan.Kernel;
+        int columns = GradientColumns(plan), rows = GradientRows(plan), gridLength = plan.GridLength;
+        if (padded.Length < plan.PaddedLength || dyT.Length < gridLength * columns || gradientT.Length < rows * columns)
+            throw new ArgumentException("Scratch buffers are smaller than the plan needs.");
+        for (int c = 0; c < plan.Channels; c++)
+            for (int y = 0; y < plan.Height; y++)
+                image.Slice((c * plan.Height + y) * plan.Width, plan.Width).CopyTo(padded.Slice(c * plan.PaddedPlane + (y + p) * pw + p, plan.Width));
+        // dY_grid[oy·PW + ox, f] = dy[f, oy, ox]; the other grid columns stay 0 from the first use.
+        for (int f = 0; f < plan.Filters; f++)
+            for (int oy = 0; oy < oh; oy++)
+                for (int ox = 0; ox < ow; ox++)
+                    dyT[(oy * pw + ox) * columns + f] = dy[(f * oh + oy) * ow + ox];
+
+        int* offsets = stackalloc int[FilterBlock];
+        Isa isa = SimdPath.Current;
+        fixed (float* x = padded, b = dyT, g = gradientT)
+            for (int tap0 = 0; tap0 < rows; tap0 += FilterBlock)
+            {
+                // Where each tap's run starts in the padded image (taps past the last read tap 0; their rows are unused).
+                for (int j = 0; j < FilterBlock; j++)
+                {
+                    int tap = tap0 + j < plan.Taps ? tap0 + j : 0, c = tap / (k * k), ky = tap / k % k, kx = tap % k;
+                    offsets[j] = c * plan.PaddedPlane + ky * pw + kx;
+                }
+                for (int f0 = 0; f0 < columns; f0 += GridBlock)
+                    switch (isa)
+                    {
+                        case Isa.Vector512: GradientTile<Lanes16>(gridLength, x, offsets, b + f0, columns, g + tap0 * columns + f0); break;
+                        case Isa.Vector256: GradientTiles<Lanes8>(gridLength, x, offsets, b + f0, columns, g + tap0 * columns + f0); break;
+                        case Isa.Vector128: GradientTiles<Lanes4>(gridLength, x, offsets, b + f0, columns, g + tap0 * columns + f0); break;
+                        default: GradientTiles<Lanes1>(gridLength, x, offsets, b + f0, columns, g + tap0 * columns + f0); break;
+                    }
+            }
+    }
+
+    // 8 taps x 32 filters with narrower vectors: tiles of 4 taps x 2 vectors.
+    private static void GradientTiles<V>(int steps, float* x, int* offsets, float* b, int ldb, float* c) where V : unmanaged, ILanes<V>
+    {
+        for (int f = 0; f < GridBlock; f += 2 * V.Count)
+        {
+            GradientTile<V>(steps, x, offsets, b + f, ldb, c + f);
+            GradientTile<V>(steps, x, offsets + FilterBlock / 2, b + f, ldb, c + FilterBlock / 2 * ldb + f);
+        }
+    }
+
+    // c[j, ·] += Σ_q x[offsets[j] + q] · b[q, ·] for the tile's taps j (8, or 4 with vectors narrower than 16)
+    // and 2 vectors of filters: for each grid position, the outer product of 8 pixels and 32 gradients.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GradientTile<V>(int steps, float* x, int* offsets, float* b, int ldb, float* c) where V : unmanaged, ILanes<V>
+    {
+        int w = V.Count, ldc = ldb;
+        bool eight = V.Count == 16;
+        float* x0 = x + offsets[0], x1 = x + offsets[1], x2 = x + offsets[2], x3 = x + offsets[3];
+        float* x4 = eight ? x + offsets[4] : x, x5 = eight ? x + offsets[5] : x, x6 = eight ? x + offsets[6] : x, x7 = eight ? x + offsets[7] : x;
+        V c00 = V.Load(c), c01 = V.Load(c + w), c10 = V.Load(c + ldc), c11 = V.Load(c + ldc + w);
+        V c20 = V.Load(c + 2 * ldc), c21 = V.Load(c + 2 * ldc + w), c30 = V.Load(c + 3 * ldc), c31 = V.Load(c + 3 * ldc + w);
+        V c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        if (eight)
+        {
+            c40 = V.Load(c + 4 * ldc); c41 = V.Load(c + 4 * ldc + w); c50 = V.Load(c + 5 * ldc); c51 = V.Load(c + 5 * ldc + w);
+            c60 = V.Load(c + 6 * ldc); c61 = V.Load(c + 6 * ldc + w); c70 = V.Load(c + 7 * ldc); c71 = V.Load(c + 7 * ldc + w);
+        }
+        for (int q = 0; q < steps; q++, b += ldb)
+        {
+            V b0 = V.Load(b), b1 = V.Load(b + w);
+            V av = V.Create(x0[q]);
+            V.MultiplyAddTo(ref c00, av, b0); V.MultiplyAddTo(ref c01, av, b1);
+            av = V.Create(x1[q]);
+            V.MultiplyAddTo(ref c10, av, b0); V.MultiplyAddTo(ref c11, av, b1);
+            av = V.Create(x2[q]);
+            V.MultiplyAddTo(ref c20, av, b0); V.MultiplyAddTo(ref c21, av, b1);
+            av = V.Create(x3[q]);
+            V.MultiplyAddTo(ref c30, av, b0); V.MultiplyAddTo(ref c31, av, b1);
+            if (eight)
+            {
+                av = V.Create(x4[q]);
+                V.MultiplyAddTo(ref c40, av, b0); V.MultiplyAddTo(ref c41, av, b1);
+                av = V.Create(x5[q]);
+                V.MultiplyAddTo(ref c50, av, b0); V.MultiplyAddTo(ref c51, av, b1);
+                av = V.Create(x6[q]);
+                V.MultiplyAddTo(ref c60, av, b0); V.MultiplyAddTo(ref c61, av, b1);
+                av = V.Create(x7[q]);
+                V.MultiplyAddTo(ref c70, av, b0); V.MultiplyAddTo(ref c71, av, b1);
+            }
+        }
+        c00.Store(c); c01.Store(c + w); c10.Store(c + ldc); c11.Store(c + ldc + w);
+        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w); c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + w);
+        if (eight)
+        {
+            c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + w); c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + w);
+            c60.Store(c + 6 * ldc); c61.Store(c + 6 * ldc + w); c70.Store(c + 7 * ldc); c71.Store(c + 7 * ldc + w);
+        }
+    }
+
     // target = row + b (whole vectors, then the last few values one by one).
     private static void CopyPlus(ReadOnlySpan<float> row, float b, Span<float> target)
     {

@@ -42,6 +42,47 @@ public class DirectConvolutionTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 28, 28, 16, 5, 2)]
+    [InlineData(16, 14, 14, 32, 5, 2)]
+    [InlineData(2, 7, 6, 3, 3, 0)]
+    [InlineData(3, 9, 40, 40, 3, 1)]    // filters in two runs of 32, taps not a multiple of 8
+    public void The_fast_filter_gradient_matches_the_reference_on_every_vector_width(int channels, int height, int width, int filters, int k, int padding)
+    {
+        var plan = new DirectConvolution.Plan(channels, height, width, filters, k, padding);
+        var random = new Random(channels * 10 + filters);
+        int outSize = filters * plan.OutputHeight * plan.OutputWidth;
+        float[] x1 = Values(channels * height * width, random), x2 = Values(x1.Length, random);
+        float[] dy1 = Values(outSize, random), dy2 = Values(outSize, random);
+        var expected = new float[filters * plan.Taps];
+        DirectConvolution.AccumulateFilterGradientReference(x1, dy1, plan, expected);
+        DirectConvolution.AccumulateFilterGradientReference(x2, dy2, plan, expected);
+        int rows = DirectConvolution.GradientRows(plan), columns = DirectConvolution.GradientColumns(plan);
+
+        foreach (Isa isa in Enum.GetValues<Isa>().Where(i => i <= SimdPath.Best))
+        {
+            SimdPath.Forced = isa;
+            try
+            {
+                // Two images summed into one gradient, through the same scratch buffers.
+                var gradientT = new float[rows * columns];
+                float[] padded = new float[plan.PaddedLength], dyT = new float[plan.GridLength * columns];
+                DirectConvolution.AccumulateFilterGradient(x1, dy1, plan, padded, dyT, gradientT);
+                DirectConvolution.AccumulateFilterGradient(x2, dy2, plan, padded, dyT, gradientT);
+                for (int f = 0; f < filters; f++)
+                    for (int r = 0; r < plan.Taps; r++)
+                    {
+                        float actual = gradientT[r * columns + f], want = expected[f * plan.Taps + r];
+                        Assert.True(Math.Abs(actual - want) <= 1e-4f * (1 + Math.Abs(want)), $"{isa}, dW[{f}, {r}]: {actual} vs {want}");
+                    }
+            }
+            finally
+            {
+                SimdPath.Forced = null;
+            }
+        }
+    }
+
     [Fact]
     public void Convolving_dY_with_the_flipped_filters_gives_the_adjoint()
     {
