@@ -31,11 +31,11 @@ internal static class CnnProfile
         var backward = new double[layerCount];
         double gather = 0, lossTime = 0, update = 0;
         Matrix gradient = new(batch, 10);
-        long allocated = 0;
+        long allocated = 0, processAllocated = 0;
         for (int s = -warmup; s < steps; s++)
         {
             bool record = s >= 0;
-            long bytes = GC.GetAllocatedBytesForCurrentThread();
+            long bytes = GC.GetAllocatedBytesForCurrentThread(), processBytes = GC.GetTotalAllocatedBytes(precise: true);
             double t0 = StepProfile.ThreadCpuSeconds();
             MiniBatch mb = sampler.GetBatch((s + warmup) % (sampler.BatchCount - 1));
             double t1 = StepProfile.ThreadCpuSeconds();
@@ -62,6 +62,7 @@ internal static class CnnProfile
             optimizer.Step(network.Parameters);
             if (record) update += StepProfile.ThreadCpuSeconds() - t4;
             if (record) allocated += GC.GetAllocatedBytesForCurrentThread() - bytes;
+            if (record) processAllocated += GC.GetTotalAllocatedBytes(precise: true) - processBytes;
         }
         double ms(double total) => total / steps * 1e3;
         var inv = CultureInfo.InvariantCulture;
@@ -73,9 +74,13 @@ internal static class CnnProfile
         Console.WriteLine(string.Create(inv, $"  {"adam",-24}{ms(update),8:0.000}"));
         double total = gather + lossTime + update + forward.Sum() + backward.Sum();
         Console.WriteLine(string.Create(inv, $"  {"total",-24}{ms(total),8:0.000}  → {ms(total) * Math.Ceiling(60000.0 / batch) / 1e3:0.00} s per epoch"));
-        Console.WriteLine(string.Create(inv, $"  allocated on this thread: {(double)allocated / steps:0} B per step"));
+        Console.WriteLine(string.Create(inv, $"  allocated: {(double)allocated / steps:0} B per step on this thread, {(double)processAllocated / steps:0} B in the process"));
         if (args.Contains("--parts"))
-            foreach (Conv2D conv in network.Layers.OfType<Conv2D>()) ProfileIm2ColParts(conv, batch, steps);
+            foreach (Conv2D conv in network.Layers.OfType<Conv2D>())
+            {
+                ProfileIm2ColParts(conv, batch, steps);
+                ProfileDirectParts(conv, batch, steps);
+            }
         return 0;
     }
 
@@ -127,6 +132,47 @@ internal static class CnnProfile
             double ms = t[i] / steps * 1e3;
             string rate = flops[i] > 0 ? string.Create(inv, $"  {flops[i] / (ms * 1e-3) / 1e9,6:0.0} GFLOP/s") : "";
             Console.WriteLine(string.Create(inv, $"  {names[i],-24}{ms,8:0.000}{rate}"));
+        }
+    }
+
+    // The direct kernels of one Conv2D (what the layer runs for stride 1) on a batch, one thread.
+    private static void ProfileDirectParts(Conv2D conv, int batch, int steps)
+    {
+        ImageShape i = conv.InputShape, o = conv.OutputShape;
+        int k = conv.KernelSize, p = conv.Padding;
+        var forward = new DirectConvolution.Plan(i.Channels, i.Height, i.Width, conv.Filters, k, p);
+        var backward = new DirectConvolution.Plan(conv.Filters, o.Height, o.Width, i.Channels, k, k - 1 - p);
+        var random = new Random(1);
+        Matrix x = Random(batch, i.Size, random), dy = Random(batch, o.Size, random), y = new(batch, o.Size), dx = new(batch, i.Size);
+        float[] packed = new float[forward.PackedLength], flipped = new float[conv.Weights.Value.Length], packedFlipped = new float[backward.PackedLength];
+        DirectConvolution.PackFilters(conv.Weights.Value.Span, forward, packed);
+        DirectConvolution.FlipForInputGradient(conv.Weights.Value.Span, conv.Filters, i.Channels, k, flipped);
+        DirectConvolution.PackFilters(flipped, backward, packedFlipped);
+        int columns = DirectConvolution.GradientColumns(forward);
+        float[] padded = new float[forward.PaddedLength], grid = new float[forward.GridBufferLength];
+        float[] paddedDy = new float[backward.PaddedLength], gridDx = new float[backward.GridBufferLength];
+        float[] dyT = new float[forward.GridLength * columns], gradientT = new float[DirectConvolution.GradientRows(forward) * columns];
+        var t = new double[3];
+        for (int s = -2; s < steps; s++)
+        {
+            double a = StepProfile.ThreadCpuSeconds();
+            for (int n = 0; n < batch; n++) DirectConvolution.Correlate(x.Row(n), packed, conv.Bias.Value.Span, forward, padded, grid, y.Row(n));
+            double b = StepProfile.ThreadCpuSeconds();
+            for (int n = 0; n < batch; n++) DirectConvolution.AccumulateFilterGradient(x.Row(n), dy.Row(n), forward, padded, dyT, gradientT);
+            double c = StepProfile.ThreadCpuSeconds();
+            for (int n = 0; n < batch; n++) DirectConvolution.Correlate(dy.Row(n), packedFlipped, default, backward, paddedDy, gridDx, dx.Row(n));
+            double d = StepProfile.ThreadCpuSeconds();
+            if (s < 0) continue;
+            t[0] += b - a; t[1] += c - b; t[2] += d - c;
+        }
+        long flops = 2L * conv.Filters * forward.Taps * o.Height * o.Width * batch;
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(inv, $"{conv.Name}, direct kernels, ms per batch of {batch} (GFLOP/s counting only real outputs):"));
+        string[] names = ["Y = W ⊛ X + b", "dW += dY ⋆ X", "dX = flip(W)ᵀ ⊛ dY"];
+        for (int n = 0; n < 3; n++)
+        {
+            double ms = t[n] / steps * 1e3;
+            Console.WriteLine(string.Create(inv, $"  {names[n],-24}{ms,8:0.000}  {flops / (ms * 1e-3) / 1e9,6:0.0} GFLOP/s"));
         }
     }
 
