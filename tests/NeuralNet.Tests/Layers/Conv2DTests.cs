@@ -4,6 +4,8 @@ using NeuralNet.Tensors;
 
 namespace NeuralNet.Tests.Layers;
 
+// One test here sets the process-wide ComputeSettings.ThreadCount: not in parallel with the others that do.
+[Collection("ComputeSettings")]
 public class Conv2DTests
 {
     // Independent reference: the definition of a convolution (cross-correlation), summed in double.
