@@ -10,12 +10,17 @@ namespace NeuralNet.Layers;
 /// output channel f at (oy, ox) is b_f + Σ_c Σ_ky Σ_kx W[f, c, ky, kx] · X[c, oy·s + ky − p, ox·s + kx − p].
 /// </summary>
 /// <remarks>
-/// A batch is an N x (C·H·W) matrix, channel-major within a row (<see cref="ImageShape"/>), and the output
-/// is N x (F·OH·OW) in the same layout, so dense layers can follow directly. The work is done by im2col
-/// (<see cref="Im2Col"/>) and one matrix product: with the batch's windows unfolded into a (C·K·K) x (N·P)
-/// matrix U, the convolution is Y = W·U, W being F x (C·K·K) — row f is filter f, stored [c, ky, kx] like
-/// PyTorch's weight. Backward is the same three products as a dense layer:
-/// dW = dY·Uᵀ, db = row sums of dY, dU = Wᵀ·dY, then col2im folds dU back onto the input.
+/// <para>A batch is an N x (C·H·W) matrix, channel-major within a row (<see cref="ImageShape"/>), and the output
+/// is N x (F·OH·OW) in the same layout, so dense layers can follow directly.</para>
+/// <para>The textbook route is im2col (<see cref="Im2Col"/>) and one matrix product: with the windows unfolded
+/// into a (C·K·K) x (N·P) matrix U, the convolution is Y = W·U, W being F x (C·K·K) — row f is filter f, stored
+/// [c, ky, kx] like PyTorch's weight. Backward is the same three products as a dense layer: dW = dY·Uᵀ,
+/// db = row sums of dY, dU = Wᵀ·dY, then col2im folds dU back onto the input. This layer takes that route for
+/// strides above 1.</para>
+/// <para>For stride 1 (every layer of the chapters) it computes the same sums without writing U down
+/// (<see cref="DirectConvolution"/>): each image is copied once into a zero-padded buffer, and every row of U
+/// is a shifted run of that buffer, read in place by the kernels for Y, dW and dX (dX being a convolution of
+/// dY with the flipped filters). The batch is cut into one range of images per core.</para>
 /// </remarks>
 public sealed unsafe class Conv2D : ILayer, IInitializable
 {
@@ -133,8 +138,8 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
             : throw new ShapeMismatchException($"{Name} expects images of {InputShape} = {InputShape.Size} values but receives {inputSize}.");
 
     /// <summary>
-    /// How many floats the unfolded windows of one group of images may take (default 196,608: 768 KB, which
-    /// stays in a core's L2 cache). The batch is processed in groups of images whose unfolded matrix fits, so
+    /// For the im2col route (strides above 1, or no vector unit): how many floats the unfolded windows of one
+    /// group of images may take (default 196,608: 768 KB, which stays in a core's L2 cache). The batch is processed in groups of images whose unfolded matrix fits, so
     /// that it is still in the cache when the product reads it; Backward unfolds each group again rather than
     /// keeping all of them. Measured on the chapter's CNN, one thread: 20 s per epoch with this budget,
     /// 31 s with 4 MB groups, 46 s unfolding the whole batch at once.

@@ -74,7 +74,8 @@ public readonly record struct ConvGeometry
 /// n·P + oy·OW + ox is output position (oy, ox) of image n. With stride 1 each (row, image, oy) is one
 /// contiguous copy of an input row, which keeps this memory-bound step fast. <see cref="Fold"/> is the
 /// adjoint (col2im): it adds every column entry back to the pixel it came from, which is how the
-/// gradient flows from the unfolded matrix to the input.
+/// gradient flows from the unfolded matrix to the input. Both run on the calling thread: Conv2D already gives
+/// each core its own images.
 /// </remarks>
 public static class Im2Col
 {
