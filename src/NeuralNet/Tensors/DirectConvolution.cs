@@ -200,15 +200,19 @@ internal static unsafe class DirectConvolution
         for (int c = 0; c < plan.Channels; c++)
             for (int y = 0; y < plan.Height; y++)
                 image.Slice((c * plan.Height + y) * plan.Width, plan.Width).CopyTo(padded.Slice(c * plan.PaddedPlane + (y + p) * pw + p, plan.Width));
-        // dY_grid[oy·PW + ox, f] = dy[f, oy, ox]; the other grid columns stay 0 from the first use.
-        for (int f = 0; f < plan.Filters; f++)
-            for (int oy = 0; oy < oh; oy++)
-                for (int ox = 0; ox < ow; ox++)
-                    dyT[(oy * pw + ox) * columns + f] = dy[(f * oh + oy) * ow + ox];
-
         int* offsets = stackalloc int[FilterBlock];
         Isa isa = SimdPath.Current;
-        fixed (float* x = padded, b = dyT, g = gradientT)
+        fixed (float* x = padded, b = dyT, g = gradientT, dyp = dy)
+        {
+            // dY_grid[oy·PW + ox, f] = dy[f, oy, ox]; the other grid columns stay 0 from the first use. Position by
+            // position, so the writes fill whole cache lines while the F rows being read stay in L1.
+            int plane = oh * ow, filters = plan.Filters;
+            for (int oy = 0; oy < oh; oy++)
+                for (int ox = 0; ox < ow; ox++)
+                {
+                    float* source = dyp + oy * ow + ox, target = b + (oy * pw + ox) * columns;
+                    for (int f = 0; f < filters; f++) target[f] = source[f * plane];
+                }
             for (int tap0 = 0; tap0 < rows; tap0 += FilterBlock)
             {
                 // Where each tap's run starts in the padded image (taps past the last read tap 0; their rows are unused).
@@ -226,6 +230,7 @@ internal static unsafe class DirectConvolution
                         default: GradientTiles<Lanes1>(gridLength, x, offsets, b + f0, columns, g + tap0 * columns + f0); break;
                     }
             }
+        }
     }
 
     // 8 taps x 32 filters with narrower vectors: tiles of 4 taps x 2 vectors.
