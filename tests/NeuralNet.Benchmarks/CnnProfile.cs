@@ -75,6 +75,8 @@ internal static class CnnProfile
         double total = gather + lossTime + update + forward.Sum() + backward.Sum();
         Console.WriteLine(string.Create(inv, $"  {"total",-24}{ms(total),8:0.000}  → {ms(total) * Math.Ceiling(60000.0 / batch) / 1e3:0.00} s per epoch"));
         Console.WriteLine(string.Create(inv, $"  allocated: {(double)allocated / steps:0} B per step on this thread, {(double)processAllocated / steps:0} B in the process"));
+        if (ComputeSettings.ThreadCount > 1)   // a stall makes the pool run the next jobs on the caller alone
+            Console.WriteLine(string.Create(inv, $"  worker stalls (pool fell back to one thread): {WorkerPool.Stalls}"));
         if (args.Contains("--parts"))
             foreach (Conv2D conv in network.Layers.OfType<Conv2D>())
             {
