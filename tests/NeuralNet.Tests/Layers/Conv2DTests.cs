@@ -61,6 +61,7 @@ public class Conv2DTests
     [InlineData(1, 1, 2)]
     [InlineData(2, 1, 2)]
     [InlineData(2, 0, 3)]
+    [InlineData(1, 3, 2)]   // padding above K − 1: the direct forward pass, dX by im2col
     public void Backward_matches_finite_differences(int stride, int padding, int batch)
     {
         var random = new Random(stride * 100 + padding * 10 + batch);
