@@ -20,7 +20,9 @@ namespace NeuralNet.Tensors;
 /// with narrower vectors) and, for every tap, adds the outer product of 8 filter weights and 32 shifted
 /// pixels, as <see cref="GemmKernel"/> does for a product. The input gradient of a stride-1 convolution is
 /// itself such a convolution: of dY padded by K − 1 − p, with the filters flipped and their channel axes
-/// swapped (<see cref="FlipForInputGradient"/>), so the same kernel serves both passes.</para>
+/// swapped (<see cref="FlipForInputGradient"/>), so the same kernel serves both passes. The filter gradient
+/// is the same product with other roles: the shifted runs times dY laid out on the grid
+/// (<see cref="AccumulateFilterGradient"/>, read <see cref="AccumulateFilterGradientReference"/> first).</para>
 /// </remarks>
 internal static unsafe class DirectConvolution
 {
