@@ -6,6 +6,7 @@ using NeuralNet.Benchmarks;
 // dotnet run -c Release --project tests/NeuralNet.Benchmarks -- gemm --threads 2               (GFLOP/s of the products)
 // dotnet run -c Release --project tests/NeuralNet.Benchmarks -- alloc                          (bytes allocated per training step)
 // dotnet run -c Release --project tests/NeuralNet.Benchmarks -- profile --batch 64              (µs per layer, thread CPU time)
+// dotnet run -c Release --project tests/NeuralNet.Benchmarks -- cnn-profile --parts           (the CNN step per layer and per im2col piece)
 // dotnet run -c Release --project tests/NeuralNet.Benchmarks -- cut                            (one thread vs two on small products)
 // dotnet run -c Release --project tests/NeuralNet.Benchmarks -- fuzz --cases 100000                (the file readers against mutated files)
 // dotnet run -c Release --project tests/NeuralNet.Benchmarks -- --filter '*'                   (the BenchmarkDotNet suites)
@@ -16,6 +17,7 @@ return args.FirstOrDefault() switch
     "gemm" => GemmThroughput.Run(args[1..]),
     "alloc" => EpochBenchmark.MeasureAllocations(args[1..]),
     "profile" => StepProfile.Run(args[1..]),
+    "cnn-profile" => CnnProfile.Run(args[1..]),
     "cut" => GemmThroughput.Cut(args[1..]),
     "fuzz" => FuzzBenchmark.Run(args[1..]),
     _ => RunSuites(args),

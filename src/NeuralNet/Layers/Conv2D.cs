@@ -10,20 +10,31 @@ namespace NeuralNet.Layers;
 /// output channel f at (oy, ox) is b_f + Σ_c Σ_ky Σ_kx W[f, c, ky, kx] · X[c, oy·s + ky − p, ox·s + kx − p].
 /// </summary>
 /// <remarks>
-/// A batch is an N x (C·H·W) matrix, channel-major within a row (<see cref="ImageShape"/>), and the output
-/// is N x (F·OH·OW) in the same layout, so dense layers can follow directly. The work is done by im2col
-/// (<see cref="Im2Col"/>) and one matrix product: with the batch's windows unfolded into a (C·K·K) x (N·P)
-/// matrix U, the convolution is Y = W·U, W being F x (C·K·K) — row f is filter f, stored [c, ky, kx] like
-/// PyTorch's weight. Backward is the same three products as a dense layer:
-/// dW = dY·Uᵀ, db = row sums of dY, dU = Wᵀ·dY, then col2im folds dU back onto the input.
+/// <para>A batch is an N x (C·H·W) matrix, channel-major within a row (<see cref="ImageShape"/>), and the output
+/// is N x (F·OH·OW) in the same layout, so dense layers can follow directly.</para>
+/// <para>The textbook route is im2col (<see cref="Im2Col"/>) and one matrix product: with the windows unfolded
+/// into a (C·K·K) x (N·P) matrix U, the convolution is Y = W·U, W being F x (C·K·K) — row f is filter f, stored
+/// [c, ky, kx] like PyTorch's weight. Backward is the same three products as a dense layer: dW = dY·Uᵀ,
+/// db = row sums of dY, dU = Wᵀ·dY, then col2im folds dU back onto the input. This layer takes that route for
+/// strides above 1.</para>
+/// <para>For stride 1 (every layer of the chapters) it computes the same sums without writing U down
+/// (<see cref="DirectConvolution"/>): each image is copied once into a zero-padded buffer, and every row of U
+/// is a shifted run of that buffer, read in place by the kernels for Y, dW and dX (dX being a convolution of
+/// dY with the flipped filters). The batch is cut into one range of images per core.</para>
 /// </remarks>
-public sealed class Conv2D : ILayer, IInitializable
+public sealed unsafe class Conv2D : ILayer, IInitializable
 {
     private readonly ConvGeometry geometry;
     private Matrix? input;         // X from the last forward pass
     private Matrix? output;        // Y, N x (F·P)
     private Matrix? inputGradient;   // dX
     private Workspace[] workspaces = [];
+    private int blocksInUse;          // blocks of the pass under way
+    private Matrix? outputGradient;   // dY, during Backward
+    private bool needInputGradient;
+    // The direct kernel (stride 1): its sizes for Y from X and for dX from dY, and the filters packed for it.
+    private readonly DirectConvolution.Plan forwardPlan, inputGradientPlan;
+    private readonly float[] packedWeights = [], flippedWeights = [], packedFlippedWeights = [];
 
     /// <summary>Creates the layer for inputs of shape <paramref name="input"/> and draws the filters (He by default).</summary>
     /// <param name="input">Channels x height x width of one input image.</param>
@@ -42,6 +53,18 @@ public sealed class Conv2D : ILayer, IInitializable
         Weights = new Parameter("W", filters, geometry.PatchSize);
         Bias = new Parameter("b", 1, filters, decays: false);
         Parameters = [Weights, Bias];
+        if (stride == 1)
+        {
+            forwardPlan = new DirectConvolution.Plan(input.Channels, input.Height, input.Width, filters, kernelSize, padding);
+            packedWeights = new float[forwardPlan.PackedLength];
+        }
+        if (stride == 1 && padding <= kernelSize - 1)
+        {
+            // dX = dY ⊛ (W flipped, channels swapped), dY padded by K − 1 − p: F channels in, C filters out.
+            inputGradientPlan = new DirectConvolution.Plan(filters, OutputShape.Height, OutputShape.Width, input.Channels, kernelSize, kernelSize - 1 - padding);
+            flippedWeights = new float[filters * geometry.PatchSize];
+            packedFlippedWeights = new float[inputGradientPlan.PackedLength];
+        }
         Initialize(random ?? Random.Shared);
     }
 
@@ -115,8 +138,8 @@ public sealed class Conv2D : ILayer, IInitializable
             : throw new ShapeMismatchException($"{Name} expects images of {InputShape} = {InputShape.Size} values but receives {inputSize}.");
 
     /// <summary>
-    /// How many floats the unfolded windows of one group of images may take (default 196,608: 768 KB, which
-    /// stays in a core's L2 cache). The batch is processed in groups of images whose unfolded matrix fits, so
+    /// For the im2col route (strides above 1, or no vector unit): how many floats the unfolded windows of one
+    /// group of images may take (default 196,608: 768 KB, which stays in a core's L2 cache). The batch is processed in groups of images whose unfolded matrix fits, so
     /// that it is still in the cache when the product reads it; Backward unfolds each group again rather than
     /// keeping all of them. Measured on the chapter's CNN, one thread: 20 s per epoch with this budget,
     /// 31 s with 4 MB groups, 46 s unfolding the whole batch at once.
@@ -129,23 +152,18 @@ public sealed class Conv2D : ILayer, IInitializable
         if (input.Cols != InputShape.Size)
             throw new ShapeMismatchException($"{Name} expects input batch x {InputShape.Size} ({InputShape}) but got {input.Shape}.");
         this.input = input;
-        int n = input.Rows, positions = geometry.OutputPlane;
+        int n = input.Rows;
         Matrix y = Matrix.Ensure(ref output, n, OutputShape.Size);
-        int group = GroupSize(n), groups = (n + group - 1) / group, blocks = BlockCount(groups);
+        if (UsesDirectForward)
+        {
+            // One range of images per core, each image convolved straight from its padded copy.
+            DirectConvolution.PackFilters(Weights.Value.Span, forwardPlan, packedWeights);
+            RunBlocks(BlockCount(n), &ForwardDirectBlock);
+            return y;
+        }
         // Each thread takes whole groups of images, so the products of a group run on the thread that
         // unfolded it, while its windows are still in that core's cache.
-        ParallelRange.ForBlocks(blocks, block =>
-        {
-            Workspace w = workspaces[block];
-            for (int g = groups * block / blocks; g < groups * (block + 1) / blocks; g++)
-            {
-                int first = g * group, count = Math.Min(group, n - first);
-                Im2Col.UnfoldReusing(input, first, count, geometry, w.Columns, ref w.Padded); // U = im2col(X), (C·K·K) x (count·P)
-                w.Product.Reshape(Filters, count * positions);
-                Gemm.Multiply(Weights.Value, w.Columns, w.Product);                           // Z = W·U, F x (count·P)
-                ScatterWithBias(w.Product, first, count, y);                                  // Y[n, f, p] = Z[f, n·P + p] + b_f
-            }
-        });
+        RunBlocks(BlockCount(GroupCount(n)), &ForwardIm2ColBlock);
         return y;
     }
 
@@ -153,37 +171,23 @@ public sealed class Conv2D : ILayer, IInitializable
     public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
     {
         Matrix x = input ?? throw new InvalidOperationException($"{Name}: Backward called before Forward.");
-        int n = x.Rows, positions = geometry.OutputPlane;
+        int n = x.Rows;
         if (outputGradient.Rows != n || outputGradient.Cols != OutputShape.Size)
             throw new ShapeMismatchException($"{Name}: gradient must be {n}x{OutputShape.Size}, got {outputGradient.Shape}.");
-        // Without needInputGradient, dX stays an empty matrix and the loop below skips dU and col2im.
-        Matrix dx = Matrix.Ensure(ref inputGradient, needInputGradient ? n : 0, needInputGradient ? InputShape.Size : 0);
-        int group = GroupSize(n), groups = (n + group - 1) / group, blocks = BlockCount(groups);
-        ParallelRange.ForBlocks(blocks, block =>
+        // Without needInputGradient, dX stays an empty matrix and the blocks skip it.
+        Matrix.Ensure(ref inputGradient, needInputGradient ? n : 0, needInputGradient ? InputShape.Size : 0);
+        this.outputGradient = outputGradient;
+        this.needInputGradient = needInputGradient;
+        if (needInputGradient && UsesDirectInputGradient)
         {
-            // Each block sums its groups' dW and db in its own workspace; the blocks are added up below, in
-            // block order, so the result does not depend on which thread ran which block.
-            Workspace w = workspaces[block];
-            w.BiasGradient.Clear();
-            int g0 = groups * block / blocks, g1 = groups * (block + 1) / blocks;
-            for (int g = g0; g < g1; g++)
-            {
-                int first = g * group, count = Math.Min(group, n - first);
-                Im2Col.UnfoldReusing(x, first, count, geometry, w.Columns, ref w.Padded);
-                w.OutputGradientT.Reshape(Filters, count * positions);
-                Gather(outputGradient, first, count, w.OutputGradientT);
-                Span<float> db = w.BiasGradient.Span;
-                // db_f += Σ over images and positions of dZ[f, ·]
-                for (int f = 0; f < Filters; f++) db[f] += Sum(w.OutputGradientT.Row(f));
-                // dW += dZ·Uᵀ   (the mean over the batch is already in dZ)
-                Gemm.MultiplyTransposeB(w.OutputGradientT, w.Columns, w.WeightGradient, accumulate: g > g0);
-                if (!needInputGradient) continue;
-                // dU = Wᵀ·dZ, then col2im adds each window's gradient back onto the pixels it covered
-                w.ColumnsGradient.Reshape(geometry.PatchSize, count * positions);
-                Gemm.MultiplyTransposeA(Weights.Value, w.OutputGradientT, w.ColumnsGradient);
-                Im2Col.Fold(w.ColumnsGradient, first, count, geometry, dx);
-            }
-        });
+            DirectConvolution.FlipForInputGradient(Weights.Value.Span, Filters, InputShape.Channels, KernelSize, flippedWeights);
+            DirectConvolution.PackFilters(flippedWeights, inputGradientPlan, packedFlippedWeights);
+        }
+        bool direct = UsesDirectForward;
+        int blocks = BlockCount(direct ? n : GroupCount(n));
+        RunBlocks(blocks, direct ? &BackwardDirectBlock : &BackwardIm2ColBlock);
+        // Each block summed its groups' dW and db in its own workspace; add the blocks up in block order, so
+        // the result does not depend on which thread ran which block.
         workspaces[0].WeightGradient.Span.CopyTo(Weights.Gradient.Span);
         workspaces[0].BiasGradient.Span.CopyTo(Bias.Gradient.Span);
         for (int b = 1; b < blocks; b++)
@@ -191,15 +195,156 @@ public sealed class Conv2D : ILayer, IInitializable
             MatrixOps.Add(workspaces[b].WeightGradient.Span, Weights.Gradient.Span);
             MatrixOps.Add(workspaces[b].BiasGradient.Span, Bias.Gradient.Span);
         }
-        return dx;
+        this.outputGradient = null;
+        return inputGradient!;
     }
 
-    // One block of groups per core; every block gets its own workspace. The count does not follow
+    // The direct kernel needs stride 1 and vectors (on a machine without them the im2col route's product is
+    // faster); the input gradient as a convolution of dY also needs padding ≤ K − 1.
+    private bool UsesDirectForward => Stride == 1 && SimdPath.Current != Isa.Scalar;
+    private bool UsesDirectInputGradient => UsesDirectForward && Padding <= KernelSize - 1;
+
+    // Hands the blocks to the kernel threads with this layer as their state: a GC handle instead of a closure,
+    // so a training step allocates nothing.
+    private void RunBlocks(int blocks, delegate*<int, void*, void> body)
+    {
+        GCHandle handle = GCHandle.Alloc(this);
+        try
+        {
+            WorkerPool.Run(blocks, body, (void*)GCHandle.ToIntPtr(handle));
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
+
+    // Every product inside a block runs on the block's own thread (the blocks already use every core).
+    private static void InBlock(void* state, int block, delegate*<Conv2D, int, void> body)
+    {
+        var layer = (Conv2D)GCHandle.FromIntPtr((IntPtr)state).Target!;
+        int parts = GemmKernel.ForcedParts;
+        GemmKernel.ForcedParts = 1;
+        try
+        {
+            body(layer, block);
+        }
+        finally
+        {
+            GemmKernel.ForcedParts = parts;
+        }
+    }
+
+    private static void ForwardDirectBlock(int block, void* state) => InBlock(state, block, &ForwardDirect);
+    private static void ForwardIm2ColBlock(int block, void* state) => InBlock(state, block, &ForwardIm2Col);
+    private static void BackwardDirectBlock(int block, void* state) => InBlock(state, block, &BackwardDirect);
+    private static void BackwardIm2ColBlock(int block, void* state) => InBlock(state, block, &BackwardIm2Col);
+
+    // Y[i] = W ⊛ X[i] + b for the images of one block, by the direct kernel.
+    private static void ForwardDirect(Conv2D layer, int block)
+    {
+        Matrix x = layer.input!, y = layer.output!;
+        Workspace w = layer.workspaces[block];
+        var (first, end) = Range(x.Rows, block, layer.blocksInUse);
+        for (int i = first; i < end; i++)
+            DirectConvolution.Correlate(x.Row(i), layer.packedWeights, layer.Bias.Value.Span, layer.forwardPlan,
+                w.PaddedInput(layer.forwardPlan), w.Grid(layer.forwardPlan), y.Row(i));
+    }
+
+    // The same by im2col, a group of images at a time: U = im2col(X), Z = W·U, Y = Z + b.
+    private static void ForwardIm2Col(Conv2D layer, int block)
+    {
+        Matrix x = layer.input!, y = layer.output!;
+        Workspace w = layer.workspaces[block];
+        int group = layer.GroupSize(x.Rows), positions = layer.geometry.OutputPlane;
+        var (g0, g1) = Range(layer.GroupCount(x.Rows), block, layer.blocksInUse);
+        for (int g = g0; g < g1; g++)
+        {
+            int first = g * group, count = Math.Min(group, x.Rows - first);
+            Im2Col.UnfoldReusing(x, first, count, layer.geometry, w.Columns, ref w.Padded); // U = im2col(X), (C·K·K) x (count·P)
+            w.Product.Reshape(layer.Filters, count * positions);
+            Gemm.Multiply(layer.Weights.Value, w.Columns, w.Product);                           // Z = W·U, F x (count·P)
+            layer.ScatterWithBias(w.Product, first, count, y);                                  // Y[n, f, p] = Z[f, n·P + p] + b_f
+        }
+    }
+
+    // dW, db (summed in this block's workspace) and dX for the images of one block, by the direct kernels.
+    private static void BackwardDirect(Conv2D layer, int block)
+    {
+        Matrix x = layer.input!, dy = layer.outputGradient!, dx = layer.inputGradient!;
+        Workspace w = layer.workspaces[block];
+        DirectConvolution.Plan plan = layer.forwardPlan;
+        int filters = layer.Filters, taps = plan.Taps, positions = layer.geometry.OutputPlane;
+        int columns = DirectConvolution.GradientColumns(plan);
+        Span<float> gradientT = w.GradientT(plan), db = w.BiasGradient.Span;
+        gradientT.Clear();
+        db.Clear();
+        var (first, end) = Range(x.Rows, block, layer.blocksInUse);
+        for (int i = first; i < end; i++)
+        {
+            // dWᵀ += the image's filter gradient;  db_f += Σ over positions of dY[i, f, ·]
+            DirectConvolution.AccumulateFilterGradient(x.Row(i), dy.Row(i), plan, w.PaddedInput(plan), w.GradientGrid(plan), gradientT);
+            for (int f = 0; f < filters; f++) db[f] += Sum(dy.Row(i).Slice(f * positions, positions));
+            if (!layer.needInputGradient) continue;
+            // dX = dY ⊛ flipped Wᵀ, padded by K − 1 − p: a stride-1 convolution again (see DirectConvolution).
+            if (layer.UsesDirectInputGradient)
+                DirectConvolution.Correlate(dy.Row(i), layer.packedFlippedWeights, default, layer.inputGradientPlan,
+                    w.PaddedGradient(layer.inputGradientPlan), w.Grid(layer.inputGradientPlan), dx.Row(i));
+            else
+                layer.InputGradientByIm2Col(w, dy, i, 1, dx);
+        }
+        Span<float> dw = w.WeightGradient.Span;
+        for (int f = 0; f < filters; f++)
+            for (int r = 0; r < taps; r++) dw[f * taps + r] = gradientT[r * columns + f];
+    }
+
+    // dU = Wᵀ·dZ for images first .. first + count − 1, then col2im adds each window's gradient back onto the
+    // pixels it covered.
+    private void InputGradientByIm2Col(Workspace w, Matrix dy, int first, int count, Matrix dx)
+    {
+        w.OutputGradientT.Reshape(Filters, count * geometry.OutputPlane);
+        Gather(dy, first, count, w.OutputGradientT);
+        w.ColumnsGradient.Reshape(geometry.PatchSize, count * geometry.OutputPlane);
+        Gemm.MultiplyTransposeA(Weights.Value, w.OutputGradientT, w.ColumnsGradient);
+        Im2Col.Fold(w.ColumnsGradient, first, count, geometry, dx);
+    }
+
+    // dW, db (summed in this block's workspace) and dX for the groups of images of one block, by im2col.
+    private static void BackwardIm2Col(Conv2D layer, int block)
+    {
+        Matrix x = layer.input!, dy = layer.outputGradient!, dx = layer.inputGradient!;
+        Workspace w = layer.workspaces[block];
+        int n = x.Rows, group = layer.GroupSize(n), positions = layer.geometry.OutputPlane, filters = layer.Filters;
+        w.BiasGradient.Clear();
+        var (g0, g1) = Range(layer.GroupCount(n), block, layer.blocksInUse);
+        for (int g = g0; g < g1; g++)
+        {
+            int first = g * group, count = Math.Min(group, n - first);
+            Im2Col.UnfoldReusing(x, first, count, layer.geometry, w.Columns, ref w.Padded);
+            w.OutputGradientT.Reshape(filters, count * positions);
+            layer.Gather(dy, first, count, w.OutputGradientT);
+            Span<float> db = w.BiasGradient.Span;
+            // db_f += Σ over images and positions of dZ[f, ·]
+            for (int f = 0; f < filters; f++) db[f] += Sum(w.OutputGradientT.Row(f));
+            // dW += dZ·Uᵀ   (the mean over the batch is already in dZ)
+            Gemm.MultiplyTransposeB(w.OutputGradientT, w.Columns, w.WeightGradient, accumulate: g > g0);
+            if (!layer.needInputGradient) continue;
+            // dU = Wᵀ·dZ, then col2im adds each window's gradient back onto the pixels it covered
+            w.ColumnsGradient.Reshape(layer.geometry.PatchSize, count * positions);
+            Gemm.MultiplyTransposeA(layer.Weights.Value, w.OutputGradientT, w.ColumnsGradient);
+            Im2Col.Fold(w.ColumnsGradient, first, count, layer.geometry, dx);
+        }
+    }
+
+    private static (int First, int End) Range(int items, int block, int blocks) =>
+        (items * block / blocks, items * (block + 1) / blocks);
+
+    // One block per core; every block gets its own workspace. The count does not follow
     // ComputeSettings.ThreadCount: dW is summed block by block, and the sum must not change when the trainer
     // switches between one thread and several (one thread simply runs the blocks one after the other).
-    private int BlockCount(int groups)
+    private int BlockCount(int items)
     {
-        int blocks = Math.Max(1, Math.Min(groups, Environment.ProcessorCount));
+        int blocks = Math.Max(1, Math.Min(items, Environment.ProcessorCount));
         if (workspaces.Length < blocks)
         {
             var grown = new Workspace[blocks];
@@ -207,10 +352,11 @@ public sealed class Conv2D : ILayer, IInitializable
             for (int b = workspaces.Length; b < blocks; b++) grown[b] = new Workspace(Filters, geometry.PatchSize);
             workspaces = grown;
         }
+        blocksInUse = blocks;
         return blocks;
     }
 
-    // The buffers one thread needs for its groups of images.
+    // The buffers one thread needs for its images.
     private sealed class Workspace(int filters, int patchSize)
     {
         public readonly Matrix Columns = new(0, 0);         // U of one group
@@ -219,39 +365,48 @@ public sealed class Conv2D : ILayer, IInitializable
         public readonly Matrix ColumnsGradient = new(0, 0); // dU
         public readonly Matrix WeightGradient = new(filters, patchSize);
         public readonly Matrix BiasGradient = new(1, filters);
-        public float[]? Padded;                             // the group's zero-padded images
+        public float[]? Padded;                             // the group's zero-padded images (im2col)
+        private float[]? paddedInput, paddedGradient, grid, gradientGrid, gradientT;  // the direct kernels' scratch
+
+        // Zero-bordered copies for the direct kernel: of one image (forward), of one image's dY (backward).
+        public Span<float> PaddedInput(DirectConvolution.Plan plan) => Scratch(ref paddedInput, plan.PaddedLength);
+        public Span<float> PaddedGradient(DirectConvolution.Plan plan) => Scratch(ref paddedGradient, plan.PaddedLength);
+        public Span<float> Grid(DirectConvolution.Plan plan) => Scratch(ref grid, plan.GridBufferLength);
+        // dY laid out position by filter on the padded grid (zero off the real outputs), and dWᵀ.
+        public Span<float> GradientGrid(DirectConvolution.Plan plan) => Scratch(ref gradientGrid, plan.GridLength * DirectConvolution.GradientColumns(plan));
+        public Span<float> GradientT(DirectConvolution.Plan plan) => Scratch(ref gradientT, DirectConvolution.GradientRows(plan) * DirectConvolution.GradientColumns(plan));
+
+        private static Span<float> Scratch(ref float[]? buffer, int length)
+        {
+            if (buffer is null || buffer.Length < length) buffer = new float[length];
+            return buffer.AsSpan(0, length);
+        }
     }
 
     private int GroupSize(int batch) => Math.Clamp(ColumnBudget / (geometry.PatchSize * geometry.OutputPlane), 1, Math.Max(batch, 1));
 
+    private int GroupCount(int batch)
+    {
+        int group = GroupSize(batch);
+        return (batch + group - 1) / group;
+    }
+
     // Y[first + i, f, p] = Z[f, i·P + p] + b_f for the images of one group.
     private void ScatterWithBias(Matrix z, int first, int count, Matrix y)
     {
-        int positions = geometry.OutputPlane, filters = Filters, zCols = z.Cols, yCols = y.Cols;
-        float[] zData = z.Data, yData = y.Data, bias = Bias.Value.Data;
-        ParallelRange.For(count, (start, end) =>
-        {
-            for (int i = start; i < end; i++)
-                for (int f = 0; f < filters; f++)
-                {
-                    ReadOnlySpan<float> src = zData.AsSpan(f * zCols + i * positions, positions);
-                    Span<float> dst = yData.AsSpan((first + i) * yCols + f * positions, positions);
-                    AddScalar(src, bias[f], dst);
-                }
-        }, floatsPerItem: (long)filters * positions);
+        int positions = geometry.OutputPlane;
+        for (int i = 0; i < count; i++)
+            for (int f = 0; f < Filters; f++)
+                AddScalar(z.Span.Slice(f * z.Cols + i * positions, positions), Bias.Value.Span[f], y.Row(first + i).Slice(f * positions, positions));
     }
 
     // dZ[f, i·P + p] = dY[first + i, f, p]: the inverse rearrangement, so the products see channel-major rows.
     private void Gather(Matrix dy, int first, int count, Matrix dz)
     {
-        int positions = geometry.OutputPlane, filters = Filters, zCols = dz.Cols, yCols = dy.Cols;
-        float[] src = dy.Data, dst = dz.Data;
-        ParallelRange.For(count, (start, end) =>
-        {
-            for (int i = start; i < end; i++)
-                for (int f = 0; f < filters; f++)
-                    src.AsSpan((first + i) * yCols + f * positions, positions).CopyTo(dst.AsSpan(f * zCols + i * positions, positions));
-        }, floatsPerItem: (long)filters * positions);
+        int positions = geometry.OutputPlane;
+        for (int i = 0; i < count; i++)
+            for (int f = 0; f < Filters; f++)
+                dy.Row(first + i).Slice(f * positions, positions).CopyTo(dz.Span.Slice(f * dz.Cols + i * positions, positions));
     }
 
     private static void AddScalar(ReadOnlySpan<float> x, float value, Span<float> y)

@@ -10,10 +10,12 @@ namespace NeuralNet.Layers;
 /// <remarks>
 /// Windows that would run past the edge are dropped (output size ⌊(H − K) / stride⌋ + 1, as in PyTorch).
 /// </remarks>
-public sealed class MaxPool2D : ILayer
+public sealed unsafe class MaxPool2D : ILayer
 {
     private readonly ConvGeometry geometry;
-    private int[]? winners;        // for each output value, the index (within its image row) of the input that won
+    // For each output value, who won its window: the corner 0..3 (2x2 windows of stride 2, see PoolingKernels),
+    // else the winner's index within its image row.
+    private int[]? winners;
     private Matrix? output;
     private Matrix? inputGradient;
     private int batchRows = -1;    // rows of the last forward pass
@@ -73,73 +75,10 @@ public sealed class MaxPool2D : ILayer
         Matrix y = Matrix.Ensure(ref output, n, outSize);
         if (winners is null || winners.Length < n * outSize) winners = new int[n * outSize];
         batchRows = n;
-        float[] x = input.Data, yData = y.Data;
-        int[] won = winners;
-        ConvGeometry g = geometry;
-        int inSize = InputShape.Size, k = g.Kernel, width = g.Input.Width;
-        if (k == 2 && g.Stride == 2)
-        {
-            ParallelRange.For(n, (start, end) => Forward2x2(x, yData, won, start, end), floatsPerItem: inSize);
-            return y;
-        }
-        ParallelRange.For(n, (start, end) =>
-        {
-            for (int i = start; i < end; i++)
-            {
-                int o = i * outSize;
-                for (int c = 0; c < g.Input.Channels; c++)
-                    for (int oy = 0; oy < g.OutputHeight; oy++)
-                        for (int ox = 0; ox < g.OutputWidth; ox++, o++)
-                        {
-                            // y = max over the window; remember where it came from.
-                            int corner = g.Input.IndexOf(c, oy * g.Stride, ox * g.Stride);
-                            int best = corner;
-                            float max = x[i * inSize + corner];
-                            for (int ky = 0; ky < k; ky++)
-                                for (int kx = 0; kx < k; kx++)
-                                {
-                                    int index = corner + ky * width + kx;
-                                    float value = x[i * inSize + index];
-                                    if (value > max)
-                                    {
-                                        max = value;
-                                        best = index;
-                                    }
-                                }
-                            yData[o] = max;
-                            won[o] = best;
-                        }
-            }
-        }, floatsPerItem: inSize);
+        fixed (float* x = input.Data, yData = y.Data)
+        fixed (int* won = winners)
+            RunOverImages(new Job(this, x, yData, won, n), &ForwardImages);
         return y;
-    }
-
-    // The common 2x2, stride 2 case without the window loops; ties go to the first value, as above.
-    private void Forward2x2(float[] x, float[] y, int[] won, int start, int end)
-    {
-        ConvGeometry g = geometry;
-        int inSize = InputShape.Size, outSize = OutputShape.Size, width = g.Input.Width;
-        for (int i = start; i < end; i++)
-        {
-            int o = i * outSize, image = i * inSize;
-            for (int c = 0; c < g.Input.Channels; c++)
-                for (int oy = 0; oy < g.OutputHeight; oy++)
-                {
-                    int top = c * g.Input.Plane + 2 * oy * width;
-                    for (int ox = 0; ox < g.OutputWidth; ox++, o++)
-                    {
-                        int i0 = top + 2 * ox, i2 = i0 + width;
-                        float a = x[image + i0], b = x[image + i0 + 1], d = x[image + i2], e = x[image + i2 + 1];
-                        int best = i0;
-                        float max = a;
-                        if (b > max) { max = b; best = i0 + 1; }
-                        if (d > max) { max = d; best = i2; }
-                        if (e > max) { max = e; best = i2 + 1; }
-                        y[o] = max;
-                        won[o] = best;
-                    }
-                }
-        }
     }
 
     /// <inheritdoc/>
@@ -150,16 +89,108 @@ public sealed class MaxPool2D : ILayer
         if (outputGradient.Rows != n || outputGradient.Cols != outSize)
             throw new ShapeMismatchException($"{Name}: gradient must be {n}x{outSize}, got {outputGradient.Shape}.");
         Matrix dx = Matrix.Ensure(ref inputGradient, n, inSize);
-        float[] dy = outputGradient.Data, dxData = dx.Data;
-        int[] won = winners;
-        ParallelRange.For(n, (start, end) =>
-        {
-            dxData.AsSpan(start * inSize, (end - start) * inSize).Clear();
-            // Only the winner of each window receives its gradient (+= because overlapping windows may share one).
-            for (int i = start; i < end; i++)
-                for (int o = i * outSize; o < (i + 1) * outSize; o++)
-                    dxData[i * inSize + won[o]] += dy[o];
-        }, floatsPerItem: inSize);
+        fixed (float* dy = outputGradient.Data, dxData = dx.Data)
+        fixed (int* won = winners)
+            RunOverImages(new Job(this, dxData, dy, won, n), &BackwardImages);
         return dx;
+    }
+
+    // What one part of a pass needs: the layer's shapes, the image-side and pooled-side buffers, the winners.
+    // A struct on the caller's stack handed to the pool by pointer, so a training step allocates nothing.
+    private readonly struct Job(MaxPool2D layer, float* images, float* pooled, int* winners, int count)
+    {
+        public readonly ConvGeometry Geometry = layer.geometry;
+        public readonly ImageShape Input = layer.InputShape, Output = layer.OutputShape;
+        public readonly float* Images = images, Pooled = pooled;
+        public readonly int* Winners = winners;
+        public readonly int Count = count;
+        public bool Is2x2 => Geometry.Kernel == 2 && Geometry.Stride == 2;
+    }
+
+    // Fewest values an image-range part touches before it is worth handing to another thread.
+    private const int MinimumFloatsPerPart = 32 * 1024;
+
+    // Splits the batch's images into one contiguous range per thread (none on a small batch).
+    private static void RunOverImages(in Job job, delegate*<int, void*, void> body)
+    {
+        int parts = (int)Math.Clamp((long)job.Count * job.Input.Size / MinimumFloatsPerPart, 1, Math.Max(1, Math.Min(job.Count, ComputeSettings.ThreadCount)));
+        fixed (Job* state = &job)
+        {
+            var run = new PartJob(state, parts);
+            if (parts == 1) body(0, &run);
+            else WorkerPool.Run(parts, body, &run);
+        }
+    }
+
+    private readonly struct PartJob(Job* job, int parts)
+    {
+        public readonly Job* Job = job;
+        public readonly int Parts = parts;
+        public (int First, int End) Images(int part) =>
+            ((int)((long)Job->Count * part / Parts), (int)((long)Job->Count * (part + 1) / Parts));
+    }
+
+    private static void ForwardImages(int part, void* state)
+    {
+        ref readonly PartJob run = ref *(PartJob*)state;
+        ref readonly Job job = ref *run.Job;
+        var (first, end) = run.Images(part);
+        int inSize = job.Input.Size, outSize = job.Output.Size;
+        for (int i = first; i < end; i++)
+        {
+            var x = new ReadOnlySpan<float>(job.Images + (long)i * inSize, inSize);
+            var y = new Span<float>(job.Pooled + (long)i * outSize, outSize);
+            var won = new Span<int>(job.Winners + (long)i * outSize, outSize);
+            if (job.Is2x2) PoolingKernels.Forward2x2(x, job.Input, y, won);   // won: the winning corner, 0..3
+            else ForwardAnyWindow(x, job.Geometry, y, won);                   // won: the winner's index in x
+        }
+    }
+
+    private static void BackwardImages(int part, void* state)
+    {
+        ref readonly PartJob run = ref *(PartJob*)state;
+        ref readonly Job job = ref *run.Job;
+        var (first, end) = run.Images(part);
+        int inSize = job.Input.Size, outSize = job.Output.Size;
+        for (int i = first; i < end; i++)
+        {
+            var dx = new Span<float>(job.Images + (long)i * inSize, inSize);
+            var dy = new ReadOnlySpan<float>(job.Pooled + (long)i * outSize, outSize);
+            var won = new ReadOnlySpan<int>(job.Winners + (long)i * outSize, outSize);
+            if (job.Is2x2)
+            {
+                PoolingKernels.Backward2x2(dy, won, job.Input, dx);
+                continue;
+            }
+            dx.Clear();
+            // Only the winner of each window receives its gradient (+= because overlapping windows may share one).
+            for (int o = 0; o < outSize; o++) dx[won[o]] += dy[o];
+        }
+    }
+
+    // Any window size and stride: y = max over the window, and won = where it came from (ties go to the first).
+    private static void ForwardAnyWindow(ReadOnlySpan<float> x, ConvGeometry g, Span<float> y, Span<int> won)
+    {
+        int k = g.Kernel, width = g.Input.Width, o = 0;
+        for (int c = 0; c < g.Input.Channels; c++)
+            for (int oy = 0; oy < g.OutputHeight; oy++)
+                for (int ox = 0; ox < g.OutputWidth; ox++, o++)
+                {
+                    int corner = g.Input.IndexOf(c, oy * g.Stride, ox * g.Stride);
+                    int best = corner;
+                    float max = x[corner];
+                    for (int ky = 0; ky < k; ky++)
+                        for (int kx = 0; kx < k; kx++)
+                        {
+                            int index = corner + ky * width + kx;
+                            if (x[index] > max)
+                            {
+                                max = x[index];
+                                best = index;
+                            }
+                        }
+                    y[o] = max;
+                    won[o] = best;
+                }
     }
 }

@@ -74,7 +74,8 @@ public readonly record struct ConvGeometry
 /// n·P + oy·OW + ox is output position (oy, ox) of image n. With stride 1 each (row, image, oy) is one
 /// contiguous copy of an input row, which keeps this memory-bound step fast. <see cref="Fold"/> is the
 /// adjoint (col2im): it adds every column entry back to the pixel it came from, which is how the
-/// gradient flows from the unfolded matrix to the input.
+/// gradient flows from the unfolded matrix to the input. Both run on the calling thread: Conv2D already gives
+/// each core its own images.
 /// </remarks>
 public static class Im2Col
 {
@@ -101,36 +102,33 @@ public static class Im2Col
         }
         float[] x = images.Data, cols = columns.Data;
         int k = g.Kernel;
-        ParallelRange.For(g.PatchSize, (rowStart, rowEnd) =>
+        for (int r = 0; r < g.PatchSize; r++)
         {
-            for (int r = rowStart; r < rowEnd; r++)
+            int c = r / (k * k), ky = r / k % k, kx = r % k;
+            var (first, end) = g.ValidColumns(kx);
+            for (int n = 0; n < count; n++)
             {
-                int c = r / (k * k), ky = r / k % k, kx = r % k;
-                var (first, end) = g.ValidColumns(kx);
-                for (int n = 0; n < count; n++)
+                int plane = (firstSample + n) * g.Input.Size + c * g.Input.Plane;
+                int rowOffset = r * positions + n * g.OutputPlane;
+                for (int oy = 0; oy < g.OutputHeight; oy++)
                 {
-                    int plane = (firstSample + n) * g.Input.Size + c * g.Input.Plane;
-                    int rowOffset = r * positions + n * g.OutputPlane;
-                    for (int oy = 0; oy < g.OutputHeight; oy++)
+                    Span<float> dst = cols.AsSpan(rowOffset + oy * g.OutputWidth, g.OutputWidth);
+                    int iy = oy * g.Stride + ky - g.Padding;
+                    if ((uint)iy >= (uint)g.Input.Height || first >= end)
                     {
-                        Span<float> dst = cols.AsSpan(rowOffset + oy * g.OutputWidth, g.OutputWidth);
-                        int iy = oy * g.Stride + ky - g.Padding;
-                        if ((uint)iy >= (uint)g.Input.Height || first >= end)
-                        {
-                            dst.Clear();
-                            continue;
-                        }
-                        dst[..first].Clear();
-                        dst[end..].Clear();
-                        int src = plane + iy * g.Input.Width + first * g.Stride + kx - g.Padding;
-                        if (g.Stride == 1)
-                            x.AsSpan(src, end - first).CopyTo(dst[first..end]);
-                        else
-                            for (int ox = first; ox < end; ox++, src += g.Stride) dst[ox] = x[src];
+                        dst.Clear();
+                        continue;
                     }
+                    dst[..first].Clear();
+                    dst[end..].Clear();
+                    int src = plane + iy * g.Input.Width + first * g.Stride + kx - g.Padding;
+                    if (g.Stride == 1)
+                        x.AsSpan(src, end - first).CopyTo(dst[first..end]);
+                    else
+                        for (int ox = first; ox < end; ox++, src += g.Stride) dst[ox] = x[src];
                 }
             }
-        }, floatsPerItem: positions);
+        }
     }
 
     /// <summary>
@@ -151,33 +149,30 @@ public static class Im2Col
         }
         float[] x = images.Data, cols = columns.Data;
         int k = g.Kernel, channels = g.Input.Channels;
-        ParallelRange.For(count * channels, (start, end) =>
+        for (int item = 0; item < count * channels; item++)
         {
-            for (int item = start; item < end; item++)
-            {
-                int n = item / channels, c = item % channels;
-                Span<float> plane = x.AsSpan((firstSample + n) * g.Input.Size + c * g.Input.Plane, g.Input.Plane);
-                plane.Clear();
-                for (int ky = 0; ky < k; ky++)
-                    for (int kx = 0; kx < k; kx++)
+            int n = item / channels, c = item % channels;
+            Span<float> plane = x.AsSpan((firstSample + n) * g.Input.Size + c * g.Input.Plane, g.Input.Plane);
+            plane.Clear();
+            for (int ky = 0; ky < k; ky++)
+                for (int kx = 0; kx < k; kx++)
+                {
+                    int r = (c * k + ky) * k + kx;
+                    var (first, last) = g.ValidColumns(kx);
+                    if (first >= last) continue;
+                    for (int oy = 0; oy < g.OutputHeight; oy++)
                     {
-                        int r = (c * k + ky) * k + kx;
-                        var (first, last) = g.ValidColumns(kx);
-                        if (first >= last) continue;
-                        for (int oy = 0; oy < g.OutputHeight; oy++)
-                        {
-                            int iy = oy * g.Stride + ky - g.Padding;
-                            if ((uint)iy >= (uint)g.Input.Height) continue;
-                            int src = r * positions + n * g.OutputPlane + oy * g.OutputWidth;
-                            int dst = iy * g.Input.Width + first * g.Stride + kx - g.Padding;
-                            if (g.Stride == 1)
-                                MatrixOps.Add(cols.AsSpan(src + first, last - first), plane.Slice(dst, last - first));
-                            else
-                                for (int ox = first; ox < last; ox++, dst += g.Stride) plane[dst] += cols[src + ox];
-                        }
+                        int iy = oy * g.Stride + ky - g.Padding;
+                        if ((uint)iy >= (uint)g.Input.Height) continue;
+                        int src = r * positions + n * g.OutputPlane + oy * g.OutputWidth;
+                        int dst = iy * g.Input.Width + first * g.Stride + kx - g.Padding;
+                        if (g.Stride == 1)
+                            MatrixOps.Add(cols.AsSpan(src + first, last - first), plane.Slice(dst, last - first));
+                        else
+                            for (int ox = first; ox < last; ox++, dst += g.Stride) plane[dst] += cols[src + ox];
                     }
-            }
-        }, floatsPerItem: (long)k * k * g.OutputPlane);
+                }
+        }
     }
 
     // Stride 1, the common case, in two steps: copy the images into a zero-padded buffer (so no window needs
@@ -193,40 +188,34 @@ public static class Im2Col
         if (padded is null || padded.Length < needed) padded = new float[needed];
         float[] xp = padded, x = images.Data, cols = columns.Data;
 
-        ParallelRange.For(count, (start, end) =>
-        {
-            for (int n = start; n < end; n++)
-                for (int c = 0; c < channels; c++)
-                {
-                    Span<float> target = xp.AsSpan((n * channels + c) * paddedPlane, paddedPlane);
-                    if (pad > 0) target.Clear();
-                    int source = (firstSample + n) * g.Input.Size + c * g.Input.Plane;
-                    for (int y = 0; y < height; y++)
-                        x.AsSpan(source + y * width, width).CopyTo(target.Slice((y + pad) * paddedWidth + pad, width));
-                }
-        }, floatsPerItem: (long)channels * paddedPlane);
-
-        ParallelRange.For(g.PatchSize, (rowStart, rowEnd) =>
-        {
-            for (int r = rowStart; r < rowEnd; r++)
+        for (int n = 0; n < count; n++)
+            for (int c = 0; c < channels; c++)
             {
-                int c = r / (k * k), ky = r / k % k, kx = r % k;
-                for (int n = 0; n < count; n++)
+                Span<float> target = xp.AsSpan((n * channels + c) * paddedPlane, paddedPlane);
+                if (pad > 0) target.Clear();
+                int source = (firstSample + n) * g.Input.Size + c * g.Input.Plane;
+                for (int y = 0; y < height; y++)
+                    x.AsSpan(source + y * width, width).CopyTo(target.Slice((y + pad) * paddedWidth + pad, width));
+            }
+
+        for (int r = 0; r < g.PatchSize; r++)
+        {
+            int c = r / (k * k), ky = r / k % k, kx = r % k;
+            for (int n = 0; n < count; n++)
+            {
+                int source = (n * channels + c) * paddedPlane + ky * paddedWidth + kx;
+                int target = r * positions + n * plane;
+                for (int oy = 0; oy < outHeight; oy++, source += paddedWidth, target += outWidth)
                 {
-                    int source = (n * channels + c) * paddedPlane + ky * paddedWidth + kx;
-                    int target = r * positions + n * plane;
-                    for (int oy = 0; oy < outHeight; oy++, source += paddedWidth, target += outWidth)
-                    {
-                        // A spill is shorter than a row, so the next row covers it; the last row of r has no next one.
-                        bool exact = outWidth < lanes || (n == count - 1 && oy == outHeight - 1);
-                        int j = 0;
-                        for (; j < outWidth && (!exact || j + lanes <= outWidth); j += lanes)
-                            new Vector<float>(xp, source + j).CopyTo(cols, target + j);
-                        for (; j < outWidth; j++) cols[target + j] = xp[source + j];
-                    }
+                    // A spill is shorter than a row, so the next row covers it; the last row of r has no next one.
+                    bool exact = outWidth < lanes || (n == count - 1 && oy == outHeight - 1);
+                    int j = 0;
+                    for (; j < outWidth && (!exact || j + lanes <= outWidth); j += lanes)
+                        new Vector<float>(xp, source + j).CopyTo(cols, target + j);
+                    for (; j < outWidth; j++) cols[target + j] = xp[source + j];
                 }
             }
-        }, floatsPerItem: positions);
+        }
     }
 
     private static readonly Vector<int> LaneIndex = new(Enumerable.Range(0, Vector<int>.Count).ToArray());
@@ -242,40 +231,37 @@ public static class Im2Col
         float[] x = images.Data, cols = columns.Data;
         var tailMask = Vector.LessThan(LaneIndex, new Vector<int>(outWidth % lanes == 0 ? lanes : outWidth % lanes));
 
-        ParallelRange.For(count * channels, (start, end) =>
+        var acc = new float[paddedPlane + lanes];
+        for (int item = 0; item < count * channels; item++)
         {
-            var acc = new float[paddedPlane + lanes];
-            for (int item = start; item < end; item++)
-            {
-                int n = item / channels, c = item % channels;
-                Array.Clear(acc);
-                for (int ky = 0; ky < k; ky++)
-                    for (int kx = 0; kx < k; kx++)
+            int n = item / channels, c = item % channels;
+            Array.Clear(acc);
+            for (int ky = 0; ky < k; ky++)
+                for (int kx = 0; kx < k; kx++)
+                {
+                    int source = ((c * k + ky) * k + kx) * positions + n * plane;
+                    int target = ky * paddedWidth + kx;
+                    for (int oy = 0; oy < outHeight; oy++, source += outWidth, target += paddedWidth)
                     {
-                        int source = ((c * k + ky) * k + kx) * positions + n * plane;
-                        int target = ky * paddedWidth + kx;
-                        for (int oy = 0; oy < outHeight; oy++, source += outWidth, target += paddedWidth)
+                        int j = 0;
+                        for (; j + lanes <= outWidth; j += lanes)
+                            (new Vector<float>(acc, target + j) + new Vector<float>(cols, source + j)).CopyTo(acc, target + j);
+                        if (j < outWidth)
                         {
-                            int j = 0;
-                            for (; j + lanes <= outWidth; j += lanes)
-                                (new Vector<float>(acc, target + j) + new Vector<float>(cols, source + j)).CopyTo(acc, target + j);
-                            if (j < outWidth)
+                            if (source + j + lanes <= cols.Length)
                             {
-                                if (source + j + lanes <= cols.Length)
-                                {
-                                    var tail = Vector.ConditionalSelect(tailMask, new Vector<float>(cols, source + j), Vector<float>.Zero);
-                                    (new Vector<float>(acc, target + j) + tail).CopyTo(acc, target + j);
-                                }
-                                else
-                                    for (; j < outWidth; j++) acc[target + j] += cols[source + j];
+                                var tail = Vector.ConditionalSelect(tailMask, new Vector<float>(cols, source + j), Vector<float>.Zero);
+                                (new Vector<float>(acc, target + j) + tail).CopyTo(acc, target + j);
                             }
+                            else
+                                for (; j < outWidth; j++) acc[target + j] += cols[source + j];
                         }
                     }
-                int plane0 = (firstSample + n) * g.Input.Size + c * g.Input.Plane;
-                for (int y = 0; y < height; y++)
-                    acc.AsSpan((y + pad) * paddedWidth + pad, width).CopyTo(x.AsSpan(plane0 + y * width, width));
-            }
-        }, floatsPerItem: (long)k * k * g.OutputPlane);
+                }
+            int plane0 = (firstSample + n) * g.Input.Size + c * g.Input.Plane;
+            for (int y = 0; y < height; y++)
+                acc.AsSpan((y + pad) * paddedWidth + pad, width).CopyTo(x.AsSpan(plane0 + y * width, width));
+        }
     }
 
     private static void CheckBatch(Matrix images, int firstSample, int count, ConvGeometry g)

@@ -4,6 +4,8 @@ using NeuralNet.Tensors;
 
 namespace NeuralNet.Tests.Layers;
 
+// One test here sets the process-wide ComputeSettings.ThreadCount: not in parallel with the others that do.
+[Collection("ComputeSettings")]
 public class Conv2DTests
 {
     // Independent reference: the definition of a convolution (cross-correlation), summed in double.
@@ -59,6 +61,7 @@ public class Conv2DTests
     [InlineData(1, 1, 2)]
     [InlineData(2, 1, 2)]
     [InlineData(2, 0, 3)]
+    [InlineData(1, 3, 2)]   // padding above K − 1: the direct forward pass, dX by im2col
     public void Backward_matches_finite_differences(int stride, int padding, int batch)
     {
         var random = new Random(stride * 100 + padding * 10 + batch);
@@ -75,12 +78,13 @@ public class Conv2DTests
     [InlineData(3)]
     public void Processing_in_groups_of_images_gives_the_same_results(int groupSize)
     {
-        // The budget makes the layer unfold `groupSize` images at a time instead of all 7.
+        // The budget makes the layer unfold `groupSize` images at a time instead of all 7 (stride 2 takes the
+        // im2col route; its output is 4 x 5 x 4, 20 positions per filter).
         var shape = new ImageShape(3, 9, 8);
-        var whole = new Conv2D(shape, filters: 4, kernelSize: 3, padding: 1, random: new Random(3));
-        var grouped = new Conv2D(shape, filters: 4, kernelSize: 3, padding: 1, random: new Random(3))
+        var whole = new Conv2D(shape, filters: 4, kernelSize: 3, stride: 2, padding: 1, random: new Random(3));
+        var grouped = new Conv2D(shape, filters: 4, kernelSize: 3, stride: 2, padding: 1, random: new Random(3))
         {
-            ColumnBudget = groupSize * 27 * 72,
+            ColumnBudget = groupSize * 27 * 20,
         };
         var random = new Random(4);
         Matrix x = GradientCheck.RandomMatrix(7, shape.Size, random);
@@ -96,19 +100,21 @@ public class Conv2DTests
                 Assert.Equal(whole.Parameters[p].Gradient.Span[i], grouped.Parameters[p].Gradient.Span[i], 1e-4f);
     }
 
-    [Fact]
-    public void Gradients_are_bit_identical_on_one_thread_and_on_all()
+    [Theory]
+    [InlineData(1, 72)]   // the direct kernels
+    [InlineData(2, 20)]   // the im2col route
+    public void Gradients_are_bit_identical_on_one_thread_and_on_all(int stride, int positions)
     {
         // The trainer may switch thread counts mid-training (--threads auto): dW must not depend on it.
         var shape = new ImageShape(3, 9, 8);
         var random = new Random(5);
         Matrix x = GradientCheck.RandomMatrix(8, shape.Size, random);
-        Matrix dy = GradientCheck.RandomMatrix(8, 4 * 72, random);
+        Matrix dy = GradientCheck.RandomMatrix(8, 4 * positions, random);
         int saved = ComputeSettings.ThreadCount;
         float[][] Run(int threads)
         {
             ComputeSettings.ThreadCount = threads;
-            var conv = new Conv2D(shape, filters: 4, kernelSize: 3, padding: 1, random: new Random(3)) { ColumnBudget = 27 * 72 };
+            var conv = new Conv2D(shape, filters: 4, kernelSize: 3, stride, padding: 1, random: new Random(3)) { ColumnBudget = 27 * positions };
             conv.Forward(x, training: true);
             float[] dx = conv.Backward(dy).Span.ToArray();
             return [dx, .. conv.Parameters.Select(p => p.Gradient.Span.ToArray())];

@@ -9,6 +9,7 @@ using NeuralNet.Training;
 
 namespace NeuralNet.Tests.Training;
 
+[Collection("ComputeSettings")] // sets the process-wide ComputeSettings.ThreadCount
 public class TrainingTests
 {
     [Fact]

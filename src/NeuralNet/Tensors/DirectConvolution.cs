@@ -1,0 +1,366 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace NeuralNet.Tensors;
+
+/// <summary>
+/// A stride-1 convolution of one image, computed straight from the zero-padded image: no im2col matrix.
+/// out[f, oy, ox] = bias[f] + Σ_c Σ_ky Σ_kx W[f, c, ky, kx] · x[c, oy + ky − p, ox + kx − p] (zero outside the image).
+/// </summary>
+/// <remarks>
+/// <para>Read <see cref="CorrelateReference"/> first: it is the formula, loop for loop. The fast version
+/// computes the same sums in tiles, like a matrix product whose B matrix is never written down.</para>
+/// <para>The trick: with the image padded to width PW, output (oy, ox) reads pixel (oy + ky, ox + kx) of the
+/// padded plane, which sits at offset (ky·PW + kx) + (oy·PW + ox). So if outputs are numbered on the padded
+/// grid, q = oy·PW + ox, every tap (c, ky, kx) reads a <i>contiguous</i> run of the padded plane, shifted by
+/// its own offset: exactly a row of the im2col matrix, read in place. The columns ox ≥ OW of that grid are
+/// computed and thrown away (4 of 18 per row for the chapter's second convolution), which costs less than
+/// writing and re-reading the unfolded matrix.</para>
+/// <para>The micro-kernel keeps a tile of 8 filters x 32 grid positions in 16 AVX-512 registers (4 filters
+/// with narrower vectors) and, for every tap, adds the outer product of 8 filter weights and 32 shifted
+/// pixels, as <see cref="GemmKernel"/> does for a product. The input gradient of a stride-1 convolution is
+/// itself such a convolution: of dY padded by K − 1 − p, with the filters flipped and their channel axes
+/// swapped (<see cref="FlipForInputGradient"/>), so the same kernel serves both passes. The filter gradient
+/// is the same product with other roles: the shifted runs times dY laid out on the grid
+/// (<see cref="AccumulateFilterGradient"/>, read <see cref="AccumulateFilterGradientReference"/> first).</para>
+/// </remarks>
+internal static unsafe class DirectConvolution
+{
+    /// <summary>Filters per tile in the packed weights (the widest micro-kernel's rows).</summary>
+    public const int FilterBlock = 8;
+
+    /// <summary>Grid positions are computed in runs of this many (a multiple of every micro-kernel's width).</summary>
+    private const int GridBlock = 32;
+
+    /// <summary>The sizes of one stride-1 convolution: C x H x W images, F filters of K x K, padding p.</summary>
+    public readonly record struct Plan(int Channels, int Height, int Width, int Filters, int Kernel, int Padding)
+    {
+        public int PaddedWidth => Width + 2 * Padding;
+        public int PaddedPlane => (Height + 2 * Padding) * PaddedWidth;
+        public int OutputHeight => Height + 2 * Padding - Kernel + 1;
+        public int OutputWidth => Width + 2 * Padding - Kernel + 1;
+        public int Taps => Channels * Kernel * Kernel;
+        /// <summary>Grid positions computed per filter: OH rows of the padded width, rounded up to whole runs.</summary>
+        public int GridLength => (OutputHeight * PaddedWidth + GridBlock - 1) / GridBlock * GridBlock;
+        /// <summary>Floats of the padded image, with room for the last run's reads past the last row.</summary>
+        public int PaddedLength => Channels * PaddedPlane + GridLength;
+        public int PackedFilters => (Filters + FilterBlock - 1) / FilterBlock * FilterBlock;
+        public int PackedLength => PackedFilters * Taps;
+        public int GridBufferLength => PackedFilters * GridLength;
+    }
+
+    /// <summary>
+    /// The readable version: out (F x OH x OW) = the convolution of one image (C x H x W) with the filters
+    /// <paramref name="weights"/> (F x C·K·K, each row laid out [c, ky, kx]) plus <paramref name="bias"/> (F
+    /// values, or empty for none).
+    /// </summary>
+    public static void CorrelateReference(ReadOnlySpan<float> image, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Plan plan, Span<float> output)
+    {
+        int k = plan.Kernel, h = plan.Height, w = plan.Width;
+        for (int f = 0; f < plan.Filters; f++)
+            for (int oy = 0; oy < plan.OutputHeight; oy++)
+                for (int ox = 0; ox < plan.OutputWidth; ox++)
+                {
+                    float sum = bias.IsEmpty ? 0f : bias[f];
+                    for (int c = 0; c < plan.Channels; c++)
+                        for (int ky = 0; ky < k; ky++)
+                            for (int kx = 0; kx < k; kx++)
+                            {
+                                int iy = oy + ky - plan.Padding, ix = ox + kx - plan.Padding;
+                                if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                                sum += weights[f * plan.Taps + (c * k + ky) * k + kx] * image[(c * h + iy) * w + ix];
+                            }
+                    output[(f * plan.OutputHeight + oy) * plan.OutputWidth + ox] = sum;
+                }
+    }
+
+    /// <summary>
+    /// The filters of the input-gradient convolution: filter c, channel f, tap (ky, kx) is the forward filter f,
+    /// channel c, tap (K−1−ky, K−1−kx). <paramref name="weights"/> is F x C·K·K; the result is C x F·K·K.
+    /// </summary>
+    public static void FlipForInputGradient(ReadOnlySpan<float> weights, int filters, int channels, int k, Span<float> flipped)
+    {
+        for (int c = 0; c < channels; c++)
+            for (int f = 0; f < filters; f++)
+                for (int ky = 0; ky < k; ky++)
+                    for (int kx = 0; kx < k; kx++)
+                        flipped[(c * filters + f) * k * k + ky * k + kx] = weights[(f * channels + c) * k * k + (k - 1 - ky) * k + (k - 1 - kx)];
+    }
+
+    /// <summary>
+    /// Packs the filters (F x C·K·K) for the micro-kernel: blocks of 8 filters, each stored tap by tap with the
+    /// 8 filters' weights side by side, so a tile reads them in order; missing filters are zeros.
+    /// </summary>
+    public static void PackFilters(ReadOnlySpan<float> weights, Plan plan, Span<float> packed)
+    {
+        int taps = plan.Taps;
+        for (int block = 0; block < plan.PackedFilters / FilterBlock; block++)
+            for (int r = 0; r < taps; r++)
+                for (int j = 0; j < FilterBlock; j++)
+                {
+                    int f = block * FilterBlock + j;
+                    packed[(block * taps + r) * FilterBlock + j] = f < plan.Filters ? weights[f * taps + r] : 0f;
+                }
+    }
+
+    /// <summary>
+    /// The fast version of <see cref="CorrelateReference"/>: <paramref name="packed"/> from <see cref="PackFilters"/>,
+    /// <paramref name="padded"/> (<see cref="Plan.PaddedLength"/> floats, zero when first used; its border stays
+    /// zero) and <paramref name="grid"/> (<see cref="Plan.GridBufferLength"/>) are scratch space.
+    /// </summary>
+    public static void Correlate(ReadOnlySpan<float> image, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Plan plan,
+        Span<float> padded, Span<float> grid, Span<float> output)
+    {
+        int pw = plan.PaddedWidth, gridLength = plan.GridLength, p = plan.Padding;
+        if (padded.Length < plan.PaddedLength || grid.Length < plan.GridBufferLength || packed.Length < plan.PackedLength)
+            throw new ArgumentException("Scratch buffers are smaller than the plan needs.");
+        // The image, copied into the middle of the padded planes.
+        for (int c = 0; c < plan.Channels; c++)
+            for (int y = 0; y < plan.Height; y++)
+                image.Slice((c * plan.Height + y) * plan.Width, plan.Width).CopyTo(padded.Slice(c * plan.PaddedPlane + (y + p) * pw + p, plan.Width));
+
+        fixed (float* x = padded, a = packed, g = grid)
+        {
+            Isa isa = SimdPath.Current;
+            for (int block = 0; block < plan.PackedFilters / FilterBlock; block++)
+            {
+                float* blockWeights = a + block * plan.Taps * FilterBlock;
+                float* blockGrid = g + block * FilterBlock * gridLength;
+                for (int q = 0; q < gridLength; q += GridBlock)
+                    switch (isa)
+                    {
+                        case Isa.Vector512: Tile<Lanes16>(plan, x + q, blockWeights, blockGrid + q, gridLength); break;
+                        case Isa.Vector256: Tiles<Lanes8>(plan, x + q, blockWeights, blockGrid + q, gridLength); break;
+                        case Isa.Vector128: Tiles<Lanes4>(plan, x + q, blockWeights, blockGrid + q, gridLength); break;
+                        default: Tiles<Lanes1>(plan, x + q, blockWeights, blockGrid + q, gridLength); break;
+                    }
+            }
+        }
+
+        // Keep the OW real columns of each grid row, plus the bias.
+        int oh = plan.OutputHeight, ow = plan.OutputWidth;
+        for (int f = 0; f < plan.Filters; f++)
+        {
+            float b = bias.IsEmpty ? 0f : bias[f];
+            for (int oy = 0; oy < oh; oy++)
+            {
+                ReadOnlySpan<float> row = grid.Slice(f * gridLength + oy * pw, ow);
+                Span<float> target = output.Slice((f * oh + oy) * ow, ow);
+                CopyPlus(row, b, target);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The readable filter gradient of one image: dW[f, c, ky, kx] += Σ_oy Σ_ox dy[f, oy, ox] · x[c, oy + ky − p, ox + kx − p]
+    /// (zero outside the image). <paramref name="weightGradient"/> is F x C·K·K, like the filters.
+    /// </summary>
+    public static void AccumulateFilterGradientReference(ReadOnlySpan<float> image, ReadOnlySpan<float> dy, Plan plan, Span<float> weightGradient)
+    {
+        int k = plan.Kernel, h = plan.Height, w = plan.Width, oh = plan.OutputHeight, ow = plan.OutputWidth;
+        for (int f = 0; f < plan.Filters; f++)
+            for (int c = 0; c < plan.Channels; c++)
+                for (int ky = 0; ky < k; ky++)
+                    for (int kx = 0; kx < k; kx++)
+                    {
+                        float sum = 0f;
+                        for (int oy = 0; oy < oh; oy++)
+                            for (int ox = 0; ox < ow; ox++)
+                            {
+                                int iy = oy + ky - plan.Padding, ix = ox + kx - plan.Padding;
+                                if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                                sum += dy[(f * oh + oy) * ow + ox] * image[(c * h + iy) * w + ix];
+                            }
+                        weightGradient[f * plan.Taps + (c * k + ky) * k + kx] += sum;
+                    }
+    }
+
+    /// <summary>Rows of the transposed filter gradient that <see cref="AccumulateFilterGradient"/> fills: taps, rounded up to whole tiles.</summary>
+    public static int GradientRows(Plan plan) => (plan.Taps + FilterBlock - 1) / FilterBlock * FilterBlock;
+
+    /// <summary>Columns of that gradient, and of the transposed dY: filters, rounded up to whole runs of 32.</summary>
+    public static int GradientColumns(Plan plan) => (plan.Filters + GridBlock - 1) / GridBlock * GridBlock;
+
+    /// <summary>
+    /// The fast filter gradient: <paramref name="gradientT"/> (<see cref="GradientRows"/> x <see cref="GradientColumns"/>,
+    /// tap by filter, i.e. dWᵀ) += the gradient of one image. <paramref name="padded"/> (<see cref="Plan.PaddedLength"/>)
+    /// and <paramref name="dyT"/> (GridLength x GradientColumns, zero when first used) are scratch.
+    /// </summary>
+    /// <remarks>
+    /// dWᵀ[tap, f] = Σ_q x_padded[offset(tap) + q] · dY_grid[q, f]: a matrix product whose left matrix is the
+    /// im2col matrix read in place (each tap a shifted run of the padded image, as in <see cref="Correlate"/>)
+    /// and whose right matrix is dY laid out position by filter on the padded grid, with zeros in the columns
+    /// that are not real outputs. A tile of 8 taps x 32 filters stays in registers over all positions.
+    /// </remarks>
+    public static void AccumulateFilterGradient(ReadOnlySpan<float> image, ReadOnlySpan<float> dy, Plan plan,
+        Span<float> padded, Span<float> dyT, Span<float> gradientT)
+    {
+        int pw = plan.PaddedWidth, p = plan.Padding, oh = plan.OutputHeight, ow = plan.OutputWidth, k = plan.Kernel;
+        int columns = GradientColumns(plan), rows = GradientRows(plan), gridLength = plan.GridLength;
+        if (padded.Length < plan.PaddedLength || dyT.Length < gridLength * columns || gradientT.Length < rows * columns)
+            throw new ArgumentException("Scratch buffers are smaller than the plan needs.");
+        for (int c = 0; c < plan.Channels; c++)
+            for (int y = 0; y < plan.Height; y++)
+                image.Slice((c * plan.Height + y) * plan.Width, plan.Width).CopyTo(padded.Slice(c * plan.PaddedPlane + (y + p) * pw + p, plan.Width));
+        int* offsets = stackalloc int[FilterBlock];
+        Isa isa = SimdPath.Current;
+        fixed (float* x = padded, b = dyT, g = gradientT, dyp = dy)
+        {
+            // dY_grid[oy·PW + ox, f] = dy[f, oy, ox]; the other grid columns stay 0 from the first use. Position by
+            // position, so the writes fill whole cache lines while the F rows being read stay in L1.
+            int plane = oh * ow, filters = plan.Filters;
+            for (int oy = 0; oy < oh; oy++)
+                for (int ox = 0; ox < ow; ox++)
+                {
+                    float* source = dyp + oy * ow + ox, target = b + (oy * pw + ox) * columns;
+                    for (int f = 0; f < filters; f++) target[f] = source[f * plane];
+                }
+            for (int tap0 = 0; tap0 < rows; tap0 += FilterBlock)
+            {
+                // Where each tap's run starts in the padded image (taps past the last read tap 0; their rows are unused).
+                for (int j = 0; j < FilterBlock; j++)
+                {
+                    int tap = tap0 + j < plan.Taps ? tap0 + j : 0, c = tap / (k * k), ky = tap / k % k, kx = tap % k;
+                    offsets[j] = c * plan.PaddedPlane + ky * pw + kx;
+                }
+                for (int f0 = 0; f0 < columns; f0 += GridBlock)
+                    switch (isa)
+                    {
+                        case Isa.Vector512: GradientTile<Lanes16>(gridLength, x, offsets, b + f0, columns, g + tap0 * columns + f0); break;
+                        case Isa.Vector256: GradientTiles<Lanes8>(gridLength, x, offsets, b + f0, columns, g + tap0 * columns + f0); break;
+                        case Isa.Vector128: GradientTiles<Lanes4>(gridLength, x, offsets, b + f0, columns, g + tap0 * columns + f0); break;
+                        default: GradientTiles<Lanes1>(gridLength, x, offsets, b + f0, columns, g + tap0 * columns + f0); break;
+                    }
+            }
+        }
+    }
+
+    // 8 taps x 32 filters with narrower vectors: tiles of 4 taps x 2 vectors.
+    private static void GradientTiles<V>(int steps, float* x, int* offsets, float* b, int ldb, float* c) where V : unmanaged, ILanes<V>
+    {
+        for (int f = 0; f < GridBlock; f += 2 * V.Count)
+        {
+            GradientTile<V>(steps, x, offsets, b + f, ldb, c + f);
+            GradientTile<V>(steps, x, offsets + FilterBlock / 2, b + f, ldb, c + FilterBlock / 2 * ldb + f);
+        }
+    }
+
+    // c[j, ·] += Σ_q x[offsets[j] + q] · b[q, ·] for the tile's taps j (8, or 4 with vectors narrower than 16)
+    // and 2 vectors of filters: for each grid position, the outer product of 8 pixels and 32 gradients.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GradientTile<V>(int steps, float* x, int* offsets, float* b, int ldb, float* c) where V : unmanaged, ILanes<V>
+    {
+        int w = V.Count, ldc = ldb;
+        bool eight = V.Count == 16;
+        float* x0 = x + offsets[0], x1 = x + offsets[1], x2 = x + offsets[2], x3 = x + offsets[3];
+        float* x4 = eight ? x + offsets[4] : x, x5 = eight ? x + offsets[5] : x, x6 = eight ? x + offsets[6] : x, x7 = eight ? x + offsets[7] : x;
+        V c00 = V.Load(c), c01 = V.Load(c + w), c10 = V.Load(c + ldc), c11 = V.Load(c + ldc + w);
+        V c20 = V.Load(c + 2 * ldc), c21 = V.Load(c + 2 * ldc + w), c30 = V.Load(c + 3 * ldc), c31 = V.Load(c + 3 * ldc + w);
+        V c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        if (eight)
+        {
+            c40 = V.Load(c + 4 * ldc); c41 = V.Load(c + 4 * ldc + w); c50 = V.Load(c + 5 * ldc); c51 = V.Load(c + 5 * ldc + w);
+            c60 = V.Load(c + 6 * ldc); c61 = V.Load(c + 6 * ldc + w); c70 = V.Load(c + 7 * ldc); c71 = V.Load(c + 7 * ldc + w);
+        }
+        for (int q = 0; q < steps; q++, b += ldb)
+        {
+            V b0 = V.Load(b), b1 = V.Load(b + w);
+            V av = V.Create(x0[q]);
+            V.MultiplyAddTo(ref c00, av, b0); V.MultiplyAddTo(ref c01, av, b1);
+            av = V.Create(x1[q]);
+            V.MultiplyAddTo(ref c10, av, b0); V.MultiplyAddTo(ref c11, av, b1);
+            av = V.Create(x2[q]);
+            V.MultiplyAddTo(ref c20, av, b0); V.MultiplyAddTo(ref c21, av, b1);
+            av = V.Create(x3[q]);
+            V.MultiplyAddTo(ref c30, av, b0); V.MultiplyAddTo(ref c31, av, b1);
+            if (eight)
+            {
+                av = V.Create(x4[q]);
+                V.MultiplyAddTo(ref c40, av, b0); V.MultiplyAddTo(ref c41, av, b1);
+                av = V.Create(x5[q]);
+                V.MultiplyAddTo(ref c50, av, b0); V.MultiplyAddTo(ref c51, av, b1);
+                av = V.Create(x6[q]);
+                V.MultiplyAddTo(ref c60, av, b0); V.MultiplyAddTo(ref c61, av, b1);
+                av = V.Create(x7[q]);
+                V.MultiplyAddTo(ref c70, av, b0); V.MultiplyAddTo(ref c71, av, b1);
+            }
+        }
+        c00.Store(c); c01.Store(c + w); c10.Store(c + ldc); c11.Store(c + ldc + w);
+        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w); c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + w);
+        if (eight)
+        {
+            c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + w); c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + w);
+            c60.Store(c + 6 * ldc); c61.Store(c + 6 * ldc + w); c70.Store(c + 7 * ldc); c71.Store(c + 7 * ldc + w);
+        }
+    }
+
+    // target = row + b (whole vectors, then the last few values one by one).
+    private static void CopyPlus(ReadOnlySpan<float> row, float b, Span<float> target)
+    {
+        var bias = new Vector<float>(b);
+        int i = 0;
+        for (; i + Vector<float>.Count <= row.Length; i += Vector<float>.Count)
+            (new Vector<float>(row[i..]) + bias).CopyTo(target[i..]);
+        for (; i < row.Length; i++) target[i] = row[i] + b;
+    }
+
+    // A run of 32 grid positions for 8 filters with narrower vectors: 4 filters x 2 vectors per tile.
+    private static void Tiles<V>(Plan plan, float* x, float* a, float* c, int ldc) where V : unmanaged, ILanes<V>
+    {
+        for (int q = 0; q < GridBlock; q += 2 * V.Count)
+        {
+            Tile<V>(plan, x + q, a, c + q, ldc);
+            Tile<V>(plan, x + q, a + FilterBlock / 2, c + FilterBlock / 2 * ldc + q, ldc);
+        }
+    }
+
+    // grid[f, q .. q + 2V) = Σ over taps (ch, ky, kx) of a[tap][f] · x[ch·PP + ky·PW + kx + q ..]: the tile of
+    // 8 filters (4 with vectors narrower than 16) x 2 vectors stays in registers for all C·K·K taps.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile<V>(Plan plan, float* x, float* a, float* c, int ldc) where V : unmanaged, ILanes<V>
+    {
+        int w = V.Count, k = plan.Kernel, pw = plan.PaddedWidth, pp = plan.PaddedPlane;
+        bool eight = V.Count == 16;
+        V c00 = V.Zero, c01 = V.Zero, c10 = V.Zero, c11 = V.Zero, c20 = V.Zero, c21 = V.Zero, c30 = V.Zero, c31 = V.Zero;
+        V c40 = V.Zero, c41 = V.Zero, c50 = V.Zero, c51 = V.Zero, c60 = V.Zero, c61 = V.Zero, c70 = V.Zero, c71 = V.Zero;
+        for (int ch = 0; ch < plan.Channels; ch++)
+            for (int ky = 0; ky < k; ky++)
+            {
+                float* row = x + ch * pp + ky * pw;
+                for (int kx = 0; kx < k; kx++, a += FilterBlock)
+                {
+                    V b0 = V.Load(row + kx), b1 = V.Load(row + kx + w);
+                    V av = V.Create(a[0]);
+                    V.MultiplyAddTo(ref c00, av, b0); V.MultiplyAddTo(ref c01, av, b1);
+                    av = V.Create(a[1]);
+                    V.MultiplyAddTo(ref c10, av, b0); V.MultiplyAddTo(ref c11, av, b1);
+                    av = V.Create(a[2]);
+                    V.MultiplyAddTo(ref c20, av, b0); V.MultiplyAddTo(ref c21, av, b1);
+                    av = V.Create(a[3]);
+                    V.MultiplyAddTo(ref c30, av, b0); V.MultiplyAddTo(ref c31, av, b1);
+                    if (eight)
+                    {
+                        av = V.Create(a[4]);
+                        V.MultiplyAddTo(ref c40, av, b0); V.MultiplyAddTo(ref c41, av, b1);
+                        av = V.Create(a[5]);
+                        V.MultiplyAddTo(ref c50, av, b0); V.MultiplyAddTo(ref c51, av, b1);
+                        av = V.Create(a[6]);
+                        V.MultiplyAddTo(ref c60, av, b0); V.MultiplyAddTo(ref c61, av, b1);
+                        av = V.Create(a[7]);
+                        V.MultiplyAddTo(ref c70, av, b0); V.MultiplyAddTo(ref c71, av, b1);
+                    }
+                }
+            }
+        c00.Store(c); c01.Store(c + w);
+        c10.Store(c + ldc); c11.Store(c + ldc + w);
+        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w);
+        c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + w);
+        if (eight)
+        {
+            c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + w);
+            c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + w);
+            c60.Store(c + 6 * ldc); c61.Store(c + 6 * ldc + w);
+            c70.Store(c + 7 * ldc); c71.Store(c + 7 * ldc + w);
+        }
+    }
+}
