@@ -42,6 +42,12 @@ public abstract class ActivationLayer : ILayer
         return a;
     }
 
+    /// <summary>The buffer <see cref="Forward"/> writes a into (kept from batch to batch).</summary>
+    private protected Matrix OutputBuffer(int rows, int cols) => Matrix.Ensure(ref output, rows, cols);
+
+    /// <summary>Records z for <see cref="Backward"/> when a = f(z) was computed elsewhere into <see cref="OutputBuffer"/>.</summary>
+    private protected void RememberInput(Matrix z) => input = z;
+
     /// <inheritdoc/>
     public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
     {

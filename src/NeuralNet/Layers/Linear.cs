@@ -71,12 +71,21 @@ public sealed class Linear : ILayer, IInitializable
     /// <inheritdoc/>
     public Matrix Forward(Matrix input, bool training = false)
     {
+        Matrix z = Matrix.Ensure(ref output, input.Rows, Outputs);
+        ForwardInto(input, z, relu: false);
+        return z;
+    }
+
+    /// <summary>
+    /// Z = X·W + b into <paramref name="result"/>, or max(Z, 0) with <paramref name="relu"/> (a following ReLU
+    /// layer done in the same pass, see <see cref="ReLU.ForwardAfter"/>).
+    /// </summary>
+    internal void ForwardInto(Matrix input, Matrix result, bool relu)
+    {
         if (input.Cols != Inputs)
             throw new ShapeMismatchException($"{Name} expects input batch x {Inputs} but got {input.Shape}.");
         this.input = input;
-        Matrix z = Matrix.Ensure(ref output, input.Rows, Outputs);
-        Gemm.MultiplyAddRow(input, Weights.Value, Bias.Value, z);   // Z = X·W + b (b broadcast over the batch, fused into the product)
-        return z;
+        Gemm.MultiplyAddRow(input, Weights.Value, Bias.Value, result, relu);   // Z = X·W + b (b broadcast over the batch, fused into the product)
     }
 
     /// <inheritdoc/>

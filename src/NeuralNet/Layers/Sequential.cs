@@ -79,7 +79,19 @@ public sealed class Sequential
         if (input.Cols != InputSize)
             throw new ShapeMismatchException($"The network expects {InputSize} input features (layer 0, {layers[0].Name}) but the batch is {input.Shape}.");
         Matrix x = input;
-        foreach (ILayer layer in layers) x = layer.Forward(x, training);
+        for (int i = 0; i < layers.Length; i++)
+        {
+            // Linear followed by ReLU runs as one pass (the ReLU in the product's epilogue): the same bits.
+            if (layers[i] is Linear linear && i + 1 < layers.Length && layers[i + 1] is ReLU relu)
+            {
+                x = relu.ForwardAfter(linear, x);
+                i++;
+            }
+            else
+            {
+                x = layers[i].Forward(x, training);
+            }
+        }
         return x;
     }
 

@@ -36,12 +36,15 @@ public static class Gemm
     /// C = A·B + bias, the bias row (1 x n) added to every row of C inside the product (a fused epilogue:
     /// no second pass over C). A is m x k, B is k x n, C is m x n.
     /// </summary>
-    internal static void MultiplyAddRow(Matrix a, Matrix b, Matrix bias, Matrix c)
+    /// <remarks>With <paramref name="relu"/>, C = max(A·B + bias, 0): a dense layer and its ReLU in one pass (each
+    /// tile rectified while still in registers, on the thread that computed it); the same bits as the product
+    /// followed by <see cref="VectorKernels.ReluForward"/>.</remarks>
+    internal static void MultiplyAddRow(Matrix a, Matrix b, Matrix bias, Matrix c, bool relu = false)
     {
         RequireShapes("A·B + bias", a.Rows, a.Cols, b.Rows, b.Cols, a, b, c);
         if (bias.Rows != 1 || bias.Cols != c.Cols)
             throw new ArgumentException($"A·B + bias: the bias must be 1x{c.Cols}, but is {bias.Shape}.", nameof(bias));
-        GemmKernel.Run(transposeA: false, transposeB: false, a.Rows, b.Cols, a.Cols, a.Data, b.Data, c.Data, accumulate: false, bias.Span);
+        GemmKernel.Run(transposeA: false, transposeB: false, a.Rows, b.Cols, a.Cols, a.Data, b.Data, c.Data, accumulate: false, bias.Span, relu);
     }
 
     // (opRows x opInner) times (opInner2 x opCols): the operands as the product sees them, after any transpose.

@@ -65,7 +65,16 @@ internal static unsafe class GemmKernel
     /// dense layer costs nothing extra.
     /// </summary>
     public static void Run(bool transposeA, bool transposeB, int m, int n, int k,
-        float[] a, float[] b, float[] c, bool accumulate, ReadOnlySpan<float> bias)
+        float[] a, float[] b, float[] c, bool accumulate, ReadOnlySpan<float> bias) =>
+        Run(transposeA, transposeB, m, n, k, a, b, c, accumulate, bias, relu: false);
+
+    /// <summary>
+    /// As above, and with <paramref name="relu"/> each finished element of C is replaced by max(C, 0) (a NaN
+    /// stays NaN, as in <see cref="VectorKernels.ReluForward"/>) while its tile is still in registers: a dense
+    /// layer followed by ReLU in one pass, on the thread that computed the tile.
+    /// </summary>
+    public static void Run(bool transposeA, bool transposeB, int m, int n, int k,
+        float[] a, float[] b, float[] c, bool accumulate, ReadOnlySpan<float> bias, bool relu)
     {
         if (m == 0 || n == 0) return;
         if (!bias.IsEmpty && bias.Length < n) throw new ArgumentException($"The bias needs {n} values but has {bias.Length}.", nameof(bias));
@@ -76,6 +85,7 @@ internal static unsafe class GemmKernel
         if (isa == Isa.Scalar || k == 0)
         {
             RunScalar(transposeA, transposeB, m, n, k, a, b, c.AsSpan(0, m * n), accumulate, bias);
+            if (relu) VectorKernels.ReluForward(c.AsSpan(0, m * n), c.AsSpan(0, m * n));
             return;
         }
 
@@ -85,7 +95,7 @@ internal static unsafe class GemmKernel
             var job = new Job
             {
                 Isa = isa, MR = mr, NR = nr, M = m, N = n, K = k,
-                TransposeA = transposeA, TransposeB = transposeB, Accumulate = accumulate,
+                TransposeA = transposeA, TransposeB = transposeB, Accumulate = accumulate, Relu = relu,
                 A = aPtr, B = bPtr, C = cPtr, Bias = bias.IsEmpty ? null : biasPtr,
             };
             // A plain B can be read in place: its strips are already row-major runs of NR floats. That saves
@@ -125,7 +135,7 @@ internal static unsafe class GemmKernel
     {
         public Isa Isa;
         public int MR, NR, M, N, K;
-        public bool TransposeA, TransposeB, Accumulate;
+        public bool TransposeA, TransposeB, Accumulate, Relu;
         public float* A, B, C, Bias;
         public int Parts;
         public bool SplitColumns;
@@ -197,6 +207,7 @@ internal static unsafe class GemmKernel
                 int kc = Math.Min(kcStep, k - pc);
                 bool loadC = job.Accumulate || pc > 0;
                 float* bias = pc == 0 && job.Bias != null ? job.Bias + jc : null;
+                bool relu = job.Relu && pc + kc == k; // only once the sums are complete
                 PackB(ref job, pc, kc, jc, nc, packedB);
                 for (int ic = i0; ic < i1; ic += MC)
                 {
@@ -216,11 +227,11 @@ internal static unsafe class GemmKernel
                             float* cTile = job.C + (long)(ic + ir) * n + jc + jr;
                             if (rows == mr && cols == nr)
                             {
-                                Micro(job.Isa, kc, aPanel, bStrip, ldb, cTile, n, loadC, stripBias);
+                                Micro(job.Isa, kc, aPanel, bStrip, ldb, cTile, n, loadC, stripBias, relu);
                                 continue;
                             }
                             // An edge tile: run the full kernel on a zero-padded copy, then keep the valid part.
-                            EdgeTile(ref job, kc, aPanel, bStrip, ldb, cTile, rows, cols, loadC, stripBias, tile);
+                            EdgeTile(ref job, kc, aPanel, bStrip, ldb, cTile, rows, cols, loadC, stripBias, relu, tile);
                         }
                     }
                 }
@@ -232,7 +243,7 @@ internal static unsafe class GemmKernel
     // does not depend on whether it sits in an edge tile.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void EdgeTile(ref Job job, int kc, float* aPanel, float* bStrip, int ldb, float* cTile,
-        int rows, int cols, bool loadC, float* bias, float* tile)
+        int rows, int cols, bool loadC, float* bias, bool relu, float* tile)
     {
         int mr = job.MR, nr = job.NR, n = job.N;
         new Span<float>(tile, mr * nr).Clear();
@@ -242,7 +253,7 @@ internal static unsafe class GemmKernel
             if (loadC) new ReadOnlySpan<float>(cTile + (long)r * n, cols).CopyTo(tileRow);
             if (bias != null) VectorKernels.Add(new ReadOnlySpan<float>(bias, cols), tileRow);
         }
-        Micro(job.Isa, kc, aPanel, bStrip, ldb, tile, nr, loadC: true, bias: null);
+        Micro(job.Isa, kc, aPanel, bStrip, ldb, tile, nr, loadC: true, bias: null, relu);
         for (int r = 0; r < rows; r++)
             new ReadOnlySpan<float>(tile + r * nr, cols).CopyTo(new Span<float>(cTile + (long)r * n, cols));
     }
@@ -389,11 +400,11 @@ internal static unsafe class GemmKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Micro(Isa isa, int kc, float* a, float* b, int ldb, float* c, int ldc, bool loadC, float* bias)
+    private static void Micro(Isa isa, int kc, float* a, float* b, int ldb, float* c, int ldc, bool loadC, float* bias, bool relu)
     {
-        if (isa == Isa.Vector512) Micro<Lanes16>(kc, a, b, ldb, c, ldc, loadC, bias);
-        else if (isa == Isa.Vector256) Micro<Lanes8>(kc, a, b, ldb, c, ldc, loadC, bias);
-        else Micro<Lanes4>(kc, a, b, ldb, c, ldc, loadC, bias);
+        if (isa == Isa.Vector512) Micro<Lanes16>(kc, a, b, ldb, c, ldc, loadC, bias, relu);
+        else if (isa == Isa.Vector256) Micro<Lanes8>(kc, a, b, ldb, c, ldc, loadC, bias, relu);
+        else Micro<Lanes4>(kc, a, b, ldb, c, ldc, loadC, bias, relu);
     }
 
     /// <summary>The micro-kernel's tile: MR rows by NR = 2 vectors of columns.</summary>
@@ -414,7 +425,7 @@ internal static unsafe class GemmKernel
     // for MR + 2 loads. Written once for every width V; rows 6 and 7 exist only where MR is 8 (V.Count is a
     // constant to the JIT, so the other widths compile without them).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Micro<V>(int kc, float* a, float* b, int ldb, float* c, int ldc, bool loadC, float* bias)
+    private static void Micro<V>(int kc, float* a, float* b, int ldb, float* c, int ldc, bool loadC, float* bias, bool relu)
         where V : unmanaged, ILanes<V>
     {
         int w = V.Count, mr = MicroRows<V>();
@@ -459,6 +470,15 @@ internal static unsafe class GemmKernel
             b += ldb;
         }
 
+        if (relu)
+        {
+            c00 = Relu(c00); c01 = Relu(c01); c10 = Relu(c10); c11 = Relu(c11); c20 = Relu(c20); c21 = Relu(c21);
+            c30 = Relu(c30); c31 = Relu(c31); c40 = Relu(c40); c41 = Relu(c41); c50 = Relu(c50); c51 = Relu(c51);
+            if (eightRows)
+            {
+                c60 = Relu(c60); c61 = Relu(c61); c70 = Relu(c70); c71 = Relu(c71);
+            }
+        }
         c00.Store(c); c01.Store(c + w);
         c10.Store(c + ldc); c11.Store(c + ldc + w);
         c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w);
@@ -471,6 +491,10 @@ internal static unsafe class GemmKernel
             c70.Store(c + 7 * ldc); c71.Store(c + 7 * ldc + w);
         }
     }
+
+    // max(x, 0) with a NaN kept, the same operation as VectorKernels.ReluForward, so fused and unfused agree bit for bit.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static V Relu<V>(V x) where V : unmanaged, ILanes<V> => V.AndNot(x, V.LessThan(x, V.Zero));
 
     // An accumulator's starting value: C's current value (when accumulating, or after the first k block),
     // plus the bias on the first k block; 0 + bias is exactly the bias.

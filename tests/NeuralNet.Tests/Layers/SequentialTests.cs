@@ -57,6 +57,39 @@ public class SequentialTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Fused_linear_relu_gives_the_same_bits_as_the_layers_one_by_one(int threads)
+    {
+        // Sequential.Forward runs each Linear → ReLU as one pass (ReLU in the product's epilogue); the
+        // reference is every layer's own Forward, one after the other.
+        var net = Sequential.Mlp(784, [128, 64], 10, seed: 3);
+        Matrix input = GradientCheck.RandomMatrix(64, 784, new Random(1));
+        Matrix probe = GradientCheck.RandomMatrix(64, 10, new Random(2));
+        int saved = ComputeSettings.ThreadCount;
+        ComputeSettings.ThreadCount = threads;
+        try
+        {
+            Matrix x = input;
+            foreach (ILayer layer in net.Layers) x = layer.Forward(x, training: true);
+            float[] unfusedOutput = x.Span.ToArray();
+            float[] unfusedInputGradient = net.Backward(probe).Span.ToArray();
+            var unfusedGradients = net.Parameters.Select(p => p.Gradient.Span.ToArray()).ToList();
+
+            float[] fusedOutput = net.Forward(input, training: true).Span.ToArray();
+            float[] fusedInputGradient = net.Backward(probe).Span.ToArray();
+
+            Assert.Equal(Bits(unfusedOutput), Bits(fusedOutput));
+            Assert.Equal(Bits(unfusedInputGradient), Bits(fusedInputGradient));
+            for (int i = 0; i < unfusedGradients.Count; i++) Assert.Equal(Bits(unfusedGradients[i]), Bits(net.Parameters[i].Gradient.Span.ToArray()));
+        }
+        finally
+        {
+            ComputeSettings.ThreadCount = saved;
+        }
+    }
+
     [Fact]
     public void Skipping_the_input_gradient_leaves_the_parameter_gradients_unchanged()
     {
@@ -73,4 +106,6 @@ public class SequentialTests
         Assert.Equal(0, skipped.Length);
         for (int i = 0; i < full.Count; i++) Assert.Equal(full[i], net.Parameters[i].Gradient.Span.ToArray());
     }
+
+    private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
 }

@@ -69,6 +69,30 @@ public class GemmKernelTests
         Assert.Equal(single, split3);
     }
 
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    [InlineData(64, 128, 784)]
+    [InlineData(256, 64, 128)]
+    public void Fused_relu_gives_the_same_bits_as_the_product_then_relu(int m, int n, int k)
+    {
+        var random = new Random(m * 31 + n * 7 + k);
+        float[] a = RandomArray(random, m * k), b = RandomArray(random, k * n), bias = RandomArray(random, n);
+        if (a.Length > 0) a[0] = float.NaN; // a NaN stays NaN in both (row 0 of C)
+        foreach (object[] path in Paths())
+            foreach (int parts in new[] { 1, 2, 3 })
+            {
+                float[] expected = new float[m * n], fused = new float[m * n];
+                Run((Isa)path[0], parts, () =>
+                {
+                    GemmKernel.Run(false, false, m, n, k, a, b, expected, accumulate: false, bias);
+                    VectorKernels.ReluForward(expected, expected);
+                    GemmKernel.Run(false, false, m, n, k, a, b, fused, accumulate: false, bias, relu: true);
+                });
+                Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), fused.Select(BitConverter.SingleToInt32Bits));
+                Assert.DoesNotContain(fused, v => v < 0);
+            }
+    }
+
     [Fact]
     public void Concurrent_callers_get_correct_results()
     {
