@@ -148,10 +148,8 @@ internal static class SplitInputsExperiment
             ParallelRange.ForBlocks(2, h =>
             {
                 Gemm.MultiplyTransposeA(x[h], dz1, dw[h]);
-                ComputeSettings.ThreadCount = 1; // Adam on this thread only (a block must not start a pool job)
-                VectorKernels.Adam(w[h].Span, dw[h].Span, m[h], v[h], coefficients);
+                VectorKernels.Adam(w[h].Span, dw[h].Span, m[h], v[h], coefficients); // inside a block: on this thread
             });
-            ComputeSettings.ThreadCount = 2;
             restAdam.Step(restParameters);
         }
     }

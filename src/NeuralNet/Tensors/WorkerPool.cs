@@ -67,7 +67,9 @@ internal static unsafe class WorkerPool
     {
         if (parts > MaxParts) throw new ArgumentOutOfRangeException(nameof(parts), parts, $"A job has at most {MaxParts} parts.");
         int helpers = Math.Min(parts, ComputeSettings.ThreadCount) - 1;
-        if (helpers <= 0 || !Monitor.TryEnter(Gate))
+        // Monitor is re-entrant: the thread running a job's parts as its caller must not start a nested job
+        // (it would overwrite the job the workers are still running), so it checks IsEntered first.
+        if (helpers <= 0 || Monitor.IsEntered(Gate) || !Monitor.TryEnter(Gate))
         {
             for (int part = 0; part < parts; part++) body(part, state);
             return;
