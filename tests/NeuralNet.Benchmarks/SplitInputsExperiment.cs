@@ -13,8 +13,9 @@ namespace NeuralNet.Benchmarks;
 /// of two cores owns one half of the pixels, of W₁'s rows, of dW₁ and of Adam's moments for the whole step
 /// (the caller half 0, the worker half 1, see <see cref="WorkerPool"/>). Z₁ = (X₀·W₁₀ + X₁·W₁₁) + b is the one
 /// place the halves meet. It sums Z₁ in a different order from <see cref="Linear"/>, so its results are not the
-/// library's bits; it measures what owning the data would buy. Prints µs per step beside the library's step
-/// (<see cref="Sequential"/>, <see cref="Adam"/>) on 1 and 2 threads, rounds alternating in one process.
+/// library's bits; it measures what owning the data would buy. Prints µs per step of both, each on 1 and 2
+/// threads, beside the library's step (<see cref="Sequential"/>, <see cref="Adam"/>), rounds alternating in one
+/// process (the split step's own network keeps training through its rounds on either thread count).
 /// <c>split-inputs [--batch 64] [--steps 300] [--rounds 4]</c>
 /// </summary>
 internal static class SplitInputsExperiment
@@ -37,17 +38,17 @@ internal static class SplitInputsExperiment
         // The split step: its own copy of the same network.
         var split = new SplitStep(Sequential.Mlp(784, [128, 64], 10, "relu", seed: 42), batch, train.Images, train.Labels, order);
 
-        var names = new[] { "library, 1 thread", "library, 2 threads", "split inputs, 2 threads" };
+        var names = new[] { "library, 1 thread", "library, 2 threads", "split inputs, 1 thread", "split inputs, 2 threads" };
         var samples = names.Select(_ => new List<double>()).ToArray();
         int next = 0;
         for (int round = 0; round < rounds; round++)
             for (int c = 0; c < names.Length; c++)
             {
-                ComputeSettings.ThreadCount = c == 0 ? 1 : 2;
+                ComputeSettings.ThreadCount = c % 2 == 0 ? 1 : 2;
                 for (int s = -50; s < steps; s++)
                 {
                     long start = Stopwatch.GetTimestamp();
-                    if (c == 2)
+                    if (c >= 2)
                     {
                         split.Step();
                     }
