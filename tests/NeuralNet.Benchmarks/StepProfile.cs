@@ -47,7 +47,7 @@ internal static partial class StepProfile
         string? clockName = Options.Text(args, "--clock");
         bool wholeSteps = args.Contains("--trainer");
         bool fuseAll = !args.Contains("--unfused");
-        bool alternateFusion = args.Contains("--ab-fusion"); // odd entries of --threads run Linear and ReLU as two passes
+        bool alternateFusion = args.Contains("--ab-fusion"); // odd entries of --threads run Linear and ReLU as separate passes
         var (train, _) = Mnist.Load();
         var network = Sequential.Mlp(784, [128, 64], 10, "relu", seed: 42);
         var optimizer = new Adam(1e-3);
@@ -119,7 +119,17 @@ internal static partial class StepProfile
                     Matrix g = gradient;
                     for (int l = layerCount - 1; l >= 0; l--)
                     {
-                        g = network.Layers[l].Backward(g, needInputGradient: l > 0);   // as the Trainer: no ∂L/∂pixels
+                        // As Sequential.Backward: ReLU → Linear in one pass (the ReLU's part then reads 0).
+                        if (fuse && l > 0 && network.Layers[l] is Linear linear && network.Layers[l - 1] is ReLU relu)
+                        {
+                            g = relu.BackwardThrough(linear, g);
+                            Lap();
+                            l--;
+                        }
+                        else
+                        {
+                            g = network.Layers[l].Backward(g, needInputGradient: l > 0);   // as the Trainer: no ∂L/∂pixels
+                        }
                         Lap();
                     }
                     optimizer.Step(network.Parameters);

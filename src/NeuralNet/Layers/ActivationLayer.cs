@@ -48,6 +48,9 @@ public abstract class ActivationLayer : ILayer
     /// <summary>Records z for <see cref="Backward"/> when a = f(z) was computed elsewhere into <see cref="OutputBuffer"/>.</summary>
     private protected void RememberInput(Matrix z) => input = z;
 
+    /// <summary>The z recorded by the last forward pass.</summary>
+    private protected Matrix RememberedInput => input ?? throw new InvalidOperationException($"{Name}: Backward called before Forward.");
+
     /// <inheritdoc/>
     public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
     {

@@ -89,7 +89,15 @@ public sealed class Linear : ILayer, IInitializable
     }
 
     /// <inheritdoc/>
-    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
+    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true) =>
+        Backward(outputGradient, needInputGradient, reluInput: null);
+
+    /// <summary>
+    /// As <see cref="Backward(Matrix, bool)"/>; with <paramref name="reluInput"/> (the input z of a ReLU layer just
+    /// before this one) dX is returned already multiplied by that ReLU's derivative, dX ⊙ [z &gt; 0], in the same
+    /// pass (see <see cref="ReLU.BackwardThrough"/>).
+    /// </summary>
+    internal Matrix Backward(Matrix outputGradient, bool needInputGradient, Matrix? reluInput)
     {
         Matrix x = input ?? throw new InvalidOperationException($"{Name}: Backward called before Forward.");
         if (outputGradient.Rows != x.Rows || outputGradient.Cols != Outputs)
@@ -99,9 +107,10 @@ public sealed class Linear : ILayer, IInitializable
         // db = Σ over the batch of dZ
         MatrixOps.SumColumns(outputGradient, Bias.Gradient);
         if (!needInputGradient) return Matrix.Ensure(ref inputGradient, 0, 0);   // nobody reads dX: skip it
-        // dX = dZ·Wᵀ
+        // dX = dZ·Wᵀ (times the ReLU's derivative [z > 0] when one comes before this layer)
         Matrix dx = Matrix.Ensure(ref inputGradient, x.Rows, Inputs);
-        Gemm.MultiplyTransposeB(outputGradient, Weights.Value, dx);
+        if (reluInput is null) Gemm.MultiplyTransposeB(outputGradient, Weights.Value, dx);
+        else Gemm.MultiplyTransposeB(outputGradient, Weights.Value, dx, positiveWhere: reluInput);
         return dx;
     }
 }

@@ -25,6 +25,14 @@ public sealed class ReLU : ActivationLayer
         return a;
     }
 
+    /// <summary>
+    /// The backward pass of <paramref name="next"/> (the Linear layer after this ReLU) and of this ReLU in one
+    /// pass: dZ = (dY·Wᵀ) ⊙ [z &gt; 0], the derivative applied to each tile of the product while it is in
+    /// registers. The same bits as <c>Backward(next.Backward(dY))</c>.
+    /// </summary>
+    internal Matrix BackwardThrough(Linear next, Matrix outputGradient) =>
+        next.Backward(outputGradient, needInputGradient: true, reluInput: RememberedInput);
+
     /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<float> z, Span<float> a)
     {

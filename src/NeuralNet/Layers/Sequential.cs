@@ -103,7 +103,19 @@ public sealed class Sequential
     public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
     {
         Matrix gradient = outputGradient;
-        for (int i = layers.Length - 1; i >= 1; i--) gradient = layers[i].Backward(gradient);
+        for (int i = layers.Length - 1; i >= 1; i--)
+        {
+            // A ReLU before a Linear: its derivative is applied inside the Linear's dX product (the same bits).
+            if (layers[i] is Linear linear && layers[i - 1] is ReLU relu)
+            {
+                gradient = relu.BackwardThrough(linear, gradient);
+                if (--i == 0) return gradient;
+            }
+            else
+            {
+                gradient = layers[i].Backward(gradient);
+            }
+        }
         return layers[0].Backward(gradient, needInputGradient);
     }
 

@@ -33,6 +33,20 @@ public static class Gemm
     }
 
     /// <summary>
+    /// C = A·Bᵀ where <paramref name="positiveWhere"/> &gt; 0, else 0 (a mask applied to each tile while it is still in
+    /// registers): a dense layer's input gradient times the derivative of the ReLU before it, in one pass. The
+    /// same bits as the product followed by <see cref="VectorKernels.ReluBackward"/>.
+    /// </summary>
+    internal static void MultiplyTransposeB(Matrix a, Matrix b, Matrix c, Matrix positiveWhere)
+    {
+        RequireShapes("A·Bᵀ", a.Rows, a.Cols, b.Cols, b.Rows, a, b, c);
+        if (positiveWhere.Rows != c.Rows || positiveWhere.Cols != c.Cols)
+            throw new ArgumentException($"A·Bᵀ masked: the mask must be {c.Shape} like C, but is {positiveWhere.Shape}.", nameof(positiveWhere));
+        GemmKernel.Run(transposeA: false, transposeB: true, a.Rows, b.Rows, a.Cols, a.Data, b.Data, c.Data, accumulate: false,
+            bias: default, relu: false, positiveWhere.Data);
+    }
+
+    /// <summary>
     /// C = A·B + bias, the bias row (1 x n) added to every row of C inside the product (a fused epilogue:
     /// no second pass over C). A is m x k, B is k x n, C is m x n.
     /// </summary>

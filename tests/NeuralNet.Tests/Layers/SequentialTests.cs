@@ -62,8 +62,9 @@ public class SequentialTests
     [InlineData(2)]
     public void Fused_linear_relu_gives_the_same_bits_as_the_layers_one_by_one(int threads)
     {
-        // Sequential.Forward runs each Linear → ReLU as one pass (ReLU in the product's epilogue); the
-        // reference is every layer's own Forward, one after the other.
+        // Sequential.Forward runs each Linear → ReLU as one pass (ReLU in the product's epilogue), and
+        // Sequential.Backward each ReLU → Linear (the derivative applied inside dX's product); the reference
+        // is every layer's own Forward and Backward, one after the other.
         var net = Sequential.Mlp(784, [128, 64], 10, seed: 3);
         Matrix input = GradientCheck.RandomMatrix(64, 784, new Random(1));
         Matrix probe = GradientCheck.RandomMatrix(64, 10, new Random(2));
@@ -74,7 +75,9 @@ public class SequentialTests
             Matrix x = input;
             foreach (ILayer layer in net.Layers) x = layer.Forward(x, training: true);
             float[] unfusedOutput = x.Span.ToArray();
-            float[] unfusedInputGradient = net.Backward(probe).Span.ToArray();
+            Matrix g = probe;
+            for (int l = net.Layers.Count - 1; l >= 0; l--) g = net.Layers[l].Backward(g);
+            float[] unfusedInputGradient = g.Span.ToArray();
             var unfusedGradients = net.Parameters.Select(p => p.Gradient.Span.ToArray()).ToList();
 
             float[] fusedOutput = net.Forward(input, training: true).Span.ToArray();
@@ -88,6 +91,22 @@ public class SequentialTests
         {
             ComputeSettings.ThreadCount = saved;
         }
+    }
+
+    [Fact]
+    public void A_relu_first_layer_fused_into_the_next_linear_backward_returns_the_network_input_gradient()
+    {
+        var net = new Sequential(new ReLU(), new Linear(5, 3, random: new Random(1)));
+        Matrix input = GradientCheck.RandomMatrix(4, 5, new Random(2));
+        Matrix probe = GradientCheck.RandomMatrix(4, 3, new Random(3));
+
+        net.Forward(input);
+        float[] reference = net.Layers[0].Backward(net.Layers[1].Backward(probe)).Span.ToArray();
+        float[] fused = net.Backward(probe).Span.ToArray();
+
+        Assert.Equal(Bits(reference), Bits(fused));
+        Assert.Contains(fused, v => v == 0f);   // the negative inputs' gradients are cut
+        Assert.Contains(fused, v => v != 0f);
     }
 
     [Fact]
