@@ -18,6 +18,7 @@ return args.FirstOrDefault() switch
     "alloc" => EpochBenchmark.MeasureAllocations(args[1..]),
     "profile" => StepProfile.Run(args[1..]),
     "cnn-profile" => CnnProfile.Run(args[1..]),
+    "split-inputs" => SplitInputsExperiment.Run(args[1..]),
     "cut" => GemmThroughput.Cut(args[1..]),
     "fuzz" => FuzzBenchmark.Run(args[1..]),
     _ => RunSuites(args),

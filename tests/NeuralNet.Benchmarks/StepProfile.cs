@@ -9,8 +9,10 @@ using NeuralNet.Tensors;
 namespace NeuralNet.Benchmarks;
 
 /// <summary>
-/// Where a training step's time goes, layer by layer, measured in CPU time of the calling thread
-/// (CLOCK_THREAD_CPUTIME_ID), which a busy machine disturbs much less than wall-clock time. Single thread.
+/// Where a training step's time goes, layer by layer. On one thread it is measured in CPU time of the calling
+/// thread (CLOCK_THREAD_CPUTIME_ID), which a busy machine disturbs much less than wall-clock time; with
+/// <c>--threads N</c> (N &gt; 1) in wall-clock time, since the other threads' work is what is being bought.
+/// Also counts the worker-pool jobs (forks) per step.
 /// </summary>
 internal static partial class StepProfile
 {
@@ -27,11 +29,25 @@ internal static partial class StepProfile
         return System.Diagnostics.Stopwatch.GetTimestamp() / (double)System.Diagnostics.Stopwatch.Frequency;
     }
 
+    private static double WallSeconds() => System.Diagnostics.Stopwatch.GetTimestamp() / (double)System.Diagnostics.Stopwatch.Frequency;
+
+    /// <summary>
+    /// <c>profile [--batch 64] [--steps 2000] [--threads 1,2] [--rounds 1] [--clock cpu|wall]</c>: with several
+    /// thread counts, rounds of <c>--steps</c> steps alternate between them in one process (same network,
+    /// same batches), so a load that changes during the run touches all of them alike. Prints, per part of the
+    /// step, the mean, the median and the 10th percentile over steps: on a busy machine the low percentile is
+    /// the closest to what a quiet machine would show.
+    /// </summary>
     public static int Run(string[] args)
     {
         int batch = Options.Int(args, "--batch", 64);
         int steps = Options.Int(args, "--steps", 2000);
-        ComputeSettings.ThreadCount = 1;
+        int rounds = Options.Int(args, "--rounds", 1);
+        int[] threadCounts = (Options.Text(args, "--threads") ?? "1").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
+        string? clockName = Options.Text(args, "--clock");
+        bool wholeSteps = args.Contains("--trainer");
+        bool fuseAll = !args.Contains("--unfused");
+        bool alternateFusion = args.Contains("--ab-fusion"); // odd entries of --threads run Linear and ReLU as separate passes
         var (train, _) = Mnist.Load();
         var network = Sequential.Mlp(784, [128, 64], 10, "relu", seed: 42);
         var optimizer = new Adam(1e-3);
@@ -39,49 +55,117 @@ internal static partial class StepProfile
         var sampler = new MiniBatchSampler(train, batch);
         sampler.Shuffle(new Random(1));
         int layerCount = network.Layers.Count;
-        var forward = new double[layerCount];
-        var backward = new double[layerCount];
-        double gather = 0, lossTime = 0, update = 0;
+        // Parts: gather, forward of each layer, loss, backward of each layer (last first), Adam.
+        string[] names = [
+            "gather", .. network.Layers.Select(l => $"fwd {l.Name}"), "loss",
+            .. network.Layers.Reverse().Select(l => $"bwd {l.Name}"), "adam"];
+        if (wholeSteps) names = ["Trainer.TrainStep"];
+        var trainer = new NeuralNet.Training.Trainer(network, optimizer, loss);
+        var samples = threadCounts.Select(_ => new List<double[]>()).ToArray();
+        var jobs = new long[threadCounts.Length];
+        var stalls = new int[threadCounts.Length];
         Matrix gradient = new(batch, 10);
-        for (int s = -200; s < steps; s++)
+        int next = 0;
+        for (int round = 0; round < rounds; round++)
         {
-            bool record = s >= 0;
-            double t0 = ThreadCpuSeconds();
-            MiniBatch mb = sampler.GetBatch((s + 200) % (sampler.BatchCount - 1));
-            double t1 = ThreadCpuSeconds();
-            if (record) gather += t1 - t0;
-            Matrix x = mb.Images;
-            for (int l = 0; l < layerCount; l++)
+            for (int c = 0; c < threadCounts.Length; c++)
             {
-                double a = ThreadCpuSeconds();
-                x = network.Layers[l].Forward(x, training: true);
-                if (record) forward[l] += ThreadCpuSeconds() - a;
+                ComputeSettings.ThreadCount = threadCounts[c];
+                bool fuse = fuseAll && !(alternateFusion && c % 2 == 1);
+                bool cpu = clockName is null ? threadCounts[c] == 1 : clockName == "cpu";
+                Func<double> now = cpu ? ThreadCpuSeconds : WallSeconds;
+                long jobsBefore = 0;
+                int stallsBefore = 0;
+                for (int s = -100; s < steps; s++)
+                {
+                    if (s == 0) (jobsBefore, stallsBefore) = (WorkerPool.Jobs, WorkerPool.Stalls);
+                    var times = new double[names.Length];
+                    int part = 0;
+                    double before = now();
+                    void Lap()
+                    {
+                        double after = now();
+                        times[part++] = after - before;
+                        before = after;
+                    }
+                    if (next == sampler.BatchCount - 1) next = 0;
+                    if (wholeSteps)
+                    {
+                        trainer.TrainStep(sampler.GetBatch(next++));
+                        Lap();
+                        if (s >= 0) samples[c].Add(times);
+                        continue;
+                    }
+                    MiniBatch mb = sampler.GetBatch(next++);
+                    Lap();
+                    Matrix x = mb.Images;
+                    for (int l = 0; l < layerCount; l++)
+                    {
+                        // As Sequential.Forward: Linear → ReLU in one pass (the ReLU's part then reads 0).
+                        if (fuse && network.Layers[l] is Linear linear && l + 1 < layerCount && network.Layers[l + 1] is ReLU relu)
+                        {
+                            x = relu.ForwardAfter(linear, x);
+                            Lap();
+                            l++;
+                        }
+                        else
+                        {
+                            x = network.Layers[l].Forward(x, training: true);
+                        }
+                        Lap();
+                    }
+                    loss.Compute(x, mb.Labels.Span, gradient);
+                    Lap();
+                    Matrix g = gradient;
+                    for (int l = layerCount - 1; l >= 0; l--)
+                    {
+                        // As Sequential.Backward: ReLU → Linear in one pass (the ReLU's part then reads 0).
+                        if (fuse && l > 0 && network.Layers[l] is Linear linear && network.Layers[l - 1] is ReLU relu)
+                        {
+                            g = relu.BackwardThrough(linear, g);
+                            Lap();
+                            l--;
+                        }
+                        else
+                        {
+                            g = network.Layers[l].Backward(g, needInputGradient: l > 0);   // as the Trainer: no ∂L/∂pixels
+                        }
+                        Lap();
+                    }
+                    optimizer.Step(network.Parameters);
+                    Lap();
+                    if (s >= 0) samples[c].Add(times);
+                }
+                jobs[c] += WorkerPool.Jobs - jobsBefore;
+                stalls[c] += WorkerPool.Stalls - stallsBefore;
             }
-            double t2 = ThreadCpuSeconds();
-            loss.Compute(x, mb.Labels.Span, gradient);
-            double t3 = ThreadCpuSeconds();
-            if (record) lossTime += t3 - t2;
-            Matrix g = gradient;
-            for (int l = layerCount - 1; l >= 0; l--)
-            {
-                double a = ThreadCpuSeconds();
-                g = network.Layers[l].Backward(g, needInputGradient: l > 0);   // as the Trainer: no ∂L/∂pixels
-                if (record) backward[l] += ThreadCpuSeconds() - a;
-            }
-            double t4 = ThreadCpuSeconds();
-            optimizer.Step(network.Parameters);
-            if (record) update += ThreadCpuSeconds() - t4;
         }
-        double perStep(double total) => total / steps * 1e6;
+
         var inv = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(inv, $"batch {batch}, µs per step (thread CPU time), {steps} steps"));
-        Console.WriteLine(string.Create(inv, $"  gather            {perStep(gather),8:0.0}"));
-        for (int l = 0; l < layerCount; l++)
-            Console.WriteLine(string.Create(inv, $"  fwd {network.Layers[l].Name,-14}{perStep(forward[l]),8:0.0}   bwd {perStep(backward[l]),8:0.0}"));
-        Console.WriteLine(string.Create(inv, $"  loss              {perStep(lossTime),8:0.0}"));
-        Console.WriteLine(string.Create(inv, $"  adam              {perStep(update),8:0.0}"));
-        double total = gather + lossTime + update + forward.Sum() + backward.Sum();
-        Console.WriteLine(string.Create(inv, $"  total             {perStep(total),8:0.0}  → {perStep(total) * 60000 / batch / 1e6:0.000} s per epoch"));
+        for (int c = 0; c < threadCounts.Length; c++)
+        {
+            List<double[]> rows = samples[c];
+            bool cpu = clockName is null ? threadCounts[c] == 1 : clockName == "cpu";
+            Console.WriteLine(string.Create(inv,
+                $"batch {batch}, {threadCounts[c]} thread(s), µs per step ({(cpu ? "thread CPU" : "wall-clock")} time), {rows.Count} steps in {rounds} round(s), " +
+                $"{(double)jobs[c] / rows.Count:0.0} pool jobs per step, {stalls[c]} stalls"));
+            Console.WriteLine("  part                        mean   median      p10");
+            for (int p = 0; p < names.Length; p++)
+            {
+                double[] part = rows.Select(r => r[p] * 1e6).ToArray();
+                Console.WriteLine(string.Create(inv, $"  {names[p],-22}{part.Average(),10:0.0}{Percentile(part, 0.5),9:0.0}{Percentile(part, 0.1),9:0.0}"));
+            }
+            double[] totals = rows.Select(r => r.Sum() * 1e6).ToArray();
+            Console.WriteLine(string.Create(inv,
+                $"  {"total",-22}{totals.Average(),10:0.0}{Percentile(totals, 0.5),9:0.0}{Percentile(totals, 0.1),9:0.0}" +
+                $"  → {totals.Average() * 60000 / batch / 1e6:0.000} (mean) / {Percentile(totals, 0.1) * 60000 / batch / 1e6:0.000} (p10) s per epoch"));
+        }
         return 0;
+    }
+
+    private static double Percentile(double[] values, double fraction)
+    {
+        double[] sorted = values.Order().ToArray();
+        return sorted[(int)Math.Min(sorted.Length - 1, Math.Floor(fraction * sorted.Length))];
     }
 }

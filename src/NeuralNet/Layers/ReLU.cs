@@ -11,6 +11,28 @@ public sealed class ReLU : ActivationLayer
     /// <summary>Rebuilds the layer from its model-file spec (it has no settings).</summary>
     public static ReLU FromSpec(LayerSpec spec) => new();
 
+    /// <summary>
+    /// <paramref name="linear"/> then this ReLU in one pass: a = max(X·W + b, 0), each tile rectified by the
+    /// matrix product while still in registers (no second sweep over the batch, and with several threads each
+    /// thread rectifies the rows it computed). The same bits as <c>Forward(linear.Forward(x))</c>.
+    /// z itself is never stored: the backward pass needs only where z &gt; 0, which is exactly where a &gt; 0.
+    /// </summary>
+    internal Matrix ForwardAfter(Linear linear, Matrix x)
+    {
+        Matrix a = OutputBuffer(x.Rows, linear.Outputs);
+        linear.ForwardInto(x, a, relu: true);
+        RememberInput(a); // a > 0 exactly where z > 0 (and a is NaN where z is)
+        return a;
+    }
+
+    /// <summary>
+    /// The backward pass of <paramref name="next"/> (the Linear layer after this ReLU) and of this ReLU in one
+    /// pass: dZ = (dY·Wᵀ) ⊙ [z &gt; 0], the derivative applied to each tile of the product while it is in
+    /// registers. The same bits as <c>Backward(next.Backward(dY))</c>.
+    /// </summary>
+    internal Matrix BackwardThrough(Linear next, Matrix outputGradient) =>
+        next.Backward(outputGradient, needInputGradient: true, reluInput: RememberedInput);
+
     /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<float> z, Span<float> a)
     {

@@ -79,7 +79,19 @@ public sealed class Sequential
         if (input.Cols != InputSize)
             throw new ShapeMismatchException($"The network expects {InputSize} input features (layer 0, {layers[0].Name}) but the batch is {input.Shape}.");
         Matrix x = input;
-        foreach (ILayer layer in layers) x = layer.Forward(x, training);
+        for (int i = 0; i < layers.Length; i++)
+        {
+            // Linear followed by ReLU runs as one pass (the ReLU in the product's epilogue): the same bits.
+            if (layers[i] is Linear linear && i + 1 < layers.Length && layers[i + 1] is ReLU relu)
+            {
+                x = relu.ForwardAfter(linear, x);
+                i++;
+            }
+            else
+            {
+                x = layers[i].Forward(x, training);
+            }
+        }
         return x;
     }
 
@@ -91,7 +103,19 @@ public sealed class Sequential
     public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
     {
         Matrix gradient = outputGradient;
-        for (int i = layers.Length - 1; i >= 1; i--) gradient = layers[i].Backward(gradient);
+        for (int i = layers.Length - 1; i >= 1; i--)
+        {
+            // A ReLU before a Linear: its derivative is applied inside the Linear's dX product (the same bits).
+            if (layers[i] is Linear linear && layers[i - 1] is ReLU relu)
+            {
+                gradient = relu.BackwardThrough(linear, gradient);
+                if (--i == 0) return gradient;
+            }
+            else
+            {
+                gradient = layers[i].Backward(gradient);
+            }
+        }
         return layers[0].Backward(gradient, needInputGradient);
     }
 

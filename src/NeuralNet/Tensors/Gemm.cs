@@ -33,15 +33,32 @@ public static class Gemm
     }
 
     /// <summary>
+    /// C = A·Bᵀ where <paramref name="positiveWhere"/> &gt; 0, else 0 (a mask applied to each tile while it is still in
+    /// registers): a dense layer's input gradient times the derivative of the ReLU before it, in one pass. The
+    /// same bits as the product followed by <see cref="VectorKernels.ReluBackward"/>.
+    /// </summary>
+    internal static void MultiplyTransposeB(Matrix a, Matrix b, Matrix c, Matrix positiveWhere)
+    {
+        RequireShapes("A·Bᵀ", a.Rows, a.Cols, b.Cols, b.Rows, a, b, c);
+        if (positiveWhere.Rows != c.Rows || positiveWhere.Cols != c.Cols)
+            throw new ArgumentException($"A·Bᵀ masked: the mask must be {c.Shape} like C, but is {positiveWhere.Shape}.", nameof(positiveWhere));
+        GemmKernel.Run(transposeA: false, transposeB: true, a.Rows, b.Rows, a.Cols, a.Data, b.Data, c.Data, accumulate: false,
+            bias: default, relu: false, positiveWhere.Data);
+    }
+
+    /// <summary>
     /// C = A·B + bias, the bias row (1 x n) added to every row of C inside the product (a fused epilogue:
     /// no second pass over C). A is m x k, B is k x n, C is m x n.
     /// </summary>
-    internal static void MultiplyAddRow(Matrix a, Matrix b, Matrix bias, Matrix c)
+    /// <remarks>With <paramref name="relu"/>, C = max(A·B + bias, 0): a dense layer and its ReLU in one pass (each
+    /// tile rectified while still in registers, on the thread that computed it); the same bits as the product
+    /// followed by <see cref="VectorKernels.ReluForward"/>.</remarks>
+    internal static void MultiplyAddRow(Matrix a, Matrix b, Matrix bias, Matrix c, bool relu = false)
     {
         RequireShapes("A·B + bias", a.Rows, a.Cols, b.Rows, b.Cols, a, b, c);
         if (bias.Rows != 1 || bias.Cols != c.Cols)
             throw new ArgumentException($"A·B + bias: the bias must be 1x{c.Cols}, but is {bias.Shape}.", nameof(bias));
-        GemmKernel.Run(transposeA: false, transposeB: false, a.Rows, b.Cols, a.Cols, a.Data, b.Data, c.Data, accumulate: false, bias.Span);
+        GemmKernel.Run(transposeA: false, transposeB: false, a.Rows, b.Cols, a.Cols, a.Data, b.Data, c.Data, accumulate: false, bias.Span, relu);
     }
 
     // (opRows x opInner) times (opInner2 x opCols): the operands as the product sees them, after any transpose.

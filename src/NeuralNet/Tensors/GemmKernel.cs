@@ -65,28 +65,41 @@ internal static unsafe class GemmKernel
     /// dense layer costs nothing extra.
     /// </summary>
     public static void Run(bool transposeA, bool transposeB, int m, int n, int k,
-        float[] a, float[] b, float[] c, bool accumulate, ReadOnlySpan<float> bias)
+        float[] a, float[] b, float[] c, bool accumulate, ReadOnlySpan<float> bias) =>
+        Run(transposeA, transposeB, m, n, k, a, b, c, accumulate, bias, relu: false, positiveWhere: null);
+
+    /// <summary>
+    /// As above, and while each finished tile is still in registers, on the thread that computed it:
+    /// with <paramref name="relu"/> each element of C is replaced by max(C, 0) (a NaN stays NaN, as in
+    /// <see cref="VectorKernels.ReluForward"/>): a dense layer followed by ReLU in one pass;
+    /// with <paramref name="positiveWhere"/> (m x n) C is kept where that matrix is &gt; 0 and zeroed elsewhere
+    /// (as <see cref="VectorKernels.ReluBackward"/>): a dense layer's input gradient times ReLU's derivative.
+    /// </summary>
+    public static void Run(bool transposeA, bool transposeB, int m, int n, int k,
+        float[] a, float[] b, float[] c, bool accumulate, ReadOnlySpan<float> bias, bool relu, float[]? positiveWhere = null)
     {
         if (m == 0 || n == 0) return;
         if (!bias.IsEmpty && bias.Length < n) throw new ArgumentException($"The bias needs {n} values but has {bias.Length}.", nameof(bias));
-        if ((long)m * k > a.Length || (long)k * n > b.Length || (long)m * n > c.Length)
+        if ((long)m * k > a.Length || (long)k * n > b.Length || (long)m * n > c.Length || (long)m * n > (positiveWhere?.Length ?? long.MaxValue))
             throw new ArgumentException($"Arrays too short for a {m}x{k} by {k}x{n} product.");
 
         Isa isa = SimdPath.Current;
         if (isa == Isa.Scalar || k == 0)
         {
             RunScalar(transposeA, transposeB, m, n, k, a, b, c.AsSpan(0, m * n), accumulate, bias);
+            if (relu) VectorKernels.ReluForward(c.AsSpan(0, m * n), c.AsSpan(0, m * n));
+            if (positiveWhere != null) VectorKernels.ReluBackward(positiveWhere.AsSpan(0, m * n), c.AsSpan(0, m * n), c.AsSpan(0, m * n));
             return;
         }
 
         (int mr, int nr) = TileOf(isa);
-        fixed (float* aPtr = a, bPtr = b, cPtr = c, biasPtr = bias)
+        fixed (float* aPtr = a, bPtr = b, cPtr = c, biasPtr = bias, gatePtr = positiveWhere)
         {
             var job = new Job
             {
                 Isa = isa, MR = mr, NR = nr, M = m, N = n, K = k,
-                TransposeA = transposeA, TransposeB = transposeB, Accumulate = accumulate,
-                A = aPtr, B = bPtr, C = cPtr, Bias = bias.IsEmpty ? null : biasPtr,
+                TransposeA = transposeA, TransposeB = transposeB, Accumulate = accumulate, Relu = relu,
+                A = aPtr, B = bPtr, C = cPtr, Bias = bias.IsEmpty ? null : biasPtr, Gate = gatePtr,
             };
             // A plain B can be read in place: its strips are already row-major runs of NR floats. That saves
             // copying k x n floats, which pays when few row panels share each strip (small m) or when all of
@@ -125,8 +138,9 @@ internal static unsafe class GemmKernel
     {
         public Isa Isa;
         public int MR, NR, M, N, K;
-        public bool TransposeA, TransposeB, Accumulate;
+        public bool TransposeA, TransposeB, Accumulate, Relu;
         public float* A, B, C, Bias;
+        public float* Gate; // C is kept where Gate > 0 (same layout as C), or null
         public int Parts;
         public bool SplitColumns;
         public bool DirectB; // full strips of a plain B are read in place (ldb = n) instead of packed
@@ -197,6 +211,8 @@ internal static unsafe class GemmKernel
                 int kc = Math.Min(kcStep, k - pc);
                 bool loadC = job.Accumulate || pc > 0;
                 float* bias = pc == 0 && job.Bias != null ? job.Bias + jc : null;
+                bool last = pc + kc == k; // the epilogue runs once the sums are complete
+                bool relu = job.Relu && last;
                 PackB(ref job, pc, kc, jc, nc, packedB);
                 for (int ic = i0; ic < i1; ic += MC)
                 {
@@ -213,14 +229,15 @@ internal static unsafe class GemmKernel
                         {
                             int rows = Math.Min(mr, mc - ir);
                             float* aPanel = packedA + ir * kc;
-                            float* cTile = job.C + (long)(ic + ir) * n + jc + jr;
+                            long offset = (long)(ic + ir) * n + jc + jr;
+                            float* cTile = job.C + offset, gate = last && job.Gate != null ? job.Gate + offset : null;
                             if (rows == mr && cols == nr)
                             {
-                                Micro(job.Isa, kc, aPanel, bStrip, ldb, cTile, n, loadC, stripBias);
+                                Micro(job.Isa, kc, aPanel, bStrip, ldb, cTile, n, loadC, stripBias, relu, gate);
                                 continue;
                             }
                             // An edge tile: run the full kernel on a zero-padded copy, then keep the valid part.
-                            EdgeTile(ref job, kc, aPanel, bStrip, ldb, cTile, rows, cols, loadC, stripBias, tile);
+                            EdgeTile(ref job, kc, aPanel, bStrip, ldb, cTile, rows, cols, loadC, stripBias, relu, gate, tile);
                         }
                     }
                 }
@@ -232,7 +249,7 @@ internal static unsafe class GemmKernel
     // does not depend on whether it sits in an edge tile.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void EdgeTile(ref Job job, int kc, float* aPanel, float* bStrip, int ldb, float* cTile,
-        int rows, int cols, bool loadC, float* bias, float* tile)
+        int rows, int cols, bool loadC, float* bias, bool relu, float* gate, float* tile)
     {
         int mr = job.MR, nr = job.NR, n = job.N;
         new Span<float>(tile, mr * nr).Clear();
@@ -242,9 +259,14 @@ internal static unsafe class GemmKernel
             if (loadC) new ReadOnlySpan<float>(cTile + (long)r * n, cols).CopyTo(tileRow);
             if (bias != null) VectorKernels.Add(new ReadOnlySpan<float>(bias, cols), tileRow);
         }
-        Micro(job.Isa, kc, aPanel, bStrip, ldb, tile, nr, loadC: true, bias: null);
+        Micro(job.Isa, kc, aPanel, bStrip, ldb, tile, nr, loadC: true, bias: null, relu, gate: null);
         for (int r = 0; r < rows; r++)
-            new ReadOnlySpan<float>(tile + r * nr, cols).CopyTo(new Span<float>(cTile + (long)r * n, cols));
+        {
+            var tileRow = new ReadOnlySpan<float>(tile + r * nr, cols);
+            var cRow = new Span<float>(cTile + (long)r * n, cols);
+            if (gate == null) tileRow.CopyTo(cRow);
+            else VectorKernels.ReluBackward(new ReadOnlySpan<float>(gate + (long)r * n, cols), tileRow, cRow);
+        }
     }
 
     // Packs op(A)[ic..ic+mc, pc..pc+kc] as panels of MR rows; panel q holds, for each p, its MR values.
@@ -389,11 +411,11 @@ internal static unsafe class GemmKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Micro(Isa isa, int kc, float* a, float* b, int ldb, float* c, int ldc, bool loadC, float* bias)
+    private static void Micro(Isa isa, int kc, float* a, float* b, int ldb, float* c, int ldc, bool loadC, float* bias, bool relu, float* gate)
     {
-        if (isa == Isa.Vector512) Micro<Lanes16>(kc, a, b, ldb, c, ldc, loadC, bias);
-        else if (isa == Isa.Vector256) Micro<Lanes8>(kc, a, b, ldb, c, ldc, loadC, bias);
-        else Micro<Lanes4>(kc, a, b, ldb, c, ldc, loadC, bias);
+        if (isa == Isa.Vector512) Micro<Lanes16>(kc, a, b, ldb, c, ldc, loadC, bias, relu, gate);
+        else if (isa == Isa.Vector256) Micro<Lanes8>(kc, a, b, ldb, c, ldc, loadC, bias, relu, gate);
+        else Micro<Lanes4>(kc, a, b, ldb, c, ldc, loadC, bias, relu, gate);
     }
 
     /// <summary>The micro-kernel's tile: MR rows by NR = 2 vectors of columns.</summary>
@@ -414,7 +436,7 @@ internal static unsafe class GemmKernel
     // for MR + 2 loads. Written once for every width V; rows 6 and 7 exist only where MR is 8 (V.Count is a
     // constant to the JIT, so the other widths compile without them).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Micro<V>(int kc, float* a, float* b, int ldb, float* c, int ldc, bool loadC, float* bias)
+    private static void Micro<V>(int kc, float* a, float* b, int ldb, float* c, int ldc, bool loadC, float* bias, bool relu, float* gate)
         where V : unmanaged, ILanes<V>
     {
         int w = V.Count, mr = MicroRows<V>();
@@ -459,6 +481,29 @@ internal static unsafe class GemmKernel
             b += ldb;
         }
 
+        if (relu)
+        {
+            c00 = Relu(c00); c01 = Relu(c01); c10 = Relu(c10); c11 = Relu(c11); c20 = Relu(c20); c21 = Relu(c21);
+            c30 = Relu(c30); c31 = Relu(c31); c40 = Relu(c40); c41 = Relu(c41); c50 = Relu(c50); c51 = Relu(c51);
+            if (eightRows)
+            {
+                c60 = Relu(c60); c61 = Relu(c61); c70 = Relu(c70); c71 = Relu(c71);
+            }
+        }
+        if (gate != null)
+        {
+            c00 &= Positive<V>(gate); c01 &= Positive<V>(gate + w);
+            c10 &= Positive<V>(gate + ldc); c11 &= Positive<V>(gate + ldc + w);
+            c20 &= Positive<V>(gate + 2 * ldc); c21 &= Positive<V>(gate + 2 * ldc + w);
+            c30 &= Positive<V>(gate + 3 * ldc); c31 &= Positive<V>(gate + 3 * ldc + w);
+            c40 &= Positive<V>(gate + 4 * ldc); c41 &= Positive<V>(gate + 4 * ldc + w);
+            c50 &= Positive<V>(gate + 5 * ldc); c51 &= Positive<V>(gate + 5 * ldc + w);
+            if (eightRows)
+            {
+                c60 &= Positive<V>(gate + 6 * ldc); c61 &= Positive<V>(gate + 6 * ldc + w);
+                c70 &= Positive<V>(gate + 7 * ldc); c71 &= Positive<V>(gate + 7 * ldc + w);
+            }
+        }
         c00.Store(c); c01.Store(c + w);
         c10.Store(c + ldc); c11.Store(c + ldc + w);
         c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w);
@@ -471,6 +516,14 @@ internal static unsafe class GemmKernel
             c70.Store(c + 7 * ldc); c71.Store(c + 7 * ldc + w);
         }
     }
+
+    // max(x, 0) with a NaN kept, the same operation as VectorKernels.ReluForward, so fused and unfused agree bit for bit.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static V Relu<V>(V x) where V : unmanaged, ILanes<V> => V.AndNot(x, V.LessThan(x, V.Zero));
+
+    // All ones where the gate is > 0, else zero: the mask of VectorKernels.ReluBackward.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static V Positive<V>(float* gate) where V : unmanaged, ILanes<V> => V.GreaterThan(V.Load(gate), V.Zero);
 
     // An accumulator's starting value: C's current value (when accumulating, or after the first k block),
     // plus the bias on the first k block; 0 + bias is exactly the bias.

@@ -57,6 +57,58 @@ public class SequentialTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Fused_linear_relu_gives_the_same_bits_as_the_layers_one_by_one(int threads)
+    {
+        // Sequential.Forward runs each Linear → ReLU as one pass (ReLU in the product's epilogue), and
+        // Sequential.Backward each ReLU → Linear (the derivative applied inside dX's product); the reference
+        // is every layer's own Forward and Backward, one after the other.
+        var net = Sequential.Mlp(784, [128, 64], 10, seed: 3);
+        Matrix input = GradientCheck.RandomMatrix(64, 784, new Random(1));
+        Matrix probe = GradientCheck.RandomMatrix(64, 10, new Random(2));
+        int saved = ComputeSettings.ThreadCount;
+        ComputeSettings.ThreadCount = threads;
+        try
+        {
+            Matrix x = input;
+            foreach (ILayer layer in net.Layers) x = layer.Forward(x, training: true);
+            float[] unfusedOutput = x.Span.ToArray();
+            Matrix g = probe;
+            for (int l = net.Layers.Count - 1; l >= 0; l--) g = net.Layers[l].Backward(g);
+            float[] unfusedInputGradient = g.Span.ToArray();
+            var unfusedGradients = net.Parameters.Select(p => p.Gradient.Span.ToArray()).ToList();
+
+            float[] fusedOutput = net.Forward(input, training: true).Span.ToArray();
+            float[] fusedInputGradient = net.Backward(probe).Span.ToArray();
+
+            Assert.Equal(Bits(unfusedOutput), Bits(fusedOutput));
+            Assert.Equal(Bits(unfusedInputGradient), Bits(fusedInputGradient));
+            for (int i = 0; i < unfusedGradients.Count; i++) Assert.Equal(Bits(unfusedGradients[i]), Bits(net.Parameters[i].Gradient.Span.ToArray()));
+        }
+        finally
+        {
+            ComputeSettings.ThreadCount = saved;
+        }
+    }
+
+    [Fact]
+    public void A_relu_first_layer_fused_into_the_next_linear_backward_returns_the_network_input_gradient()
+    {
+        var net = new Sequential(new ReLU(), new Linear(5, 3, random: new Random(1)));
+        Matrix input = GradientCheck.RandomMatrix(4, 5, new Random(2));
+        Matrix probe = GradientCheck.RandomMatrix(4, 3, new Random(3));
+
+        net.Forward(input);
+        float[] reference = net.Layers[0].Backward(net.Layers[1].Backward(probe)).Span.ToArray();
+        float[] fused = net.Backward(probe).Span.ToArray();
+
+        Assert.Equal(Bits(reference), Bits(fused));
+        Assert.Contains(fused, v => v == 0f);   // the negative inputs' gradients are cut
+        Assert.Contains(fused, v => v != 0f);
+    }
+
     [Fact]
     public void Skipping_the_input_gradient_leaves_the_parameter_gradients_unchanged()
     {
@@ -73,4 +125,6 @@ public class SequentialTests
         Assert.Equal(0, skipped.Length);
         for (int i = 0; i < full.Count; i++) Assert.Equal(full[i], net.Parameters[i].Gradient.Span.ToArray());
     }
+
+    private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
 }

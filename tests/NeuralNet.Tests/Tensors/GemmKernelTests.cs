@@ -69,6 +69,55 @@ public class GemmKernelTests
         Assert.Equal(single, split3);
     }
 
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    [InlineData(64, 128, 784)]
+    [InlineData(256, 64, 128)]
+    public void Fused_relu_gives_the_same_bits_as_the_product_then_relu(int m, int n, int k)
+    {
+        var random = new Random(m * 31 + n * 7 + k);
+        float[] a = RandomArray(random, m * k), b = RandomArray(random, k * n), bias = RandomArray(random, n);
+        if (a.Length > 0) a[0] = float.NaN; // a NaN stays NaN in both (row 0 of C)
+        foreach (object[] path in Paths())
+            foreach (int parts in new[] { 1, 2, 3 })
+            {
+                float[] expected = new float[m * n], fused = new float[m * n];
+                Run((Isa)path[0], parts, () =>
+                {
+                    GemmKernel.Run(false, false, m, n, k, a, b, expected, accumulate: false, bias);
+                    VectorKernels.ReluForward(expected, expected);
+                    GemmKernel.Run(false, false, m, n, k, a, b, fused, accumulate: false, bias, relu: true);
+                });
+                Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), fused.Select(BitConverter.SingleToInt32Bits));
+                Assert.DoesNotContain(fused, v => v < 0);
+            }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    [InlineData(64, 128, 64)]
+    [InlineData(256, 64, 10)]
+    public void Masked_product_gives_the_same_bits_as_the_product_then_relu_derivative(int m, int n, int k)
+    {
+        // C = A·Bᵀ kept where the mask is > 0: the masks has positives, negatives, zeros, -0 and a NaN.
+        var random = new Random(m * 17 + n * 5 + k);
+        float[] a = RandomArray(random, m * k), b = RandomArray(random, n * k), mask = RandomArray(random, m * n);
+        for (int i = 0; i < mask.Length; i += 7) mask[i] = i % 2 == 0 ? 0f : -0f;
+        if (mask.Length > 3) mask[3] = float.NaN;
+        foreach (object[] path in Paths())
+            foreach (int parts in new[] { 1, 2, 3 })
+            {
+                float[] expected = new float[m * n], masked = new float[m * n];
+                Run((Isa)path[0], parts, () =>
+                {
+                    GemmKernel.Run(false, true, m, n, k, a, b, expected, accumulate: false);
+                    VectorKernels.ReluBackward(mask, expected, expected);
+                    GemmKernel.Run(false, true, m, n, k, a, b, masked, accumulate: false, bias: default, relu: false, positiveWhere: mask);
+                });
+                Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), masked.Select(BitConverter.SingleToInt32Bits));
+            }
+    }
+
     [Fact]
     public void Concurrent_callers_get_correct_results()
     {
