@@ -72,7 +72,7 @@ public sealed class BrowserTests
 
         var dom = await Chromium.DumpDomAsync(pages[0].PagePath);
 
-        var containers = Regex.Split(dom, OutputFormatter.ChartMarker).Skip(1).ToArray();
+        var containers = Regex.Split(dom, HtmlPage.ChartMarker).Skip(1).ToArray();
         Assert.Equal(2, containers.Length);
         Assert.All(containers, chart => Assert.Contains("main-svg", chart));
         Assert.Equal(2, Regex.Matches(dom, "<span class=\"katex\">").Count);
