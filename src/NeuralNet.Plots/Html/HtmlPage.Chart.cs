@@ -6,11 +6,7 @@ namespace NeuralNet.Notebooks;
 namespace NeuralNet.Plots;
 #endif
 
-#if NOTEBOOK_RUNNER
-internal
-#else
-public
-#endif
+// The rest of HtmlPage, and why it is compiled twice: HtmlPage.cs.
 static partial class HtmlPage
 {
     /// <summary>Marks a chart's HTML (its value is the plotly.js version the chart was made for).</summary>
