@@ -36,13 +36,14 @@ static partial class HtmlPage
                     // Fit the column: a fixed width becomes the box's largest, and plotly.js sizes the chart to the box.
                     if (layout.width) { document.getElementById('{{id}}').style.maxWidth = layout.width + 'px'; delete layout.width; }
                     config.responsive = true;
-                    // The toolbar takes the top 30 pixels at the right: the title goes below it, the plot below the title.
+                    // The toolbar takes the top 28 pixels at the right: the title goes below it (50 pixels down, as plotly.js
+                    // lifts a title of several lines by 12), the plot below the title.
                     var title = typeof layout.title === 'string' ? (layout.title = { text: layout.title }) : layout.title;
                     if (title && title.text) {
                         var lines = String(title.text).split(/<br\s*\/?>/i).length;
                         layout.margin = layout.margin || {};
-                        layout.margin.t = Math.max(layout.margin.t == null ? 100 : layout.margin.t, 40 + 24 * lines);
-                        title.y = 1; title.yref = 'container'; title.yanchor = 'top'; title.pad = { t: 34 };
+                        layout.margin.t = Math.max(layout.margin.t == null ? 100 : layout.margin.t, 54 + 24 * lines);
+                        title.y = 1; title.yref = 'container'; title.yanchor = 'top'; title.pad = { t: 50 };
                     }
                     Plotly.newPlot('{{id}}', figure.data, layout, config);
                 };
