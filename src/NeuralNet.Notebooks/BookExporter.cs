@@ -31,15 +31,12 @@ public sealed record BookPage(Notebook Notebook, string PagePath, NotebookRun? R
 
 /// <summary>
 /// Writes notebooks as a static HTML book: one page per chapter (Markdown rendered by Markdig, math typeset
-/// by KaTeX, C# highlighted, outputs and Plotly charts inline) and an index page. plotly.js (from the copy
-/// Plotly.NET embeds) and KaTeX (embedded in this library) are written once into the book's folder, so the
-/// book opens offline, charts and formulas included.
+/// by KaTeX, C# highlighted, outputs and Plotly charts inline) and an index page, all on <see cref="HtmlPage"/>'s
+/// shell. The style sheet, plotly.js (from the copy Plotly.NET embeds) and KaTeX (embedded in this library) are
+/// written once into the book's folder, so the book opens offline, charts and formulas included.
 /// </summary>
 public static class BookExporter
 {
-    /// <summary>The file name of the shared plotly.js in the book's folder.</summary>
-    public const string PlotlyFileName = $"plotly-{OutputFormatter.PlotlyJsVersion}.min.js";
-
     /// <summary>The chapters in <paramref name="folder"/>: every .ipynb, by file name.</summary>
     public static IReadOnlyList<string> FindNotebooks(string folder) =>
         Directory.GetFiles(folder, "*.ipynb").Order(StringComparer.Ordinal).ToArray();
@@ -50,9 +47,8 @@ public static class BookExporter
     {
         options ??= new BookOptions();
         Directory.CreateDirectory(outputFolder);
-        WritePlotlyJs(outputFolder);
+        HtmlPage.WriteAssets(outputFolder);
         WriteKatex(outputFolder);
-        File.WriteAllText(Path.Combine(outputFolder, "book.css"), Css);
 
         var notebooks = notebookPaths.Select(Notebook.Load).ToArray();
         var pages = new List<BookPage>();
@@ -82,27 +78,6 @@ public static class BookExporter
     /// <summary>The page file name for a chapter: its file name with .html.</summary>
     public static string PageName(Notebook notebook) => Path.GetFileNameWithoutExtension(notebook.Path) + ".html";
 
-    /// <summary>Writes plotly.js (embedded in Plotly.NET) and its licence into <paramref name="folder"/>.</summary>
-    public static void WritePlotlyJs(string folder)
-    {
-        foreach (var file in new[] { PlotlyFileName, PlotlyFileName + ".LICENSE.txt" })
-        {
-            using var stream = OpenPlotlyJs(file);
-            AtomicFile.Write(Path.Combine(folder, file), stream.CopyTo);
-        }
-    }
-
-    /// <summary>
-    /// plotly.js (or, with its name, its licence) as Plotly.NET embeds it, in the version of
-    /// <see cref="OutputFormatter.PlotlyJsVersion"/>: the one copy the book and <c>nn</c>'s report both read.
-    /// </summary>
-    public static Stream OpenPlotlyJs(string file = PlotlyFileName)
-    {
-        var assembly = typeof(Plotly.NET.GenericChart).Assembly;
-        return assembly.GetManifestResourceStream($"Plotly.NET.{file}")
-            ?? throw new InvalidOperationException($"Plotly.NET {assembly.GetName().Version} does not embed {file}; expected plotly.js {OutputFormatter.PlotlyJsVersion}.");
-    }
-
     /// <summary>Writes KaTeX (script, auto-render, style sheet, fonts, licence) into <paramref name="folder"/>/katex.</summary>
     public static void WriteKatex(string folder)
     {
@@ -124,7 +99,6 @@ public static class BookExporter
     public static string RenderChapter(Notebook notebook, NotebookRun? run, Notebook? previous = null, Notebook? next = null)
     {
         var body = new StringBuilder();
-        var hasCharts = false;
         foreach (var cell in notebook.Cells)
         {
             switch (cell.Kind)
@@ -154,7 +128,6 @@ public static class BookExporter
 
                     foreach (var output in outputs)
                     {
-                        hasCharts |= output[OutputFormatter.Html]?.Contains("Plotly.newPlot", StringComparison.Ordinal) == true;
                         body.Append(RenderOutput(output));
                     }
 
@@ -178,9 +151,7 @@ public static class BookExporter
         var failure = run?.Failure is { } error
             ? $"<div class=\"run-failed\">This chapter did not run to the end: {WebUtility.HtmlEncode(error.Message)}</div>"
             : "";
-        var head = hasCharts ? $"<script src=\"{PlotlyFileName}\"></script>\n" : "";
-        var content = body.ToString();
-        return Page(notebook.Title, head, nav + failure + content + nav, math: content.Contains("class=\"math", StringComparison.Ordinal));
+        return HtmlPage.InFolder(notebook.Title, nav + failure + body + nav);
     }
 
     private static string RenderOutput(CellOutput output)
@@ -235,67 +206,6 @@ public static class BookExporter
         }
 
         list.Append("</ol>");
-        return Page(title, "", $"<h1>{WebUtility.HtmlEncode(title)}</h1>{list}", math: false);
+        return HtmlPage.InFolder(title, $"<h1>{WebUtility.HtmlEncode(title)}</h1>{list}");
     }
-
-    private static string Page(string title, string head, string body, bool math)
-    {
-        // Script errors on the page are recorded on <html data-script-errors>, so a headless browser check can read them.
-        const string errorHook =
-            "<script>window.addEventListener('error',function(e){var d=document.documentElement;" +
-            "d.setAttribute('data-script-errors',(d.getAttribute('data-script-errors')||'')+(e.message||'error')+' | ');});</script>";
-        // MarkdownRenderer writes $x$ as <span class="math">\(x\)</span> and $$x$$ as \[x\];
-        // KaTeX's auto-render typesets those, leaving code cells and outputs alone.
-        var mathScripts = math
-            ? "<link rel=\"stylesheet\" href=\"katex/katex.min.css\">\n" +
-              "<script defer src=\"katex/katex.min.js\"></script>\n" +
-              "<script defer src=\"katex/contrib/auto-render.min.js\" onload=\"renderMathInElement(document.body,{delimiters:[" +
-              "{left:'\\\\[',right:'\\\\]',display:true},{left:'\\\\(',right:'\\\\)',display:false}]," +
-              "ignoredClasses:['cell','output'],throwOnError:false});\"></script>\n"
-            : "";
-        return $"""
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{WebUtility.HtmlEncode(title)}</title>
-            <link rel="stylesheet" href="book.css">
-            {errorHook}
-            {mathScripts}{head}</head>
-            <body>
-            <main>
-            {body}
-            </main>
-            </body>
-            </html>
-
-            """;
-    }
-
-    private const string Css = """
-        body { margin: 0; background: #fafafa; color: #1f2328; font: 16px/1.6 system-ui, -apple-system, "Segoe UI", sans-serif; }
-        main { max-width: 980px; margin: 0 auto; padding: 24px 32px 64px; background: #fff; }
-        nav { font-size: 14px; margin: 8px 0 24px; color: #57606a; }
-        a { color: #0969da; text-decoration: none; } a:hover { text-decoration: underline; }
-        h1, h2, h3 { line-height: 1.25; } h1 { border-bottom: 1px solid #d0d7de; padding-bottom: .3em; }
-        table { border-collapse: collapse; margin: 8px 0; font-size: 14px; }
-        th, td { border: 1px solid #d0d7de; padding: 4px 10px; text-align: left; }
-        thead { background: #f6f8fa; }
-        .cell { margin: 16px 0; position: relative; }
-        .prompt { position: absolute; left: -48px; top: 8px; color: #8c959f; font: 12px monospace; }
-        pre { overflow-x: auto; }
-        pre.code { background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px; padding: 10px 14px; margin: 0; font: 13.5px/1.45 ui-monospace, "Cascadia Code", Menlo, Consolas, monospace; }
-        .cell.failed pre.code { border-color: #cf222e; }
-        .cell.not-run { opacity: .55; }
-        .output { margin: 6px 0 0; overflow-x: auto; }
-        pre.output { font: 13px/1.4 ui-monospace, Menlo, Consolas, monospace; padding: 6px 14px; margin: 6px 0 0; white-space: pre-wrap; }
-        pre.stderr, pre.error { color: #cf222e; background: #fff5f5; }
-        .notes { font-size: 13px; color: #9a6700; white-space: pre-wrap; margin-top: 4px; }
-        .run-failed { border: 1px solid #cf222e; background: #fff5f5; color: #cf222e; padding: 8px 14px; border-radius: 6px; }
-        .contents li { margin: 6px 0; } .ran { color: #1a7f37; font-size: 13px; } .failed { color: #cf222e; font-size: 13px; }
-        .k { color: #cf222e; } .s { color: #0a3069; } .n { color: #0550ae; } .c { color: #6e7781; font-style: italic; }
-        .t { color: #8250df; } .d { color: #953800; }
-        .math.block { overflow-x: auto; }
-        """;
 }

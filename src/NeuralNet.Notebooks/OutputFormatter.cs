@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Reflection;
 using System.Text;
-using System.Text.RegularExpressions;
 using Microsoft.DotNet.Interactive;
 using Plotly.NET;
 
@@ -14,22 +13,16 @@ internal sealed record RawContent(string Value, string MimeType);
 
 /// <summary>
 /// Formats a value the way .NET Interactive's C# kernel shows it: Plotly.NET charts as HTML that draws
-/// with plotly.js, strings and numbers as text, sequences and plain objects as HTML tables (with a text
+/// with plotly.js (<see cref="HtmlPage.Chart"/>), strings and numbers as text, sequences and plain objects as HTML tables (with a text
 /// form beside them), anything with its own <see cref="object.ToString"/> as that text.
 /// </summary>
-public static partial class OutputFormatter
+public static class OutputFormatter
 {
     /// <summary>The plain-text MIME type.</summary>
     public const string PlainText = "text/plain";
 
     /// <summary>The HTML MIME type.</summary>
     public const string Html = "text/html";
-
-    /// <summary>The plotly.js release embedded in Plotly.NET 6 and loaded by chart outputs.</summary>
-    public const string PlotlyJsVersion = "2.28.0";
-
-    /// <summary>Marks a chart output's HTML, so that a book page knows to load plotly.js.</summary>
-    public const string ChartMarker = "data-nn-plotly-chart";
 
     private const int MaxItems = 20;
 
@@ -100,7 +93,7 @@ public static partial class OutputFormatter
             case HtmlString html:
                 return new() { [Html] = html.Value };
             case GenericChart chart:
-                return new() { [Html] = ChartHtml(chart) };
+                return new() { [Html] = HtmlPage.Chart(chart) };
             case null or string or IFormattable or bool or char:
                 return new() { [PlainText] = ToPlainText(value) };
             case IEnumerable sequence:
@@ -115,87 +108,6 @@ public static partial class OutputFormatter
                 return new() { [Html] = PropertiesTable(value), [PlainText] = PropertiesText(value) };
         }
     }
-
-    /// <summary>
-    /// The HTML of a chart: Plotly.NET's own markup, drawn at once where plotly.js is already on the page
-    /// (a book page), else after loading plotly.js like Plotly.NET.Interactive does (require.js in Jupyter,
-    /// a script tag elsewhere, for example in VS Code).
-    /// </summary>
-    public static string ChartHtml(GenericChart chart)
-    {
-        var html = ToChartHtmlFast(chart);
-        var match = RenderCall().Match(html);
-        if (!match.Success)
-        {
-            return html;
-        }
-
-        var render = match.Groups["fn"].Value;
-        var cdn = $"https://cdn.plot.ly/plotly-{PlotlyJsVersion}.min";
-        var loader = $$"""
-            (function () {
-                var draw = function (plotly) { if (plotly) { window.Plotly = plotly; } {{render}}(); };
-                if (window.Plotly) { draw(); return; }
-                if (typeof window.requirejs === 'function') {
-                    window.requirejs.config({ paths: { plotly: '{{cdn}}' } });
-                    window.requirejs(['plotly'], draw);
-                    return;
-                }
-                var script = document.createElement('script');
-                script.src = '{{cdn}}.js';
-                script.onload = function () { draw(); };
-                document.head.appendChild(script);
-            })();
-            """;
-        return $"<div {ChartMarker}=\"{PlotlyJsVersion}\">" + html[..match.Index] + loader + html[(match.Index + match.Length)..] + "</div>";
-    }
-
-    private static readonly Lock TemplateGate = new();
-    private static readonly List<(DynamicObj.DynamicObj Template, string Json)> TemplateJson = [];
-
-    // Plotly.NET puts its default template (8 KB of nested dynamic objects) into every chart's layout and
-    // serialises it each time, which takes a good part of a second; a training chart updated every epoch would
-    // spend most of its time there. Each distinct template (every chart holds its own copy, so they are compared
-    // by structure, ~2 ms) is serialised once and spliced in: the layout holds an empty template while
-    // Plotly.NET writes the chart, and gets its own back right after.
-    private static string ToChartHtmlFast(GenericChart chart)
-    {
-        var layout = GenericChart.getLayout(chart);
-        lock (TemplateGate)
-        {
-            if (layout.TryGetPropertyValue("template") is not { Value: DynamicObj.DynamicObj template })
-            {
-                return GenericChart.toChartHTML(chart);
-            }
-
-            var json = TemplateJson.FirstOrDefault(t => t.Template.StructurallyEquals(template)).Json;
-            if (json is null)
-            {
-                json = Newtonsoft.Json.JsonConvert.SerializeObject(template);
-                TemplateJson.Insert(0, (template, json));
-                if (TemplateJson.Count > 8)
-                {
-                    TemplateJson.RemoveAt(TemplateJson.Count - 1);
-                }
-            }
-
-            layout.SetProperty("template", new Template());
-            try
-            {
-                var html = GenericChart.toChartHTML(chart);
-                const string empty = "\"template\":{}";
-                var at = html.IndexOf(empty, StringComparison.Ordinal);
-                return at < 0 ? html : string.Concat(html.AsSpan(0, at), "\"template\":", json, html.AsSpan(at + empty.Length));
-            }
-            finally
-            {
-                layout.SetProperty("template", template);
-            }
-        }
-    }
-
-    [GeneratedRegex(@"(?<fn>renderPlotly_[0-9a-fA-F]+)\(\);\s*(?=</script>)")]
-    private static partial Regex RenderCall();
 
     private static bool HasOwnToString(Type type) =>
         type.GetMethod(nameof(ToString), Type.EmptyTypes)?.DeclaringType is { } declaring

@@ -1,5 +1,4 @@
 using DynamicObj;
-using Microsoft.FSharp.Core;
 using Plotly.NET;
 using Plotly.NET.LayoutObjects;
 
@@ -7,7 +6,7 @@ namespace NeuralNet.Plots;
 
 /// <summary>
 /// Small helpers that set the Plotly properties the typed C# API does not reach (titles, axes, hover
-/// templates, annotations, shapes) and turn charts into HTML. Plotly's JSON names are used as they are,
+/// templates, annotations, shapes) and turn charts into HTML pages. Plotly's JSON names are used as they are,
 /// so the plotly.js reference (https://plotly.com/javascript/reference/) documents every key.
 /// </summary>
 public static class Plot
@@ -23,30 +22,12 @@ public static class Plot
     public static string ColorAt(int index) => Palette[((index % Palette.Length) + Palette.Length) % Palette.Length];
 
     /// <summary>A property bag that serialises to a JSON object with the given keys.</summary>
-    public static DynamicObj.DynamicObj Obj(params (string Key, object? Value)[] properties)
-    {
-        var obj = new DynamicObj.DynamicObj();
-        foreach (var (key, value) in properties)
-        {
-            if (value is not null)
-            {
-                obj.SetProperty(key, value);
-            }
-        }
-        return obj;
-    }
+    public static DynamicObj.DynamicObj Obj(params (string Key, object? Value)[] properties) => Set(new DynamicObj.DynamicObj(), properties);
 
     /// <summary>Sets layout properties in place (e.g. <c>("title", Obj(("text", "Loss")))</c>) and returns the chart.</summary>
     public static GenericChart WithLayout(this GenericChart chart, params (string Key, object? Value)[] properties)
     {
-        var layout = GenericChart.getLayout(chart);
-        foreach (var (key, value) in properties)
-        {
-            if (value is not null)
-            {
-                layout.SetProperty(key, value);
-            }
-        }
+        Set(GenericChart.getLayout(chart), properties);
         return chart;
     }
 
@@ -60,13 +41,7 @@ public static class Plot
         var index = 0;
         foreach (var trace in GenericChart.getTraces(chart))
         {
-            foreach (var (key, value) in properties(index, trace))
-            {
-                if (value is not null)
-                {
-                    trace.SetProperty(key, value);
-                }
-            }
+            Set(trace, properties(index, trace));
             index++;
         }
         return chart;
@@ -98,14 +73,7 @@ public static class Plot
         {
             axis.SetProperty("type", type);
         }
-        foreach (var (key, value) in more)
-        {
-            if (value is not null)
-            {
-                axis.SetProperty(key, value);
-            }
-        }
-        layout.SetProperty(name, axis);
+        layout.SetProperty(name, Set(axis, more));
         return chart;
     }
 
@@ -114,50 +82,38 @@ public static class Plot
         chart.WithLayout(("width", width), ("height", height));
 
     /// <summary>
-    /// The chart as a complete HTML page. With <paramref name="embedPlotlyJs"/> (the default) plotly.js is
-    /// inlined (≈ 3.6 MB), so the page draws offline; without it the page loads plotly.js from the web.
+    /// The chart alone on a page (<see cref="HtmlPage"/>, the chart from <see cref="HtmlPage.Chart"/>). With
+    /// <paramref name="embedPlotlyJs"/> (the default) plotly.js is inlined (≈ 3.6 MB), so the page draws offline;
+    /// without it the chart loads plotly.js from the web.
     /// </summary>
-    public static string ToHtml(this GenericChart chart, bool embedPlotlyJs = true) =>
-        GenericChart.toEmbeddedHTML(embedPlotlyJs ? WithFullPlotlyJs(chart) : chart);
+    public static string ToHtml(this GenericChart chart, bool embedPlotlyJs = true, string title = "NeuralNet chart") =>
+        HtmlPage.SingleFile(title, HtmlPage.Chart(chart, "chart"), inlinePlotlyJs: embedPlotlyJs);
 
     /// <summary>Writes <see cref="ToHtml"/> to <paramref name="path"/> (atomically, see <see cref="NeuralNet.Data.AtomicFile"/>) and returns the full path.</summary>
     public static string SaveHtml(this GenericChart chart, string path, bool embedPlotlyJs = true)
     {
         var full = Path.GetFullPath(path);
-        NeuralNet.Data.AtomicFile.WriteAllText(full, chart.ToHtml(embedPlotlyJs));
+        NeuralNet.Data.AtomicFile.WriteAllText(full, chart.ToHtml(embedPlotlyJs, Path.GetFileNameWithoutExtension(full)));
         return full;
     }
 
     /// <summary>The chart's data and layout as plotly JSON (what plotly.js receives).</summary>
     public static string ToJson(this GenericChart chart) => GenericChart.toJson(chart);
 
-    private static GenericChart WithFullPlotlyJs(GenericChart chart) =>
-        Plotly.NET.Chart.withDisplayOptionsStyle(null, null, null, null, null, null,
-            FSharpOption<PlotlyJSReference>.Some(PlotlyJSReference.Full)).Invoke(chart);
+    internal static Annotation Annotation(params (string Key, object? Value)[] properties) => Set(new Annotation(), properties);
 
-    internal static Annotation Annotation(params (string Key, object? Value)[] properties)
+    internal static Shape Shape(params (string Key, object? Value)[] properties) => Set(new Shape(), properties);
+
+    // Plotly.NET's objects are property bags: set each given key (a null value is left out) and hand the bag back.
+    private static T Set<T>(T target, (string Key, object? Value)[] properties) where T : DynamicObj.DynamicObj
     {
-        var annotation = new Annotation();
         foreach (var (key, value) in properties)
         {
             if (value is not null)
             {
-                annotation.SetProperty(key, value);
+                target.SetProperty(key, value);
             }
         }
-        return annotation;
-    }
-
-    internal static Shape Shape(params (string Key, object? Value)[] properties)
-    {
-        var shape = new Shape();
-        foreach (var (key, value) in properties)
-        {
-            if (value is not null)
-            {
-                shape.SetProperty(key, value);
-            }
-        }
-        return shape;
+        return target;
     }
 }

@@ -107,6 +107,8 @@ public class TrainTests(CliFixture fixture)
         Assert.InRange(charts, html.Contains("No mistakes.") ? 3 : 4, 4);
         // plotly.js is inlined once (its licence banner), not once per chart, and nothing loads from the web.
         Assert.Single(Regex.Matches(html, @"plotly\.js v2\.28\.0"));
+        // The book's look: the same style sheet as the chapters' pages.
+        Assert.Contains(NeuralNet.Plots.HtmlPage.Style, html);
         Assert.DoesNotMatch("<script[^>]+src=", html);
     }
 

@@ -38,9 +38,9 @@ public sealed class ExportTests
         Assert.Equal(["01-charts.html", "02-text.html"], pages.Select(p => Path.GetFileName(p.PagePath)));
         Assert.All(pages, p => Assert.True(p.Run?.Succeeded));
         Assert.Equal(
-            ["01-charts.html", "02-text.html", "book.css", "index.html", BookExporter.PlotlyFileName, BookExporter.PlotlyFileName + ".LICENSE.txt"],
+            ["01-charts.html", "02-text.html", "book.css", "index.html", HtmlPage.PlotlyJsFileName, HtmlPage.PlotlyJsFileName + ".LICENSE.txt"],
             Directory.GetFiles(book).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        Assert.True(new FileInfo(Path.Combine(book, BookExporter.PlotlyFileName)).Length > 3_000_000);
+        Assert.True(new FileInfo(Path.Combine(book, HtmlPage.PlotlyJsFileName)).Length > 3_000_000);
         foreach (var file in new[] { "katex.min.js", "katex.min.css", "contrib/auto-render.min.js", "fonts/KaTeX_Main-Regular.woff2", "LICENSE" })
         {
             Assert.True(File.Exists(Path.Combine(book, "katex", file)), $"katex/{file} missing");
@@ -55,11 +55,11 @@ public sealed class ExportTests
         Assert.Contains("<h1 id=\"charts-chapter\">Charts chapter</h1>", page);
         Assert.Contains("<span class=\"math\">", page);
         Assert.Contains("<span class=\"k\">var</span>", page);
-        Assert.Single(System.Text.RegularExpressions.Regex.Matches(page, $"<script src=\"{System.Text.RegularExpressions.Regex.Escape(BookExporter.PlotlyFileName)}\">"));
-        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(page, OutputFormatter.ChartMarker).Count);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(page, $"<script src=\"{System.Text.RegularExpressions.Regex.Escape(HtmlPage.PlotlyJsFileName)}\">"));
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(page, HtmlPage.ChartMarker).Count);
         Assert.Contains("epoch 3: loss ", page);
         Assert.Contains("<script defer src=\"katex/katex.min.js\">", page);
-        Assert.DoesNotContain(BookExporter.PlotlyFileName, File.ReadAllText(pages[1].PagePath));
+        Assert.DoesNotContain(HtmlPage.PlotlyJsFileName, File.ReadAllText(pages[1].PagePath));
         Assert.DoesNotContain("katex", File.ReadAllText(pages[1].PagePath));
         Assert.Contains("<pre class=\"output text\">42</pre>", File.ReadAllText(pages[1].PagePath));
     }

@@ -233,8 +233,8 @@ public sealed partial class KernelChapterTests(ITestOutputHelper log)
         }
 
         Assert.True(Chromium.Path is not null, "Chromium is needed to draw the charts: apt-get install -y chromium (or set CHROMIUM).");
-        BookExporter.WritePlotlyJs(folder);
-        var page = new StringBuilder($"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><script src=\"{BookExporter.PlotlyFileName}\"></script></head><body>\n");
+        HtmlPage.WriteAssets(folder);
+        var page = new StringBuilder($"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><script src=\"{HtmlPage.PlotlyJsFileName}\"></script></head><body>\n");
         for (var i = 0; i < figures.Count; i++)
         {
             // The figure JSON goes in as a JSON string literal, parsed by the page: no HTML escaping to get wrong.

@@ -102,7 +102,7 @@ public sealed class RunnerTests
         run.ThrowIfFailed();
         var html = Assert.Single(run.Cells[1].Outputs)["text/html"];
         Assert.NotNull(html);
-        Assert.Contains(OutputFormatter.ChartMarker, html);
+        Assert.Contains(HtmlPage.ChartMarker, html);
         Assert.Contains("Plotly.newPlot", html);
         Assert.Contains("\"loss\"", html);
     }
@@ -342,16 +342,27 @@ public sealed class NotebookCollection
 public sealed class OutputFormatterTests
 {
     [Fact]
-    public void Chart_html_carries_the_same_figure_as_Plotly_NETs_own_html()
+    public void Chart_html_carries_the_same_figure_as_Plotly_NETs_own_json()
     {
         var chart = Plotly.NET.CSharp.Chart.Line<int, double, string>(x: new[] { 1, 2, 3 }, y: new[] { 1.0, 4, 9 }, Name: "loss");
 
-        var ours = OutputFormatter.ChartHtml(chart);
-        var theirs = Plotly.NET.GenericChart.toChartHTML(chart);
+        var html = OutputFormatter.Format(chart)[OutputFormatter.Html]!;
+        var theirs = Plotly.NET.GenericChart.toJson(chart);
 
-        static string Figure(string html) => System.Text.RegularExpressions.Regex.Match(html, @"var data = .*?var config = [^\n]*", System.Text.RegularExpressions.RegexOptions.Singleline).Value;
-        Assert.NotEmpty(Figure(theirs));
-        Assert.Equal(Figure(theirs), Figure(ours));
-        Assert.Contains("\"template\":{\"layout\"", ours);
+        Assert.Contains($"var figure = {theirs};", html);
+        Assert.Contains("\"template\":{\"layout\"", html); // the template spliced in is the chart's own
+        Assert.Contains(HtmlPage.ChartMarker, html);
+    }
+
+    [Fact]
+    public void Chart_html_cannot_end_its_script_early()
+    {
+        var chart = Plotly.NET.CSharp.Chart.Line<int, double, string>(x: new[] { 1, 2 }, y: new[] { 1.0, 2 }, Name: "</script><b>loss</b>");
+
+        var html = HtmlPage.Chart(chart, "c1");
+
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "</script>"));
+        Assert.Contains("<\\/script><b>loss<\\/b>", html);
+        Assert.Contains("<div id=\"c1\"></div>", html);
     }
 }

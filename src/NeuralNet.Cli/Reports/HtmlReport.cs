@@ -1,18 +1,17 @@
-using System.Net;
 using System.Text;
 using NeuralNet.Cli.Infrastructure;
 using NeuralNet.Data;
 using NeuralNet.Evaluation;
 using NeuralNet.Plots;
 using NeuralNet.Training;
-using Plotly.NET;
 
 namespace NeuralNet.Cli.Reports;
 
 /// <summary>
 /// The HTML report of a training run or an evaluation: settings, loss and accuracy curves, confusion
 /// matrix, per-class precision/recall/F1 and a gallery of mistakes — the Plots project's charts on one
-/// page that carries a single inline copy of plotly.js, so it opens offline and can be mailed as one file.
+/// <see cref="HtmlPage.SingleFile"/> page (the book's look, a single inline copy of plotly.js), so it opens offline
+/// and can be mailed as one file.
 /// </summary>
 public static class HtmlReport
 {
@@ -37,26 +36,26 @@ public static class HtmlReport
     {
         ClassificationReport report = evaluation.Report;
         var body = new StringBuilder();
-        body.Append($"<h1>{Encode(title)}</h1>\n");
-        body.Append($"<p class=\"headline\">Accuracy on {Encode(evaluation.Dataset.Name)}: <b>{Format.Percent(report.Accuracy)}</b> " +
+        body.Append($"<h1>{HtmlPage.Encode(title)}</h1>\n");
+        body.Append($"<p class=\"headline\">Accuracy on {HtmlPage.Encode(evaluation.Dataset.Name)}: <b>{Format.Percent(report.Accuracy)}</b> " +
                     $"({evaluation.Dataset.Count:N0} images, loss {evaluation.Loss:0.0000}, macro F1 {report.MacroF1:0.0000})</p>\n");
 
         body.Append("<h2>Settings</h2>\n<table class=\"settings\">\n");
-        foreach (var (name, value) in settings) body.Append($"<tr><th>{Encode(name)}</th><td>{Encode(value)}</td></tr>\n");
+        foreach (var (name, value) in settings) body.Append($"<tr><th>{HtmlPage.Encode(name)}</th><td>{HtmlPage.Encode(value)}</td></tr>\n");
         body.Append("</table>\n");
 
         if (history is { Epochs.Count: > 0 })
         {
             body.Append("<h2>Training curves</h2>\n");
-            body.Append(ChartHtml(Charts.TrainingCurves(history)));
+            body.Append(HtmlPage.Chart(Charts.TrainingCurves(history), "training-curves"));
             body.Append(EpochTable(history));
         }
 
         body.Append("<h2>Confusion matrix</h2>\n");
-        body.Append(ChartHtml(Charts.ConfusionMatrix(evaluation.Confusion, title: $"Confusion matrix — {evaluation.Dataset.Name}")));
+        body.Append(HtmlPage.Chart(Charts.ConfusionMatrix(evaluation.Confusion, title: $"Confusion matrix — {evaluation.Dataset.Name}"), "confusion-matrix"));
 
         body.Append("<h2>Per class</h2>\n");
-        body.Append(ChartHtml(Charts.ClassificationReport(report)));
+        body.Append(HtmlPage.Chart(Charts.ClassificationReport(report), "per-class"));
         body.Append(ClassTable(report));
 
         IReadOnlyList<int> mistakes = evaluation.Mistakes(GallerySize);
@@ -76,23 +75,14 @@ public static class HtmlReport
             int mistakeCount = evaluation.Predictions.Where((predicted, i) => predicted != data.Labels[i]).Count();
             body.Append($"<p>The {mistakes.Count} most confident mistakes of {mistakeCount:N0}: " +
                         "true class → predicted class (probability the network gave it).</p>\n");
-            body.Append(ChartHtml(Charts.DigitGrid(images, labels, predictions, captions, highlight: null, columns: 10,
-                title: "Most confident mistakes", width: data.Width, height: data.Height, classNames: data.ClassNames)));
+            body.Append(HtmlPage.Chart(Charts.DigitGrid(images, labels, predictions, captions, highlight: null, columns: 10,
+                title: "Most confident mistakes", width: data.Width, height: data.Height, classNames: data.ClassNames), "mistakes"));
         }
 
-        return Page(title, body.ToString());
+        body.Append($"<footer>Written by <code>nn</code> (NeuralNet) on {DateTime.Now:yyyy-MM-dd HH:mm}. " +
+                    "Charts: Plotly.NET with plotly.js embedded, so this page works offline.</footer>\n");
+        return HtmlPage.SingleFile(title, body.ToString());
     }
-
-    /// <summary>plotly.js as Plotly.NET embeds it (the version its charts are made for).</summary>
-    public static string PlotlyJs()
-    {
-        using var reader = new StreamReader(NeuralNet.Notebooks.BookExporter.OpenPlotlyJs());
-        // A literal "</script" inside the inline script would end it early.
-        return reader.ReadToEnd().Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
-    }
-
-    // Plotly.NET's chart markup (a div and the script that draws it) without plotly.js itself.
-    internal static string ChartHtml(GenericChart chart) => "<div class=\"chart\">" + GenericChart.toChartHTML(chart) + "</div>\n";
 
     private static string EpochTable(TrainingHistory history)
     {
@@ -111,36 +101,8 @@ public static class HtmlReport
     {
         var html = new StringBuilder("<table class=\"numbers\">\n<tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>\n");
         foreach (ClassMetrics c in report.Classes)
-            html.Append($"<tr><td>{Encode(c.ClassName)}</td><td>{c.Precision:0.0000}</td><td>{c.Recall:0.0000}</td><td>{c.F1:0.0000}</td><td>{c.Support:N0}</td></tr>\n");
+            html.Append($"<tr><td>{HtmlPage.Encode(c.ClassName)}</td><td>{c.Precision:0.0000}</td><td>{c.Recall:0.0000}</td><td>{c.F1:0.0000}</td><td>{c.Support:N0}</td></tr>\n");
         html.Append($"<tr class=\"total\"><td>macro avg</td><td>{report.MacroPrecision:0.0000}</td><td>{report.MacroRecall:0.0000}</td><td>{report.MacroF1:0.0000}</td><td>{report.Confusion.Total:N0}</td></tr>\n");
         return html.Append("</table>\n").ToString();
     }
-
-    internal static string Page(string title, string body) => $$"""
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <title>{{Encode(title)}}</title>
-        <style>
-        body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
-        h1 { margin-bottom: 0.2em; } h2 { margin-top: 1.8em; border-bottom: 1px solid #ddd; }
-        .headline { font-size: 1.2em; }
-        table { border-collapse: collapse; margin: 1em 0; }
-        th, td { padding: 0.25em 0.8em; border-bottom: 1px solid #eee; text-align: left; }
-        table.numbers td { text-align: right; font-variant-numeric: tabular-nums; }
-        tr.best td { font-weight: bold; } tr.total td { border-top: 2px solid #ccc; }
-        .chart { margin: 1em 0; }
-        footer { margin-top: 3em; color: #888; font-size: 0.9em; }
-        </style>
-        <script type="text/javascript">{{PlotlyJs()}}</script>
-        </head>
-        <body>
-        {{body}}
-        <footer>Written by <code>nn</code> (NeuralNet) on {{DateTime.Now:yyyy-MM-dd HH:mm}}. Charts: Plotly.NET with plotly.js embedded, so this page works offline.</footer>
-        </body>
-        </html>
-        """;
-
-    internal static string Encode(string text) => WebUtility.HtmlEncode(text);
 }

@@ -9,7 +9,7 @@ namespace NeuralNet.Cli.Reports;
 /// <summary>
 /// The page <c>nn sweep</c> writes: for each swept option, validation accuracy against its value (a log axis for
 /// learning rates and weight decays, one line per combination of the other swept options), then a table of all runs.
-/// One file with plotly.js inlined, like <see cref="HtmlReport"/>.
+/// One <see cref="HtmlPage.SingleFile"/> page, like <see cref="HtmlReport"/>.
 /// </summary>
 public static class SweepReport
 {
@@ -27,7 +27,7 @@ public static class SweepReport
     public static string Build(IReadOnlyList<SweepCommand.SweepOption> swept, IReadOnlyList<SweepCommand.SweepResult> results)
     {
         string title = "nn sweep — " + string.Join(", ", swept.Select(s => s.Name));
-        var body = new StringBuilder($"<h1>{HtmlReport.Encode(title)}</h1>\n");
+        var body = new StringBuilder($"<h1>{HtmlPage.Encode(title)}</h1>\n");
         body.Append("<p>Each point is one training run; accuracy is on the validation split, at the epoch whose weights were kept " +
                     "(choose settings on validation, and look at the test accuracy once, at the end).</p>\n");
         foreach (SweepCommand.SweepOption option in swept)
@@ -40,26 +40,26 @@ public static class SweepReport
                               Values: (IReadOnlyList<string>)g.Select(r => Value(r, option.Name)).ToList(),
                               Metric: (IReadOnlyList<double>)g.Select(r => r.ValidationAccuracy ?? double.NaN).ToList()))
                 .ToList();
-            body.Append($"<h2>{HtmlReport.Encode(option.Name)}</h2>\n");
-            body.Append(HtmlReport.ChartHtml(Charts.HyperParameterSweep(option.Name, series, logX: LogScaled.Contains(option.Name))));
+            body.Append($"<h2>{HtmlPage.Encode(option.Name)}</h2>\n");
+            body.Append(HtmlPage.Chart(Charts.HyperParameterSweep(option.Name, series, logX: LogScaled.Contains(option.Name)), "sweep" + option.Name));
         }
 
         body.Append("<h2>Runs</h2>\n<table class=\"numbers\">\n<tr><th>run</th>");
-        foreach (var s in swept) body.Append($"<th>{HtmlReport.Encode(s.Name)}</th>");
+        foreach (var s in swept) body.Append($"<th>{HtmlPage.Encode(s.Name)}</th>");
         body.Append("<th>validation accuracy</th><th>validation loss</th><th>best epoch</th><th>test accuracy</th><th>seconds</th></tr>\n");
         double? best = results.Max(r => r.ValidationAccuracy);
         foreach (var r in results)
         {
             body.Append(r.ValidationAccuracy is not null && r.ValidationAccuracy == best ? "<tr class=\"best\">" : "<tr>");
             body.Append($"<td>{r.Run.Number}</td>");
-            foreach (var s in swept) body.Append($"<td>{HtmlReport.Encode(Value(r, s.Name))}</td>");
+            foreach (var s in swept) body.Append($"<td>{HtmlPage.Encode(Value(r, s.Name))}</td>");
             body.Append(r.Error is not null
-                ? $"<td colspan=\"4\">{HtmlReport.Encode(r.Error)}</td>"
+                ? $"<td colspan=\"4\">{HtmlPage.Encode(r.Error)}</td>"
                 : $"<td>{Percent(r.ValidationAccuracy)}</td><td>{r.ValidationLoss:0.0000}</td><td>{r.BestEpoch}</td><td>{Percent(r.TestAccuracy)}</td>");
             body.Append($"<td>{r.Seconds:0.0}</td></tr>\n");
         }
         body.Append("</table>\n");
-        return HtmlReport.Page(title, body.ToString());
+        return HtmlPage.SingleFile(title, body.ToString());
     }
 
     private static string Value(SweepCommand.SweepResult result, string option) => result.Run.Setting.First(s => s.Option == option).Value;
