@@ -1,4 +1,5 @@
 using System.Net;
+using System.Reflection;
 using System.Text;
 using NeuralNet.Data;
 
@@ -50,23 +51,23 @@ public static class BookExporter
         HtmlPage.WriteAssets(outputFolder);
         WriteKatex(outputFolder);
 
-        var notebooks = notebookPaths.Select(Notebook.Load).ToArray();
+        Notebook[] notebooks = notebookPaths.Select(Notebook.Load).ToArray();
         var pages = new List<BookPage>();
-        for (var i = 0; i < notebooks.Length; i++)
+        for (int i = 0; i < notebooks.Length; i++)
         {
-            var notebook = notebooks[i];
+            Notebook notebook = notebooks[i];
             NotebookRun? run = null;
             if (options.Run)
             {
                 options.NotebookStarting?.Invoke(notebook);
-                var parameters = options.ParametersFor?.Invoke(notebook) ?? new Dictionary<string, string>();
+                IReadOnlyDictionary<string, string> parameters = options.ParametersFor?.Invoke(notebook) ?? new Dictionary<string, string>();
                 run = await NotebookRunner.RunAsync(notebook, new NotebookRunOptions { Parameters = parameters, CellCompleted = options.CellCompleted })
                     .ConfigureAwait(false);
             }
 
-            var page = Path.Combine(outputFolder, PageName(notebook));
-            var previous = i > 0 ? notebooks[i - 1] : null;
-            var next = i < notebooks.Length - 1 ? notebooks[i + 1] : null;
+            string page = Path.Combine(outputFolder, PageName(notebook));
+            Notebook? previous = i > 0 ? notebooks[i - 1] : null;
+            Notebook? next = i < notebooks.Length - 1 ? notebooks[i + 1] : null;
             AtomicFile.WriteAllText(page, RenderChapter(notebook, run, previous, next));
             pages.Add(new BookPage(notebook, page, run));
         }
@@ -81,16 +82,16 @@ public static class BookExporter
     /// <summary>Writes KaTeX (script, auto-render, style sheet, fonts, licence) into <paramref name="folder"/>/katex.</summary>
     public static void WriteKatex(string folder)
     {
-        var assembly = typeof(BookExporter).Assembly;
-        foreach (var resource in assembly.GetManifestResourceNames())
+        Assembly assembly = typeof(BookExporter).Assembly;
+        foreach (string resource in assembly.GetManifestResourceNames())
         {
-            var name = resource.Replace('\\', '/');
+            string name = resource.Replace('\\', '/');
             if (!name.StartsWith("katex/", StringComparison.Ordinal))
             {
                 continue;
             }
 
-            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using Stream stream = assembly.GetManifestResourceStream(resource)!;
             AtomicFile.Write(Path.Combine(folder, name), stream.CopyTo);
         }
     }
@@ -99,7 +100,7 @@ public static class BookExporter
     public static string RenderChapter(Notebook notebook, NotebookRun? run, Notebook? previous = null, Notebook? next = null)
     {
         var body = new StringBuilder();
-        foreach (var cell in notebook.Cells)
+        foreach (NotebookCell cell in notebook.Cells)
         {
             switch (cell.Kind)
             {
@@ -110,9 +111,9 @@ public static class BookExporter
                     body.Append("<pre class=\"raw\">").Append(WebUtility.HtmlEncode(cell.Source)).Append("</pre>\n");
                     break;
                 default:
-                    var cellRun = run?.Cells.FirstOrDefault(c => c.Number == cell.Number);
-                    var outputs = cellRun?.Outputs ?? cell.StoredOutputs;
-                    var status = cellRun?.Status switch
+                    CellRun? cellRun = run?.Cells.FirstOrDefault(c => c.Number == cell.Number);
+                    IReadOnlyList<CellOutput> outputs = cellRun?.Outputs ?? cell.StoredOutputs;
+                    string status = cellRun?.Status switch
                     {
                         CellStatus.Failed => " failed",
                         CellStatus.NotRun => " not-run",
@@ -126,7 +127,7 @@ public static class BookExporter
                         body.Append("<div class=\"notes\">").Append(WebUtility.HtmlEncode(string.Join("\n", cellRun.Notes))).Append("</div>");
                     }
 
-                    foreach (var output in outputs)
+                    foreach (CellOutput output in outputs)
                     {
                         body.Append(RenderOutput(output));
                     }
@@ -148,7 +149,7 @@ public static class BookExporter
         }
 
         nav.Append("</nav>");
-        var failure = run?.Failure is { } error
+        string failure = run?.Failure is { } error
             ? $"<div class=\"run-failed\">This chapter did not run to the end: {WebUtility.HtmlEncode(error.Message)}</div>"
             : "";
         return HtmlPage.InFolder(notebook.Title, nav + failure + body + nav);
@@ -174,7 +175,7 @@ public static class BookExporter
             return $"<div class=\"output image\">{svg}</div>";
         }
 
-        foreach (var image in new[] { "image/png", "image/jpeg", "image/gif" })
+        foreach (string image in new[] { "image/png", "image/jpeg", "image/gif" })
         {
             if (output[image] is { } base64)
             {
@@ -187,16 +188,16 @@ public static class BookExporter
             return $"<div class=\"output markdown\">{MarkdownRenderer.ToHtml(markdown)}</div>";
         }
 
-        var text = output[OutputFormatter.PlainText] ?? output.Data.Values.FirstOrDefault() ?? "";
+        string text = output[OutputFormatter.PlainText] ?? output.Data.Values.FirstOrDefault() ?? "";
         return $"<pre class=\"output text\">{WebUtility.HtmlEncode(text)}</pre>";
     }
 
     private static string RenderIndex(string title, IReadOnlyList<BookPage> pages)
     {
         var list = new StringBuilder("<ol class=\"contents\">");
-        foreach (var page in pages)
+        foreach (BookPage page in pages)
         {
-            var state = page.Run switch
+            string state = page.Run switch
             {
                 null => "",
                 { Succeeded: true } run => $" <span class=\"ran\">ran in {run.Elapsed.TotalSeconds:0.0} s</span>",

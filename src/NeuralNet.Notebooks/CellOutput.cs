@@ -37,5 +37,5 @@ public sealed record CellOutput
         new() { OutputType = Error, Name = name, Text = message };
 
     /// <summary>The content for <paramref name="mimeType"/>, or null.</summary>
-    public string? this[string mimeType] => Data.TryGetValue(mimeType, out var value) ? value : null;
+    public string? this[string mimeType] => Data.TryGetValue(mimeType, out string? value) ? value : null;
 }

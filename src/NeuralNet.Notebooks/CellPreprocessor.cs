@@ -29,20 +29,20 @@ internal static partial class CellPreprocessor
         var references = new List<(int Line, string Path)>();
         var loads = new List<(int Line, string Path)>();
         var packages = new List<(int Line, string Name, string? Version)>();
-        var lines = source.Split('\n');
+        string[] lines = source.Split('\n');
         var code = new StringBuilder();
-        for (var i = 0; i < lines.Length; i++)
+        for (int i = 0; i < lines.Length; i++)
         {
-            var line = lines[i];
-            var lineNumber = i + 1;
-            var trimmed = line.Trim().TrimEnd('\r');
+            string line = lines[i];
+            int lineNumber = i + 1;
+            string trimmed = line.Trim().TrimEnd('\r');
             string? replacement = null;
 
             if (NugetReference().Match(trimmed) is { Success: true } nuget)
             {
-                var package = nuget.Groups["name"].Value.Trim();
-                var version = nuget.Groups["version"].Success ? nuget.Groups["version"].Value.Trim() : null;
-                if (!provided.TryGetPackage(package, out var providedVersion))
+                string package = nuget.Groups["name"].Value.Trim();
+                string? version = nuget.Groups["version"].Success ? nuget.Groups["version"].Value.Trim() : null;
+                if (!provided.TryGetPackage(package, out string? providedVersion))
                 {
                     packages.Add((lineNumber, package, string.IsNullOrEmpty(version) ? null : version));
                     replacement = "// (restored by the runner) ";
@@ -59,7 +59,7 @@ internal static partial class CellPreprocessor
             }
             else if (PathReference().Match(trimmed) is { Success: true } reference)
             {
-                var name = Path.GetFileNameWithoutExtension(reference.Groups["path"].Value);
+                string name = Path.GetFileNameWithoutExtension(reference.Groups["path"].Value);
                 if (provided.IsProvidedAssembly(name))
                 {
                     // Loading a second copy of an assembly the runner already hands to scripts (Plotly.NET and its
@@ -86,8 +86,8 @@ internal static partial class CellPreprocessor
             }
             else if (trimmed.StartsWith("#!", StringComparison.Ordinal))
             {
-                var magic = trimmed.Split(' ', 2)[0];
-                var kernel = magic[2..].ToLowerInvariant();
+                string magic = trimmed.Split(' ', 2)[0];
+                string kernel = magic[2..].ToLowerInvariant();
                 if (Notebook.IsCSharpKernel(kernel))
                 {
                     replacement = "// ";

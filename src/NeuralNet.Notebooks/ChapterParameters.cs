@@ -29,7 +29,7 @@ public sealed class ChapterParameters
             return None;
         }
 
-        var name = Path.GetFileName(path);
+        string name = Path.GetFileName(path);
         JsonNode? root;
         try
         {
@@ -46,7 +46,7 @@ public sealed class ChapterParameters
         }
 
         var byChapter = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (chapter, values) in chapters)
+        foreach ((string? chapter, JsonNode? values) in chapters)
         {
             if (values is not JsonObject assignments)
             {
@@ -54,7 +54,7 @@ public sealed class ChapterParameters
             }
 
             var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (parameter, value) in assignments)
+            foreach ((string? parameter, JsonNode? value) in assignments)
             {
                 parameters[parameter] = value switch
                 {
@@ -72,5 +72,5 @@ public sealed class ChapterParameters
 
     /// <summary>The values for the chapter with this file name (empty if it has no entry).</summary>
     public IReadOnlyDictionary<string, string> For(string chapterFileName) =>
-        _byChapter.TryGetValue(Path.GetFileName(chapterFileName), out var values) ? values : new Dictionary<string, string>();
+        _byChapter.TryGetValue(Path.GetFileName(chapterFileName), out IReadOnlyDictionary<string, string>? values) ? values : new Dictionary<string, string>();
 }

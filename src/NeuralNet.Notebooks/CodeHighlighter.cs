@@ -14,9 +14,9 @@ public static class CodeHighlighter
     /// <summary>The code as HTML (without the surrounding <c>pre</c>), every token wrapped in a classed span.</summary>
     public static string ToHtml(string code)
     {
-        var root = CSharpSyntaxTree.ParseText(code, CSharpParseOptions.Default.WithKind(SourceCodeKind.Script)).GetRoot();
+        SyntaxNode root = CSharpSyntaxTree.ParseText(code, CSharpParseOptions.Default.WithKind(SourceCodeKind.Script)).GetRoot();
         var html = new StringBuilder(code.Length * 2);
-        foreach (var token in root.DescendantTokens())
+        foreach (SyntaxToken token in root.DescendantTokens())
         {
             Token(token, html);
         }
@@ -33,12 +33,12 @@ public static class CodeHighlighter
 
     private static void Trivia(SyntaxTriviaList trivia, StringBuilder html)
     {
-        foreach (var item in trivia)
+        foreach (SyntaxTrivia item in trivia)
         {
             if (item.GetStructure() is { } structure)
             {
                 // Directives (#r, #load, #nullable) and skipped text: tokens of their own, in place.
-                foreach (var inner in structure.DescendantTokens())
+                foreach (SyntaxToken inner in structure.DescendantTokens())
                 {
                     Token(inner, html);
                 }
@@ -46,8 +46,8 @@ public static class CodeHighlighter
                 continue;
             }
 
-            var kind = item.Kind();
-            var css = kind switch
+            SyntaxKind kind = item.Kind();
+            string? css = kind switch
             {
                 SyntaxKind.SingleLineCommentTrivia or SyntaxKind.MultiLineCommentTrivia
                     or SyntaxKind.SingleLineDocumentationCommentTrivia or SyntaxKind.MultiLineDocumentationCommentTrivia => "c",
@@ -91,7 +91,7 @@ public static class CodeHighlighter
             return;
         }
 
-        var encoded = WebUtility.HtmlEncode(text);
+        string encoded = WebUtility.HtmlEncode(text);
         html.Append(css is null ? encoded : $"<span class=\"{css}\">{encoded}</span>");
     }
 }

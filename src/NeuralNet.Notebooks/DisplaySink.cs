@@ -40,7 +40,7 @@ internal sealed class DisplaySink
     {
         lock (_gate)
         {
-            var id = $"display-{++_nextId}";
+            string id = $"display-{++_nextId}";
             CurrentCell().Add(new Entry(id, output));
             return id;
         }
@@ -60,9 +60,9 @@ internal sealed class DisplaySink
     {
         lock (_gate)
         {
-            foreach (var cell in _cells)
+            foreach (List<Entry> cell in _cells)
             {
-                foreach (var entry in cell)
+                foreach (Entry entry in cell)
                 {
                     if (entry.Id == id)
                     {
@@ -84,7 +84,7 @@ internal sealed class DisplaySink
 
         lock (_gate)
         {
-            var cell = CurrentCell();
+            List<Entry> cell = CurrentCell();
             if (cell.Count > 0 && cell[^1].Output is { OutputType: CellOutput.Stream } last && last.Name == streamName)
             {
                 cell[^1].Output = last with { Text = last.Text + text };

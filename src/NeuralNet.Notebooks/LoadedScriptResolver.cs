@@ -33,7 +33,7 @@ internal sealed class LoadedScriptResolver(string baseDirectory) : SourceReferen
 
     /// <inheritdoc/>
     public override Stream OpenRead(string resolvedPath) =>
-        _preprocessed.TryGetValue(resolvedPath, out var code) ? new MemoryStream(Encoding.UTF8.GetBytes(code)) : _files.OpenRead(resolvedPath);
+        _preprocessed.TryGetValue(resolvedPath, out string? code) ? new MemoryStream(Encoding.UTF8.GetBytes(code)) : _files.OpenRead(resolvedPath);
 
     /// <inheritdoc/>
     public override bool Equals(object? other) => ReferenceEquals(this, other);

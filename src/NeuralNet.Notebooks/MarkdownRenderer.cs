@@ -17,12 +17,12 @@ internal static partial class MarkdownRenderer
     public static string ToHtml(string markdown)
     {
         var math = new List<(string Tex, bool Display)>();
-        var protectedText = Protect(markdown, math);
-        var html = Markdown.ToHtml(protectedText, Pipeline);
+        string protectedText = Protect(markdown, math);
+        string html = Markdown.ToHtml(protectedText, Pipeline);
         return math.Count == 0 ? html : Placeholder().Replace(html, match =>
         {
-            var (tex, display) = math[int.Parse(match.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture)];
-            var encoded = WebUtility.HtmlEncode(tex);
+            (string? tex, bool display) = math[int.Parse(match.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture)];
+            string encoded = WebUtility.HtmlEncode(tex);
             return display
                 ? $"<span class=\"math display\">\\[{encoded}\\]</span>"
                 : $"<span class=\"math\">\\({encoded}\\)</span>";
@@ -35,32 +35,32 @@ internal static partial class MarkdownRenderer
     private static string Protect(string text, List<(string Tex, bool Display)> math)
     {
         var result = new StringBuilder(text.Length);
-        var i = 0;
-        var atLineStart = true;
+        int i = 0;
+        bool atLineStart = true;
         while (i < text.Length)
         {
             // Fenced code blocks and inline code keep their dollars.
             if (atLineStart && FenceAt(text, i) is { } fence)
             {
-                var end = text.IndexOf("\n" + fence, i + fence.Length, StringComparison.Ordinal);
-                var stop = end < 0 ? text.Length : text.IndexOf('\n', end + 1 + fence.Length) is var nl and >= 0 ? nl : text.Length;
+                int end = text.IndexOf("\n" + fence, i + fence.Length, StringComparison.Ordinal);
+                int stop = end < 0 ? text.Length : text.IndexOf('\n', end + 1 + fence.Length) is var nl and >= 0 ? nl : text.Length;
                 result.Append(text, i, stop - i);
                 i = stop;
                 atLineStart = false;
                 continue;
             }
 
-            var c = text[i];
+            char c = text[i];
             if (c == '`')
             {
-                var run = 1;
+                int run = 1;
                 while (i + run < text.Length && text[i + run] == '`')
                 {
                     run++;
                 }
 
-                var close = text.IndexOf(new string('`', run), i + run, StringComparison.Ordinal);
-                var stop = close < 0 ? i + run : close + run;
+                int close = text.IndexOf(new string('`', run), i + run, StringComparison.Ordinal);
+                int stop = close < 0 ? i + run : close + run;
                 result.Append(text, i, stop - i);
                 i = stop;
                 atLineStart = false;
@@ -77,9 +77,9 @@ internal static partial class MarkdownRenderer
 
             if (c == '$')
             {
-                var display = i + 1 < text.Length && text[i + 1] == '$';
-                var open = display ? 2 : 1;
-                var close = FindClosing(text, i + open, display);
+                bool display = i + 1 < text.Length && text[i + 1] == '$';
+                int open = display ? 2 : 1;
+                int close = FindClosing(text, i + open, display);
                 if (close > i + open)
                 {
                     math.Add((text[(i + open)..close], display));
@@ -101,7 +101,7 @@ internal static partial class MarkdownRenderer
     // The closing delimiter: "$$" anywhere before a blank line, or "$" before a blank line, not escaped.
     private static int FindClosing(string text, int from, bool display)
     {
-        for (var j = from; j < text.Length; j++)
+        for (int j = from; j < text.Length; j++)
         {
             switch (text[j])
             {
@@ -122,7 +122,7 @@ internal static partial class MarkdownRenderer
 
     private static bool IsBlankLineAfter(string text, int newline)
     {
-        for (var k = newline + 1; k < text.Length && text[k] != '\n'; k++)
+        for (int k = newline + 1; k < text.Length && text[k] != '\n'; k++)
         {
             if (!char.IsWhiteSpace(text[k]))
             {
@@ -135,13 +135,13 @@ internal static partial class MarkdownRenderer
 
     private static string? FenceAt(string text, int i)
     {
-        var j = i;
+        int j = i;
         while (j < text.Length && j - i < 3 && text[j] == ' ')
         {
             j++;
         }
 
-        foreach (var fence in new[] { "```", "~~~" })
+        foreach (string fence in new[] { "```", "~~~" })
         {
             if (string.CompareOrdinal(text, j, fence, 0, 3) == 0)
             {

@@ -98,11 +98,11 @@ public sealed class Notebook
     {
         get
         {
-            foreach (var cell in Cells.Where(c => c.Kind == CellKind.Markdown))
+            foreach (NotebookCell cell in Cells.Where(c => c.Kind == CellKind.Markdown))
             {
-                foreach (var line in cell.Source.Split('\n'))
+                foreach (string line in cell.Source.Split('\n'))
                 {
-                    var trimmed = line.Trim();
+                    string trimmed = line.Trim();
                     if (trimmed.StartsWith('#'))
                     {
                         return trimmed.TrimStart('#').Trim();
@@ -122,7 +122,7 @@ public sealed class Notebook
     public static Notebook Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var fullPath = System.IO.Path.GetFullPath(path);
+        string fullPath = System.IO.Path.GetFullPath(path);
         if (!File.Exists(fullPath))
         {
             throw new FileNotFoundException($"Notebook not found: {fullPath}", fullPath);
@@ -135,8 +135,8 @@ public sealed class Notebook
     /// <exception cref="NotebookFormatException">The text is not a notebook in nbformat 4.</exception>
     public static Notebook Parse(string json, string path)
     {
-        var fullPath = System.IO.Path.GetFullPath(path);
-        var name = System.IO.Path.GetFileName(fullPath);
+        string fullPath = System.IO.Path.GetFullPath(path);
+        string name = System.IO.Path.GetFileName(fullPath);
         JsonNode? node;
         try
         {
@@ -163,18 +163,18 @@ public sealed class Notebook
             throw new NotebookFormatException($"{name}: expected a \"cells\" array, found {Describe(root["cells"])}.");
         }
 
-        var defaultKernel = ReadDefaultKernel(root);
+        string defaultKernel = ReadDefaultKernel(root);
         var cells = new List<NotebookCell>();
-        for (var i = 0; i < cellArray.Count; i++)
+        for (int i = 0; i < cellArray.Count; i++)
         {
-            var number = i + 1;
+            int number = i + 1;
             if (cellArray[i] is not JsonObject cell)
             {
                 throw new NotebookFormatException($"{name}, cell {number}: expected a JSON object, found {Describe(cellArray[i])}.");
             }
 
-            var kind = cell["cell_type"]?.GetValueKind() == JsonValueKind.String ? cell["cell_type"]!.GetValue<string>() : null;
-            var cellKind = kind switch
+            string? kind = cell["cell_type"]?.GetValueKind() == JsonValueKind.String ? cell["cell_type"]!.GetValue<string>() : null;
+            CellKind cellKind = kind switch
             {
                 "markdown" => CellKind.Markdown,
                 "code" => CellKind.Code,
@@ -183,11 +183,11 @@ public sealed class Notebook
                     $"{name}, cell {number}: expected \"cell_type\" \"markdown\", \"code\" or \"raw\", found {Describe(cell["cell_type"])}."),
             };
 
-            var source = ReadMultiline(cell["source"], $"{name}, cell {number}: \"source\"");
-            var tags = cell["metadata"]?["tags"] is JsonArray tagArray
+            string source = ReadMultiline(cell["source"], $"{name}, cell {number}: \"source\"");
+            string[] tags = cell["metadata"]?["tags"] is JsonArray tagArray
                 ? tagArray.Where(t => t?.GetValueKind() == JsonValueKind.String).Select(t => t!.GetValue<string>()).ToArray()
                 : [];
-            var kernel = cellKind == CellKind.Code ? ReadCellKernel(cell) ?? defaultKernel : "";
+            string kernel = cellKind == CellKind.Code ? ReadCellKernel(cell) ?? defaultKernel : "";
             cells.Add(new NotebookCell(number, cellKind, kernel.ToLowerInvariant(), source, tags, cell));
         }
 
@@ -199,12 +199,12 @@ public sealed class Notebook
     /// <param name="executionCounts">Execution counts by cell number, as the kernel numbers them.</param>
     public void Save(IReadOnlyDictionary<int, IReadOnlyList<CellOutput>> outputs, IReadOnlyDictionary<int, int> executionCounts)
     {
-        foreach (var cell in Cells.Where(c => c.Kind == CellKind.Code))
+        foreach (NotebookCell cell in Cells.Where(c => c.Kind == CellKind.Code))
         {
-            if (outputs.TryGetValue(cell.Number, out var cellOutputs))
+            if (outputs.TryGetValue(cell.Number, out IReadOnlyList<CellOutput>? cellOutputs))
             {
                 cell.Json["outputs"] = WriteOutputs(cellOutputs, executionCounts.GetValueOrDefault(cell.Number));
-                cell.Json["execution_count"] = executionCounts.TryGetValue(cell.Number, out var count) ? count : null;
+                cell.Json["execution_count"] = executionCounts.TryGetValue(cell.Number, out int count) ? count : null;
             }
         }
 
@@ -214,7 +214,7 @@ public sealed class Notebook
             IndentSize = _indent,
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
-        var text = _root.ToJsonString(options) + "\n";
+        string text = _root.ToJsonString(options) + "\n";
         AtomicFile.WriteAllText(Path, text);
     }
 
@@ -228,9 +228,9 @@ public sealed class Notebook
         }
 
         var outputs = new List<CellOutput>();
-        foreach (var item in array.OfType<JsonObject>())
+        foreach (JsonObject item in array.OfType<JsonObject>())
         {
-            var type = item["output_type"]?.GetValueKind() == JsonValueKind.String ? item["output_type"]!.GetValue<string>() : "";
+            string type = item["output_type"]?.GetValueKind() == JsonValueKind.String ? item["output_type"]!.GetValue<string>() : "";
             switch (type)
             {
                 case CellOutput.Stream:
@@ -257,7 +257,7 @@ public sealed class Notebook
     private static JsonArray WriteOutputs(IReadOnlyList<CellOutput> outputs, int executionCount)
     {
         var array = new JsonArray();
-        foreach (var output in outputs)
+        foreach (CellOutput output in outputs)
         {
             var json = new JsonObject();
             switch (output.OutputType)
@@ -275,7 +275,7 @@ public sealed class Notebook
                     break;
                 default:
                     var data = new JsonObject();
-                    foreach (var (mimeType, content) in output.Data)
+                    foreach ((string? mimeType, string? content) in output.Data)
                     {
                         data[mimeType] = mimeType.EndsWith("json", StringComparison.Ordinal) && TryParse(content) is { } parsed
                             ? parsed
@@ -315,11 +315,11 @@ public sealed class Notebook
     private static JsonArray Lines(string text)
     {
         var array = new JsonArray();
-        var start = 0;
+        int start = 0;
         while (start < text.Length)
         {
-            var end = text.IndexOf('\n', start);
-            var next = end < 0 ? text.Length : end + 1;
+            int end = text.IndexOf('\n', start);
+            int next = end < 0 ? text.Length : end + 1;
             array.Add(text[start..next]);
             start = next;
         }
@@ -345,8 +345,8 @@ public sealed class Notebook
 
     private static string ReadDefaultKernel(JsonObject root)
     {
-        var metadata = root["metadata"];
-        var name = Text(metadata?["polyglot_notebook"]?["defaultKernelName"])
+        JsonNode? metadata = root["metadata"];
+        string? name = Text(metadata?["polyglot_notebook"]?["defaultKernelName"])
             ?? Text(metadata?["kernelspec"]?["language"])
             ?? Text(metadata?["language_info"]?["name"]);
         if (name is null && Text(metadata?["kernelspec"]?["name"]) is { } spec)
@@ -365,10 +365,10 @@ public sealed class Notebook
 
     private static int DetectIndent(string json)
     {
-        var lines = json.Split('\n', 3);
+        string[] lines = json.Split('\n', 3);
         if (lines.Length > 1)
         {
-            var spaces = lines[1].Length - lines[1].TrimStart(' ').Length;
+            int spaces = lines[1].Length - lines[1].TrimStart(' ').Length;
             if (spaces is > 0 and <= 8)
             {
                 return spaces;

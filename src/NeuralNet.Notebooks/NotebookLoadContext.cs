@@ -55,16 +55,16 @@ internal sealed class NotebookLoadContext : AssemblyLoadContext
     /// <returns>The assembly, its metadata reference, and whether it had already been loaded from another path.</returns>
     public (Assembly Assembly, MetadataReference Reference, bool Reused) LoadReference(string path)
     {
-        var name = AssemblyName.GetAssemblyName(path).Name!;
+        string name = AssemblyName.GetAssemblyName(path).Name!;
         lock (_gate)
         {
             AddProbeDirectory(Path.GetDirectoryName(path)!);
-            if (_bySimpleName.TryGetValue(name, out var loaded))
+            if (_bySimpleName.TryGetValue(name, out Assembly? loaded))
             {
                 return (loaded, ReferenceTo(loaded), !string.Equals(Origin(loaded), path, StringComparison.Ordinal));
             }
 
-            var assembly = LoadCopy(path);
+            Assembly assembly = LoadCopy(path);
             _bySimpleName[name] = assembly;
             return (assembly, ReferenceTo(assembly), false);
         }
@@ -75,7 +75,7 @@ internal sealed class NotebookLoadContext : AssemblyLoadContext
         lock (_gate)
         {
             // null: let the runner's own context (the framework, Plotly.NET and its dependencies) answer first.
-            return assemblyName.Name is { } name && _bySimpleName.TryGetValue(name, out var loaded) ? loaded : null;
+            return assemblyName.Name is { } name && _bySimpleName.TryGetValue(name, out Assembly? loaded) ? loaded : null;
         }
     }
 
@@ -88,7 +88,7 @@ internal sealed class NotebookLoadContext : AssemblyLoadContext
         string[] fileNames = [unmanagedDllName, $"lib{unmanagedDllName}.so", $"{unmanagedDllName}.so", $"lib{unmanagedDllName}.dylib", $"{unmanagedDllName}.dll"];
         lock (_gate)
         {
-            foreach (var candidate in _probeDirectories.SelectMany(directory => fileNames.Select(file => Path.Combine(directory, file))))
+            foreach (string candidate in _probeDirectories.SelectMany(directory => fileNames.Select(file => Path.Combine(directory, file))))
             {
                 if (File.Exists(candidate))
                 {
@@ -109,18 +109,18 @@ internal sealed class NotebookLoadContext : AssemblyLoadContext
 
         lock (_gate)
         {
-            if (_bySimpleName.TryGetValue(name, out var loaded))
+            if (_bySimpleName.TryGetValue(name, out Assembly? loaded))
             {
                 return loaded;
             }
 
             // Next to the assemblies the notebook referenced, in the order it referenced them.
-            foreach (var directory in _probeDirectories)
+            foreach (string directory in _probeDirectories)
             {
-                var candidate = Path.Combine(directory, name + ".dll");
+                string candidate = Path.Combine(directory, name + ".dll");
                 if (File.Exists(candidate))
                 {
-                    var assembly = LoadCopy(candidate);
+                    Assembly assembly = LoadCopy(candidate);
                     _bySimpleName[name] = assembly;
                     return assembly;
                 }
@@ -134,10 +134,10 @@ internal sealed class NotebookLoadContext : AssemblyLoadContext
 
     private Assembly LoadCopy(string path)
     {
-        var image = File.ReadAllBytes(path);
-        var pdbPath = Path.ChangeExtension(path, ".pdb");
-        using var pdb = File.Exists(pdbPath) ? new MemoryStream(File.ReadAllBytes(pdbPath)) : null;
-        var assembly = LoadFromStream(new MemoryStream(image), pdb);
+        byte[] image = File.ReadAllBytes(path);
+        string pdbPath = Path.ChangeExtension(path, ".pdb");
+        using MemoryStream? pdb = File.Exists(pdbPath) ? new MemoryStream(File.ReadAllBytes(pdbPath)) : null;
+        Assembly assembly = LoadFromStream(new MemoryStream(image), pdb);
         _origins[assembly] = (path, image);
         return assembly;
     }
@@ -150,11 +150,11 @@ internal sealed class NotebookLoadContext : AssemblyLoadContext
         }
     }
 
-    private string Origin(Assembly assembly) => _origins.TryGetValue(assembly, out var origin) ? origin.Path : assembly.Location;
+    private string Origin(Assembly assembly) => _origins.TryGetValue(assembly, out (string Path, byte[] Image) origin) ? origin.Path : assembly.Location;
 
     private MetadataReference ReferenceTo(Assembly assembly)
     {
-        var (path, image) = _origins[assembly];
+        (string? path, byte[]? image) = _origins[assembly];
         return MetadataReference.CreateFromImage(image, filePath: path);
     }
 }

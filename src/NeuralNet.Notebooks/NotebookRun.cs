@@ -74,8 +74,8 @@ public sealed class NotebookRun
     {
         var outputs = new Dictionary<int, IReadOnlyList<CellOutput>>();
         var counts = new Dictionary<int, int>();
-        var count = 0;
-        foreach (var cell in Cells.Where(c => c.Kind == CellKind.Code))
+        int count = 0;
+        foreach (CellRun cell in Cells.Where(c => c.Kind == CellKind.Code))
         {
             outputs[cell.Number] = cell.Outputs;
             if (cell.Status is CellStatus.Passed or CellStatus.Failed)

@@ -55,8 +55,8 @@ public static class NotebookRunner
 
         // Runs share the process's console and working directory, so they take turns.
         await OneRunAtATime.WaitAsync().ConfigureAwait(false);
-        var previousDirectory = Environment.CurrentDirectory;
-        var previousSink = DisplaySink.Current;
+        string previousDirectory = Environment.CurrentDirectory;
+        DisplaySink? previousSink = DisplaySink.Current;
         try
         {
             ConsoleCapture.Install();
@@ -87,7 +87,7 @@ public static class NotebookRunner
 
         Microsoft.DotNet.Interactive.Formatting.Formatter.Reset();
         var scripts = new LoadedScriptResolver(notebook.Directory);
-        var baseOptions = ScriptOptions.Default
+        ScriptOptions baseOptions = ScriptOptions.Default
             .WithReferences(FrameworkReferences.Value)
             .AddReferences(ProvidedAssemblies.Instance.Assemblies)
             .WithImports(KernelImports)
@@ -104,7 +104,7 @@ public static class NotebookRunner
         var session = new Session(baseOptions, new NotebookLoadContext($"notebook {notebook.Name}"), scripts);
         NotebookLoadContext.Current = session.LoadContext;
 
-        foreach (var cell in notebook.Cells)
+        foreach (NotebookCell cell in notebook.Cells)
         {
             sink.BeginCell();
             CellRun result;
@@ -151,7 +151,7 @@ public static class NotebookRunner
         }
 
         // A later cell may have updated what an earlier one displayed (DisplayedValue.Update).
-        for (var i = 0; i < results.Count; i++)
+        for (int i = 0; i < results.Count; i++)
         {
             results[i] = results[i] with { Outputs = sink.OutputsOf(i) };
         }
@@ -180,19 +180,19 @@ public static class NotebookRunner
         }
 
         // Each cell compiles as its own "file", so stack traces and diagnostics read "...ipynb#cell7".
-        var cellPath = $"{notebook.Path}#cell{cell.Number}";
+        string cellPath = $"{notebook.Path}#cell{cell.Number}";
         string code;
         try
         {
-            var processed = CellPreprocessor.Process(cell.Source, ProvidedAssemblies.Instance);
+            CellPreprocessor.Result processed = CellPreprocessor.Process(cell.Source, ProvidedAssemblies.Instance);
             notes.AddRange(processed.Notes);
-            foreach (var (line, path) in processed.References)
+            foreach ((int line, string? path) in processed.References)
             {
                 session.Options = session.Options.AddReferences(LoadReference(notebook, cell, session.LoadContext, line, path, notes));
             }
 
             LoadPackages(notebook, cell, session, processed.Packages, lineOffset: null, notes);
-            foreach (var (line, path) in processed.Loads)
+            foreach ((int line, string? path) in processed.Loads)
             {
                 PrepareLoadedScript(notebook, cell, session, line, path, cellPath, notes);
             }
@@ -204,23 +204,23 @@ public static class NotebookRunner
             throw new NotebookCellException(notebook.Name, cell.Number, e.Line, e.Message, e);
         }
 
-        var script = state.Script.ContinueWith(code, session.Options.WithFilePath(cellPath));
-        var diagnostics = script.Compile();
-        var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
+        Script<object> script = state.Script.ContinueWith(code, session.Options.WithFilePath(cellPath));
+        System.Collections.Immutable.ImmutableArray<Diagnostic> diagnostics = script.Compile();
+        Diagnostic[] errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
         if (errors.Length > 0)
         {
-            var first = errors[0];
-            var line = first.Location.IsInSource && first.Location.GetLineSpan().Path == cellPath ? first.Location.GetLineSpan().StartLinePosition.Line + 1 : (int?)null;
-            var message = string.Join("; ", errors.Take(3).Select(d => $"{Where(d, cellPath)}error {d.Id}: {d.GetMessage(CultureInfo.InvariantCulture)}"))
+            Diagnostic first = errors[0];
+            int? line = first.Location.IsInSource && first.Location.GetLineSpan().Path == cellPath ? first.Location.GetLineSpan().StartLinePosition.Line + 1 : (int?)null;
+            string message = string.Join("; ", errors.Take(3).Select(d => $"{Where(d, cellPath)}error {d.Id}: {d.GetMessage(CultureInfo.InvariantCulture)}"))
                 + (errors.Length > 3 ? $" (and {errors.Length - 3} more errors)" : "");
             throw new NotebookCellException(notebook.Name, cell.Number, line, message);
         }
 
         // The kernel writes a cell's compiler warnings into its output, on stderr; so does the runner.
-        foreach (var warning in diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning))
+        foreach (Diagnostic warning in diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning))
         {
-            var position = warning.Location.GetLineSpan();
-            var place = position.Path == cellPath ? "" : Path.GetFileName(position.Path);
+            FileLinePositionSpan position = warning.Location.GetLineSpan();
+            string place = position.Path == cellPath ? "" : Path.GetFileName(position.Path);
             sink.Write("stderr", $"{place}({position.StartLinePosition.Line + 1},{position.StartLinePosition.Character + 1}): warning {warning.Id}: {warning.GetMessage(CultureInfo.InvariantCulture)}\n");
         }
 
@@ -231,7 +231,7 @@ public static class NotebookRunner
         }
         catch (Exception e)
         {
-            var error = Unwrap(e);
+            Exception error = Unwrap(e);
             throw new NotebookCellException(notebook.Name, cell.Number, FindLine(error, cellPath), $"{error.GetType().FullName}: {error.Message}", error);
         }
 
@@ -245,7 +245,7 @@ public static class NotebookRunner
         catch (Exception e)
         {
             // For example a ToString() that throws: the kernel would show the error in the cell too.
-            var error = Unwrap(e);
+            Exception error = Unwrap(e);
             throw new NotebookCellException(notebook.Name, cell.Number, null,
                 $"showing the cell's result failed: {error.GetType().FullName}: {error.Message}", error);
         }
@@ -256,7 +256,7 @@ public static class NotebookRunner
     // "in setup.csx, line 4: " for a diagnostic in a #load'ed script; nothing for one in the cell (the exception names its line).
     private static string Where(Diagnostic diagnostic, string cellPath)
     {
-        var position = diagnostic.Location.GetLineSpan();
+        FileLinePositionSpan position = diagnostic.Location.GetLineSpan();
         return !diagnostic.Location.IsInSource || position.Path == cellPath ? ""
             : $"in {Path.GetFileName(position.Path)}, line {position.StartLinePosition.Line + 1}: ";
     }
@@ -267,7 +267,7 @@ public static class NotebookRunner
     /// </summary>
     private static void PrepareLoadedScript(Notebook notebook, NotebookCell cell, Session session, int line, string path, string loadingFile, List<string> notes)
     {
-        var fullPath = session.Scripts.Resolve(path, loadingFile)
+        string fullPath = session.Scripts.Resolve(path, loadingFile)
             ?? throw new NotebookCellException(notebook.Name, cell.Number, line,
                 $"#load: script not found: {Path.GetFullPath(Path.Combine(Path.GetDirectoryName(loadingFile) ?? notebook.Directory, path))}");
         if (session.Scripts.Has(fullPath))
@@ -285,17 +285,17 @@ public static class NotebookRunner
             throw new NotebookCellException(notebook.Name, cell.Number, line, $"in {Path.GetFileName(fullPath)}, line {e.Line}: {e.Message}", e);
         }
 
-        var name = Path.GetFileName(fullPath);
+        string name = Path.GetFileName(fullPath);
         notes.AddRange(processed.Notes.Select(n => $"{name}, {n}"));
-        foreach (var (referenceLine, reference) in processed.References)
+        foreach ((int referenceLine, string? reference) in processed.References)
         {
-            var resolved = Path.Combine(Path.GetDirectoryName(fullPath)!, reference);
+            string resolved = Path.Combine(Path.GetDirectoryName(fullPath)!, reference);
             session.Options = session.Options.AddReferences(LoadReference(notebook, cell, session.LoadContext, line, resolved, notes));
         }
 
         LoadPackages(notebook, cell, session, processed.Packages, lineOffset: line, notes);
         session.Scripts.Add(fullPath, processed.Code);
-        foreach (var (loadLine, load) in processed.Loads)
+        foreach ((int loadLine, string? load) in processed.Loads)
         {
             PrepareLoadedScript(notebook, cell, session, line, load, fullPath, notes);
         }
@@ -309,7 +309,7 @@ public static class NotebookRunner
     private static void LoadPackages(Notebook notebook, NotebookCell cell, Session session,
         IReadOnlyList<(int Line, string Name, string? Version)> packages, int? lineOffset, List<string> notes)
     {
-        foreach (var (line, name, version) in packages)
+        foreach ((int line, string? name, string? version) in packages)
         {
             IReadOnlyList<string> assemblies;
             try
@@ -321,7 +321,7 @@ public static class NotebookRunner
                 throw new NotebookCellException(notebook.Name, cell.Number, lineOffset ?? line, $"#r \"nuget: {name}\": {e.Message}", e);
             }
 
-            foreach (var path in assemblies.Where(path => !IsFrameworkOrProvided(Path.GetFileNameWithoutExtension(path))))
+            foreach (string path in assemblies.Where(path => !IsFrameworkOrProvided(Path.GetFileNameWithoutExtension(path))))
             {
                 session.Options = session.Options.AddReferences(LoadReference(notebook, cell, session.LoadContext, lineOffset ?? line, path, notes));
             }
@@ -338,7 +338,7 @@ public static class NotebookRunner
 
     private static MetadataReference LoadReference(Notebook notebook, NotebookCell cell, NotebookLoadContext context, int line, string path, List<string> notes)
     {
-        var fullPath = Path.GetFullPath(Path.Combine(notebook.Directory, path));
+        string fullPath = Path.GetFullPath(Path.Combine(notebook.Directory, path));
         if (!File.Exists(fullPath))
         {
             throw new NotebookCellException(notebook.Name, cell.Number, line, $"#r: assembly not found: {fullPath}");
@@ -346,7 +346,7 @@ public static class NotebookRunner
 
         try
         {
-            var (assembly, reference, reused) = context.LoadReference(fullPath);
+            (Assembly? assembly, MetadataReference? reference, bool reused) = context.LoadReference(fullPath);
             if (reused)
             {
                 notes.Add($"line {line}: {assembly.GetName().Name} was already loaded from {reference.Display}; using that copy");
@@ -366,8 +366,8 @@ public static class NotebookRunner
     /// </summary>
     private static bool TrailingExpressionIsShown(ScriptState<object> state)
     {
-        var compilation = state.Script.GetCompilation();
-        var tree = compilation.SyntaxTrees.LastOrDefault();
+        Compilation compilation = state.Script.GetCompilation();
+        SyntaxTree? tree = compilation.SyntaxTrees.LastOrDefault();
         if (tree?.GetRoot() is not CompilationUnitSyntax root
             || root.Members.LastOrDefault() is not GlobalStatementSyntax { Statement: ExpressionStatementSyntax statement }
             || !statement.SemicolonToken.IsMissing)
@@ -375,7 +375,7 @@ public static class NotebookRunner
             return false;
         }
 
-        var type = compilation.GetSemanticModel(tree).GetTypeInfo(statement.Expression).Type;
+        ITypeSymbol? type = compilation.GetSemanticModel(tree).GetTypeInfo(statement.Expression).Type;
         return type is not null && type.SpecialType != SpecialType.System_Void;
     }
 
@@ -401,9 +401,9 @@ public static class NotebookRunner
     // the library that threw.
     private static int? FindLine(Exception error, string cellPath)
     {
-        for (var e = error; e is not null; e = e.InnerException)
+        for (Exception? e = error; e is not null; e = e.InnerException)
         {
-            foreach (var frame in new StackTrace(e, fNeedFileInfo: true).GetFrames())
+            foreach (StackFrame frame in new StackTrace(e, fNeedFileInfo: true).GetFrames())
             {
                 if (frame.GetFileName() == cellPath && frame.GetFileLineNumber() > 0)
                 {
@@ -428,8 +428,8 @@ public static class NotebookRunner
                 $"{notebook.Name} has no parameters cell (a code cell tagged 'parameters'), so --set {string.Join(", ", parameters.Keys)} cannot apply.");
         }
 
-        var names = ParameterOverrides.Names(cell.Source);
-        foreach (var name in parameters.Keys.Where(n => !names.Contains(n)))
+        IReadOnlyList<string> names = ParameterOverrides.Names(cell.Source);
+        foreach (string name in parameters.Keys.Where(n => !names.Contains(n)))
         {
             throw new ArgumentException(
                 $"{notebook.Name}, cell {cell.Number} (parameters): no top-level variable '{name}'; it assigns {(names.Count == 0 ? "none" : string.Join(", ", names))}.");
@@ -447,8 +447,8 @@ public static class NotebookRunner
 
     private static IEnumerable<string> FrameworkAssemblyPaths()
     {
-        var runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        var trusted = (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? "").Split(Path.PathSeparator);
+        string runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        string[] trusted = (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? "").Split(Path.PathSeparator);
         return trusted.Where(path => Path.GetDirectoryName(path) == runtimeDirectory);
     }
 

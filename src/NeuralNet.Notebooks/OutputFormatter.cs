@@ -31,14 +31,14 @@ public static class OutputFormatter
     /// <param name="mimeTypes">The MIME types asked for, or none for the default.</param>
     public static CellOutput Format(object? value, params string[] mimeTypes)
     {
-        var data = FormatData(value);
+        Dictionary<string, string> data = FormatData(value);
         if (mimeTypes is { Length: > 0 })
         {
             var wanted = new Dictionary<string, string>();
-            foreach (var mimeType in mimeTypes)
+            foreach (string mimeType in mimeTypes)
             {
-                wanted[mimeType] = value is not null && Microsoft.DotNet.Interactive.Formatting.Formatter.TryFormat(value, mimeType, out var registered) ? registered
-                    : data.TryGetValue(mimeType, out var content)
+                wanted[mimeType] = value is not null && Microsoft.DotNet.Interactive.Formatting.Formatter.TryFormat(value, mimeType, out string? registered) ? registered
+                    : data.TryGetValue(mimeType, out string? content)
                     ? content
                     : mimeType == Html ? $"<pre>{WebUtility.HtmlEncode(ToPlainText(value))}</pre>" : ToPlainText(value);
             }
@@ -65,7 +65,7 @@ public static class OutputFormatter
 
     private static Dictionary<string, string> FormatData(object? value)
     {
-        var data = DefaultData(value);
+        Dictionary<string, string> data = DefaultData(value);
         if (value is null || Microsoft.DotNet.Interactive.Formatting.Formatter.PreferredMimeTypesFor(value.GetType()) is not { } preferred)
         {
             return data;
@@ -74,10 +74,10 @@ public static class OutputFormatter
         // Formatter.SetPreferredMimeTypesFor: one output with every MIME type set, each from a registered
         // formatter where there is one, else the runner's own form.
         var chosen = new Dictionary<string, string>();
-        foreach (var mimeType in preferred)
+        foreach (string mimeType in preferred)
         {
-            chosen[mimeType] = Microsoft.DotNet.Interactive.Formatting.Formatter.TryFormat(value, mimeType, out var text) ? text
-                : data.TryGetValue(mimeType, out var own) ? own
+            chosen[mimeType] = Microsoft.DotNet.Interactive.Formatting.Formatter.TryFormat(value, mimeType, out string? text) ? text
+                : data.TryGetValue(mimeType, out string? own) ? own
                 : mimeType == Html ? $"<pre>{WebUtility.HtmlEncode(ToPlainText(value))}</pre>" : ToPlainText(value);
         }
 
@@ -99,7 +99,7 @@ public static class OutputFormatter
             case IEnumerable sequence:
                 return new() { [Html] = SequenceTable(sequence), [PlainText] = SequenceText(sequence) };
             default:
-                var type = value.GetType();
+                Type type = value.GetType();
                 if (HasOwnToString(type) || PublicProperties(type).Length == 0)
                 {
                     return new() { [PlainText] = ToPlainText(value) };
@@ -154,7 +154,7 @@ public static class OutputFormatter
     private static string PropertiesTable(object value)
     {
         var html = new StringBuilder("<table><thead><tr><th>Property</th><th>Value</th></tr></thead><tbody>");
-        foreach (var property in PublicProperties(value.GetType()))
+        foreach (PropertyInfo property in PublicProperties(value.GetType()))
         {
             html.Append($"<tr><td>{WebUtility.HtmlEncode(property.Name)}</td><td>{Cell(Read(property, value))}</td></tr>");
         }
@@ -169,7 +169,7 @@ public static class OutputFormatter
     private static (List<object?> Items, bool More) Take(IEnumerable sequence)
     {
         var items = new List<object?>();
-        foreach (var item in sequence)
+        foreach (object item in sequence)
         {
             if (items.Count == MaxItems)
             {
@@ -184,23 +184,23 @@ public static class OutputFormatter
 
     private static string SequenceText(IEnumerable sequence)
     {
-        var (items, more) = Take(sequence);
+        (List<object?>? items, bool more) = Take(sequence);
         return "[ " + string.Join(", ", items.Select(item => item is IEnumerable and not string ? item.GetType().Name : ShortText(item)))
             + (more ? ", ..." : "") + " ]";
     }
 
     private static string SequenceTable(IEnumerable sequence)
     {
-        var (items, more) = Take(sequence);
-        var itemType = items.FirstOrDefault(item => item is not null)?.GetType();
-        var columns = itemType is null || IsScalar(itemType) || HasOwnToString(itemType)
+        (List<object?>? items, bool more) = Take(sequence);
+        Type? itemType = items.FirstOrDefault(item => item is not null)?.GetType();
+        PropertyInfo[] columns = itemType is null || IsScalar(itemType) || HasOwnToString(itemType)
             ? []
             : PublicProperties(itemType);
 
         var html = new StringBuilder("<table><thead><tr><th><i>index</i></th>");
         html.Append(columns.Length == 0 ? "<th>value</th>" : string.Concat(columns.Select(c => $"<th>{WebUtility.HtmlEncode(c.Name)}</th>")));
         html.Append("</tr></thead><tbody>");
-        for (var i = 0; i < items.Count; i++)
+        for (int i = 0; i < items.Count; i++)
         {
             html.Append($"<tr><td>{i}</td>");
             if (columns.Length == 0 || items[i] is not { } item || item.GetType() != itemType)

@@ -36,7 +36,7 @@ internal static class PackageRestorer
             throw new PackageRestoreException($"'{package}' is not a NuGet package name.");
         }
 
-        var folder = Path.Combine(CacheDirectory, $"{package}.{version ?? "latest"}".ToLowerInvariant(), RuntimeInformation.RuntimeIdentifier);
+        string folder = Path.Combine(CacheDirectory, $"{package}.{version ?? "latest"}".ToLowerInvariant(), RuntimeInformation.RuntimeIdentifier);
         if (!File.Exists(Path.Combine(folder, CompletedMarker)))
         {
             Publish(package, version, folder);
@@ -49,7 +49,7 @@ internal static class PackageRestorer
     // package into the output folder itself, next to the assemblies that load them.
     private static void Publish(string package, string? version, string folder)
     {
-        var work = folder + ".partial-" + Environment.ProcessId;
+        string work = folder + ".partial-" + Environment.ProcessId;
         if (Directory.Exists(work))
         {
             Directory.Delete(work, recursive: true);
@@ -68,12 +68,12 @@ internal static class PackageRestorer
                 new XElement("PackageReference", new XAttribute("Include", package), new XAttribute("Version", version ?? "*"))));
         project.Save(Path.Combine(work, ProjectName + ".csproj"));
 
-        var output = Path.Combine(work, "out");
-        var (exitCode, log) = RunDotnet(work, $"publish {ProjectName}.csproj -c Release -o out -nologo -v q");
+        string output = Path.Combine(work, "out");
+        (int exitCode, string? log) = RunDotnet(work, $"publish {ProjectName}.csproj -c Release -o out -nologo -v q");
         if (exitCode != 0)
         {
             Directory.Delete(work, recursive: true);
-            var errors = string.Join("\n", log.Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Distinct().Take(5));
+            string errors = string.Join("\n", log.Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Distinct().Take(5));
             throw new PackageRestoreException(
                 $"restoring {package}{(version is null ? "" : " " + version)} failed (dotnet publish exit code {exitCode}): {(errors.Length > 0 ? errors : log.Trim())}");
         }
@@ -105,9 +105,9 @@ internal static class PackageRestorer
         };
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start) ?? throw new PackageRestoreException("could not start 'dotnet' to restore a package.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
+        using Process process = Process.Start(start) ?? throw new PackageRestoreException("could not start 'dotnet' to restore a package.");
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        string error = process.StandardError.ReadToEnd();
         process.WaitForExit();
         return (process.ExitCode, output.Result + error);
     }

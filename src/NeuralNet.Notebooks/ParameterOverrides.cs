@@ -17,9 +17,9 @@ public static class ParameterOverrides
     public static IReadOnlyDictionary<string, string> Parse(IEnumerable<string> pairs)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in pairs)
+        foreach (string pair in pairs)
         {
-            var at = pair.IndexOf('=');
+            int at = pair.IndexOf('=');
             if (at <= 0)
             {
                 throw new ArgumentException($"Expected name=value, got '{pair}'.", nameof(pairs));
@@ -46,19 +46,19 @@ public static class ParameterOverrides
             return source;
         }
 
-        var assignments = FindAssignments(source);
-        foreach (var name in values.Keys.Where(name => assignments.All(a => a.Name != name)))
+        List<Assignment> assignments = FindAssignments(source);
+        foreach (string name in values.Keys.Where(name => assignments.All(a => a.Name != name)))
         {
-            var known = assignments.Count == 0 ? "none" : string.Join(", ", assignments.Select(a => a.Name).Distinct());
+            string known = assignments.Count == 0 ? "none" : string.Join(", ", assignments.Select(a => a.Name).Distinct());
             throw new ArgumentException($"Parameter '{name}' is not assigned at top level in the parameters cell (it assigns: {known}).");
         }
 
         // Replace from the end so earlier spans stay valid; the last assignment of a name is the one that counts,
         // but replacing all of them keeps a cell like "var n = 10; n = 20;" honest too.
-        var text = source;
-        foreach (var assignment in assignments.Where(a => values.ContainsKey(a.Name)).OrderByDescending(a => a.Value.SpanStart))
+        string text = source;
+        foreach (Assignment assignment in assignments.Where(a => values.ContainsKey(a.Name)).OrderByDescending(a => a.Value.SpanStart))
         {
-            var replacement = Literal(values[assignment.Name], assignment.Value, assignment.DeclaredType);
+            string replacement = Literal(values[assignment.Name], assignment.Value, assignment.DeclaredType);
             text = text[..assignment.Value.SpanStart] + replacement + text[assignment.Value.Span.End..];
         }
 
@@ -69,10 +69,10 @@ public static class ParameterOverrides
 
     private static List<Assignment> FindAssignments(string source)
     {
-        var tree = CSharpSyntaxTree.ParseText(source, CSharpParseOptions.Default.WithKind(SourceCodeKind.Script));
+        SyntaxTree tree = CSharpSyntaxTree.ParseText(source, CSharpParseOptions.Default.WithKind(SourceCodeKind.Script));
         var root = (CompilationUnitSyntax)tree.GetRoot();
         var found = new List<Assignment>();
-        foreach (var member in root.Members)
+        foreach (MemberDeclarationSyntax member in root.Members)
         {
             switch (member)
             {
@@ -95,7 +95,7 @@ public static class ParameterOverrides
 
     private static void AddDeclarators(VariableDeclarationSyntax declaration, List<Assignment> found)
     {
-        foreach (var variable in declaration.Variables)
+        foreach (VariableDeclaratorSyntax variable in declaration.Variables)
         {
             if (variable.Initializer is { } initializer)
             {
@@ -106,7 +106,7 @@ public static class ParameterOverrides
 
     private static string Literal(string value, ExpressionSyntax original, TypeSyntax? declaredType)
     {
-        var isString = original is LiteralExpressionSyntax { RawKind: (int)SyntaxKind.StringLiteralExpression } or InterpolatedStringExpressionSyntax
+        bool isString = original is LiteralExpressionSyntax { RawKind: (int)SyntaxKind.StringLiteralExpression } or InterpolatedStringExpressionSyntax
             || declaredType is PredefinedTypeSyntax { Keyword.RawKind: (int)SyntaxKind.StringKeyword };
         if (isString && !(value.StartsWith('"') && value.EndsWith('"') && value.Length >= 2))
         {
@@ -116,9 +116,9 @@ public static class ParameterOverrides
         if (original is LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NumericLiteralExpression } number
             && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
         {
-            var originalText = number.Token.Text;
-            var suffix = new string(originalText.Reverse().TakeWhile(char.IsLetter).Reverse().ToArray());
-            var isHex = originalText.StartsWith("0x", StringComparison.OrdinalIgnoreCase) || originalText.StartsWith("0b", StringComparison.OrdinalIgnoreCase);
+            string originalText = number.Token.Text;
+            string suffix = new string(originalText.Reverse().TakeWhile(char.IsLetter).Reverse().ToArray());
+            bool isHex = originalText.StartsWith("0x", StringComparison.OrdinalIgnoreCase) || originalText.StartsWith("0b", StringComparison.OrdinalIgnoreCase);
             if (suffix.Length > 0 && !isHex && !char.IsLetter(value[^1]))
             {
                 return value + suffix;

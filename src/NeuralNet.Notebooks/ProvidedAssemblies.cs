@@ -15,14 +15,14 @@ internal sealed class ProvidedAssemblies
 
     private ProvidedAssemblies()
     {
-        var plotly = typeof(GenericChart).Assembly;
-        var plotlyCSharp = typeof(Plotly.NET.CSharp.Chart).Assembly;
-        var fsharpCore = typeof(Microsoft.FSharp.Core.FSharpOption<>).Assembly;
+        Assembly plotly = typeof(GenericChart).Assembly;
+        Assembly plotlyCSharp = typeof(Plotly.NET.CSharp.Chart).Assembly;
+        Assembly fsharpCore = typeof(Microsoft.FSharp.Core.FSharpOption<>).Assembly;
         var referenced = new List<Assembly> { typeof(ProvidedAssemblies).Assembly, plotly, plotlyCSharp, fsharpCore };
 
         // Plotly.NET's own dependencies (DynamicObj, Giraffe.ViewEngine, Newtonsoft.Json, ...), loaded now so that
         // scripts and the assemblies they load by path bind to these very copies.
-        foreach (var name in plotly.GetReferencedAssemblies().Concat(plotlyCSharp.GetReferencedAssemblies()))
+        foreach (AssemblyName name in plotly.GetReferencedAssemblies().Concat(plotlyCSharp.GetReferencedAssemblies()))
         {
             if (!IsFramework(name.Name) && referenced.All(a => a.GetName().Name != name.Name))
             {
@@ -31,7 +31,7 @@ internal sealed class ProvidedAssemblies
         }
 
         Assemblies = referenced;
-        foreach (var assembly in referenced.Skip(1))
+        foreach (Assembly assembly in referenced.Skip(1))
         {
             _packages[assembly.GetName().Name!] = Version(assembly);
         }
@@ -53,7 +53,7 @@ internal sealed class ProvidedAssemblies
 
     private static string? Version(Assembly assembly)
     {
-        var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        string? informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
         return informational?.Split('+')[0] ?? assembly.GetName().Version?.ToString(3);
     }
 

@@ -1,4 +1,5 @@
 using Plotly.NET;
+using Plotly.NET.LayoutObjects;
 
 namespace NeuralNet.Plots;
 
@@ -31,15 +32,15 @@ public static partial class Charts
     {
         ArgumentNullException.ThrowIfNull(curves);
         ArgumentOutOfRangeException.ThrowIfLessThan(points, 2);
-        var x = Enumerable.Range(0, points).Select(i => from + (to - from) * i / (points - 1)).ToArray();
+        double[] x = Enumerable.Range(0, points).Select(i => from + (to - from) * i / (points - 1)).ToArray();
         var left = new List<GenericChart>();
         var right = new List<GenericChart>();
-        var index = 0;
-        foreach (var curve in curves)
+        int index = 0;
+        foreach (ActivationCurve curve in curves)
         {
             var color = Color.fromString(Plot.ColorAt(index));
-            var y = x.Select(curve.Function).ToArray();
-            var dy = x.Select(curve.Derivative).ToArray();
+            double[] y = x.Select(curve.Function).ToArray();
+            double[] dy = x.Select(curve.Derivative).ToArray();
             left.Add(Plotly.NET.CSharp.Chart.Line<double, double, string>(x: x, y: y, Name: curve.Name, LineColor: color)
                 .WithTraceProperties(("legendgroup", curve.Name), ("hovertemplate", curve.Name + "(%{x:.2f}) = %{y:.3f}<extra></extra>")));
             right.Add(Plotly.NET.CSharp.Chart.Line<double, double, string>(x: x, y: dy, Name: curve.Name + "'", LineColor: color, LineDash: StyleParam.DrawingStyle.Dash)
@@ -82,23 +83,23 @@ public static partial class Charts
         }
         var charts = new List<GenericChart>();
         var subtitles = new List<string>();
-        for (var i = 0; i < list.Count; i++)
+        for (int i = 0; i < list.Count; i++)
         {
-            var (name, values) = list[i];
-            var (edges, counts) = Histogram(values, bins, min, max);
-            var (mean, std) = MeanStd(values);
-            var centers = edges.Take(bins).Select((e, k) => (e + edges[k + 1]) / 2).ToArray();
-            var total = Math.Max(1, values.Length);
-            var share = counts.Select(c => 100.0 * c / total).ToArray();
+            (string? name, float[]? values) = list[i];
+            (double[]? edges, long[]? counts) = Histogram(values, bins, min, max);
+            (double mean, double std) = MeanStd(values);
+            double[] centers = edges.Take(bins).Select((e, k) => (e + edges[k + 1]) / 2).ToArray();
+            int total = Math.Max(1, values.Length);
+            double[] share = counts.Select(c => 100.0 * c / total).ToArray();
             charts.Add(Plotly.NET.CSharp.Chart.Column<double, double, string>(values: share, Keys: centers, Name: name,
                     MarkerColor: Color.fromString(Plot.ColorAt(i)))
                 .WithTraceProperties(("width", edges[1] - edges[0]), ("showlegend", false),
                     ("hovertemplate", name + "<br>value %{x:.3g}<br>%{y:.2f}% of values<extra></extra>")));
             subtitles.Add($"{name}<br>mean {mean:G3}, std {std:G3}");
         }
-        var cols = columns > 0 ? columns : Math.Min(list.Count, 5);
-        var rows = (list.Count + cols - 1) / cols;
-        var chart = Plotly.NET.CSharp.Chart.Grid(charts, nRows: rows, nCols: cols, SubPlotTitles: subtitles)
+        int cols = columns > 0 ? columns : Math.Min(list.Count, 5);
+        int rows = (list.Count + cols - 1) / cols;
+        GenericChart chart = Plotly.NET.CSharp.Chart.Grid(charts, nRows: rows, nCols: cols, SubPlotTitles: subtitles)
             .WithTitleText(title ?? "Activation values per layer (share of values per bin)")
             .WithLayout(("bargap", 0.0))
             .WithPixelSize(Math.Min(1400, 225 * cols + 80), 290 * rows + 100);
@@ -136,12 +137,12 @@ public static partial class Charts
             return (0, 0);
         }
         double sum = 0, sumSq = 0;
-        foreach (var v in values)
+        foreach (float v in values)
         {
             sum += v;
             sumSq += (double)v * v;
         }
-        var mean = sum / values.Length;
+        double mean = sum / values.Length;
         return (mean, Math.Sqrt(Math.Max(0, sumSq / values.Length - mean * mean)));
     }
 
@@ -151,11 +152,11 @@ public static partial class Charts
     /// </summary>
     private static void EditAnnotations(GenericChart chart, Action<DynamicObj.DynamicObj> edit)
     {
-        var layout = GenericChart.getLayout(chart);
+        Layout layout = GenericChart.getLayout(chart);
         if (layout.TryGetPropertyValue("annotations") is { } value && value.Value is System.Collections.IEnumerable items)
         {
             var list = items.OfType<Plotly.NET.LayoutObjects.Annotation>().ToList();
-            foreach (var annotation in list)
+            foreach (Annotation annotation in list)
             {
                 edit(annotation);
             }

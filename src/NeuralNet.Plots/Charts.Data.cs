@@ -16,13 +16,13 @@ public static partial class Charts
         IReadOnlyList<string>? classNames = null, bool normalize = false, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(sets);
-        var names = ClassNames(classCount, classNames);
+        string[] names = ClassNames(classCount, classNames);
         var charts = new List<GenericChart>();
-        var index = 0;
-        foreach (var (name, labels) in sets)
+        int index = 0;
+        foreach ((string? name, IReadOnlyList<int>? labels) in sets)
         {
-            var counts = new int[classCount];
-            foreach (var label in labels)
+            int[] counts = new int[classCount];
+            foreach (int label in labels)
             {
                 if (label < 0 || label >= classCount)
                 {
@@ -30,9 +30,9 @@ public static partial class Charts
                 }
                 counts[label]++;
             }
-            var total = Math.Max(1, labels.Count);
-            var values = counts.Select(c => normalize ? 100.0 * c / total : c).ToArray();
-            var hover = counts.Select((c, k) => $"{name}, class {names[k]}<br>{c} examples ({100.0 * c / total:F1}%)").ToArray();
+            int total = Math.Max(1, labels.Count);
+            double[] values = counts.Select(c => normalize ? 100.0 * c / total : c).ToArray();
+            string[] hover = counts.Select((c, k) => $"{name}, class {names[k]}<br>{c} examples ({100.0 * c / total:F1}%)").ToArray();
             charts.Add(Plotly.NET.CSharp.Chart.Column<double, string, string>(
                     values: values, Keys: names, Name: name, MarkerColor: Color.fromString(Plot.ColorAt(index)), MultiText: hover)
                 .WithTraceProperties(("hovertemplate", "%{text}<extra></extra>"), ("textposition", "none")));
@@ -66,19 +66,19 @@ public static partial class Charts
     public static GenericChart PixelHistogram(ReadOnlySpan<float> values, int bins = 32, double? min = null, double? max = null,
         bool logY = true, string? title = null, string xTitle = "pixel value")
     {
-        var (edges, counts) = Histogram(values, bins, min, max);
+        (double[]? edges, long[]? counts) = Histogram(values, bins, min, max);
         return HistogramChart(edges, counts, logY, title ?? $"Pixel values ({values.Length:N0} pixels)", xTitle);
     }
 
     /// <summary>A histogram of raw byte pixel values (0..255), counted here.</summary>
     public static GenericChart PixelHistogram(ReadOnlySpan<byte> values, int bins = 32, bool logY = true, string? title = null)
     {
-        var counts = new long[bins];
-        foreach (var v in values)
+        long[] counts = new long[bins];
+        foreach (byte v in values)
         {
             counts[Math.Min(bins - 1, v * bins / 256)]++;
         }
-        var edges = Enumerable.Range(0, bins + 1).Select(i => 256.0 * i / bins).ToArray();
+        double[] edges = Enumerable.Range(0, bins + 1).Select(i => 256.0 * i / bins).ToArray();
         return HistogramChart(edges, counts, logY, title ?? $"Raw pixel bytes ({values.Length:N0} pixels)", "byte value (0 = background, 255 = ink)");
     }
 
@@ -94,7 +94,7 @@ public static partial class Charts
         double lo = min ?? double.PositiveInfinity, hi = max ?? double.NegativeInfinity;
         if (min is null || max is null)
         {
-            foreach (var v in values)
+            foreach (float v in values)
             {
                 if (float.IsFinite(v))
                 {
@@ -112,9 +112,9 @@ public static partial class Charts
         {
             hi = lo + 1;
         }
-        var counts = new long[bins];
-        var scale = bins / (hi - lo);
-        foreach (var v in values)
+        long[] counts = new long[bins];
+        double scale = bins / (hi - lo);
+        foreach (float v in values)
         {
             if (!float.IsFinite(v) || v < lo || v > hi)
             {
@@ -122,8 +122,8 @@ public static partial class Charts
             }
             counts[Math.Min(bins - 1, (int)((v - lo) * scale))]++;
         }
-        var edges = new double[bins + 1];
-        for (var i = 0; i <= bins; i++)
+        double[] edges = new double[bins + 1];
+        for (int i = 0; i <= bins; i++)
         {
             edges[i] = lo + (hi - lo) * i / bins;
         }
@@ -132,11 +132,11 @@ public static partial class Charts
 
     private static GenericChart HistogramChart(double[] edges, long[] counts, bool logY, string title, string xTitle)
     {
-        var bins = counts.Length;
-        var centers = new double[bins];
-        var hover = new string[bins];
-        var total = Math.Max(1, counts.Sum());
-        for (var i = 0; i < bins; i++)
+        int bins = counts.Length;
+        double[] centers = new double[bins];
+        string[] hover = new string[bins];
+        long total = Math.Max(1, counts.Sum());
+        for (int i = 0; i < bins; i++)
         {
             centers[i] = (edges[i] + edges[i + 1]) / 2;
             hover[i] = $"[{edges[i]:G4}, {edges[i + 1]:G4})<br>{counts[i]:N0} ({100.0 * counts[i] / total:F2}%)";

@@ -25,16 +25,16 @@ public static partial class Charts
     {
         ArgumentNullException.ThrowIfNull(pixels);
         CheckImage(pixels.Count, width, height, nameof(pixels));
-        var z = new double[height][];
-        for (var r = 0; r < height; r++)
+        double[][] z = new double[height][];
+        for (int r = 0; r < height; r++)
         {
             z[r] = new double[width];
-            for (var c = 0; c < width; c++)
+            for (int c = 0; c < width; c++)
             {
                 z[r][c] = pixels[r * width + c];
             }
         }
-        var size = Math.Max(240, Math.Min(420, 12 * Math.Max(width, height)));
+        int size = Math.Max(240, Math.Min(420, 12 * Math.Max(width, height)));
         return Plotly.NET.CSharp.Chart.Heatmap<double, int, int, string>(zData: z, ColorScale: StyleParam.Colorscale.Greys, ShowScale: true)
             .WithTraceProperties(("hovertemplate", "row %{y}, column %{x}<br>value %{z:.3f}<extra></extra>"))
             .WithTitleText(title ?? "Digit")
@@ -81,12 +81,12 @@ public static partial class Charts
         }
         string Name(int k) => classNames is not null && k >= 0 && k < classNames.Count ? classNames[k] : k.ToString();
 
-        var texts = new string[images.Count];
-        var hovers = new string[images.Count];
-        var marked = new bool[images.Count];
-        for (var i = 0; i < images.Count; i++)
+        string[] texts = new string[images.Count];
+        string[] hovers = new string[images.Count];
+        bool[] marked = new bool[images.Count];
+        for (int i = 0; i < images.Count; i++)
         {
-            var wrong = labels is not null && predictions is not null && labels[i] != predictions[i];
+            bool wrong = labels is not null && predictions is not null && labels[i] != predictions[i];
             marked[i] = highlight?[i] ?? wrong;
             texts[i] = captions?[i]
                 ?? (predictions is not null ? $"{Name(labels![i])} → {Name(predictions[i])}"
@@ -124,20 +124,20 @@ public static partial class Charts
             throw new ArgumentException($"Expected {inputs} x {outputs} = {inputs * outputs} weights, got {weights.Count}.", nameof(weights));
         }
         count = Math.Clamp(count, 1, outputs);
-        var images = new float[count][];
-        var texts = new string[count];
-        var hovers = new string[count];
-        for (var j = 0; j < count; j++)
+        float[][] images = new float[count][];
+        string[] texts = new string[count];
+        string[] hovers = new string[count];
+        for (int j = 0; j < count; j++)
         {
-            var image = new float[inputs];
-            var scale = 0f;
-            for (var i = 0; i < inputs; i++)
+            float[] image = new float[inputs];
+            float scale = 0f;
+            for (int i = 0; i < inputs; i++)
             {
                 image[i] = weights[i * outputs + j];
                 scale = Math.Max(scale, Math.Abs(image[i]));
             }
             // Each unit on its own scale: the pattern matters, not the size of the weights.
-            for (var i = 0; i < inputs; i++)
+            for (int i = 0; i < inputs; i++)
             {
                 image[i] = scale > 0 ? image[i] / scale : 0f;
             }
@@ -157,19 +157,19 @@ public static partial class Charts
         double? zMin, double? zMax, bool symmetric, string title, string valueName)
     {
         columns = Math.Clamp(columns, 1, images.Count);
-        var rows = (images.Count + columns - 1) / columns;
+        int rows = (images.Count + columns - 1) / columns;
         const int gap = 2;
-        var cellW = width + gap;
-        var totalW = columns * cellW - gap;
+        int cellW = width + gap;
+        int totalW = columns * cellW - gap;
         // Screen pixels per image pixel, and enough rows above each image for its caption's lines (~15 px each).
-        var cellPixels = Math.Clamp(900 / Math.Max(totalW, 1), 2, 10);
-        var lines = captions.Max(c => c.Split("<br>").Length);
-        var captionRows = Math.Max(6, (int)Math.Ceiling(lines * 15.0 / cellPixels) + 1);
-        var cellH = height + gap + captionRows;
-        var totalH = rows * cellH;
-        var z = new double?[totalH][];
-        var text = new string[totalH][];
-        for (var r = 0; r < totalH; r++)
+        int cellPixels = Math.Clamp(900 / Math.Max(totalW, 1), 2, 10);
+        int lines = captions.Max(c => c.Split("<br>").Length);
+        int captionRows = Math.Max(6, (int)Math.Ceiling(lines * 15.0 / cellPixels) + 1);
+        int cellH = height + gap + captionRows;
+        int totalH = rows * cellH;
+        double?[][] z = new double?[totalH][];
+        string[][] text = new string[totalH][];
+        for (int r = 0; r < totalH; r++)
         {
             z[r] = new double?[totalW];
             text[r] = new string[totalW];
@@ -177,15 +177,15 @@ public static partial class Charts
         }
         var annotations = new List<Plotly.NET.LayoutObjects.Annotation>();
         var shapes = new List<Plotly.NET.LayoutObjects.Shape>();
-        for (var k = 0; k < images.Count; k++)
+        for (int k = 0; k < images.Count; k++)
         {
-            var image = images[k];
+            IReadOnlyList<float> image = images[k];
             CheckImage(image.Count, width, height, $"images[{k}]");
-            var top = (k / columns) * cellH + captionRows;
-            var left = (k % columns) * cellW;
-            for (var r = 0; r < height; r++)
+            int top = (k / columns) * cellH + captionRows;
+            int left = (k % columns) * cellW;
+            for (int r = 0; r < height; r++)
             {
-                for (var c = 0; c < width; c++)
+                for (int c = 0; c < width; c++)
                 {
                     z[top + r][left + c] = image[r * width + c];
                     text[top + r][left + c] = hovers[k];
@@ -205,7 +205,7 @@ public static partial class Charts
             }
         }
         // Gaps are null (drawn as background); the typed API wants IConvertible cells, so z is set afterwards.
-        var chart = Plotly.NET.CSharp.Chart.Heatmap<double, int, int, string>(
+        GenericChart chart = Plotly.NET.CSharp.Chart.Heatmap<double, int, int, string>(
                 zData: [[0.0]], ColorScale: colorscale, ShowScale: symmetric)
             .WithTraceProperties(
                 ("z", z),

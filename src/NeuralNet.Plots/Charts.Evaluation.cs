@@ -17,20 +17,20 @@ public static partial class Charts
         string? title = null)
     {
         ArgumentNullException.ThrowIfNull(counts);
-        var n = counts.GetLength(0);
+        int n = counts.GetLength(0);
         if (n == 0 || counts.GetLength(1) != n)
         {
             throw new ArgumentException($"Expected a square matrix, got {counts.GetLength(0)} x {counts.GetLength(1)}.", nameof(counts));
         }
-        var names = ClassNames(n, classNames);
-        var z = new double[n][];
-        var text = new string[n][];
-        var hover = new string[n][];
+        string[] names = ClassNames(n, classNames);
+        double[][] z = new double[n][];
+        string[][] text = new string[n][];
+        string[][] hover = new string[n][];
         long total = 0, correct = 0;
-        for (var t = 0; t < n; t++)
+        for (int t = 0; t < n; t++)
         {
             long rowSum = 0;
-            for (var p = 0; p < n; p++)
+            for (int p = 0; p < n; p++)
             {
                 rowSum += counts[t, p];
             }
@@ -39,18 +39,18 @@ public static partial class Charts
             z[t] = new double[n];
             text[t] = new string[n];
             hover[t] = new string[n];
-            for (var p = 0; p < n; p++)
+            for (int p = 0; p < n; p++)
             {
-                var share = rowSum > 0 ? 100.0 * counts[t, p] / rowSum : 0;
+                double share = rowSum > 0 ? 100.0 * counts[t, p] / rowSum : 0;
                 z[t][p] = normalize ? share : counts[t, p];
                 text[t][p] = normalize ? (share >= 0.05 ? share.ToString(share >= 10 ? "F0" : "F1") : "") : counts[t, p].ToString();
                 hover[t][p] = $"true {names[t]}, predicted {names[p]}<br>{counts[t, p]} examples ({share:F1}% of true {names[t]})";
             }
         }
         // Colour on a compressed scale so the few off-diagonal errors stay visible next to the large diagonal.
-        var colour = z.Select(row => row.Select(v => Math.Sqrt(v)).ToArray()).ToArray();
-        var maxColour = colour.SelectMany(r => r).DefaultIfEmpty(1).Max();
-        var chart = Plotly.NET.CSharp.Chart.AnnotatedHeatmap<double, string, string, string>(
+        double[][] colour = z.Select(row => row.Select(v => Math.Sqrt(v)).ToArray()).ToArray();
+        double maxColour = colour.SelectMany(r => r).DefaultIfEmpty(1).Max();
+        GenericChart chart = Plotly.NET.CSharp.Chart.AnnotatedHeatmap<double, string, string, string>(
                 zData: colour, annotationText: text, X: names, Y: names, ColorScale: StyleParam.Colorscale.Greys,
                 ShowScale: false, ReverseYAxis: true)
             .WithTraceProperties(("colorscale", BlueScale), ("text", hover), ("hovertemplate", "%{text}<extra></extra>"), ("xgap", 1), ("ygap", 1));
@@ -58,13 +58,13 @@ public static partial class Charts
         {
             // Dark text on light cells, white on dark cells.
             // The annotations sit at cell indices (x = column, y = row).
-            var col = Convert.ToInt32(annotation.TryGetPropertyValue("x")?.Value ?? -1);
-            var row = Convert.ToInt32(annotation.TryGetPropertyValue("y")?.Value ?? -1);
-            var dark = col >= 0 && row >= 0 && col < n && row < n && colour[row][col] > 0.5 * maxColour;
+            int col = Convert.ToInt32(annotation.TryGetPropertyValue("x")?.Value ?? -1);
+            int row = Convert.ToInt32(annotation.TryGetPropertyValue("y")?.Value ?? -1);
+            bool dark = col >= 0 && row >= 0 && col < n && row < n && colour[row][col] > 0.5 * maxColour;
             annotation.SetProperty("font", Plot.Obj(("size", n > 12 ? 9 : 12), ("color", dark ? "white" : "#222")));
         });
-        var accuracy = total > 0 ? 100.0 * correct / total : 0;
-        var size = Math.Clamp(60 * n + 160, 480, 900);
+        double accuracy = total > 0 ? 100.0 * correct / total : 0;
+        int size = Math.Clamp(60 * n + 160, 480, 900);
         return chart
             .WithTitleText(title ?? (normalize ? "Confusion matrix (% of each true class)" : "Confusion matrix (counts)"),
                 $"{total:N0} examples, accuracy {accuracy:F2}%")
@@ -82,22 +82,22 @@ public static partial class Charts
         ArgumentNullException.ThrowIfNull(precision);
         ArgumentNullException.ThrowIfNull(recall);
         ArgumentNullException.ThrowIfNull(f1);
-        var n = precision.Count;
+        int n = precision.Count;
         if (recall.Count != n || f1.Count != n)
         {
             throw new ArgumentException($"Expected one value per class in each list, got {precision.Count}, {recall.Count}, {f1.Count}.", nameof(f1));
         }
-        var names = ClassNames(n, classNames);
+        string[] names = ClassNames(n, classNames);
         var series = new (string Name, IReadOnlyList<double> Values, string Meaning)[]
         {
             ("precision", precision, "of the examples predicted as this class, the share that are"),
             ("recall", recall, "of the examples of this class, the share that were found"),
             ("F1", f1, "harmonic mean of precision and recall"),
         };
-        var charts = series.Select((s, i) => Plotly.NET.CSharp.Chart.Column<double, string, string>(
+        IEnumerable<GenericChart> charts = series.Select((s, i) => Plotly.NET.CSharp.Chart.Column<double, string, string>(
                 values: s.Values.Select(v => 100 * v), Keys: names, Name: s.Name, MarkerColor: Color.fromString(Plot.ColorAt(i)))
             .WithTraceProperties(("hovertemplate", "class %{x}<br>" + s.Name + " %{y:.2f}%<br><i>" + s.Meaning + "</i><extra></extra>")));
-        var lowest = Math.Max(0, Math.Floor(new[] { precision, recall, f1 }.SelectMany(v => v).DefaultIfEmpty(0).Min() * 100 - 2));
+        double lowest = Math.Max(0, Math.Floor(new[] { precision, recall, f1 }.SelectMany(v => v).DefaultIfEmpty(0).Min() * 100 - 2));
         return Plotly.NET.CSharp.Chart.Combine(charts)
             .WithTitleText(title ?? "Precision, recall and F1 per class")
             .WithXAxis("class", "category")
@@ -108,7 +108,7 @@ public static partial class Charts
     /// <summary>Per-class precision, recall and F1 computed from a confusion matrix counts[true, predicted].</summary>
     public static GenericChart ClassificationReport(int[,] counts, IReadOnlyList<string>? classNames = null, string? title = null)
     {
-        var (precision, recall, f1) = PrecisionRecallF1(counts);
+        (double[]? precision, double[]? recall, double[]? f1) = PrecisionRecallF1(counts);
         return ClassificationReport(precision, recall, f1, classNames, title);
     }
 
@@ -116,14 +116,14 @@ public static partial class Charts
     public static (double[] Precision, double[] Recall, double[] F1) PrecisionRecallF1(int[,] counts)
     {
         ArgumentNullException.ThrowIfNull(counts);
-        var n = counts.GetLength(0);
-        var precision = new double[n];
-        var recall = new double[n];
-        var f1 = new double[n];
-        for (var k = 0; k < n; k++)
+        int n = counts.GetLength(0);
+        double[] precision = new double[n];
+        double[] recall = new double[n];
+        double[] f1 = new double[n];
+        for (int k = 0; k < n; k++)
         {
             long predicted = 0, actual = 0;
-            for (var j = 0; j < n; j++)
+            for (int j = 0; j < n; j++)
             {
                 predicted += counts[j, k];
                 actual += counts[k, j];
@@ -139,12 +139,12 @@ public static partial class Charts
     public static GenericChart ConfusedPairs(int[,] counts, int top = 10, IReadOnlyList<string>? classNames = null, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(counts);
-        var n = counts.GetLength(0);
-        var names = ClassNames(n, classNames);
+        int n = counts.GetLength(0);
+        string[] names = ClassNames(n, classNames);
         var pairs = new List<(int True, int Predicted, int Count)>();
-        for (var t = 0; t < n; t++)
+        for (int t = 0; t < n; t++)
         {
-            for (var p = 0; p < n; p++)
+            for (int p = 0; p < n; p++)
             {
                 if (t != p && counts[t, p] > 0)
                 {
@@ -152,8 +152,8 @@ public static partial class Charts
                 }
             }
         }
-        var chosen = pairs.OrderByDescending(x => x.Count).ThenBy(x => x.True).ThenBy(x => x.Predicted).Take(top).Reverse().ToArray();
-        var keys = chosen.Select(x => $"{names[x.True]} → {names[x.Predicted]}").ToArray();
+        (int True, int Predicted, int Count)[] chosen = pairs.OrderByDescending(x => x.Count).ThenBy(x => x.True).ThenBy(x => x.Predicted).Take(top).Reverse().ToArray();
+        string[] keys = chosen.Select(x => $"{names[x.True]} → {names[x.Predicted]}").ToArray();
         return Plotly.NET.CSharp.Chart.Bar<int, string, string>(values: chosen.Select(x => x.Count), Keys: keys, Name: "mistakes",
                 MarkerColor: Color.fromString(MistakeColor))
             .WithTraceProperties(("hovertemplate", "true %{y}<br>%{x} examples<extra></extra>"))
@@ -168,16 +168,16 @@ public static partial class Charts
     public static GenericChart Probabilities(IReadOnlyList<float> probabilities, IReadOnlyList<string>? classNames = null, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(probabilities);
-        var names = ClassNames(probabilities.Count, classNames);
-        var best = 0;
-        for (var k = 1; k < probabilities.Count; k++)
+        string[] names = ClassNames(probabilities.Count, classNames);
+        int best = 0;
+        for (int k = 1; k < probabilities.Count; k++)
         {
             if (probabilities[k] > probabilities[best])
             {
                 best = k;
             }
         }
-        var colors = Enumerable.Range(0, probabilities.Count).Select(k => k == best ? Plot.Palette[0] : "#9ecae1").ToArray();
+        string[] colors = Enumerable.Range(0, probabilities.Count).Select(k => k == best ? Plot.Palette[0] : "#9ecae1").ToArray();
         return Plotly.NET.CSharp.Chart.Column<double, string, string>(values: probabilities.Select(p => (double)p), Keys: names, Name: "p")
             .WithTraceProperties(("marker", Plot.Obj(("color", colors))),
                 ("hovertemplate", "class %{x}<br>p = %{y:.4f}<extra></extra>"))

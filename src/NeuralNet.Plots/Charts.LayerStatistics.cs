@@ -24,20 +24,20 @@ public static partial class Charts
         GenericChart Panel(Func<LayerSnapshot, float[]> values, bool showLegend, string what) =>
             Plotly.NET.CSharp.Chart.Combine(list.Select((s, i) =>
             {
-                var data = values(s);
-                var (mean, std) = MeanStd(data);
-                var (edges, counts) = Histogram(data, bins);
-                var centers = edges.Take(bins).Select((e, k) => (e + edges[k + 1]) / 2).ToArray();
-                var share = counts.Select(c => 100.0 * c / Math.Max(1, data.Length)).ToArray();
-                var name = $"{s.Label} (std {std:G2})";
+                float[] data = values(s);
+                (double mean, double std) = MeanStd(data);
+                (double[]? edges, long[]? counts) = Histogram(data, bins);
+                double[] centers = edges.Take(bins).Select((e, k) => (e + edges[k + 1]) / 2).ToArray();
+                double[] share = counts.Select(c => 100.0 * c / Math.Max(1, data.Length)).ToArray();
+                string name = $"{s.Label} (std {std:G2})";
                 return Plotly.NET.CSharp.Chart.Line<double, double, string>(x: centers, y: share, Name: name,
                         LineColor: Color.fromString(Plot.ColorAt(i)))
                     .WithTraceProperties(("showlegend", showLegend), ("legendgroup", s.Label),
                         ("hovertemplate", $"{s.Label}<br>{what} %{{x:.3g}}<br>%{{y:.2f}}% of values<extra></extra>"));
             }));
-        var activations = Panel(s => s.Outputs, true, "output");
-        var gradients = Panel(s => s.Gradients, false, "gradient");
-        var chart = Plotly.NET.CSharp.Chart.Grid(new[] { activations, gradients }, nRows: 1, nCols: 2,
+        GenericChart activations = Panel(s => s.Outputs, true, "output");
+        GenericChart gradients = Panel(s => s.Gradients, false, "gradient");
+        GenericChart chart = Plotly.NET.CSharp.Chart.Grid(new[] { activations, gradients }, nRows: 1, nCols: 2,
                 SubPlotTitles: new[] { "outputs of each layer", "gradient ∂L/∂output of each layer" })
             .WithTitleText(title ?? "Per-layer distributions of outputs and gradients")
             .WithYAxis("% of values")

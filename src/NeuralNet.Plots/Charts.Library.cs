@@ -27,8 +27,8 @@ public static partial class Charts
     {
         ArgumentNullException.ThrowIfNull(dataset);
         indices ??= Enumerable.Range(0, Math.Min(40, dataset.Count)).ToArray();
-        var images = indices.Select(i => (IReadOnlyList<float>)dataset.Image(i).ToArray()).ToArray();
-        var labels = indices.Select(i => dataset.Labels[i]).ToArray();
+        IReadOnlyList<float>[] images = indices.Select(i => (IReadOnlyList<float>)dataset.Image(i).ToArray()).ToArray();
+        int[] labels = indices.Select(i => dataset.Labels[i]).ToArray();
         return DigitGrid(images, labels, predictions, captions, highlight: null, columns, title, dataset.Width, dataset.Height, dataset.ClassNames);
     }
 
@@ -37,7 +37,7 @@ public static partial class Charts
         int columns = 10, string? title = null, int width = MnistSide, int height = MnistSide)
     {
         ArgumentNullException.ThrowIfNull(images);
-        var rows = Enumerable.Range(0, images.Rows).Select(r => (IReadOnlyList<float>)images.Row(r).ToArray()).ToArray();
+        IReadOnlyList<float>[] rows = Enumerable.Range(0, images.Rows).Select(r => (IReadOnlyList<float>)images.Row(r).ToArray()).ToArray();
         return DigitGrid(rows, labels, predictions, null, null, columns, title, width, height);
     }
 
@@ -118,7 +118,7 @@ public static partial class Charts
     public static GenericChart FirstLayerWeights(Sequential network, int count = 32, int columns = 8, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(network);
-        var first = network.Layers.OfType<Linear>().FirstOrDefault()
+        Linear first = network.Layers.OfType<Linear>().FirstOrDefault()
             ?? throw new ArgumentException("The network has no Linear layer.", nameof(network));
         return FirstLayerWeights(first, count, columns, title: title);
     }
@@ -133,10 +133,10 @@ public static partial class Charts
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(input);
         var layers = new List<(string, float[])>();
-        var x = input;
-        for (var i = 0; i < network.Layers.Count; i++)
+        Matrix x = input;
+        for (int i = 0; i < network.Layers.Count; i++)
         {
-            var layer = network.Layers[i];
+            ILayer layer = network.Layers[i];
             x = layer.Forward(x);
             if (layer is TLayer)
             {

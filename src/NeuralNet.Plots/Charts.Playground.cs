@@ -38,8 +38,8 @@ public static partial class Charts
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
         columns = Math.Min(columns, frames.Count);
         int rows = (frames.Count + columns - 1) / columns;
-        var charts = frames.Select((f, i) => Plotly.NET.CSharp.Chart.Combine(BoundaryTraces(f.Grid, points, showLegend: i == 0))).ToArray();
-        var chart = Plotly.NET.CSharp.Chart.Grid(charts, nRows: rows, nCols: columns, SubPlotTitles: frames.Select(f => f.Caption).ToArray())
+        GenericChart[] charts = frames.Select((f, i) => Plotly.NET.CSharp.Chart.Combine(BoundaryTraces(f.Grid, points, showLegend: i == 0))).ToArray();
+        GenericChart chart = Plotly.NET.CSharp.Chart.Grid(charts, nRows: rows, nCols: columns, SubPlotTitles: frames.Select(f => f.Caption).ToArray())
             .WithTitleText(title ?? $"Decision boundaries on {points.Name}");
         for (int i = 1; i <= frames.Count; i++)
         {
@@ -53,7 +53,7 @@ public static partial class Charts
     private static IEnumerable<GenericChart> BoundaryTraces(DecisionGrid grid, ImageDataset points, bool showLegend)
     {
         bool binary = grid.ClassCount == 2;
-        var z = grid.Ys.Select((_, iy) => grid.Xs.Select((_, ix) =>
+        double[][] z = grid.Ys.Select((_, iy) => grid.Xs.Select((_, ix) =>
             binary ? Math.Round(grid.Probability(ix, iy, 1), 3) : grid.PredictedClass(ix, iy)).ToArray()).ToArray();   // 3 decimals: plenty for a colour, and a third of the JSON
         object[][] scale = binary
             ? [[0.0, LightPalette[0]], [0.5, "#ffffff"], [1.0, LightPalette[1]]]
@@ -65,7 +65,7 @@ public static partial class Charts
                 ("hovertemplate", binary ? "(%{x:.2f}, %{y:.2f})<br>P(class 1) = %{z:.3f}<extra></extra>" : "(%{x:.2f}, %{y:.2f})<br>predicted class %{z}<extra></extra>"));
         for (int c = 0; c < points.ClassCount; c++)
         {
-            var rows = Enumerable.Range(0, points.Count).Where(i => points.Labels[i] == c).ToArray();
+            int[] rows = Enumerable.Range(0, points.Count).Where(i => points.Labels[i] == c).ToArray();
             yield return Plotly.NET.CSharp.Chart.Point<double, double, string>(
                     x: rows.Select(i => (double)points.Images[i, 0]).ToArray(), y: rows.Select(i => (double)points.Images[i, 1]).ToArray(),
                     Name: points.ClassNames[c])

@@ -20,11 +20,11 @@ public static partial class Charts
         var lines = series.ToList();
         bool numeric = lines.All(s => s.Values.All(v => double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)));
         var charts = new List<GenericChart>();
-        foreach (var (name, values, metric) in lines)
+        foreach ((string? name, IReadOnlyList<string>? values, IReadOnlyList<double>? metric) in lines)
         {
             if (values.Count != metric.Count) throw new ArgumentException($"Series '{name}': {values.Count} values but {metric.Count} metrics.", nameof(series));
-            var kept = Enumerable.Range(0, values.Count).Where(i => double.IsFinite(metric[i])).ToArray();
-            var ys = kept.Select(i => percent ? 100 * metric[i] : metric[i]).ToArray();
+            int[] kept = Enumerable.Range(0, values.Count).Where(i => double.IsFinite(metric[i])).ToArray();
+            double[] ys = kept.Select(i => percent ? 100 * metric[i] : metric[i]).ToArray();
             string hover = $"{parameter} %{{x}}<br>{metricName} %{{y:.{(percent ? 2 : 4)}f}}{(percent ? "%" : "")}<extra>{name}</extra>";
             charts.Add(numeric
                 ? Plotly.NET.CSharp.Chart.Line<double, double, string>(x: kept.Select(i => double.Parse(values[i], System.Globalization.CultureInfo.InvariantCulture)).ToArray(), y: ys, Name: name, ShowMarkers: true)

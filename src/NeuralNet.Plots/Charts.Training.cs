@@ -40,8 +40,8 @@ public static partial class Charts
     public static GenericChart TrainingCurves(IEnumerable<RunCurves> losses, IEnumerable<RunCurves> accuracies,
         string? title = null, string xTitle = "epoch")
     {
-        var loss = LossCurves(losses, null, xTitle);
-        var accuracy = AccuracyCurves(accuracies, null, xTitle)
+        GenericChart loss = LossCurves(losses, null, xTitle);
+        GenericChart accuracy = AccuracyCurves(accuracies, null, xTitle)
             .WithTraceProperties(("showlegend", false));
         return Plotly.NET.CSharp.Chart.Grid([loss, accuracy], nRows: 1, nCols: 2,
                 SubPlotTitles: new[] { "loss", "accuracy (%)" })
@@ -55,18 +55,18 @@ public static partial class Charts
     {
         ArgumentNullException.ThrowIfNull(runs);
         var list = runs.ToList();
-        var hasValidation = list.Any(r => r.Validation is { Count: > 0 });
+        bool hasValidation = list.Any(r => r.Validation is { Count: > 0 });
         var charts = new List<GenericChart>();
-        var index = 0;
-        var scale = percent ? 100.0 : 1.0;
-        var format = percent ? ":.2f}%" : ":.4f}";
-        foreach (var run in list)
+        int index = 0;
+        double scale = percent ? 100.0 : 1.0;
+        string format = percent ? ":.2f}%" : ":.4f}";
+        foreach (RunCurves run in list)
         {
             var color = Color.fromString(Plot.ColorAt(index));
-            var prefix = string.IsNullOrEmpty(run.Name) ? "" : run.Name + ", ";
+            string prefix = string.IsNullOrEmpty(run.Name) ? "" : run.Name + ", ";
             // Without validation curves a run's line is simply named after the run.
-            var trainName = hasValidation || string.IsNullOrEmpty(run.Name) ? prefix + "train" : run.Name;
-            var group = string.IsNullOrEmpty(run.Name) ? $"run {index}" : run.Name;
+            string trainName = hasValidation || string.IsNullOrEmpty(run.Name) ? prefix + "train" : run.Name;
+            string group = string.IsNullOrEmpty(run.Name) ? $"run {index}" : run.Name;
             charts.Add(Plotly.NET.CSharp.Chart.Line<int, double, string>(
                     x: Enumerable.Range(1, run.Train.Count), y: run.Train.Select(v => v * scale), Name: trainName,
                     ShowMarkers: run.Train.Count <= 30, LineColor: color, MarkerColor: color)
@@ -109,17 +109,17 @@ public static partial class Charts
         {
             throw new ArgumentException($"Expected one metric per learning rate, got {learningRates.Count} rates and {metric.Count} values.", nameof(metric));
         }
-        var finite = Enumerable.Range(0, metric.Count).Where(i => double.IsFinite(metric[i]) && learningRates[i] > 0).ToArray();
-        var diverged = Enumerable.Range(0, metric.Count).Except(finite).Select(i => learningRates[i].ToString("G3")).ToArray();
-        var xs = finite.Select(i => learningRates[i]).ToArray();
-        var ys = finite.Select(i => metric[i]).ToArray();
-        var line = Plotly.NET.CSharp.Chart.Line<double, double, string>(x: xs, y: ys, Name: metricName, ShowMarkers: true)
+        int[] finite = Enumerable.Range(0, metric.Count).Where(i => double.IsFinite(metric[i]) && learningRates[i] > 0).ToArray();
+        string[] diverged = Enumerable.Range(0, metric.Count).Except(finite).Select(i => learningRates[i].ToString("G3")).ToArray();
+        double[] xs = finite.Select(i => learningRates[i]).ToArray();
+        double[] ys = finite.Select(i => metric[i]).ToArray();
+        GenericChart line = Plotly.NET.CSharp.Chart.Line<double, double, string>(x: xs, y: ys, Name: metricName, ShowMarkers: true)
             .WithTraceProperties(("hovertemplate", "learning rate %{x:.3g}<br>" + metricName + " %{y:.4f}<extra></extra>"));
         var charts = new List<GenericChart> { line };
         if (ys.Length > 0)
         {
-            var best = 0;
-            for (var i = 1; i < ys.Length; i++)
+            int best = 0;
+            for (int i = 1; i < ys.Length; i++)
             {
                 if (lowerIsBetter ? ys[i] < ys[best] : ys[i] > ys[best])
                 {

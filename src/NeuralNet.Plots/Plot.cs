@@ -38,8 +38,8 @@ public static class Plot
     /// <summary>Sets properties on each trace, chosen per trace by its index.</summary>
     public static GenericChart WithTraceProperties(this GenericChart chart, Func<int, Trace, (string Key, object? Value)[]> properties)
     {
-        var index = 0;
-        foreach (var trace in GenericChart.getTraces(chart))
+        int index = 0;
+        foreach (Trace trace in GenericChart.getTraces(chart))
         {
             Set(trace, properties(index, trace));
             index++;
@@ -64,8 +64,8 @@ public static class Plot
 
     private static GenericChart WithAxis(this GenericChart chart, string name, string title, string? type, (string Key, object? Value)[] more)
     {
-        var layout = GenericChart.getLayout(chart);
-        var axis = layout.TryGetPropertyValue(name) is { } existing && existing.Value is DynamicObj.DynamicObj obj
+        Layout layout = GenericChart.getLayout(chart);
+        DynamicObj.DynamicObj axis = layout.TryGetPropertyValue(name) is { } existing && existing.Value is DynamicObj.DynamicObj obj
             ? obj
             : new LinearAxis();
         axis.SetProperty("title", Obj(("text", title)));
@@ -92,7 +92,7 @@ public static class Plot
     /// <summary>Writes <see cref="ToHtml"/> to <paramref name="path"/> (atomically, see <see cref="NeuralNet.Data.AtomicFile"/>) and returns the full path.</summary>
     public static string SaveHtml(this GenericChart chart, string path, bool embedPlotlyJs = true)
     {
-        var full = Path.GetFullPath(path);
+        string full = Path.GetFullPath(path);
         NeuralNet.Data.AtomicFile.WriteAllText(full, chart.ToHtml(embedPlotlyJs, Path.GetFileNameWithoutExtension(full)));
         return full;
     }
@@ -107,7 +107,7 @@ public static class Plot
     // Plotly.NET's objects are property bags: set each given key (a null value is left out) and hand the bag back.
     private static T Set<T>(T target, (string Key, object? Value)[] properties) where T : DynamicObj.DynamicObj
     {
-        foreach (var (key, value) in properties)
+        foreach ((string? key, object? value) in properties)
         {
             if (value is not null)
             {

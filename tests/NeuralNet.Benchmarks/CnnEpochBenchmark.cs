@@ -19,16 +19,16 @@ internal static class CnnEpochBenchmark
     public static int Run(string[] args)
     {
         int batch = Options.Int(args, "--batch", 64);
-        var (threads, choose) = Options.Threads(args);
+        (int threads, bool choose) = Options.Threads(args);
         int epochs = Options.Int(args, "--epochs", 3);
         int seed = Options.Int(args, "--seed", 42);
         int padding = Options.Int(args, "--padding", 2);
         ComputeSettings.ThreadCount = threads;
 
-        var (train, test) = Mnist.Load(Options.Text(args, "--data"));
+        (ImageDataset? train, ImageDataset? test) = Mnist.Load(Options.Text(args, "--data"));
         int limit = Options.Int(args, "--limit", 0);
         if (limit > 0) train = train.Take(limit); // quick runs: fewer images per "epoch"
-        var network = ConvNet.Small(seed: seed, padding: padding);
+        Sequential network = ConvNet.Small(seed: seed, padding: padding);
         var trainer = new Trainer(network, new Adam(1e-3), options: new TrainingOptions { Epochs = epochs, BatchSize = batch, Seed = seed, ChooseThreads = choose });
         // On a shared machine an epoch's wall time mostly measures the neighbours. The fastest window of
         // `window` consecutive batches, scaled to a whole epoch, estimates the time on a quiet machine.

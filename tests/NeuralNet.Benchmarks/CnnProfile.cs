@@ -20,15 +20,15 @@ internal static class CnnProfile
         int batch = Options.Int(args, "--batch", 64);
         int steps = Options.Int(args, "--steps", 200);
         ComputeSettings.ThreadCount = Options.Int(args, "--threads", 1);
-        var (train, _) = Mnist.Load(Options.Text(args, "--data"));
-        var network = ConvNet.Small(seed: 42);
+        (ImageDataset? train, ImageDataset _) = Mnist.Load(Options.Text(args, "--data"));
+        Sequential network = ConvNet.Small(seed: 42);
         var optimizer = new Adam(1e-3);
         var loss = new SoftmaxCrossEntropy();
         var sampler = new MiniBatchSampler(train, batch);
         sampler.Shuffle(new Random(1));
         int layerCount = network.Layers.Count, warmup = Math.Max(10, steps / 10);
-        var forward = new double[layerCount];
-        var backward = new double[layerCount];
+        double[] forward = new double[layerCount];
+        double[] backward = new double[layerCount];
         double gather = 0, lossTime = 0, update = 0;
         Matrix gradient = new(batch, 10);
         long allocated = 0, processAllocated = 0;
@@ -65,7 +65,7 @@ internal static class CnnProfile
             if (record) processAllocated += GC.GetTotalAllocatedBytes(precise: true) - processBytes;
         }
         double ms(double total) => total / steps * 1e3;
-        var inv = CultureInfo.InvariantCulture;
+        CultureInfo inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(inv, $"batch {batch}, {ComputeSettings.ThreadCount} thread(s), ms per step (thread CPU time of the caller), {steps} steps"));
         Console.WriteLine(string.Create(inv, $"  {"gather",-24}{ms(gather),8:0.000}"));
         for (int l = 0; l < layerCount; l++)
@@ -96,7 +96,7 @@ internal static class CnnProfile
         Matrix x = Random(batch, conv.InputShape.Size, random), dy = Random(batch, conv.OutputShape.Size, random);
         Matrix dx = new(batch, conv.InputShape.Size), y = new(batch, conv.OutputShape.Size);
         Matrix u = new(0, 0), z = new(0, 0), du = new(0, 0), dw = new(filters, g.PatchSize);
-        var t = new double[7];
+        double[] t = new double[7];
         for (int s = -2; s < steps; s++)
             for (int first = 0; first < batch; first += group)
             {
@@ -127,7 +127,7 @@ internal static class CnnProfile
             }
         string[] names = ["unfold (im2col)", "Z = W·U", "scatter Z → Y", "gather dY → dZ", "dW += dZ·Uᵀ", "dU = Wᵀ·dZ", "fold (col2im)"];
         long[] flops = [0, 2L * filters * g.PatchSize * positions * batch, 0, 0, 2L * filters * g.PatchSize * positions * batch, 2L * filters * g.PatchSize * positions * batch, 0];
-        var inv = CultureInfo.InvariantCulture;
+        CultureInfo inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(inv, $"{conv.Name}, im2col route in groups of {group} image(s), ms per batch of {batch}:"));
         for (int i = 0; i < names.Length; i++)
         {
@@ -154,7 +154,7 @@ internal static class CnnProfile
         float[] padded = new float[forward.PaddedLength], grid = new float[forward.GridBufferLength];
         float[] paddedDy = new float[backward.PaddedLength], gridDx = new float[backward.GridBufferLength];
         float[] dyT = new float[forward.GridLength * columns], gradientT = new float[DirectConvolution.GradientRows(forward) * columns];
-        var t = new double[3];
+        double[] t = new double[3];
         for (int s = -2; s < steps; s++)
         {
             double a = StepProfile.ThreadCpuSeconds();
@@ -168,7 +168,7 @@ internal static class CnnProfile
             t[0] += b - a; t[1] += c - b; t[2] += d - c;
         }
         long flops = 2L * conv.Filters * forward.Taps * o.Height * o.Width * batch;
-        var inv = CultureInfo.InvariantCulture;
+        CultureInfo inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(inv, $"{conv.Name}, direct kernels, ms per batch of {batch} (GFLOP/s counting only real outputs):"));
         string[] names = ["Y = W ⊛ X + b", "dW += dY ⋆ X", "dX = flip(W)ᵀ ⊛ dY"];
         for (int n = 0; n < 3; n++)

@@ -18,12 +18,12 @@ internal static class EpochBenchmark
     public static int Run(string[] args)
     {
         int batch = Options.Int(args, "--batch", 64);
-        var (threads, choose) = Options.Threads(args);
+        (int threads, bool choose) = Options.Threads(args);
         int epochs = Options.Int(args, "--epochs", 5);
         int seed = Options.Int(args, "--seed", 42);
         ComputeSettings.ThreadCount = threads;
 
-        var (train, test) = Mnist.Load(Options.Text(args, "--data"));
+        (ImageDataset? train, ImageDataset? test) = Mnist.Load(Options.Text(args, "--data"));
         var network = Sequential.Mlp(784, [128, 64], 10, "relu", seed: seed);
         var trainer = new Trainer(network, new Adam(1e-3), options: new TrainingOptions { Epochs = epochs, BatchSize = batch, Seed = seed, ChooseThreads = choose });
         TrainingHistory history = trainer.Fit(train);
@@ -70,7 +70,7 @@ internal sealed class TrainStepFixture
 
     public TrainStepFixture(int batch, int seed = 42)
     {
-        var (train, _) = Mnist.Load();
+        (ImageDataset? train, ImageDataset _) = Mnist.Load();
         var network = Sequential.Mlp(784, [128, 64], 10, "relu", seed: seed);
         trainer = new Trainer(network, new Adam(1e-3), options: new TrainingOptions { BatchSize = batch, Seed = seed });
         sampler = new MiniBatchSampler(train, batch);

@@ -27,13 +27,13 @@ internal static class GemmThroughput
         ComputeSettings.ThreadCount = Options.Int(args, "--threads", Environment.ProcessorCount);
         string? only = Options.Text(args, "--only");
         bool cpu = args.Contains("--cpu"); // time by the calling thread's CPU time (1 thread only; robust on a busy machine)
-        var shapes = Shapes;
+        (string Name, char Op, int M, int N, int K)[] shapes = Shapes;
         if (Options.Text(args, "--shape") is { } custom) // e.g. --shape N:40,40,40
         {
             int[] d = custom[2..].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
             shapes = [(custom, custom[0], d[0], d[1], d[2])];
         }
-        foreach (var (name, op, m, n, k) in shapes)
+        foreach ((string? name, char op, int m, int n, int k) in shapes)
         {
             if (only is not null && !name.Contains(only, StringComparison.Ordinal)) continue;
             double gflops = Measure(op, m, n, k, cpu);

@@ -23,8 +23,8 @@ internal static class SplitInputsExperiment
     public static int Run(string[] args)
     {
         int batch = Options.Int(args, "--batch", 64), steps = Options.Int(args, "--steps", 300), rounds = Options.Int(args, "--rounds", 4);
-        var (train, _) = Mnist.Load();
-        var order = Enumerable.Range(0, train.Count).ToArray();
+        (ImageDataset? train, ImageDataset _) = Mnist.Load();
+        int[] order = Enumerable.Range(0, train.Count).ToArray();
         new Random(1).Shuffle(order);
 
         // The library's step.
@@ -38,8 +38,8 @@ internal static class SplitInputsExperiment
         // The split step: its own copy of the same network.
         var split = new SplitStep(Sequential.Mlp(784, [128, 64], 10, "relu", seed: 42), batch, train.Images, train.Labels, order);
 
-        var names = new[] { "library, 1 thread", "library, 2 threads", "split inputs, 1 thread", "split inputs, 2 threads" };
-        var samples = names.Select(_ => new List<double>()).ToArray();
+        string[] names = new[] { "library, 1 thread", "library, 2 threads", "split inputs, 1 thread", "split inputs, 2 threads" };
+        List<double>[] samples = names.Select(_ => new List<double>()).ToArray();
         int next = 0;
         for (int round = 0; round < rounds; round++)
             for (int c = 0; c < names.Length; c++)
@@ -55,7 +55,7 @@ internal static class SplitInputsExperiment
                     else
                     {
                         if (next == sampler.BatchCount - 1) next = 0;
-                        var mb = sampler.GetBatch(next++);
+                        MiniBatch mb = sampler.GetBatch(next++);
                         Matrix output = network.Forward(mb.Images, training: true);
                         loss.Compute(output, mb.Labels.Span, gradient);
                         network.Backward(gradient, needInputGradient: false);

@@ -48,7 +48,7 @@ internal static partial class StepProfile
         bool wholeSteps = args.Contains("--trainer");
         bool fuseAll = !args.Contains("--unfused");
         bool alternateFusion = args.Contains("--ab-fusion"); // odd entries of --threads run Linear and ReLU as separate passes
-        var (train, _) = Mnist.Load();
+        (ImageDataset? train, ImageDataset _) = Mnist.Load();
         var network = Sequential.Mlp(784, [128, 64], 10, "relu", seed: 42);
         var optimizer = new Adam(1e-3);
         var loss = new SoftmaxCrossEntropy();
@@ -61,9 +61,9 @@ internal static partial class StepProfile
             .. network.Layers.Reverse().Select(l => $"bwd {l.Name}"), "adam"];
         if (wholeSteps) names = ["Trainer.TrainStep"];
         var trainer = new NeuralNet.Training.Trainer(network, optimizer, loss);
-        var samples = threadCounts.Select(_ => new List<double[]>()).ToArray();
-        var jobs = new long[threadCounts.Length];
-        var stalls = new int[threadCounts.Length];
+        List<double[]>[] samples = threadCounts.Select(_ => new List<double[]>()).ToArray();
+        long[] jobs = new long[threadCounts.Length];
+        int[] stalls = new int[threadCounts.Length];
         Matrix gradient = new(batch, 10);
         int next = 0;
         for (int round = 0; round < rounds; round++)
@@ -79,7 +79,7 @@ internal static partial class StepProfile
                 for (int s = -100; s < steps; s++)
                 {
                     if (s == 0) (jobsBefore, stallsBefore) = (WorkerPool.Jobs, WorkerPool.Stalls);
-                    var times = new double[names.Length];
+                    double[] times = new double[names.Length];
                     int part = 0;
                     double before = now();
                     void Lap()
@@ -141,7 +141,7 @@ internal static partial class StepProfile
             }
         }
 
-        var inv = CultureInfo.InvariantCulture;
+        CultureInfo inv = CultureInfo.InvariantCulture;
         for (int c = 0; c < threadCounts.Length; c++)
         {
             List<double[]> rows = samples[c];

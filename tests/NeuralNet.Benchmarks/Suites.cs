@@ -24,11 +24,11 @@ internal sealed class GflopsColumn : IColumn
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
-        var report = summary[benchmarkCase];
+        BenchmarkReport? report = summary[benchmarkCase];
         if (report?.ResultStatistics is null) return "–";
         object? shape = benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == nameof(GemmBenchmarks.Shape))?.Value;
         if (shape is not string text) return "–";
-        var (_, m, n, k) = GemmBenchmarks.Parse(text);
+        (char _, int m, int n, int k) = GemmBenchmarks.Parse(text);
         double seconds = report.ResultStatistics.Median * 1e-9;
         return (2.0 * m * n * k / seconds / 1e9).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
     }

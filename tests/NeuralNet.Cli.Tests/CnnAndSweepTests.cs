@@ -16,7 +16,7 @@ public class CnnTests(CliFixture fixture)
             "--threads", "1", "--out", outDir, "--json");
 
         Assert.True(train.ExitCode == 0, train.ToString());
-        using JsonDocument json = JsonDocument.Parse(train.Out);
+        using var json = JsonDocument.Parse(train.Out);
         JsonElement root = json.RootElement;
         Assert.StartsWith("cnn ", root.GetProperty("architecture").GetString());
         Assert.Equal("cnn", root.GetProperty("settings").GetProperty("model").GetString());
@@ -28,7 +28,7 @@ public class CnnTests(CliFixture fixture)
 
         CliRun evaluate = Nn.Run("evaluate", model, "--dataset", fixture.DataFolder, "--json");
         Assert.True(evaluate.ExitCode == 0, evaluate.ToString());
-        using JsonDocument evaluation = JsonDocument.Parse(evaluate.Out);
+        using var evaluation = JsonDocument.Parse(evaluate.Out);
         Assert.Contains("Conv2D", evaluation.RootElement.GetProperty("network").GetString());
         Assert.Equal(root.GetProperty("test").GetProperty("accuracy").GetDouble(),
             evaluation.RootElement.GetProperty("evaluation").GetProperty("accuracy").GetDouble(), 6);
@@ -97,7 +97,7 @@ public class SweepTests(CliFixture fixture)
             "--hidden", "16", "--threads", "1", "--out", temp.Path, "--json");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        using JsonDocument json = JsonDocument.Parse(run.Out);
+        using var json = JsonDocument.Parse(run.Out);
         var runs = json.RootElement.GetProperty("runs").EnumerateArray().ToList();
         Assert.Equal(4, runs.Count);
         var settings = runs.Select(r => (r.GetProperty("setting").GetProperty("--batch-size").GetString(), r.GetProperty("setting").GetProperty("--optimizer").GetString())).ToHashSet();

@@ -136,7 +136,7 @@ public class TrainTests(CliFixture fixture)
             "--out", temp.Path, "--no-report", "--json");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        using JsonDocument json = JsonDocument.Parse(run.Out);
+        using var json = JsonDocument.Parse(run.Out);
         JsonElement root = json.RootElement;
         Assert.Equal(2, root.GetProperty("epochs").GetArrayLength());
         Assert.Equal("784-16-10", root.GetProperty("architecture").GetString());
@@ -214,7 +214,7 @@ public class EvaluateTests(CliFixture fixture)
         CliRun run = Nn.Run("evaluate", fixture.ModelPath, "--dataset", fixture.DataFolder, "--json");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        using JsonDocument json = JsonDocument.Parse(run.Out);
+        using var json = JsonDocument.Parse(run.Out);
         JsonElement evaluation = json.RootElement.GetProperty("evaluation");
         double trained = double.Parse(Regex.Match(fixture.Train.Out, @"Test accuracy: (\d+\.\d+)%").Groups[1].Value);
         Assert.Equal(trained, Math.Round(100 * evaluation.GetProperty("accuracy").GetDouble(), 2), 2);
@@ -318,7 +318,7 @@ public class DataTests
         CliRun run = Nn.Run("data", "info", "--json"); // the repository's data/ (CI seeds data/mnist)
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        using JsonDocument json = JsonDocument.Parse(run.Out);
+        using var json = JsonDocument.Parse(run.Out);
         JsonElement mnist = json.RootElement.GetProperty("datasets")[0];
         Assert.Equal("MNIST", mnist.GetProperty("name").GetString());
         Assert.True(mnist.GetProperty("complete").GetBoolean(), run.Out);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using NeuralNet.Cli.Commands;
 using NeuralNet.Notebooks;
 using NeuralNet.Notebooks.Tests;
@@ -12,14 +13,14 @@ public sealed class NotebooksCommandTests
     [Fact]
     public async Task The_command_runs_and_writes_outputs_and_prints_each_cell()
     {
-        using var notebook = new TestNotebook("cmd.ipynb").Parameters("var n = 1;").Code("Console.WriteLine(n * 10);");
+        using TestNotebook notebook = new TestNotebook("cmd.ipynb").Parameters("var n = 1;").Code("Console.WriteLine(n * 10);");
         notebook.Write();
         var output = new StringWriter();
 
-        var exit = await NotebooksCommand.RunAsync([notebook.Path], write: true, sets: ["n=4"], parametersFile: null, output);
+        int exit = await NotebooksCommand.RunAsync([notebook.Path], write: true, sets: ["n=4"], parametersFile: null, output);
 
         Assert.Equal(0, exit);
-        var lines = output.ToString().ReplaceLineEndings("\n").Split('\n');
+        string[] lines = output.ToString().ReplaceLineEndings("\n").Split('\n');
         Assert.Equal("▶ cmd.ipynb", lines[0]);
         Assert.Matches(@"^  cell +1  passed +\d+\.\d\d s$", lines[1]);
         Assert.Matches(@"^  cell +2  passed +\d+\.\d\d s$", lines[2]);
@@ -31,11 +32,11 @@ public sealed class NotebooksCommandTests
     [Fact]
     public async Task The_command_fails_with_the_runners_message()
     {
-        using var notebook = new TestNotebook("bad.ipynb").Code("var x = ;");
+        using TestNotebook notebook = new TestNotebook("bad.ipynb").Code("var x = ;");
         notebook.Write();
         var output = new StringWriter();
 
-        var exit = await NotebooksCommand.RunAsync([notebook.Path], write: false, sets: [], parametersFile: null, output);
+        int exit = await NotebooksCommand.RunAsync([notebook.Path], write: false, sets: [], parametersFile: null, output);
 
         Assert.Equal(1, exit);
         Assert.Contains("✗ bad.ipynb failed: bad.ipynb, cell 1, line 1: error CS1525: Invalid expression term ';'", output.ToString());
@@ -45,10 +46,10 @@ public sealed class NotebooksCommandTests
     [Fact]
     public void The_command_line_parses_run_and_export()
     {
-        var command = NotebooksCommand.Create();
+        Command command = NotebooksCommand.Create();
 
-        var run = command.Parse(["run", "a.ipynb", "b.ipynb", "--write", "--set", "epochs=1", "--set", "batch=32"]);
-        var export = command.Parse(["export", "notebooks/", "--out", "book/", "--no-run"]);
+        ParseResult run = command.Parse(["run", "a.ipynb", "b.ipynb", "--write", "--set", "epochs=1", "--set", "batch=32"]);
+        ParseResult export = command.Parse(["export", "notebooks/", "--out", "book/", "--no-run"]);
 
         Assert.Empty(run.Errors);
         Assert.Empty(export.Errors);

@@ -9,7 +9,7 @@ public class PredictTests(CliFixture fixture)
     [Fact]
     public void Mnist_test_digits_round_tripped_through_png_are_classified_as_the_originals()
     {
-        var (network, model, test) = fixture.Mnist;
+        (Layers.Sequential? network, string? model, ImageDataset? test) = fixture.Mnist;
         using var temp = new TempFolder();
         const int count = 40;
         var files = new List<string>();
@@ -24,16 +24,16 @@ public class PredictTests(CliFixture fixture)
         CliRun run = Nn.Run(["predict", model, .. files, "--json", "--no-deskew"]);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        using JsonDocument json = JsonDocument.Parse(run.Out);
-        var predicted = json.RootElement.EnumerateArray().Select(r => int.Parse(r.GetProperty("prediction").GetString()!)).ToArray();
-        var original = network.Predict(test.Take(count).Images);
+        using var json = JsonDocument.Parse(run.Out);
+        int[] predicted = json.RootElement.EnumerateArray().Select(r => int.Parse(r.GetProperty("prediction").GetString()!)).ToArray();
+        int[] original = network.Predict(test.Take(count).Images);
         Assert.Equal(original, predicted);
     }
 
     [Fact]
     public void A_large_off_centre_dark_on_light_digit_is_classified_like_the_mnist_original()
     {
-        var (network, model, test) = fixture.Mnist;
+        (Layers.Sequential? network, string? model, ImageDataset? test) = fixture.Mnist;
         using var temp = new TempFolder();
         // Confidently classified digits, drawn 3x larger, dark on white paper, in the lower-right of a 160x120 picture.
         int[] picked = Enumerable.Range(0, 200)
@@ -42,8 +42,8 @@ public class PredictTests(CliFixture fixture)
         var files = new List<string>();
         foreach (int i in picked)
         {
-            DigitImage digit = DigitImage.FromDataset(test, i);
-            var picture = Enumerable.Repeat((byte)240, 160 * 120).ToArray();
+            var digit = DigitImage.FromDataset(test, i);
+            byte[] picture = Enumerable.Repeat((byte)240, 160 * 120).ToArray();
             for (int r = 0; r < 84; r++)
                 for (int c = 0; c < 84; c++)
                     picture[(30 + r) * 160 + 70 + c] = (byte)(240 - 230 * digit[r / 3, c / 3]);
@@ -55,7 +55,7 @@ public class PredictTests(CliFixture fixture)
         CliRun run = Nn.Run(["predict", model, .. files, "--json"]);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        using JsonDocument json = JsonDocument.Parse(run.Out);
+        using var json = JsonDocument.Parse(run.Out);
         var results = json.RootElement.EnumerateArray().ToList();
         Assert.All(results, r => Assert.True(r.GetProperty("inverted").GetBoolean()));
         Assert.Equal(network.Predict(test.Select(picked).Images), results.Select(r => int.Parse(r.GetProperty("prediction").GetString()!)).ToArray());
@@ -64,7 +64,7 @@ public class PredictTests(CliFixture fixture)
     [Fact]
     public void Predict_prints_the_top_3_and_with_show_the_28x28_the_network_saw()
     {
-        var (_, model, test) = fixture.Mnist;
+        (Layers.Sequential _, string? model, ImageDataset? test) = fixture.Mnist;
         using var temp = new TempFolder();
         string file = temp.File("seven.pgm");
         PgmImage.Write(file, DigitImage.FromDataset(test, 0)); // test image 0 is a 7; PGM goes through the library's reader
@@ -85,23 +85,23 @@ public class PredictTests(CliFixture fixture)
     [InlineData("png-with-alpha")]
     public void Bmp_jpeg_and_transparent_png_files_are_read_too(string format)
     {
-        var (network, model, test) = fixture.Mnist;
+        (Layers.Sequential? network, string? model, ImageDataset? test) = fixture.Mnist;
         using var temp = new TempFolder();
-        DigitImage digit = DigitImage.FromDataset(test, 3);
+        var digit = DigitImage.FromDataset(test, 3);
         string file = temp.File("digit." + format[..3]);
         TestData.WriteImage(file, format, digit);
 
         CliRun run = Nn.Run("predict", model, file, "--json");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        using JsonDocument json = JsonDocument.Parse(run.Out);
+        using var json = JsonDocument.Parse(run.Out);
         Assert.Equal(network.Predict(digit.Pixels).ToString(), json.RootElement[0].GetProperty("prediction").GetString());
     }
 
     [Fact]
     public void Predict_json_lists_the_top_classes_with_probabilities()
     {
-        var (_, model, test) = fixture.Mnist;
+        (Layers.Sequential _, string? model, ImageDataset? test) = fixture.Mnist;
         using var temp = new TempFolder();
         string file = temp.File("two.png");
         TestData.WritePng(file, 28, 28, DigitImage.FromDataset(test, 1).ToBytes());
@@ -109,9 +109,9 @@ public class PredictTests(CliFixture fixture)
         CliRun run = Nn.Run("predict", model, file, "--json", "--top", "5");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        using JsonDocument json = JsonDocument.Parse(run.Out);
+        using var json = JsonDocument.Parse(run.Out);
         JsonElement result = json.RootElement[0];
-        var top = result.GetProperty("top").EnumerateArray().Select(t => t.GetProperty("probability").GetDouble()).ToArray();
+        double[] top = result.GetProperty("top").EnumerateArray().Select(t => t.GetProperty("probability").GetDouble()).ToArray();
         Assert.Equal(5, top.Length);
         Assert.Equal(top.OrderByDescending(p => p), top);
         Assert.InRange(top.Sum(), 0, 1.0001);
@@ -124,7 +124,7 @@ public class PredictTests(CliFixture fixture)
     [InlineData("bad.pgm", new byte[] { (byte)'P', (byte)'5', (byte)'\n', (byte)'2', (byte)' ', (byte)'2', (byte)'\n', (byte)'2', (byte)'5', (byte)'5', (byte)'\n', 1 }, "truncated")]
     public void A_bad_image_file_is_one_line_exit_2_naming_it(string name, byte[] content, string problem)
     {
-        var (_, model, _) = fixture.Mnist;
+        (Layers.Sequential _, string? model, ImageDataset _) = fixture.Mnist;
         using var temp = new TempFolder();
         File.WriteAllBytes(temp.File(name), content);
 
@@ -140,7 +140,7 @@ public class PredictTests(CliFixture fixture)
     [Fact]
     public void A_missing_image_or_a_blank_one_is_exit_2()
     {
-        var (_, model, _) = fixture.Mnist;
+        (Layers.Sequential _, string? model, ImageDataset _) = fixture.Mnist;
         using var temp = new TempFolder();
         string blank = temp.File("blank.png");
         TestData.WritePng(blank, 50, 40, Enumerable.Repeat((byte)255, 2000).ToArray());

@@ -45,9 +45,9 @@ public class RealisticDigitsTests(CliFixture fixture)
             string name = Path.GetFileName(sample.Path);
 
             Assert.True(prepared.Inverted == (sample.Variation != "light-on-dark"), $"{name}: polarity guessed wrong");
-            var (row, column) = digit.CenterOfMass()!.Value;
+            (double row, double column) = digit.CenterOfMass()!.Value;
             Assert.True(Math.Abs(row - 14) <= 0.6 && Math.Abs(column - 14) <= 0.6, $"{name}: centre of mass ({row:0.0}, {column:0.0})");
-            var (rows, columns) = Extent(digit);
+            (int rows, int columns) = Extent(digit);
             Assert.True(Math.Max(rows, columns) is >= 17 and <= 20, $"{name}: ink {rows}x{columns}, expected the longer side at 20");
             Assert.True(Math.Abs(digit.Skew()) < 0.12, $"{name}: still skewed by {digit.Skew():0.00}");
             Assert.True(digit.StrokeWidth() is > 0.06 and < 0.24, $"{name}: stroke width {digit.StrokeWidth():0.00} of the size");
@@ -63,7 +63,7 @@ public class RealisticDigitsTests(CliFixture fixture)
         CliRun run = Nn.Run(["predict", fixture.Mnist.Path, .. picked.Select(s => s.Path), "--json"]);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        using JsonDocument json = JsonDocument.Parse(run.Out);
+        using var json = JsonDocument.Parse(run.Out);
         int[] predicted = json.RootElement.EnumerateArray().Select(r => int.Parse(r.GetProperty("prediction").GetString()!)).ToArray();
         int correct = predicted.Where((p, i) => p == picked[i].Label).Count();
         Assert.True(correct >= 0.8 * picked.Count, $"{correct} of {picked.Count} read right");

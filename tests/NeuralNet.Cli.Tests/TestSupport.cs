@@ -2,9 +2,9 @@ using NeuralNet.Cli;
 using NeuralNet.Cli.Infrastructure;
 using NeuralNet.Data;
 using NeuralNet.Layers;
+using NeuralNet.Optimizers;
 using NeuralNet.Serialization;
 using NeuralNet.Training;
-using NeuralNet.Optimizers;
 using StbImageWriteSharp;
 
 // The commands set process-wide state (ComputeSettings.ThreadCount); run the tests one at a time.
@@ -63,8 +63,8 @@ public static class TestData
         var random = new Random(seed);
         (byte[] Images, byte[] Labels) Make(int count)
         {
-            var images = new byte[count * 784];
-            var labels = new byte[count];
+            byte[] images = new byte[count * 784];
+            byte[] labels = new byte[count];
             for (int i = 0; i < count; i++)
             {
                 int label = i % 10;
@@ -78,8 +78,8 @@ public static class TestData
             return (images, labels);
         }
         Directory.CreateDirectory(folder);
-        var (trainImages, trainLabels) = Make(trainCount);
-        var (testImages, testLabels) = Make(testCount);
+        (byte[]? trainImages, byte[]? trainLabels) = Make(trainCount);
+        (byte[]? testImages, byte[]? testLabels) = Make(testCount);
         IdxFile.Write(System.IO.Path.Combine(folder, "train-images-idx3-ubyte"), IdxArray.FromBytes(trainImages, trainCount, 28, 28));
         IdxFile.Write(System.IO.Path.Combine(folder, "train-labels-idx1-ubyte"), IdxArray.FromBytes(trainLabels, trainCount));
         IdxFile.Write(System.IO.Path.Combine(folder, "t10k-images-idx3-ubyte.gz"), IdxArray.FromBytes(testImages, testCount, 28, 28), gzip: true);
@@ -92,7 +92,7 @@ public static class TestData
     /// </summary>
     public static void WriteImage(string path, string format, DigitImage digit)
     {
-        using var stream = File.Create(path);
+        using FileStream stream = File.Create(path);
         var writer = new ImageWriter();
         byte[] grey = digit.ToBytes();
         switch (format)
@@ -104,7 +104,7 @@ public static class TestData
                 writer.WriteJpg(grey, digit.Width, digit.Height, ColorComponents.Grey, stream, 95);
                 break;
             default:
-                var greyAlpha = new byte[grey.Length * 2];
+                byte[] greyAlpha = new byte[grey.Length * 2];
                 for (int i = 0; i < grey.Length; i++)
                 {
                     greyAlpha[2 * i] = 0;           // black ink...
@@ -118,7 +118,7 @@ public static class TestData
     /// <summary>Writes a grey image as PNG.</summary>
     public static void WritePng(string path, int width, int height, byte[] grey)
     {
-        using var stream = File.Create(path);
+        using FileStream stream = File.Create(path);
         new ImageWriter().WritePng(grey, width, height, ColorComponents.Grey, stream);
     }
 }
@@ -154,7 +154,7 @@ public sealed class CliFixture : IDisposable
 
     private (Sequential, string, ImageDataset) TrainMnist()
     {
-        var (train, test) = NeuralNet.Data.Mnist.Load();
+        (ImageDataset? train, ImageDataset? test) = NeuralNet.Data.Mnist.Load();
         var network = Sequential.Mlp(784, [64], 10, seed: 7);
         new Trainer(network, new Adam(0.002), options: new TrainingOptions { Epochs = 1, BatchSize = 32, Seed = 7 }).Fit(train.Take(10_000));
         string path = Temp.File("mnist.nnm");

@@ -24,7 +24,7 @@ internal static class Chromium
     /// <summary>Loads a page with no network at all, in a window <paramref name="width"/> pixels wide, and returns the DOM after its scripts ran.</summary>
     public static async Task<string> DumpDomAsync(string page, int width = 1280)
     {
-        var profile = Directory.CreateTempSubdirectory("nn-chromium-");
+        DirectoryInfo profile = Directory.CreateTempSubdirectory("nn-chromium-");
         try
         {
             var start = new ProcessStartInfo(Path!)
@@ -32,7 +32,7 @@ internal static class Chromium
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            foreach (var argument in new[]
+            foreach (string argument in new[]
             {
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -45,12 +45,12 @@ internal static class Chromium
                 start.ArgumentList.Add(argument);
             }
 
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
+            using Process process = Process.Start(start)!;
+            Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+            Task<string> stderr = process.StandardError.ReadToEndAsync();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
             await process.WaitForExitAsync(timeout.Token);
-            var dom = await stdout;
+            string dom = await stdout;
             Assert.True(dom.Length > 0, $"chromium printed no DOM (exit {process.ExitCode}): {await stderr}");
             return dom;
         }
@@ -67,13 +67,13 @@ public sealed class BrowserTests
     [ChromiumFact]
     public async Task Every_chart_and_formula_of_an_exported_page_draws_offline_in_headless_Chromium_without_script_errors()
     {
-        using var notebook = ExportTests.ChartChapter();
-        var book = Path.Combine(notebook.Directory, "book");
-        var pages = await BookExporter.ExportAsync([notebook.Write()], book);
+        using TestNotebook notebook = ExportTests.ChartChapter();
+        string book = Path.Combine(notebook.Directory, "book");
+        IReadOnlyList<BookPage> pages = await BookExporter.ExportAsync([notebook.Write()], book);
 
-        var dom = await Chromium.DumpDomAsync(pages[0].PagePath);
+        string dom = await Chromium.DumpDomAsync(pages[0].PagePath);
 
-        var containers = Regex.Split(dom, HtmlPage.ChartMarker).Skip(1).ToArray();
+        string[] containers = Regex.Split(dom, HtmlPage.ChartMarker).Skip(1).ToArray();
         Assert.Equal(2, containers.Length);
         Assert.All(containers, chart => Assert.Contains("main-svg", chart));
         Assert.Equal(2, Regex.Matches(dom, "<span class=\"katex\">").Count);
@@ -85,10 +85,10 @@ public sealed class BrowserTests
     public async Task A_script_error_on_a_page_is_seen_by_the_check()
     {
         // The check above is only worth something if it would see an error: a chart whose script throws.
-        using var notebook = new TestNotebook("broken.ipynb").Code("\"<script>undefinedFunction();</script>\".DisplayAs(\"text/html\");");
-        var pages = await BookExporter.ExportAsync([notebook.Write()], Path.Combine(notebook.Directory, "book"));
+        using TestNotebook notebook = new TestNotebook("broken.ipynb").Code("\"<script>undefinedFunction();</script>\".DisplayAs(\"text/html\");");
+        IReadOnlyList<BookPage> pages = await BookExporter.ExportAsync([notebook.Write()], Path.Combine(notebook.Directory, "book"));
 
-        var dom = await Chromium.DumpDomAsync(pages[0].PagePath);
+        string dom = await Chromium.DumpDomAsync(pages[0].PagePath);
 
         Assert.Contains("data-script-errors=\"Uncaught ReferenceError: undefinedFunction is not defined", dom);
     }
@@ -98,7 +98,7 @@ public sealed class BrowserTests
     [InlineData(600)] // a phone held upright
     public async Task On_an_exported_page_code_wraps_and_charts_fit_the_column_with_legend_and_title_clear_of_each_other_and_the_toolbar(int windowWidth)
     {
-        using var notebook = new TestNotebook("layout.ipynb")
+        using TestNotebook notebook = new TestNotebook("layout.ipynb")
             .Code("#r \"nuget: Plotly.NET.Interactive, 6.0.0\"\n#r \"nuget: Plotly.NET.CSharp, 0.14.0\"\nusing Plotly.NET.CSharp;")
             .Code(LongCodeLine)
             .Code("""
@@ -127,23 +127,23 @@ public sealed class BrowserTests
                 Plotly.NET.GenericChart.getLayout(narrow).SetProperty("margin", new Dictionary<string, object> { ["t"] = 60 });
                 narrow
                 """);
-        var pages = await BookExporter.ExportAsync([notebook.Write()], Path.Combine(notebook.Directory, "book"));
+        IReadOnlyList<BookPage> pages = await BookExporter.ExportAsync([notebook.Write()], Path.Combine(notebook.Directory, "book"));
         Assert.True(pages[0].Run!.Succeeded, pages[0].Run!.Failure?.Message);
 
-        var layout = await MeasureLayoutAsync(pages[0].PagePath, windowWidth);
+        JsonNode layout = await MeasureLayoutAsync(pages[0].PagePath, windowWidth);
 
         double column = layout["column"]!.GetValue<double>();
-        var code = layout["code"]!.AsArray();
+        JsonArray code = layout["code"]!.AsArray();
         Assert.Equal(4, code.Count);
         Assert.All(code, pre => Assert.True(pre!["scrollWidth"]!.GetValue<double>() <= pre["clientWidth"]!.GetValue<double>(),
             $"a code block scrolls sideways: {pre.ToJsonString()} (column {column} px)"));
-        var charts = layout["charts"]!.AsArray();
+        JsonArray charts = layout["charts"]!.AsArray();
         Assert.Equal(2, charts.Count);
-        foreach (var chart in charts.Select(c => c!))
+        foreach (JsonNode chart in charts.Select(c => c!))
         {
             Assert.True(chart["width"]!.GetValue<double>() <= column + 0.5, $"a chart is wider than the column ({column} px): {chart.ToJsonString()}");
             Assert.True(chart["modebar"] is not null, "plotly.js drew no toolbar, so the check below would not see it");
-            var title = chart["title"];
+            JsonNode? title = chart["title"];
             if (title is not null)
             {
                 Assert.False(Overlap(title, chart["modebar"]!), $"the toolbar overlaps the title: {chart.ToJsonString()}");
@@ -151,7 +151,7 @@ public sealed class BrowserTests
 
             if (chart["legend"] is { } legend)
             {
-                var svg = chart["svg"]!;
+                JsonNode svg = chart["svg"]!;
                 Assert.True(legend["left"]!.GetValue<double>() >= svg["left"]!.GetValue<double>() - 0.5
                     && legend["right"]!.GetValue<double>() <= svg["right"]!.GetValue<double>() + 0.5, $"the legend is cut off: {chart.ToJsonString()}");
                 Assert.False(title is not null && Overlap(title, legend), $"the legend overlaps the title: {chart.ToJsonString()}");
@@ -166,13 +166,13 @@ public sealed class BrowserTests
     public async Task The_layout_check_sees_a_code_line_that_runs_out_of_its_column()
     {
         // The checks above are only worth something if they would fail: the same long line with wrapping switched off.
-        using var notebook = new TestNotebook("overflow.ipynb").Code(LongCodeLine);
-        var pages = await BookExporter.ExportAsync([notebook.Write()], Path.Combine(notebook.Directory, "book"));
+        using TestNotebook notebook = new TestNotebook("overflow.ipynb").Code(LongCodeLine);
+        IReadOnlyList<BookPage> pages = await BookExporter.ExportAsync([notebook.Write()], Path.Combine(notebook.Directory, "book"));
         File.AppendAllText(Path.Combine(notebook.Directory, "book", HtmlPage.StyleSheetFileName), "pre { white-space: pre; }\n");
 
-        var layout = await MeasureLayoutAsync(pages[0].PagePath, 1280);
+        JsonNode layout = await MeasureLayoutAsync(pages[0].PagePath, 1280);
 
-        var pre = Assert.Single(layout["code"]!.AsArray())!;
+        JsonNode pre = Assert.Single(layout["code"]!.AsArray())!;
         Assert.True(pre["scrollWidth"]!.GetValue<double>() > pre["clientWidth"]!.GetValue<double>());
     }
 
@@ -206,12 +206,12 @@ public sealed class BrowserTests
               document.documentElement.setAttribute('data-layout', JSON.stringify(result));
             }, 2000); });</script>
             """;
-        var measured = Path.Combine(Path.GetDirectoryName(page)!, "measured-" + Path.GetFileName(page));
+        string measured = Path.Combine(Path.GetDirectoryName(page)!, "measured-" + Path.GetFileName(page));
         File.WriteAllText(measured, File.ReadAllText(page).Replace("</body>", measure + "</body>", StringComparison.Ordinal));
 
-        var dom = await Chromium.DumpDomAsync(measured, windowWidth);
+        string dom = await Chromium.DumpDomAsync(measured, windowWidth);
 
-        var attribute = Regex.Match(dom, "data-layout=\"([^\"]*)\"");
+        Match attribute = Regex.Match(dom, "data-layout=\"([^\"]*)\"");
         Assert.True(attribute.Success, "the page did not measure itself: " + dom[..Math.Min(dom.Length, 2000)]);
         return JsonNode.Parse(System.Net.WebUtility.HtmlDecode(attribute.Groups[1].Value))!;
     }

@@ -17,25 +17,25 @@ public class ChapterConventionsTests
     public void Chapter_is_nbformat_4_with_polyglot_metadata(string chapter)
     {
         using var json = JsonDocument.Parse(File.ReadAllText(PathOf(chapter)));
-        var root = json.RootElement;
+        JsonElement root = json.RootElement;
 
         Assert.Equal(4, root.GetProperty("nbformat").GetInt32());
-        var minor = root.GetProperty("nbformat_minor").GetInt32();
-        var kernelspec = root.GetProperty("metadata").GetProperty("kernelspec");
+        int minor = root.GetProperty("nbformat_minor").GetInt32();
+        JsonElement kernelspec = root.GetProperty("metadata").GetProperty("kernelspec");
         Assert.Equal(".net-csharp", kernelspec.GetProperty("name").GetString());
         Assert.Equal("csharp", root.GetProperty("metadata").GetProperty("polyglot_notebook").GetProperty("kernelInfo").GetProperty("defaultKernelName").GetString());
 
-        var cells = root.GetProperty("cells").EnumerateArray().ToArray();
+        JsonElement[] cells = root.GetProperty("cells").EnumerateArray().ToArray();
         var ids = new HashSet<string>();
-        foreach (var (cell, index) in cells.Select((c, i) => (c, i + 1)))
+        foreach ((JsonElement cell, int index) in cells.Select((c, i) => (c, i + 1)))
         {
-            var type = cell.GetProperty("cell_type").GetString();
+            string? type = cell.GetProperty("cell_type").GetString();
             Assert.True(type is "code" or "markdown" or "raw", $"cell {index}: cell_type '{type}'");
             Assert.Equal(JsonValueKind.Object, cell.GetProperty("metadata").ValueKind);
             Assert.True(cell.GetProperty("source").ValueKind is JsonValueKind.Array or JsonValueKind.String, $"cell {index}: source");
             if (minor >= 5)
             {
-                Assert.True(cell.TryGetProperty("id", out var id) && ids.Add(id.GetString()!), $"cell {index}: nbformat 4.5 needs a unique id");
+                Assert.True(cell.TryGetProperty("id", out JsonElement id) && ids.Add(id.GetString()!), $"cell {index}: nbformat 4.5 needs a unique id");
             }
 
             if (type == "code")
@@ -50,7 +50,7 @@ public class ChapterConventionsTests
     [Fact]
     public void Every_chapter_passes_nbformats_own_validator_where_it_is_installed()
     {
-        var (exit, output) = Kernel.Run(["-c", "import nbformat"], TimeSpan.FromMinutes(1));
+        (int exit, string? output) = Kernel.Run(["-c", "import nbformat"], TimeSpan.FromMinutes(1));
         if (exit != 0)
         {
             // Debian's python3-nbformat (pulled in by python3-nbclient); .ci/run installs it.
@@ -71,7 +71,7 @@ public class ChapterConventionsTests
     public void Chapter_starts_with_the_two_setup_cells_and_imports_one_Chart_namespace(string chapter)
     {
         using var json = JsonDocument.Parse(File.ReadAllText(PathOf(chapter)));
-        var code = json.RootElement.GetProperty("cells").EnumerateArray().Where(c => c.GetProperty("cell_type").GetString() == "code").ToArray();
+        JsonElement[] code = json.RootElement.GetProperty("cells").EnumerateArray().Where(c => c.GetProperty("cell_type").GetString() == "code").ToArray();
         static string Source(JsonElement cell) => string.Concat(cell.GetProperty("source").EnumerateArray().Select(l => l.GetString()));
 
         // The packages and setup.csx (which builds the libraries), then the #r lines: #r is read when its cell compiles.
@@ -84,7 +84,7 @@ public class ChapterConventionsTests
         Assert.DoesNotContain(code.Skip(2), c => Source(c).Contains("#r \"", StringComparison.Ordinal) || Source(c).Contains("#load", StringComparison.Ordinal));
 
         Assert.DoesNotContain(code, c => Source(c).Split('\n').Any(line => line.Trim() == "using Plotly.NET;"));
-        Assert.Single(code, c => c.GetProperty("metadata").TryGetProperty("tags", out var tags)
+        Assert.Single(code, c => c.GetProperty("metadata").TryGetProperty("tags", out JsonElement tags)
             && tags.EnumerateArray().Any(t => t.GetString() == "parameters"));
     }
 
@@ -114,10 +114,10 @@ public class ChapterConventionsTests
         var cells = CodeCells(chapter).ToList();
         static IEnumerable<string> Checks(string source) =>
             System.Text.RegularExpressions.Regex.Matches(source, @"\bCheck\.(\w+)\(").Select(m => m.Groups[1].Value);
-        var exercises = 0;
-        foreach (var (cell, index) in cells.Select((c, i) => (c, i)))
+        int exercises = 0;
+        foreach (((string Id, string Source, bool Hidden) cell, int index) in cells.Select((c, i) => (c, i)))
         {
-            foreach (var check in Checks(cell.Source))
+            foreach (string check in Checks(cell.Source))
             {
                 if (cell.Source.Contains(".Require()", StringComparison.Ordinal))
                 {
@@ -137,7 +137,7 @@ public class ChapterConventionsTests
         }
 
         // Issue 11: chapters 2-7 each have at least two "implement it" exercises.
-        if (int.TryParse(chapter[..2], out var number) && number is >= 2 and <= 7)
+        if (int.TryParse(chapter[..2], out int number) && number is >= 2 and <= 7)
         {
             Assert.True(exercises >= 2, $"{chapter} has {exercises} checked exercises; chapters 2-7 need at least two.");
         }
@@ -149,10 +149,10 @@ public class ChapterConventionsTests
         return json.RootElement.GetProperty("cells").EnumerateArray()
             .Where(c => c.GetProperty("cell_type").GetString() == "code")
             .Select(c => (
-                c.TryGetProperty("id", out var id) ? id.GetString() ?? "" : "",
+                c.TryGetProperty("id", out JsonElement id) ? id.GetString() ?? "" : "",
                 string.Concat(c.GetProperty("source").EnumerateArray().Select(l => l.GetString())),
-                c.GetProperty("metadata").TryGetProperty("jupyter", out var jupyter)
-                    && jupyter.TryGetProperty("source_hidden", out var hidden) && hidden.ValueKind == JsonValueKind.True))
+                c.GetProperty("metadata").TryGetProperty("jupyter", out JsonElement jupyter)
+                    && jupyter.TryGetProperty("source_hidden", out JsonElement hidden) && hidden.ValueKind == JsonValueKind.True))
             .ToList();
     }
 
@@ -161,14 +161,14 @@ public class ChapterConventionsTests
     public void Relative_links_in_a_chapter_point_at_files_that_exist(string chapter)
     {
         using var json = JsonDocument.Parse(File.ReadAllText(PathOf(chapter)));
-        var markdown = json.RootElement.GetProperty("cells").EnumerateArray()
+        IEnumerable<string> markdown = json.RootElement.GetProperty("cells").EnumerateArray()
             .Where(c => c.GetProperty("cell_type").GetString() == "markdown")
             .Select(c => string.Concat(c.GetProperty("source").EnumerateArray().Select(l => l.GetString())));
         var links = markdown.SelectMany(text => System.Text.RegularExpressions.Regex.Matches(text, @"\]\((\.\./[^)\s#]+)").Cast<System.Text.RegularExpressions.Match>().Select(m => m.Groups[1].Value)).ToList();
 
         Assert.All(links, link =>
         {
-            var target = Path.GetFullPath(Path.Combine(ChapterTests.NotebooksFolder, link));
+            string target = Path.GetFullPath(Path.Combine(ChapterTests.NotebooksFolder, link));
             Assert.True(File.Exists(target) || Directory.Exists(target), $"{chapter} links to {link}, which does not exist");
         });
     }
@@ -177,15 +177,15 @@ public class ChapterConventionsTests
     public void Ci_parameters_name_existing_chapters_and_variables_of_their_parameters_cell()
     {
         using var json = JsonDocument.Parse(File.ReadAllText(ChapterTests.ParametersFile));
-        foreach (var chapter in json.RootElement.EnumerateObject())
+        foreach (JsonProperty chapter in json.RootElement.EnumerateObject())
         {
-            var path = PathOf(chapter.Name);
+            string path = PathOf(chapter.Name);
             Assert.True(File.Exists(path), $"{chapter.Name} does not exist");
             using var notebook = JsonDocument.Parse(File.ReadAllText(path));
-            var parameters = notebook.RootElement.GetProperty("cells").EnumerateArray().Single(c =>
-                c.GetProperty("metadata").TryGetProperty("tags", out var tags) && tags.EnumerateArray().Any(t => t.GetString() == "parameters"));
-            var source = string.Concat(parameters.GetProperty("source").EnumerateArray().Select(l => l.GetString()));
-            foreach (var variable in chapter.Value.EnumerateObject())
+            JsonElement parameters = notebook.RootElement.GetProperty("cells").EnumerateArray().Single(c =>
+                c.GetProperty("metadata").TryGetProperty("tags", out JsonElement tags) && tags.EnumerateArray().Any(t => t.GetString() == "parameters"));
+            string source = string.Concat(parameters.GetProperty("source").EnumerateArray().Select(l => l.GetString()));
+            foreach (JsonProperty variable in chapter.Value.EnumerateObject())
             {
                 Assert.Matches($@"\b{variable.Name}\s*=", source);
             }

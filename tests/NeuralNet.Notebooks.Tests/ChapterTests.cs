@@ -20,7 +20,7 @@ public sealed class ChapterTests
         var data = new TheoryData<string> { Sentinel };
         if (Directory.Exists(NotebooksFolder))
         {
-            foreach (var path in BookExporter.FindNotebooks(NotebooksFolder))
+            foreach (string path in BookExporter.FindNotebooks(NotebooksFolder))
             {
                 data.Add(Path.GetFileName(path));
             }
@@ -37,7 +37,7 @@ public sealed class ChapterTests
         if (chapter == Sentinel)
         {
             Assert.True(File.Exists(Path.Combine(RepositoryRoot, "NeuralNet.sln")), $"repository root not found from {AppContext.BaseDirectory}");
-            foreach (var name in parameters.Chapters)
+            foreach (string name in parameters.Chapters)
             {
                 Assert.True(File.Exists(Path.Combine(NotebooksFolder, name)), $"ci-parameters.json names {name}, which is not in notebooks/");
             }
@@ -45,14 +45,14 @@ public sealed class ChapterTests
             return;
         }
 
-        var running = NotebookRunner.RunAsync(Path.Combine(NotebooksFolder, chapter), new NotebookRunOptions { Parameters = parameters.For(chapter) });
+        Task<NotebookRun> running = NotebookRunner.RunAsync(Path.Combine(NotebooksFolder, chapter), new NotebookRunOptions { Parameters = parameters.For(chapter) });
         if (await Task.WhenAny(running, Task.Delay(Timeout)) != running)
         {
             // A cell cannot be stopped from outside; fail clearly rather than hold CI until its own limit.
             Assert.Fail($"{chapter} did not finish within {Timeout.TotalMinutes} minutes (see ci-parameters.json for CI-sized values).");
         }
 
-        var run = await running;
+        NotebookRun run = await running;
         Assert.True(run.Succeeded, run.Failure?.Message + Environment.NewLine + Summary(run));
         var warnings = run.Cells.SelectMany(c => c.Outputs.Where(o => o.Name == "stderr" && o.Text?.Contains("warning CS", StringComparison.Ordinal) == true)
             .Select(o => $"cell {c.Number}: {o.Text!.Trim()}")).ToList();

@@ -23,17 +23,17 @@ public sealed class ExportTests
     [Fact]
     public async Task Export_writes_a_page_per_chapter_an_index_and_plotly_js_once()
     {
-        using var charts = ChartChapter();
-        var plain = Path.Combine(charts.Directory, "02-text.ipynb");
+        using TestNotebook charts = ChartChapter();
+        string plain = Path.Combine(charts.Directory, "02-text.ipynb");
         charts.Write();
-        using (var text = new TestNotebook("02-text.ipynb").Markdown("# Plain chapter").Code("var answer = 6 * 7;\nanswer"))
+        using (TestNotebook text = new TestNotebook("02-text.ipynb").Markdown("# Plain chapter").Code("var answer = 6 * 7;\nanswer"))
         {
             File.Copy(text.Write(), plain);
         }
 
-        var book = Path.Combine(charts.Directory, "book");
+        string book = Path.Combine(charts.Directory, "book");
 
-        var pages = await BookExporter.ExportAsync(BookExporter.FindNotebooks(charts.Directory), book);
+        IReadOnlyList<BookPage> pages = await BookExporter.ExportAsync(BookExporter.FindNotebooks(charts.Directory), book);
 
         Assert.Equal(["01-charts.html", "02-text.html"], pages.Select(p => Path.GetFileName(p.PagePath)));
         Assert.All(pages, p => Assert.True(p.Run?.Succeeded));
@@ -41,17 +41,17 @@ public sealed class ExportTests
             ["01-charts.html", "02-text.html", "book.css", "index.html", HtmlPage.PlotlyJsFileName, HtmlPage.PlotlyJsFileName + ".LICENSE.txt"],
             Directory.GetFiles(book).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.True(new FileInfo(Path.Combine(book, HtmlPage.PlotlyJsFileName)).Length > 3_000_000);
-        foreach (var file in new[] { "katex.min.js", "katex.min.css", "contrib/auto-render.min.js", "fonts/KaTeX_Main-Regular.woff2", "LICENSE" })
+        foreach (string file in new[] { "katex.min.js", "katex.min.css", "contrib/auto-render.min.js", "fonts/KaTeX_Main-Regular.woff2", "LICENSE" })
         {
             Assert.True(File.Exists(Path.Combine(book, "katex", file)), $"katex/{file} missing");
         }
 
 
-        var index = File.ReadAllText(Path.Combine(book, "index.html"));
+        string index = File.ReadAllText(Path.Combine(book, "index.html"));
         Assert.Contains("<a href=\"01-charts.html\">Charts chapter</a>", index);
         Assert.Contains("<a href=\"02-text.html\">Plain chapter</a>", index);
 
-        var page = File.ReadAllText(pages[0].PagePath);
+        string page = File.ReadAllText(pages[0].PagePath);
         Assert.Contains("<h1 id=\"charts-chapter\">Charts chapter</h1>", page);
         Assert.Contains("<span class=\"math\">", page);
         Assert.Contains("<span class=\"k\">var</span>", page);
@@ -67,11 +67,11 @@ public sealed class ExportTests
     [Fact]
     public async Task Export_without_running_uses_the_outputs_saved_in_the_notebook()
     {
-        using var notebook = new TestNotebook("saved.ipynb").Markdown("# Saved").Code("\"from the earlier run\"");
+        using TestNotebook notebook = new TestNotebook("saved.ipynb").Markdown("# Saved").Code("\"from the earlier run\"");
         (await notebook.RunAsync()).Save();
-        var book = Path.Combine(notebook.Directory, "book");
+        string book = Path.Combine(notebook.Directory, "book");
 
-        var pages = await BookExporter.ExportAsync([notebook.Path], book, new BookOptions { Run = false });
+        IReadOnlyList<BookPage> pages = await BookExporter.ExportAsync([notebook.Path], book, new BookOptions { Run = false });
 
         Assert.Null(Assert.Single(pages).Run);
         Assert.Contains("from the earlier run", File.ReadAllText(pages[0].PagePath));
@@ -80,12 +80,12 @@ public sealed class ExportTests
     [Fact]
     public async Task A_chapter_that_fails_is_exported_up_to_the_error_and_says_so()
     {
-        using var notebook = new TestNotebook("fails.ipynb").Markdown("# Fails").Code("throw new InvalidOperationException(\"no data\");").Code("1");
-        var book = Path.Combine(notebook.Directory, "book");
+        using TestNotebook notebook = new TestNotebook("fails.ipynb").Markdown("# Fails").Code("throw new InvalidOperationException(\"no data\");").Code("1");
+        string book = Path.Combine(notebook.Directory, "book");
 
-        var pages = await BookExporter.ExportAsync([notebook.Write()], book);
+        IReadOnlyList<BookPage> pages = await BookExporter.ExportAsync([notebook.Write()], book);
 
-        var page = File.ReadAllText(pages[0].PagePath);
+        string page = File.ReadAllText(pages[0].PagePath);
         Assert.Contains("This chapter did not run to the end: fails.ipynb, cell 2, line 1: System.InvalidOperationException: no data", page);
         Assert.Contains("class=\"cell not-run\"", page);
         Assert.Contains("failed at cell 2", File.ReadAllText(Path.Combine(book, "index.html")));

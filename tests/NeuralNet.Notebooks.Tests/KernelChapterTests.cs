@@ -39,7 +39,7 @@ internal static partial class Kernel
     {
         try
         {
-            var (exit, output) = Run([Script, "--check"], TimeSpan.FromMinutes(1));
+            (int exit, string? output) = Run([Script, "--check"], TimeSpan.FromMinutes(1));
             return exit == 0 ? null : output.Trim();
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or TimeoutException)
@@ -51,14 +51,14 @@ internal static partial class Kernel
     public static (int ExitCode, string Output) Run(IEnumerable<string> arguments, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
+        foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
@@ -85,7 +85,7 @@ public sealed partial class KernelChapterTests(ITestOutputHelper log)
     public static TheoryData<string> Chapters()
     {
         var data = new TheoryData<string>();
-        foreach (var path in BookExporter.FindNotebooks(ChapterTests.NotebooksFolder))
+        foreach (string path in BookExporter.FindNotebooks(ChapterTests.NotebooksFolder))
         {
             data.Add(Path.GetFileName(path));
         }
@@ -98,17 +98,17 @@ public sealed partial class KernelChapterTests(ITestOutputHelper log)
     public async Task Chapter_runs_in_the_real_kernel_with_no_error_and_every_chart_drawn(string chapter)
     {
         Assert.True(Kernel.Missing is null, $"NEURALNET_REQUIRE_KERNEL=1 but the kernel cannot run: {Kernel.Missing}");
-        var folder = Directory.CreateTempSubdirectory("nn-kernel-");
+        DirectoryInfo folder = Directory.CreateTempSubdirectory("nn-kernel-");
         try
         {
-            var executed = Path.Combine(folder.FullName, chapter);
+            string executed = Path.Combine(folder.FullName, chapter);
             var clock = Stopwatch.StartNew();
-            var (exit, output) = Kernel.Run([Kernel.Script, Path.Combine(ChapterTests.NotebooksFolder, chapter), CiParameters(chapter), executed], TimeSpan.FromMinutes(30));
+            (int exit, string? output) = Kernel.Run([Kernel.Script, Path.Combine(ChapterTests.NotebooksFolder, chapter), CiParameters(chapter), executed], TimeSpan.FromMinutes(30));
             log.WriteLine($"{chapter}: {clock.Elapsed.TotalSeconds:F1} s in the kernel (exit {exit})");
             Assert.True(File.Exists(executed), $"{chapter}: the kernel run wrote no notebook (exit {exit}):\n{output}");
 
-            var cells = ExecutedCells(executed);
-            foreach (var cell in cells)
+            IReadOnlyList<ExecutedCell> cells = ExecutedCells(executed);
+            foreach (ExecutedCell cell in cells)
             {
                 log.WriteLine($"  cell {cell.Number,2}: {cell.Seconds,6:F2} s, {cell.Outputs.Count} outputs{(cell.IsChartCell ? $", {cell.Figures.Count} charts" : "")}");
             }
@@ -134,7 +134,7 @@ public sealed partial class KernelChapterTests(ITestOutputHelper log)
     private static string CiParameters(string chapter)
     {
         using var json = JsonDocument.Parse(File.ReadAllText(ChapterTests.ParametersFile));
-        return json.RootElement.TryGetProperty(chapter, out var values) ? values.GetRawText() : "{}";
+        return json.RootElement.TryGetProperty(chapter, out JsonElement values) ? values.GetRawText() : "{}";
     }
 
     internal sealed record ExecutedCell(int Number, string Source, bool Ran, double Seconds, IReadOnlyList<JsonElement> Outputs, IReadOnlyList<string> Figures)
@@ -147,7 +147,7 @@ public sealed partial class KernelChapterTests(ITestOutputHelper log)
         {
             get
             {
-                var lines = Source.Split('\n').Select(line => line.Split("//")[0].TrimEnd()).Where(line => line.Length > 0).ToArray();
+                string[] lines = Source.Split('\n').Select(line => line.Split("//")[0].TrimEnd()).Where(line => line.Length > 0).ToArray();
                 return lines.Where((line, i) => ChartCall().IsMatch(line) && !char.IsWhiteSpace(line[0])
                     && (i == 0 || !Conditional().IsMatch(lines[i - 1]))).Any();
             }
@@ -159,11 +159,11 @@ public sealed partial class KernelChapterTests(ITestOutputHelper log)
     {
         using var json = JsonDocument.Parse(File.ReadAllText(path));
         var cells = new List<ExecutedCell>();
-        var number = 0;
-        foreach (var cell in json.RootElement.GetProperty("cells").EnumerateArray())
+        int number = 0;
+        foreach (JsonElement cell in json.RootElement.GetProperty("cells").EnumerateArray())
         {
-            var metadata = cell.GetProperty("metadata");
-            if (metadata.TryGetProperty("tags", out var tags) && tags.EnumerateArray().Any(t => t.GetString() == "injected-parameters"))
+            JsonElement metadata = cell.GetProperty("metadata");
+            if (metadata.TryGetProperty("tags", out JsonElement tags) && tags.EnumerateArray().Any(t => t.GetString() == "injected-parameters"))
             {
                 continue;
             }
@@ -174,14 +174,14 @@ public sealed partial class KernelChapterTests(ITestOutputHelper log)
                 continue;
             }
 
-            var source = Text(cell.GetProperty("source"));
+            string source = Text(cell.GetProperty("source"));
             var outputs = cell.GetProperty("outputs").EnumerateArray().Select(o => o.Clone()).ToList();
-            var ran = cell.GetProperty("execution_count").ValueKind == JsonValueKind.Number;
-            var seconds = metadata.TryGetProperty("execution", out var execution)
-                && execution.TryGetProperty("iopub.execute_input", out var started) && execution.TryGetProperty("shell.execute_reply", out var ended)
+            bool ran = cell.GetProperty("execution_count").ValueKind == JsonValueKind.Number;
+            double seconds = metadata.TryGetProperty("execution", out JsonElement execution)
+                && execution.TryGetProperty("iopub.execute_input", out JsonElement started) && execution.TryGetProperty("shell.execute_reply", out JsonElement ended)
                 ? (ended.GetDateTime() - started.GetDateTime()).TotalSeconds : 0;
             var figures = outputs
-                .Where(o => o.TryGetProperty("data", out var data) && data.TryGetProperty(PlotlyJson, out _))
+                .Where(o => o.TryGetProperty("data", out JsonElement data) && data.TryGetProperty(PlotlyJson, out _))
                 .Select(o => FigureJson(o.GetProperty("data").GetProperty(PlotlyJson)))
                 .ToList();
             cells.Add(new ExecutedCell(number, source, ran, seconds, outputs, figures));
@@ -196,7 +196,7 @@ public sealed partial class KernelChapterTests(ITestOutputHelper log)
 
     internal static IEnumerable<string> Problems(ExecutedCell cell)
     {
-        foreach (var output in cell.Outputs)
+        foreach (JsonElement output in cell.Outputs)
         {
             switch (output.GetProperty("output_type").GetString())
             {
@@ -204,7 +204,7 @@ public sealed partial class KernelChapterTests(ITestOutputHelper log)
                     yield return $"cell {cell.Number}: {output.GetProperty("ename").GetString()}: {output.GetProperty("evalue").GetString()}";
                     break;
                 case "stream" when output.GetProperty("name").GetString() == "stderr":
-                    var text = Text(output.GetProperty("text"));
+                    string text = Text(output.GetProperty("text"));
                     if (text.Contains("error", StringComparison.OrdinalIgnoreCase) || text.Contains("warning CS", StringComparison.Ordinal))
                     {
                         yield return $"cell {cell.Number}: stderr: {text.Trim()}";
@@ -235,7 +235,7 @@ public sealed partial class KernelChapterTests(ITestOutputHelper log)
         Assert.True(Chromium.Path is not null, "Chromium is needed to draw the charts: apt-get install -y chromium (or set CHROMIUM).");
         HtmlPage.WriteAssets(folder);
         var page = new StringBuilder($"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><script src=\"{HtmlPage.PlotlyJsFileName}\"></script></head><body>\n");
-        for (var i = 0; i < figures.Count; i++)
+        for (int i = 0; i < figures.Count; i++)
         {
             // The figure JSON goes in as a JSON string literal, parsed by the page: no HTML escaping to get wrong.
             page.Append($"<div data-figure=\"{i}\" id=\"figure{i}\"></div><script>(function () {{ var f = JSON.parse({JsonSerializer.Serialize(figures[i].Figure)}); "
@@ -243,12 +243,12 @@ public sealed partial class KernelChapterTests(ITestOutputHelper log)
         }
 
         page.Append("</body></html>");
-        var path = Path.Combine(folder, "figures.html");
+        string path = Path.Combine(folder, "figures.html");
         await File.WriteAllTextAsync(path, page.ToString());
 
-        var dom = await Chromium.DumpDomAsync(path);
+        string dom = await Chromium.DumpDomAsync(path);
 
-        var drawn = FigureMarker().Split(dom).Skip(1).ToArray();
+        string[] drawn = FigureMarker().Split(dom).Skip(1).ToArray();
         Assert.Equal(figures.Count, drawn.Length);
         var blank = Enumerable.Range(0, figures.Count).Where(i => !drawn[i].Contains("main-svg", StringComparison.Ordinal)).ToList();
         Assert.True(blank.Count == 0, $"{chapter}: charts that did not draw from their Plotly JSON: " + string.Join(", ", blank.Select(i => $"cell {figures[i].Cell}")));

@@ -11,7 +11,7 @@ public sealed class KernelCheckTests
     [Fact]
     public void Errors_warnings_and_missing_charts_are_reported_with_their_cell_numbers()
     {
-        using var notebook = new TestNotebook("executed.ipynb")
+        using TestNotebook notebook = new TestNotebook("executed.ipynb")
             .Markdown("# Title")
             .Code("var epochs = 5;", "csharp", "parameters")
             .Code("epochs = 1;", "csharp", "injected-parameters")
@@ -19,10 +19,10 @@ public sealed class KernelCheckTests
             .Code("string? s = null;")
             .Code("throw new Exception(\"boom\");")
             .Code("if (data is not null)\n    display(Charts.DigitGrid(data, [0]));\nConsole.WriteLine(\"// Charts.Skipped(x) in a comment\");");
-        var path = notebook.Write();
-        var root = JsonNode.Parse(File.ReadAllText(path))!;
-        var cells = root["cells"]!.AsArray();
-        foreach (var cell in cells.Where(c => (string?)c!["cell_type"] == "code"))
+        string path = notebook.Write();
+        JsonNode root = JsonNode.Parse(File.ReadAllText(path))!;
+        JsonArray cells = root["cells"]!.AsArray();
+        foreach (JsonNode? cell in cells.Where(c => (string?)c!["cell_type"] == "code"))
         {
             cell!["execution_count"] = 1;
         }
@@ -31,7 +31,7 @@ public sealed class KernelCheckTests
         cells[5]!["outputs"] = new JsonArray(new JsonObject { ["output_type"] = "error", ["ename"] = "Error", ["evalue"] = "System.Exception: boom", ["traceback"] = new JsonArray() });
         File.WriteAllText(path, root.ToJsonString());
 
-        var executed = KernelChapterTests.ExecutedCells(path);
+        IReadOnlyList<KernelChapterTests.ExecutedCell> executed = KernelChapterTests.ExecutedCells(path);
         var problems = executed.SelectMany(KernelChapterTests.Problems).ToList();
 
         Assert.Equal([2, 3, 4, 5, 6], executed.Select(c => c.Number));
@@ -47,17 +47,17 @@ public sealed class KernelCheckTests
     [Fact]
     public void A_chart_output_satisfies_a_chart_cell_whether_its_JSON_is_a_string_or_an_object()
     {
-        using var notebook = new TestNotebook("executed.ipynb").Code("Charts.ClassBalance(train)").Code("display(Charts.Digit(x));");
-        var path = notebook.Write();
-        var root = JsonNode.Parse(File.ReadAllText(path))!;
-        var cells = root["cells"]!.AsArray();
+        using TestNotebook notebook = new TestNotebook("executed.ipynb").Code("Charts.ClassBalance(train)").Code("display(Charts.Digit(x));");
+        string path = notebook.Write();
+        JsonNode root = JsonNode.Parse(File.ReadAllText(path))!;
+        JsonArray cells = root["cells"]!.AsArray();
         cells[0]!["execution_count"] = 1;
         cells[1]!["execution_count"] = 2;
         cells[0]!["outputs"] = new JsonArray(new JsonObject { ["output_type"] = "execute_result", ["data"] = new JsonObject { [KernelChapterTests.PlotlyJson] = "{\"data\":[]}" } });
         cells[1]!["outputs"] = new JsonArray(new JsonObject { ["output_type"] = "display_data", ["data"] = new JsonObject { [KernelChapterTests.PlotlyJson] = new JsonObject { ["data"] = new JsonArray() } } });
         File.WriteAllText(path, root.ToJsonString());
 
-        var executed = KernelChapterTests.ExecutedCells(path);
+        IReadOnlyList<KernelChapterTests.ExecutedCell> executed = KernelChapterTests.ExecutedCells(path);
 
         Assert.Empty(executed.SelectMany(KernelChapterTests.Problems));
         Assert.Equal(["{\"data\":[]}", "{\"data\":[]}"], executed.SelectMany(c => c.Figures));

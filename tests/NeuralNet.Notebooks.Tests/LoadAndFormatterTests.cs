@@ -1,3 +1,4 @@
+
 namespace NeuralNet.Notebooks.Tests;
 
 /// <summary>
@@ -20,7 +21,7 @@ public sealed class LoadAndFormatterTests
             .Code("Twice(fromSetup) + Tiny.Answer.Value")
             .Code("JsonSerializer.Serialize(1)");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
         Assert.Equal("set up\n", run.Cells[0].Outputs.Single().Text?.ReplaceLineEndings("\n"));
         Assert.Equal("126", Assert.Single(run.Cells[1].Outputs)["text/plain"]);
@@ -32,12 +33,12 @@ public sealed class LoadAndFormatterTests
     [Fact]
     public async Task A_missing_loaded_script_and_an_error_inside_one_are_named()
     {
-        using var missing = new TestNotebook().Code("var a = 1;\n#load \"nowhere.csx\"");
-        var run = await missing.RunAsync();
+        using TestNotebook missing = new TestNotebook().Code("var a = 1;\n#load \"nowhere.csx\"");
+        NotebookRun run = await missing.RunAsync();
         Assert.Contains("cell 1, line 2: #load: script not found: ", run.Failure?.Message);
         Assert.Contains("nowhere.csx", run.Failure?.Message);
 
-        using var broken = new TestNotebook().Code("#load \"broken.csx\"");
+        using TestNotebook broken = new TestNotebook().Code("#load \"broken.csx\"");
         File.WriteAllText(Path.Combine(broken.Directory, "broken.csx"), "var ok = 1;\nint x = \"text\";");
         run = await broken.RunAsync();
         Assert.Contains("in broken.csx, line 2: error CS0029", run.Failure?.Message);
@@ -46,23 +47,23 @@ public sealed class LoadAndFormatterTests
     [Fact]
     public async Task Formatter_registrations_add_mime_types_to_displays_and_reset_between_runs()
     {
-        using var notebook = new TestNotebook()
+        using TestNotebook notebook = new TestNotebook()
             .Code("using Microsoft.DotNet.Interactive.Formatting;\n" +
                   "public record Point(int X, int Y);\n" +
                   "Formatter.Register<Point>((p, writer) => writer.Write($\"{{\\\"x\\\":{p.X}}}\"), \"application/json\");\n" +
                   "Formatter.SetPreferredMimeTypesFor(typeof(Point), \"text/plain\", \"application/json\");")
             .Code("display(new Point(3, 4));");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
         run.ThrowIfFailed();
-        var shown = Assert.Single(run.Cells[1].Outputs);
+        CellOutput shown = Assert.Single(run.Cells[1].Outputs);
         Assert.Equal(["application/json", "text/plain"], shown.Data.Keys.Order());
         Assert.Equal("{\"x\":3}", shown["application/json"]);
         Assert.Equal("Point { X = 3, Y = 4 }", shown["text/plain"]);
 
-        using var next = new TestNotebook().Code("public record Point(int X, int Y);\ndisplay(new Point(3, 4));");
-        var fresh = await next.RunAsync();
+        using TestNotebook next = new TestNotebook().Code("public record Point(int X, int Y);\ndisplay(new Point(3, 4));");
+        NotebookRun fresh = await next.RunAsync();
         Assert.DoesNotContain("application/json", Assert.Single(fresh.Cells[0].Outputs).Data.Keys);
     }
 
@@ -70,17 +71,17 @@ public sealed class LoadAndFormatterTests
     public async Task The_chapters_setup_script_gives_charts_their_Plotly_JSON_beside_the_HTML()
     {
         using var notebook = new TestNotebook();
-        var setup = File.ReadAllText(Path.Combine(ChapterTests.NotebooksFolder, "setup.csx"))
+        string setup = File.ReadAllText(Path.Combine(ChapterTests.NotebooksFolder, "setup.csx"))
             .Replace("ChapterSetup.BuildLibraries();", "// (no build in this test)", StringComparison.Ordinal);
         File.WriteAllText(Path.Combine(notebook.Directory, "setup.csx"), setup);
         notebook
             .Code("#r \"nuget: Plotly.NET.Interactive, 6.0.0\"\n#r \"nuget: Plotly.NET.CSharp, 0.14.0\"\n#load \"setup.csx\"")
             .Code("Plotly.NET.CSharp.Chart.Line<int, double, string>(x: new[] { 1, 2, 3 }, y: new[] { 1.0, 4, 9 }, Name: \"loss\")");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
         run.ThrowIfFailed();
-        var chart = Assert.Single(run.Cells[1].Outputs);
+        CellOutput chart = Assert.Single(run.Cells[1].Outputs);
         Assert.Equal(["application/vnd.plotly.v1+json", "text/html"], chart.Data.Keys.Order());
         using var figure = System.Text.Json.JsonDocument.Parse(chart["application/vnd.plotly.v1+json"]!);
         Assert.Equal([1.0, 4, 9], figure.RootElement.GetProperty("data")[0].GetProperty("y").EnumerateArray().Select(v => v.GetDouble()));
@@ -90,12 +91,12 @@ public sealed class LoadAndFormatterTests
     [Fact]
     public async Task Compiler_warnings_are_written_to_stderr_as_the_kernel_writes_them()
     {
-        using var notebook = new TestNotebook().Code("string? maybe = null;\nConsole.WriteLine(maybe ?? \"none\");");
+        using TestNotebook notebook = new TestNotebook().Code("string? maybe = null;\nConsole.WriteLine(maybe ?? \"none\");");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
         run.ThrowIfFailed();
-        var stderr = Assert.Single(run.Cells[0].Outputs, o => o.Name == "stderr");
+        CellOutput stderr = Assert.Single(run.Cells[0].Outputs, o => o.Name == "stderr");
         Assert.StartsWith("(1,7): warning CS8632: ", stderr.Text);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Emit;
 
 namespace NeuralNet.Notebooks.Tests;
 
@@ -14,8 +15,8 @@ public sealed class ReferenceTests
     public async Task A_library_referenced_by_path_shares_Plotly_and_its_own_dependency_with_the_notebook()
     {
         using var notebook = new TestNotebook();
-        var core = Path.Combine(notebook.Directory, "core", "bin", "Core.dll");
-        var plots = Path.Combine(notebook.Directory, "plots", "bin", "Plots.dll");
+        string core = Path.Combine(notebook.Directory, "core", "bin", "Core.dll");
+        string plots = Path.Combine(notebook.Directory, "plots", "bin", "Plots.dll");
         Emit(core, "namespace Core; public sealed class Series { public double[] Values { get; init; } = []; }");
         Emit(plots, """
             namespace Plots;
@@ -32,7 +33,7 @@ public sealed class ReferenceTests
             .Code("#r \"core/bin/Core.dll\"\n#r \"plots/bin/Plots.dll\"\n#r \"nuget: Plotly.NET.Interactive, 6.0.0\"")
             .Code("var series = new Core.Series { Values = new[] { 3.0, 1, 2 } };\nPlotly.NET.GenericChart chart = Plots.Plot.Line(series);\nchart");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
         run.ThrowIfFailed();
         Assert.Contains("Plotly.newPlot", Assert.Single(run.Cells[1].Outputs)["text/html"]);
@@ -43,9 +44,9 @@ public sealed class ReferenceTests
     {
         using var first = new TestNotebook("first.ipynb");
         using var second = new TestNotebook("second.ipynb");
-        var root = first.Directory;
-        var core = Path.Combine(root, "core", "bin", "Core.dll");
-        var plots = Path.Combine(root, "plots", "bin", "Plots.dll");
+        string root = first.Directory;
+        string core = Path.Combine(root, "core", "bin", "Core.dll");
+        string plots = Path.Combine(root, "plots", "bin", "Plots.dll");
         void Build(int version)
         {
             Emit(core, $"namespace Core; public sealed class Series {{ public double[] Values {{ get; init; }} = []; public static int Build => {version}; }}");
@@ -53,11 +54,11 @@ public sealed class ReferenceTests
             File.Copy(core, Path.Combine(Path.GetDirectoryName(plots)!, "Core.dll"), overwrite: true);
         }
 
-        var cells = $"#r \"{core}\"\n#r \"{plots}\"\nPlots.Plot.Count(new Core.Series {{ Values = new[] {{ 1.0, 2 }} }})";
+        string cells = $"#r \"{core}\"\n#r \"{plots}\"\nPlots.Plot.Count(new Core.Series {{ Values = new[] {{ 1.0, 2 }} }})";
         Build(1);
-        var run1 = await first.Code(cells).RunAsync();
+        NotebookRun run1 = await first.Code(cells).RunAsync();
         Build(2);
-        var run2 = await second.Code(cells).RunAsync();
+        NotebookRun run2 = await second.Code(cells).RunAsync();
 
         run1.ThrowIfFailed();
         run2.ThrowIfFailed();
@@ -71,15 +72,15 @@ public sealed class ReferenceTests
         // The chapters' situation after a Release build of the core library alone: core/bin has a new build,
         // plots/bin still holds the copy from the previous one (same name and version, different content).
         using var notebook = new TestNotebook();
-        var core = Path.Combine(notebook.Directory, "core", "bin", "Core.dll");
-        var plots = Path.Combine(notebook.Directory, "plots", "bin", "Plots.dll");
+        string core = Path.Combine(notebook.Directory, "core", "bin", "Core.dll");
+        string plots = Path.Combine(notebook.Directory, "plots", "bin", "Plots.dll");
         Emit(core, "namespace Core; public static class Build { public static int Number => 1; }");
         Emit(plots, "namespace Plots; public static class Show { public static int Build => Core.Build.Number; }", core);
         File.Copy(core, Path.Combine(Path.GetDirectoryName(plots)!, "Core.dll"));
         Emit(core, "namespace Core; public static class Build { public static int Number => 2; }");
         notebook.Code("#r \"core/bin/Core.dll\"\n#r \"plots/bin/Plots.dll\"").Code("Plots.Show.Build");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
         run.ThrowIfFailed();
         Assert.Equal("2", Assert.Single(run.Cells[1].Outputs)["text/plain"]);
@@ -88,9 +89,9 @@ public sealed class ReferenceTests
     [Fact]
     public async Task A_missing_assembly_is_an_error_naming_the_path()
     {
-        using var notebook = new TestNotebook("missing.ipynb").Code("var a = 1;\n#r \"bin/Nowhere.dll\"");
+        using TestNotebook notebook = new TestNotebook("missing.ipynb").Code("var a = 1;\n#r \"bin/Nowhere.dll\"");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
         Assert.Equal($"missing.ipynb, cell 1, line 2: #r: assembly not found: {Path.Combine(notebook.Directory, "bin", "Nowhere.dll")}", run.Failure?.Message);
     }
@@ -98,9 +99,9 @@ public sealed class ReferenceTests
     [Fact]
     public async Task A_path_reference_to_an_assembly_the_runner_provides_uses_the_runners_copy()
     {
-        using var notebook = new TestNotebook().Code("#r \"somewhere/else/Plotly.NET.dll\"\ntypeof(Plotly.NET.GenericChart).Assembly.Location");
+        using TestNotebook notebook = new TestNotebook().Code("#r \"somewhere/else/Plotly.NET.dll\"\ntypeof(Plotly.NET.GenericChart).Assembly.Location");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
         run.ThrowIfFailed();
         Assert.Equal(typeof(Plotly.NET.GenericChart).Assembly.Location, Assert.Single(run.Cells[0].Outputs)["text/plain"]);
@@ -110,7 +111,7 @@ public sealed class ReferenceTests
     private static void Emit(string path, string code, params string[] references)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var runtime = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        string runtime = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
         var metadata = new List<MetadataReference>
         {
             MetadataReference.CreateFromFile(Path.Combine(runtime, "System.Runtime.dll")),
@@ -124,7 +125,7 @@ public sealed class ReferenceTests
         var compilation = CSharpCompilation.Create(
             Path.GetFileNameWithoutExtension(path), [CSharpSyntaxTree.ParseText(code)], metadata,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
-        var result = compilation.Emit(path);
+        EmitResult result = compilation.Emit(path);
         Assert.True(result.Success, string.Join("\n", result.Diagnostics));
     }
 }

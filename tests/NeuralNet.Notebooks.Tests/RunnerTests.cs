@@ -1,5 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Emit;
+using Plotly.NET;
 
 namespace NeuralNet.Notebooks.Tests;
 
@@ -9,16 +11,16 @@ public sealed class RunnerTests
     [Fact]
     public async Task State_carries_from_cell_to_cell_and_the_trailing_expression_is_the_output()
     {
-        using var notebook = new TestNotebook()
+        using TestNotebook notebook = new TestNotebook()
             .Code("var x = 20;")
             .Code("int Twice(int n) => 2 * n;")
             .Code("Twice(x) + 2");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
         run.ThrowIfFailed();
         Assert.Empty(run.Cells[0].Outputs);
-        var result = Assert.Single(run.Cells[2].Outputs);
+        CellOutput result = Assert.Single(run.Cells[2].Outputs);
         Assert.Equal("execute_result", result.OutputType);
         Assert.Equal("42", result["text/plain"]);
     }
@@ -26,14 +28,14 @@ public sealed class RunnerTests
     [Fact]
     public async Task A_void_call_without_semicolon_shows_nothing_and_console_output_is_a_stream()
     {
-        using var notebook = new TestNotebook()
+        using TestNotebook notebook = new TestNotebook()
             .Code("Console.WriteLine(\"epoch 1\");\nConsole.Write(\"epoch 2\\n\")")
             .Code("string nothing = null;\nnothing");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
         run.ThrowIfFailed();
-        var stream = Assert.Single(run.Cells[0].Outputs);
+        CellOutput stream = Assert.Single(run.Cells[0].Outputs);
         Assert.Equal(("stream", "stdout", "epoch 1\nepoch 2\n"), (stream.OutputType, stream.Name, stream.Text?.ReplaceLineEndings("\n")));
         Assert.Equal("<null>", Assert.Single(run.Cells[1].Outputs)["text/plain"]);
     }
@@ -45,7 +47,7 @@ public sealed class RunnerTests
         EmitLibrary(Path.Combine(notebook.Directory, "lib", "Tiny.dll"), "namespace Tiny; public static class Answer { public static int Value => 42; }");
         notebook.Code("#r \"lib/Tiny.dll\"\nTiny.Answer.Value");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
         run.ThrowIfFailed();
         Assert.Equal("42", Assert.Single(run.Cells[0].Outputs)["text/plain"]);
@@ -58,7 +60,7 @@ public sealed class RunnerTests
         File.WriteAllText(Path.Combine(notebook.Directory, "data.txt"), "hello");
         notebook.Code("System.IO.File.ReadAllText(\"data.txt\")");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
         run.ThrowIfFailed();
         Assert.Equal("hello", Assert.Single(run.Cells[0].Outputs)["text/plain"]);
@@ -68,7 +70,7 @@ public sealed class RunnerTests
     [Fact]
     public async Task Display_and_Update_replace_the_output_in_place()
     {
-        using var notebook = new TestNotebook()
+        using TestNotebook notebook = new TestNotebook()
             .Code("""
                 var shown = display("epoch 1");
                 shown.Update("epoch 2");
@@ -78,10 +80,10 @@ public sealed class RunnerTests
                 """)
             .Code("other.Update(4.5);");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
         run.ThrowIfFailed();
-        var outputs = run.Cells[0].Outputs;
+        IReadOnlyList<CellOutput> outputs = run.Cells[0].Outputs;
         Assert.Equal(3, outputs.Count);
         Assert.All(outputs, o => Assert.Equal("display_data", o.OutputType));
         Assert.Equal("epoch 2", outputs[0]["text/plain"]);
@@ -93,14 +95,14 @@ public sealed class RunnerTests
     [Fact]
     public async Task A_Plotly_chart_is_shown_as_html_that_draws_with_plotly_js()
     {
-        using var notebook = new TestNotebook()
+        using TestNotebook notebook = new TestNotebook()
             .Code("#r \"nuget: Plotly.NET.Interactive, 6.0.0\"\n#r \"nuget: Plotly.NET.CSharp, 0.14.0\"")
             .Code("using Plotly.NET.CSharp;\nvar chart = Chart.Line<int, double, string>(x: new[] { 1, 2, 3 }, y: new[] { 1.0, 4, 9 }, Name: \"loss\");\nchart");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
         run.ThrowIfFailed();
-        var html = Assert.Single(run.Cells[1].Outputs)["text/html"];
+        string? html = Assert.Single(run.Cells[1].Outputs)["text/html"];
         Assert.NotNull(html);
         Assert.Contains(HtmlPage.ChartMarker, html);
         Assert.Contains("Plotly.newPlot", html);
@@ -110,16 +112,16 @@ public sealed class RunnerTests
     [Fact]
     public async Task An_object_shows_as_a_table_of_its_public_properties()
     {
-        using var notebook = new TestNotebook()
+        using TestNotebook notebook = new TestNotebook()
             .Code("class Score { public string Name { get; set; } = \"accuracy\"; public double Value { get; set; } = 0.97; }\nnew Score()")
             .Code("new[] { 1, 2, 3 }")
             .Code("new { Epochs = 3, Loss = 0.25 }")
             .Code("(1, \"a\")");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
         run.ThrowIfFailed();
-        var table = Assert.Single(run.Cells[0].Outputs);
+        CellOutput table = Assert.Single(run.Cells[0].Outputs);
         Assert.Contains("<td>Name</td><td>accuracy</td>", table["text/html"]);
         Assert.Contains("Value = 0.97", table["text/plain"]);
         Assert.Equal("[ 1, 2, 3 ]", Assert.Single(run.Cells[1].Outputs)["text/plain"]);
@@ -130,16 +132,16 @@ public sealed class RunnerTests
     [Fact]
     public async Task A_compile_error_names_the_notebook_cell_and_line_and_stops_the_run()
     {
-        using var notebook = new TestNotebook("broken.ipynb")
+        using TestNotebook notebook = new TestNotebook("broken.ipynb")
             .Markdown("# Title")
             .Code("var a = 1;")
             .Code("var b = 2;\nvar c = a + undefinedName;")
             .Code("var d = 4;");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
         Assert.False(run.Succeeded);
-        var failure = run.Failure!;
+        NotebookCellException failure = run.Failure!;
         Assert.Equal((3, 2), (failure.CellNumber, failure.Line));
         Assert.StartsWith("broken.ipynb, cell 3, line 2: error CS0103:", failure.Message);
         Assert.Contains("undefinedName", failure.Message);
@@ -152,13 +154,13 @@ public sealed class RunnerTests
     [Fact]
     public async Task A_runtime_error_names_the_cell_and_the_line_that_threw()
     {
-        using var notebook = new TestNotebook("throws.ipynb")
+        using TestNotebook notebook = new TestNotebook("throws.ipynb")
             .Code("int[] values = { 1, 2, 3 };")
             .Code("var ok = values[0];\n\nvar bad = values[10];\nConsole.WriteLine(\"not reached\");");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
-        var failure = Assert.IsType<NotebookCellException>(run.Failure);
+        NotebookCellException failure = Assert.IsType<NotebookCellException>(run.Failure);
         Assert.Equal((2, 3), (failure.CellNumber, failure.Line));
         Assert.StartsWith("throws.ipynb, cell 2, line 3: System.IndexOutOfRangeException:", failure.Message);
     }
@@ -166,13 +168,13 @@ public sealed class RunnerTests
     [Fact]
     public async Task A_runtime_error_inside_a_called_method_points_at_the_cells_line()
     {
-        using var notebook = new TestNotebook("deep.ipynb")
+        using TestNotebook notebook = new TestNotebook("deep.ipynb")
             .Code("void Check(int n)\n{\n    if (n > 2) throw new InvalidOperationException($\"n = {n} is too large\");\n}")
             .Code("Check(1);\nCheck(5);");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
-        var failure = Assert.IsType<NotebookCellException>(run.Failure);
+        NotebookCellException failure = Assert.IsType<NotebookCellException>(run.Failure);
         Assert.Equal((2, 2), (failure.CellNumber, failure.Line));
         Assert.EndsWith("System.InvalidOperationException: n = 5 is too large", failure.Message);
     }
@@ -180,10 +182,10 @@ public sealed class RunnerTests
     [Fact]
     public async Task A_result_whose_ToString_throws_fails_its_cell_with_a_clear_message()
     {
-        using var notebook = new TestNotebook("tostring.ipynb")
+        using TestNotebook notebook = new TestNotebook("tostring.ipynb")
             .Code("class Broken { public override string ToString() => throw new NotSupportedException(\"no text\"); }\nnew Broken()");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
         Assert.Equal("tostring.ipynb, cell 1: showing the cell's result failed: System.NotSupportedException: no text", run.Failure?.Message);
     }
@@ -191,9 +193,9 @@ public sealed class RunnerTests
     [Fact]
     public async Task A_markdown_only_notebook_runs_and_passes()
     {
-        using var notebook = new TestNotebook().Markdown("# Only prose").Markdown("No code at all, $x^2$.");
+        using TestNotebook notebook = new TestNotebook().Markdown("# Only prose").Markdown("No code at all, $x^2$.");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
         Assert.True(run.Succeeded);
         Assert.All(run.Cells, c => Assert.Equal(CellStatus.NotCode, c.Status));
@@ -208,9 +210,9 @@ public sealed class RunnerTests
     [InlineData("""{ "nbformat": 4, "cells": [ { "cell_type": "code", "source": 7 } ] }""", "cell 1: \"source\": expected a string")]
     public void A_malformed_notebook_is_a_clear_error_naming_the_file(string json, string expected)
     {
-        var path = Path.Combine(Path.GetTempPath(), "malformed.ipynb");
+        string path = Path.Combine(Path.GetTempPath(), "malformed.ipynb");
 
-        var error = Assert.Throws<NotebookFormatException>(() => Notebook.Parse(json, path));
+        NotebookFormatException error = Assert.Throws<NotebookFormatException>(() => Notebook.Parse(json, path));
 
         Assert.StartsWith("malformed.ipynb", error.Message);
         Assert.Contains(expected, error.Message);
@@ -219,10 +221,10 @@ public sealed class RunnerTests
     [Fact]
     public async Task An_unknown_magic_command_is_reported_and_skipped_and_line_numbers_stay_right()
     {
-        using var notebook = new TestNotebook()
+        using TestNotebook notebook = new TestNotebook()
             .Code("#!time\n#!about\nvar x = 1;\nthrow new Exception(\"boom\");");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
         Assert.Equal(
             ["line 1: magic command '#!time' is not supported by the runner and was skipped",
@@ -235,10 +237,10 @@ public sealed class RunnerTests
     public async Task A_package_the_runner_does_not_ship_is_restored_and_usable_in_the_next_lines()
     {
         // Google.Protobuf: served to the build already (the ONNX exporter uses it), so the restore needs no download.
-        using var notebook = new TestNotebook("nuget.ipynb")
+        using TestNotebook notebook = new TestNotebook("nuget.ipynb")
             .Code("#r \"nuget: Google.Protobuf, 3.36.2\"\nGoogle.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(90)).Seconds");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
         Assert.Null(run.Failure);
         Assert.Equal("90", Assert.Single(run.Cells[0].Outputs)["text/plain"]);
@@ -247,11 +249,11 @@ public sealed class RunnerTests
     [Fact]
     public async Task A_package_that_cannot_be_restored_is_an_error_naming_it_and_the_line()
     {
-        using var notebook = new TestNotebook("nuget.ipynb").Code("#r \"nuget: Plotly.NET, 6.0.0\"\n#r \"nuget: NeuralNet.Some.Missing.Package, 1.2.3\"");
+        using TestNotebook notebook = new TestNotebook("nuget.ipynb").Code("#r \"nuget: Plotly.NET, 6.0.0\"\n#r \"nuget: NeuralNet.Some.Missing.Package, 1.2.3\"");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
-        var failure = Assert.IsType<NotebookCellException>(run.Failure);
+        NotebookCellException failure = Assert.IsType<NotebookCellException>(run.Failure);
         Assert.StartsWith("nuget.ipynb, cell 1, line 2: #r \"nuget: NeuralNet.Some.Missing.Package\": restoring NeuralNet.Some.Missing.Package 1.2.3 failed", failure.Message);
         Assert.Contains("NU1101", failure.Message);   // NuGet's "unable to find package"
     }
@@ -259,9 +261,9 @@ public sealed class RunnerTests
     [Fact]
     public async Task A_cell_for_another_kernel_is_a_clear_error()
     {
-        using var notebook = new TestNotebook("fsharp.ipynb").Code("let x = 1", kernel: "fsharp");
+        using TestNotebook notebook = new TestNotebook("fsharp.ipynb").Code("let x = 1", kernel: "fsharp");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
         Assert.Equal("fsharp.ipynb, cell 1: this is a 'fsharp' cell; the runner runs C# cells only (kernel 'csharp').", run.Failure?.Message);
     }
@@ -269,9 +271,9 @@ public sealed class RunnerTests
     [Fact]
     public async Task A_kernel_switch_magic_inside_a_cell_is_a_clear_error()
     {
-        using var notebook = new TestNotebook("switch.ipynb").Code("#!pwsh\nGet-Date");
+        using TestNotebook notebook = new TestNotebook("switch.ipynb").Code("#!pwsh\nGet-Date");
 
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
         Assert.StartsWith("switch.ipynb, cell 1, line 1: '#!pwsh' switches to the pwsh kernel", run.Failure?.Message);
     }
@@ -279,7 +281,7 @@ public sealed class RunnerTests
     [Fact]
     public async Task Parameters_override_top_level_values_of_the_parameters_cell()
     {
-        using var notebook = new TestNotebook()
+        using TestNotebook notebook = new TestNotebook()
             .Parameters("var epochs = 10;\nfloat learningRate = 0.1f;\nstring name = \"mlp\";")
             .Code("$\"{epochs} {learningRate} {name}\"");
         var options = new NotebookRunOptions
@@ -287,7 +289,7 @@ public sealed class RunnerTests
             Parameters = ParameterOverrides.Parse(["epochs=2", "learningRate=0.05", "name=tiny"]),
         };
 
-        var run = await notebook.RunAsync(options);
+        NotebookRun run = await notebook.RunAsync(options);
 
         run.ThrowIfFailed();
         Assert.Equal("2 0.05 tiny", Assert.Single(run.Cells[1].Outputs)["text/plain"]);
@@ -296,9 +298,9 @@ public sealed class RunnerTests
     [Fact]
     public async Task An_unknown_parameter_is_an_error_listing_the_known_ones()
     {
-        using var notebook = new TestNotebook("p.ipynb").Parameters("var epochs = 10;");
+        using TestNotebook notebook = new TestNotebook("p.ipynb").Parameters("var epochs = 10;");
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => notebook.RunAsync(new() { Parameters = new Dictionary<string, string> { ["epoch"] = "1" } }));
+        ArgumentException error = await Assert.ThrowsAsync<ArgumentException>(() => notebook.RunAsync(new() { Parameters = new Dictionary<string, string> { ["epoch"] = "1" } }));
 
         Assert.Contains("no top-level variable 'epoch'; it assigns epochs", error.Message);
     }
@@ -306,15 +308,15 @@ public sealed class RunnerTests
     [Fact]
     public async Task Saving_writes_the_outputs_into_the_notebook_as_the_kernel_does()
     {
-        using var notebook = new TestNotebook()
+        using TestNotebook notebook = new TestNotebook()
             .Markdown("# Saved")
             .Code("Console.WriteLine(\"hi\");\n1 + 1");
-        var run = await notebook.RunAsync();
+        NotebookRun run = await notebook.RunAsync();
 
         run.Save();
 
         var saved = Notebook.Load(notebook.Path);
-        var outputs = saved.Cells[1].StoredOutputs;
+        IReadOnlyList<CellOutput> outputs = saved.Cells[1].StoredOutputs;
         Assert.Equal(["stream", "execute_result"], outputs.Select(o => o.OutputType));
         Assert.Equal("2", outputs[1]["text/plain"]);
         Assert.Contains("\"execution_count\": 1", File.ReadAllText(notebook.Path));
@@ -328,7 +330,7 @@ public sealed class RunnerTests
             [CSharpSyntaxTree.ParseText(code)],
             [MetadataReference.CreateFromFile(typeof(object).Assembly.Location)],
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
-        var result = compilation.Emit(path);
+        EmitResult result = compilation.Emit(path);
         Assert.True(result.Success, string.Join("\n", result.Diagnostics));
     }
 }
@@ -344,10 +346,10 @@ public sealed class OutputFormatterTests
     [Fact]
     public void Chart_html_carries_the_same_figure_as_Plotly_NETs_own_json()
     {
-        var chart = Plotly.NET.CSharp.Chart.Line<int, double, string>(x: new[] { 1, 2, 3 }, y: new[] { 1.0, 4, 9 }, Name: "loss");
+        GenericChart chart = Plotly.NET.CSharp.Chart.Line<int, double, string>(x: new[] { 1, 2, 3 }, y: new[] { 1.0, 4, 9 }, Name: "loss");
 
-        var html = OutputFormatter.Format(chart)[OutputFormatter.Html]!;
-        var theirs = Plotly.NET.GenericChart.toJson(chart);
+        string html = OutputFormatter.Format(chart)[OutputFormatter.Html]!;
+        string theirs = Plotly.NET.GenericChart.toJson(chart);
 
         Assert.Contains($"var figure = {theirs};", html);
         Assert.Contains("\"template\":{\"layout\"", html); // the template spliced in is the chart's own
@@ -357,9 +359,9 @@ public sealed class OutputFormatterTests
     [Fact]
     public void Chart_html_cannot_end_its_script_early()
     {
-        var chart = Plotly.NET.CSharp.Chart.Line<int, double, string>(x: new[] { 1, 2 }, y: new[] { 1.0, 2 }, Name: "</script><b>loss</b>");
+        GenericChart chart = Plotly.NET.CSharp.Chart.Line<int, double, string>(x: new[] { 1, 2 }, y: new[] { 1.0, 2 }, Name: "</script><b>loss</b>");
 
-        var html = HtmlPage.Chart(chart, "c1");
+        string html = HtmlPage.Chart(chart, "c1");
 
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "</script>"));
         Assert.Contains("<\\/script><b>loss<\\/b>", html);

@@ -67,7 +67,7 @@ internal sealed class TestNotebook : IDisposable
             metadata["tags"] = new JsonArray(tags.Select(t => (JsonNode?)t).ToArray());
         }
 
-        var lines = source.Split('\n');
+        string[] lines = source.Split('\n');
         var cell = new JsonObject
         {
             ["cell_type"] = type,

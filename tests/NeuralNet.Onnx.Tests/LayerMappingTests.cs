@@ -1,6 +1,7 @@
 using NeuralNet.Initialization;
 using NeuralNet.Layers;
 using NeuralNet.Tensors;
+using Onnx;
 
 namespace NeuralNet.Onnx.Tests;
 
@@ -60,7 +61,7 @@ public sealed class LayerMappingTests
     {
         global::Onnx.ModelProto model = global::Onnx.ModelProto.Parser.ParseFrom(OnnxExporter.ToBytes(ConvNet.Small(seed: 1)));
         Assert.Equal(8, model.IrVersion);
-        var opset = Assert.Single(model.OpsetImport);
+        OperatorSetIdProto opset = Assert.Single(model.OpsetImport);
         Assert.Equal("", opset.Domain);
         Assert.Equal(17, opset.Version);
         Assert.Equal(["Conv", "Relu", "MaxPool", "Conv", "Relu", "MaxPool", "Flatten", "Gemm", "Relu", "Gemm", "Softmax"],

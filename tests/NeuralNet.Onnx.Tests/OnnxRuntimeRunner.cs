@@ -28,9 +28,9 @@ public sealed class OnnxRuntimeRunner : IDisposable
             int rows = Math.Min(chunkRows, images.Rows - start);
             float[] chunk = images.Data.AsSpan(start * images.Cols, rows * images.Cols).ToArray();
             // Our rows are already C x H x W channel-major, so the same numbers form an N x C x H x W tensor.
-            using OrtValue input = OrtValue.CreateTensorValueFromMemory(chunk, [rows, .. sampleDimensions]);
+            using var input = OrtValue.CreateTensorValueFromMemory(chunk, [rows, .. sampleDimensions]);
             using var runOptions = new RunOptions();
-            using var outputs = session.Run(runOptions, [OnnxExporter.InputName], [input], [outputName]);
+            using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(runOptions, [OnnxExporter.InputName], [input], [outputName]);
             ReadOnlySpan<float> values = outputs[0].GetTensorDataAsSpan<float>();
             result ??= new Matrix(images.Rows, values.Length / rows);
             values.CopyTo(result.Data.AsSpan(start * result.Cols));

@@ -21,7 +21,7 @@ public sealed class ReadmeExampleTests
             float[] pixels = PgmImage.Read(samplePath).ToMnist().Pixels;            // 784 floats in [0, 1]
             using var session = new InferenceSession(modelPath);
             using var input = OrtValue.CreateTensorValueFromMemory(pixels, [1, 784]);   // a CNN takes [1, 1, 28, 28]
-            using var outputs = session.Run(new RunOptions(), ["input"], [input], ["probabilities"]);
+            using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(new RunOptions(), ["input"], [input], ["probabilities"]);
             float[] p = outputs[0].GetTensorDataAsSpan<float>().ToArray();
             Console.WriteLine($"digit {Array.IndexOf(p, p.Max())} ({p.Max():P1})");
             // --- end ---

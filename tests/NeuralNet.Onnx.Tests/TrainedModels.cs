@@ -41,7 +41,7 @@ public static class TrainedModels
 
     private static (Sequential, TimeSpan) TrainCnn()
     {
-        var net = ConvNet.Small(seed: 1, batchNorm: true, dropout: 0.25);
+        Sequential net = ConvNet.Small(seed: 1, batchNorm: true, dropout: 0.25);
         var clock = Stopwatch.StartNew();
         new Trainer(net, new Adam(0.001), options: new TrainingOptions { Epochs = 1, Seed = 1 }).Fit(Mnist.Train.Take(4000));
         return (net, clock.Elapsed);

@@ -28,7 +28,7 @@ public sealed class UnsupportedLayerTests
         var network = new Sequential(new Linear(784, 16, Init.He, random), new Square(), new Linear(16, 10, Init.Xavier, random));
         string path = Path.Combine(Path.GetTempPath(), $"nn-onnx-unsupported-{Guid.NewGuid():N}.onnx");
 
-        var error = Assert.Throws<OnnxExportException>(() => OnnxExporter.Save(network, path));
+        OnnxExportException error = Assert.Throws<OnnxExportException>(() => OnnxExporter.Save(network, path));
 
         Assert.Equal(1, error.LayerIndex);
         Assert.Equal("Square", error.LayerName);

@@ -1,6 +1,7 @@
 using NeuralNet.Layers;
 using NeuralNet.Tensors;
 using NeuralNet.Training;
+using Plotly.NET;
 using static NeuralNet.Plots.Tests.TestData;
 
 namespace NeuralNet.Plots.Tests;
@@ -13,13 +14,13 @@ public class LayerHistogramsTests
         var network = Sequential.Mlp(10, [8, 8], 3, seed: 1);
         var images = new Matrix(16, 10);
         var random = new Random(2);
-        for (var i = 0; i < images.Length; i++) images.Span[i] = (float)random.NextDouble();
-        var labels = Enumerable.Range(0, 16).Select(i => i % 3).ToArray();
+        for (int i = 0; i < images.Length; i++) images.Span[i] = (float)random.NextDouble();
+        int[] labels = Enumerable.Range(0, 16).Select(i => i % 3).ToArray();
         var relus = LayerSnapshot.Capture(network, images, labels).Where(s => s.Layer is ReLU).ToList();
 
-        var chart = Charts.LayerHistograms(relus, bins: 20, title: "two ReLUs");
+        GenericChart chart = Charts.LayerHistograms(relus, bins: 20, title: "two ReLUs");
 
-        var traces = Traces(chart);
+        Trace[] traces = Traces(chart);
         Assert.Equal(4, traces.Length); // two layers x (outputs, gradients)
         Assert.All(traces, t => Assert.Equal("scatter", t.type));
         Assert.StartsWith("2: ReLU (std ", Get(traces[0], "name")!.ToString());

@@ -4,6 +4,7 @@ using NeuralNet.Layers;
 using NeuralNet.Optimizers;
 using NeuralNet.Tensors;
 using NeuralNet.Training;
+using Plotly.NET;
 using static NeuralNet.Plots.Tests.TestData;
 
 namespace NeuralNet.Plots.Tests;
@@ -13,8 +14,8 @@ public class LibraryOverloadsTests
     private static ImageDataset Rings(int count)
     {
         var images = new Matrix(count, 784);
-        var labels = new int[count];
-        for (var i = 0; i < count; i++)
+        int[] labels = new int[count];
+        for (int i = 0; i < count; i++)
         {
             labels[i] = i % 3;
             Ring(labels[i] * 2).CopyTo(images.Row(i));
@@ -25,11 +26,11 @@ public class LibraryOverloadsTests
     [Fact]
     public void DigitGrid_of_a_dataset_uses_its_labels_and_class_names()
     {
-        var data = Rings(6);
+        ImageDataset data = Rings(6);
 
-        var chart = Charts.DigitGrid(data, [0, 1, 2], predictions: [0, 2, 2]);
+        GenericChart chart = Charts.DigitGrid(data, [0, 1, 2], predictions: [0, 2, 2]);
 
-        var annotations = ((System.Collections.IEnumerable)Layout(chart, "annotations")!).Cast<DynamicObj.DynamicObj>()
+        string[] annotations = ((System.Collections.IEnumerable)Layout(chart, "annotations")!).Cast<DynamicObj.DynamicObj>()
             .Select(a => Get(a, "text")!.ToString()!).ToArray();
         Assert.Equal("small → small", annotations[0]);
         Assert.Contains("medium → large", annotations[1]);
@@ -38,13 +39,13 @@ public class LibraryOverloadsTests
     [Fact]
     public void Curves_of_a_training_history_show_train_and_validation()
     {
-        var data = Rings(30);
+        ImageDataset data = Rings(30);
         var network = Sequential.Mlp(784, [8], 3, seed: 1);
-        var history = new Trainer(network, new Adam(0.01), options: new TrainingOptions { Epochs = 3, BatchSize = 10 })
+        TrainingHistory history = new Trainer(network, new Adam(0.01), options: new TrainingOptions { Epochs = 3, BatchSize = 10 })
             .Fit(data, validation: data);
 
-        var loss = Charts.LossCurves(history);
-        var both = Charts.TrainingCurves([("a", history), ("b", history)]);
+        GenericChart loss = Charts.LossCurves(history);
+        GenericChart both = Charts.TrainingCurves([("a", history), ("b", history)]);
 
         Assert.Equal(2, TraceTypes(loss).Length);
         Assert.Equal(history.ValidationLoss, Numbers(Get(Traces(loss)[1], "y")));
@@ -56,9 +57,9 @@ public class LibraryOverloadsTests
     {
         var confusion = new ConfusionMatrix([0, 0, 1, 1, 2], [0, 1, 1, 1, 2], ["a", "b", "c"]);
 
-        var counts = Charts.ConfusionMatrix(confusion);
-        var binary = Charts.ConfusionMatrix(confusion.OneVsRest(1));
-        var report = Charts.ClassificationReport(new ClassificationReport(confusion));
+        GenericChart counts = Charts.ConfusionMatrix(confusion);
+        GenericChart binary = Charts.ConfusionMatrix(confusion.OneVsRest(1));
+        GenericChart report = Charts.ClassificationReport(new ClassificationReport(confusion));
 
         Assert.Contains("accuracy 80.00%", Title(counts));
         Assert.Equal(4, ((System.Collections.IEnumerable)Layout(binary, "annotations")!).Cast<object>().Count());
@@ -70,11 +71,11 @@ public class LibraryOverloadsTests
     {
         var network = Sequential.Mlp(784, [4], 10, seed: 3);
 
-        var chart = Charts.FirstLayerWeights(network, count: 4);
+        GenericChart chart = Charts.FirstLayerWeights(network, count: 4);
 
         var first = (Linear)network.Layers[0];
-        var rows = ((System.Collections.IEnumerable)Get(Traces(chart)[0], "z")!).Cast<double?[]>().ToArray();
-        var max = Enumerable.Range(0, 784).Max(i => Math.Abs(first.Weights.Value[i, 0]));
+        double?[][] rows = ((System.Collections.IEnumerable)Get(Traces(chart)[0], "z")!).Cast<double?[]>().ToArray();
+        float max = Enumerable.Range(0, 784).Max(i => Math.Abs(first.Weights.Value[i, 0]));
         Assert.Equal(first.Weights.Value[0, 0] / max, rows[6][0]!.Value, 5);
     }
 
@@ -82,9 +83,9 @@ public class LibraryOverloadsTests
     public void ActivationHistograms_of_a_network_keeps_only_the_chosen_layer_type()
     {
         var network = Sequential.Mlp(784, [16, 8], 10, seed: 3);
-        var input = Rings(4).Images;
+        Matrix input = Rings(4).Images;
 
-        var chart = Charts.ActivationHistograms<ReLU>(network, input);
+        GenericChart chart = Charts.ActivationHistograms<ReLU>(network, input);
 
         Assert.Equal(["bar", "bar"], TraceTypes(chart));
     }

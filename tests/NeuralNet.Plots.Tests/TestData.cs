@@ -8,13 +8,13 @@ internal static class TestData
     /// <summary>A 28x28 "digit": a bright ring whose radius depends on <paramref name="seed"/>.</summary>
     public static float[] Ring(int seed)
     {
-        var pixels = new float[784];
-        var radius = 5 + seed % 7;
-        for (var r = 0; r < 28; r++)
+        float[] pixels = new float[784];
+        int radius = 5 + seed % 7;
+        for (int r = 0; r < 28; r++)
         {
-            for (var c = 0; c < 28; c++)
+            for (int c = 0; c < 28; c++)
             {
-                var d = Math.Sqrt((r - 13.5) * (r - 13.5) + (c - 13.5) * (c - 13.5));
+                double d = Math.Sqrt((r - 13.5) * (r - 13.5) + (c - 13.5) * (c - 13.5));
                 pixels[r * 28 + c] = (float)Math.Max(0, 1 - Math.Abs(d - radius) / 2);
             }
         }

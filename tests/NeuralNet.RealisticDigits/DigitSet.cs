@@ -67,7 +67,7 @@ public static class DigitSet
             : FontGlyphs.Render(font, digit);
         if (!drawn && variation is "thick" or "thin")
         {
-            var (_, top, _, bottom) = glyph.InkBox();
+            (int _, int top, int _, int bottom) = glyph.InkBox();
             double target = relativeStroke * (bottom - top + 1), current = glyph.StrokeWidth();
             double radius = (target - current) / 2;
             if (variation == "thin") radius = Math.Max(radius, -0.4 * current); // erode no more than would break the strokes
@@ -84,7 +84,7 @@ public static class DigitSet
         glyph = glyph.Rotate(degrees);
 
         // 3. Size and place on the picture: digit height, then a canvas around it.
-        var (l, t, r, b) = glyph.InkBox();
+        (int l, int t, int r, int b) = glyph.InkBox();
         double inkHeight = b - t + 1;
         double height = variation == "small" ? random.Between(10, 28) : random.Between(40, 110);
         double scale = height / inkHeight;
@@ -109,7 +109,7 @@ public static class DigitSet
         double blur = variation == "blur" ? random.Between(0.035, 0.06) * height : random.Between(0.0, 0.5);
         float[] grey = Blur(ink, blur);
         double noise = variation == "noise" ? random.Between(0.12, 0.22) : 0; // (noise elsewhere would only bloat the PNGs)
-        var pixels = new byte[canvasWidth * canvasHeight];
+        byte[] pixels = new byte[canvasWidth * canvasHeight];
         for (int y = 0; y < canvasHeight; y++)
             for (int x = 0; x < canvasWidth; x++)
             {
@@ -119,7 +119,7 @@ public static class DigitSet
             }
 
         // 5. The file: PNG, or a low-quality JPEG for the artefacts.
-        using var stream = File.Create(path);
+        using FileStream stream = File.Create(path);
         var writer = new ImageWriter();
         if (variation == "jpeg") writer.WriteJpg(pixels, canvasWidth, canvasHeight, ColorComponents.Grey, stream, random.Next(8, 21));
         else writer.WritePng(pixels, canvasWidth, canvasHeight, ColorComponents.Grey, stream);
@@ -130,11 +130,11 @@ public static class DigitSet
     {
         if (sigma < 0.3) return (float[])ink.Ink.Clone();
         int radius = (int)Math.Ceiling(3 * sigma);
-        var kernel = Enumerable.Range(-radius, 2 * radius + 1).Select(i => Math.Exp(-i * i / (2 * sigma * sigma))).ToArray();
+        double[] kernel = Enumerable.Range(-radius, 2 * radius + 1).Select(i => Math.Exp(-i * i / (2 * sigma * sigma))).ToArray();
         double total = kernel.Sum();
         int w = ink.Width, h = ink.Height;
-        var horizontal = new float[w * h];
-        var result = new float[w * h];
+        float[] horizontal = new float[w * h];
+        float[] result = new float[w * h];
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
             {

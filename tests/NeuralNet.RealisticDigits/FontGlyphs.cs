@@ -34,7 +34,7 @@ public static class FontGlyphs
     /// <summary>Throws, naming what to install, if convert or a font is missing.</summary>
     public static void CheckInstalled()
     {
-        var missing = Files.Where(f => !File.Exists(f)).ToArray();
+        string[] missing = Files.Where(f => !File.Exists(f)).ToArray();
         if (missing.Length > 0) throw new InvalidOperationException("Missing fonts: " + string.Join(", ", missing) + ". Install the packages listed in FontGlyphs.cs.");
     }
 
@@ -50,7 +50,7 @@ public static class FontGlyphs
         foreach (string arg in new[] { "-background", "black", "-fill", "white", "-font", font, "-pointsize", "200",
                      $"label:{digit}", "-bordercolor", "black", "-border", "20", "-depth", "8", "pgm:-" })
             start.ArgumentList.Add(arg);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start ImageMagick's convert.");
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException("Could not start ImageMagick's convert.");
         using var bytes = new MemoryStream();
         process.StandardOutput.BaseStream.CopyTo(bytes);
         string error = process.StandardError.ReadToEnd();

@@ -43,7 +43,7 @@ public sealed class InkImage(int width, int height, float[]? ink = null)
     /// <summary>Cropped to the ink, with <paramref name="margin"/> blank pixels on each side.</summary>
     public InkImage Trim(int margin)
     {
-        var (left, top, right, bottom) = InkBox(0.05f);
+        (int left, int top, int right, int bottom) = InkBox(0.05f);
         var result = new InkImage(right - left + 1 + 2 * margin, bottom - top + 1 + 2 * margin);
         for (int y = top; y <= bottom; y++)
             for (int x = left; x <= right; x++)
@@ -82,7 +82,7 @@ public sealed class InkImage(int width, int height, float[]? ink = null)
             for (int x = 0; x < result.Width; x++)
             {
                 float value = grow ? 0f : 1f;
-                foreach (var (dx, dy) in offsets)
+                foreach ((int dx, int dy) in offsets)
                 {
                     float v = this[x - pad + dx, y - pad + dy];
                     value = grow ? Math.Max(value, v) : Math.Min(value, v);

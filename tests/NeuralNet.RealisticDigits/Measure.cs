@@ -22,7 +22,7 @@ public static class Measure
         if (code != 0) throw new InvalidOperationException($"nn predict exited with {code}: {error}");
 
         using var json = JsonDocument.Parse(output.ToString());
-        var predicted = json.RootElement.EnumerateArray().Select(e => int.Parse(e.GetProperty("prediction").GetString()!, CultureInfo.InvariantCulture)).ToArray();
+        int[] predicted = json.RootElement.EnumerateArray().Select(e => int.Parse(e.GetProperty("prediction").GetString()!, CultureInfo.InvariantCulture)).ToArray();
         var report = new StringBuilder();
         report.AppendLine($"nn predict {modelPath} on {samples.Count} images of {folder}");
         report.AppendLine("| variation | correct | accuracy |");

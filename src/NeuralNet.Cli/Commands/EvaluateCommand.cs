@@ -15,8 +15,8 @@ public static class EvaluateCommand
     public static Command Create(CliHost host)
     {
         var model = new Argument<string>("model") { Description = "The model file (written by nn train)" };
-        var dataset = DatasetSource.DatasetOption();
-        var dataDir = DatasetSource.DataDirOption();
+        Option<string> dataset = DatasetSource.DatasetOption();
+        Option<string?> dataDir = DatasetSource.DataDirOption();
         var split = new Option<string>("--split") { Description = "Which part of the dataset to measure on", DefaultValueFactory = _ => "test" };
         split.AcceptOnlyFromAmong("test", "train");
         var report = new Option<string?>("--report") { Description = $"Write {HtmlReport.FileName} with the charts into this folder" };
@@ -36,7 +36,7 @@ public static class EvaluateCommand
             Sequential network = ModelLoader.Load(modelPath);
             LoadedData data = DatasetSource.Load(host, parse.GetValue(dataset)!, parse.GetValue(dataDir), quiet: asJson);
             ImageDataset part = parse.GetValue(split) == "train" ? data.Train : data.Test;
-            EvaluationResult result = EvaluationResult.Of(network, part, modelPath);
+            var result = EvaluationResult.Of(network, part, modelPath);
 
             string? reportPath = null;
             if (parse.GetValue(report) is string folder)
@@ -55,7 +55,7 @@ public static class EvaluateCommand
                 Json.Write(host, new { model = Path.GetFullPath(modelPath), network = ModelFile.Describe(network), evaluation = result.ToJson(), report = reportPath is null ? null : Path.GetFullPath(reportPath) });
                 return ExitCodes.Success;
             }
-            var console = host.Console;
+            IAnsiConsole console = host.Console;
             console.WriteLine($"Model {modelPath}: {network} ({network.ParameterCount:N0} parameters)");
             console.WriteLine($"{part.Name}: {part.Count:N0} images");
             console.WriteLine($"Accuracy: {Format.Percent(result.Report.Accuracy)}   loss {result.Loss:0.0000}   macro F1 {result.Report.MacroF1:0.0000}");

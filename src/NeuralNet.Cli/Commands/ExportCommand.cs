@@ -37,7 +37,7 @@ public static class ExportCommand
                 throw new ModelFormatException(modelPath, e.Message, e);
             }
             string input = string.Join(" x ", OnnxExporter.InputDimensions(network));
-            var console = host.Console;
+            IAnsiConsole console = host.Console;
             console.WriteLine($"Model {modelPath}: {network} ({network.ParameterCount:N0} parameters)");
             console.WriteLine($"Wrote {onnxPath} ({new FileInfo(onnxPath).Length:N0} bytes): ONNX opset {OnnxExporter.OpsetVersion}, IR version {OnnxExporter.IrVersion}");
             console.WriteLine($"  input  '{OnnxExporter.InputName}': float pixels in [0, 1], N x {input}");

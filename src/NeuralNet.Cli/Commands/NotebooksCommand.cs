@@ -39,8 +39,8 @@ public static class NotebooksCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var write = new Option<bool>("--write") { Description = "Save the outputs into each .ipynb, as the kernel would, so it opens showing its plots." };
-        var set = SetOption();
-        var parametersFile = ParametersFileOption();
+        Option<string[]> set = SetOption();
+        Option<FileInfo?> parametersFile = ParametersFileOption();
         var command = new Command("run", "Run notebooks top to bottom and print each cell's result and time; exit code 1 if a cell fails.")
         {
             notebooks, write, set, parametersFile,
@@ -59,8 +59,8 @@ public static class NotebooksCommand
         };
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "The folder to write the book into.", DefaultValueFactory = _ => new DirectoryInfo("book") };
         var noRun = new Option<bool>("--no-run") { Description = "Use the outputs saved in the notebooks instead of running them." };
-        var set = SetOption();
-        var parametersFile = ParametersFileOption();
+        Option<string[]> set = SetOption();
+        Option<FileInfo?> parametersFile = ParametersFileOption();
         var command = new Command("export", "Write one static HTML page per chapter (charts drawn offline) and an index page.")
         {
             notebooks, output, noRun, set, parametersFile,
@@ -74,13 +74,13 @@ public static class NotebooksCommand
     /// <summary>Runs notebooks as <c>nn notebooks run</c> does and returns the exit code.</summary>
     public static async Task<int> RunAsync(IReadOnlyList<string> inputs, bool write, IReadOnlyList<string> sets, FileInfo? parametersFile, TextWriter output)
     {
-        if (!TryPrepare(inputs, sets, parametersFile, output, out var paths, out var parametersFor))
+        if (!TryPrepare(inputs, sets, parametersFile, output, out IReadOnlyList<string>? paths, out Func<Notebook, IReadOnlyDictionary<string, string>>? parametersFor))
         {
             return 2;
         }
 
-        var passed = 0;
-        foreach (var path in paths)
+        int passed = 0;
+        foreach (string path in paths)
         {
             Notebook notebook;
             try
@@ -133,7 +133,7 @@ public static class NotebooksCommand
     public static async Task<int> ExportAsync(
         IReadOnlyList<string> inputs, DirectoryInfo outputFolder, bool noRun, IReadOnlyList<string> sets, FileInfo? parametersFile, TextWriter output)
     {
-        if (!TryPrepare(inputs, sets, parametersFile, output, out var paths, out var parametersFor))
+        if (!TryPrepare(inputs, sets, parametersFile, output, out IReadOnlyList<string>? paths, out Func<Notebook, IReadOnlyDictionary<string, string>>? parametersFor))
         {
             return 2;
         }
@@ -155,9 +155,9 @@ public static class NotebooksCommand
             return 2;
         }
 
-        foreach (var page in pages)
+        foreach (BookPage page in pages)
         {
-            var state = page.Run switch
+            string state = page.Run switch
             {
                 null => "",
                 { Succeeded: true } run => $" (ran in {Seconds(run.Elapsed)})",
@@ -177,7 +177,7 @@ public static class NotebooksCommand
         paths = [];
         parametersFor = _ => new Dictionary<string, string>();
         var found = new List<string>();
-        foreach (var input in inputs)
+        foreach (string input in inputs)
         {
             if (Directory.Exists(input))
             {
@@ -207,11 +207,11 @@ public static class NotebooksCommand
             return false;
         }
 
-        var strict = found.Count == 1;
+        bool strict = found.Count == 1;
         parametersFor = notebook =>
         {
             var values = new Dictionary<string, string>(fromFile.For(notebook.Name));
-            foreach (var (name, value) in overrides)
+            foreach ((string? name, string? value) in overrides)
             {
                 values[name] = value;
             }
@@ -222,8 +222,8 @@ public static class NotebooksCommand
             }
 
             // Running several chapters: a --set applies to the chapters that have that parameter.
-            var known = notebook.ParametersCell is { } cell ? ParameterOverrides.Names(cell.Source) : [];
-            foreach (var name in values.Keys.Where(n => !known.Contains(n)).ToArray())
+            IReadOnlyList<string> known = notebook.ParametersCell is { } cell ? ParameterOverrides.Names(cell.Source) : [];
+            foreach (string name in values.Keys.Where(n => !known.Contains(n)).ToArray())
             {
                 if (overrides.ContainsKey(name) && !fromFile.For(notebook.Name).ContainsKey(name))
                 {
@@ -244,9 +244,9 @@ public static class NotebooksCommand
             return;
         }
 
-        var status = cell.Status == CellStatus.Passed ? "passed" : "FAILED";
+        string status = cell.Status == CellStatus.Passed ? "passed" : "FAILED";
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  cell {cell.Number,3}  {status,-6} {Seconds(cell.Elapsed),8}"));
-        foreach (var note in cell.Notes)
+        foreach (string note in cell.Notes)
         {
             output.WriteLine($"            note: {note}");
         }

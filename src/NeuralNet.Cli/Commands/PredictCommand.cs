@@ -75,7 +75,7 @@ public static class PredictCommand
             }
 
             IAnsiConsole console = host.Console;
-            foreach (var r in results)
+            foreach ((string Path, DigitImage Original, PreparedDigit Digit, (int Class, double Probability)[] Top) r in results)
             {
                 string ranking = string.Join("   ", r.Top.Select(t => $"{classNames[t.Class]} ({Format.Percent(t.Probability, 1)})"));
                 console.WriteLine($"{r.Path}: {ranking}");

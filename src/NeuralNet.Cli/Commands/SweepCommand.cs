@@ -109,7 +109,7 @@ public static class SweepCommand
         {
             string folder = Path.Combine(outDir, $"run-{index + 1}");
             var args = new List<string> { "train" };
-            foreach (var (option, value) in combo)
+            foreach ((SweepOption? option, string? value) in combo)
             {
                 args.Add(option.Name);
                 if (!option.IsFlag) args.Add(value);
@@ -167,7 +167,7 @@ public static class SweepCommand
         }
         else
         {
-            var table = new Table().Border(TableBorder.Rounded).Title("Sweep");
+            Table table = new Table().Border(TableBorder.Rounded).Title("Sweep");
             table.AddColumn("run");
             foreach (SweepOption s in swept) table.AddColumn(s.Name);
             foreach (string column in new[] { "val acc", "val loss", "best epoch", "test acc", "seconds" }) table.AddColumn(new TableColumn(column).RightAligned());
@@ -199,7 +199,7 @@ public static class SweepCommand
         if (code != ExitCodes.Success)
             return new SweepResult(run, null, null, null, null, seconds, error.ToString().Split('\n')[0].Replace("error: ", "").Trim());
 
-        using JsonDocument json = JsonDocument.Parse(output.ToString());
+        using var json = JsonDocument.Parse(output.ToString());
         JsonElement root = json.RootElement;
         int? bestEpoch = root.GetProperty("bestEpoch").ValueKind == JsonValueKind.Number ? root.GetProperty("bestEpoch").GetInt32() : null;
         var epochs = root.GetProperty("epochs").EnumerateArray().ToList();

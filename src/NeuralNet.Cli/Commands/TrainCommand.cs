@@ -31,9 +31,9 @@ public static class TrainCommand
     public static Command Create(CliHost host)
     {
         var defaults = new TrainingOptions();
-        var dataset = DatasetSource.DatasetOption();
-        var dataDir = DatasetSource.DataDirOption();
-        var architecture = Choice("--model", "Network: mlp (dense; --hidden, --activation and --init shape it) or cnn (the chapter-06 convolutional network: slower, more accurate)",
+        Option<string> dataset = DatasetSource.DatasetOption();
+        Option<string?> dataDir = DatasetSource.DataDirOption();
+        Option<string> architecture = Choice("--model", "Network: mlp (dense; --hidden, --activation and --init shape it) or cnn (the chapter-06 convolutional network: slower, more accurate)",
             Architectures.Mlp, Architectures.Names);
         var augment = new Option<bool>("--augment") { Description = $"Shift and rotate every training image at random each epoch ({new Augmentation()})" };
         var trainLimit = new Option<int?>("--train-limit") { Description = "Train on the first N training images only (quick trials)", HelpName = "N" };
@@ -45,16 +45,16 @@ public static class TrainCommand
             DefaultValueFactory = _ => "128,64",
         };
         hidden.Validators.Add(r => { if (ParseSizes(r.GetValueOrDefault<string>() ?? "") is { Error: string error }) r.AddError(error); });
-        var activation = Choice("--activation", "Activation after each hidden layer", "relu", [.. Activations.Names]);
-        var init = Choice("--init", "Weight initialisation of the hidden layers (the output layer uses xavier)", "he", "he", "xavier");
-        var optimizer = Choice("--optimizer", "Optimiser (adamw: weight decay decoupled from the gradient)", "adam", [.. Optimizer.Names]);
+        Option<string> activation = Choice("--activation", "Activation after each hidden layer", "relu", [.. Activations.Names]);
+        Option<string> init = Choice("--init", "Weight initialisation of the hidden layers (the output layer uses xavier)", "he", "he", "xavier");
+        Option<string> optimizer = Choice("--optimizer", "Optimiser (adamw: weight decay decoupled from the gradient)", "adam", [.. Optimizer.Names]);
         string defaultRates = string.Join(", ", Optimizer.Names.Select(n => FormattableString.Invariant($"{n} {Optimizer.DefaultLearningRate(n)}")));
         var learningRate = new Option<double?>("--learning-rate", "--lr") { Description = $"Step size (default: {defaultRates})" };
         var epochs = new Option<int>("--epochs", "-e") { Description = "Passes over the training set", DefaultValueFactory = _ => defaults.Epochs };
         var batchSize = new Option<int>("--batch-size", "-b") { Description = "Samples per mini-batch", DefaultValueFactory = _ => defaults.BatchSize };
         var validation = new Option<double>("--validation") { Description = "Fraction of the training set held out for validation (0: none)", DefaultValueFactory = _ => 0.1 };
         var patience = new Option<int>("--patience") { Description = "Early stopping: epochs without a better validation loss (0: never stop early)", DefaultValueFactory = _ => 3 };
-        var schedule = Choice("--schedule", "Learning-rate schedule over the epochs: cosine decays it smoothly to 0, step halves it every 3 epochs, constant keeps it", "cosine", "cosine", "step", "constant");
+        Option<string> schedule = Choice("--schedule", "Learning-rate schedule over the epochs: cosine decays it smoothly to 0, step halves it every 3 epochs, constant keeps it", "cosine", "cosine", "step", "constant");
         var weightDecay = new Option<double>("--weight-decay") { Description = "L2 weight decay λ", DefaultValueFactory = _ => 0.0 };
         var seed = new Option<int>("--seed") { Description = "Random seed for weights, split and shuffling", DefaultValueFactory = _ => defaults.Seed };
         var threads = new Option<string>("--threads", "-t")
@@ -143,7 +143,7 @@ public static class TrainCommand
     private static int Run(CliHost host, TrainSettings s)
     {
         if (s.Threads is int threadCount) ComputeSettings.ThreadCount = threadCount;
-        var console = host.Console;
+        IAnsiConsole console = host.Console;
         // Everything that can be checked before training is: where the files go, the data, the network's size.
         string modelOption = s.ModelPath == Path.Combine(s.OutDirectory, ModelFileName) ? "--out" : "--model-file";
         OutputLocation.RequireWritableFile(s.ModelPath, modelOption);
@@ -156,7 +156,7 @@ public static class TrainCommand
         if (host.Cancellation.IsCancellationRequested) return NothingSaved(host, s, "before training started");
 
         Sequential network = Architectures.Build(s.Model, data.Train, s.Hidden, s.Activation, s.Init, s.Options.Seed);
-        Optimizer optimizer = Optimizer.Create(s.Optimizer, s.LearningRate, s.WeightDecay);
+        var optimizer = Optimizer.Create(s.Optimizer, s.LearningRate, s.WeightDecay);
         string architecture = Architectures.Describe(s.Model, data.Train, s.Hidden);
         if (!s.Json)
         {
@@ -182,12 +182,12 @@ public static class TrainCommand
         if (history.Cancelled && history.CompletedEpochs == 0) return NothingSaved(host, s, "before the first epoch finished");
         string? keptModel = history.Cancelled && File.Exists(s.ModelPath) ? s.ModelPath : null;
         s = keptModel is null ? s : s with { ModelPath = InterruptedPath(s.ModelPath) };
-        EvaluationResult test = EvaluationResult.Of(network, data.Test, s.ModelPath);
+        var test = EvaluationResult.Of(network, data.Test, s.ModelPath);
         ModelFile.Save(network, s.ModelPath);
         string? reportPath = null;
         if (s.WriteReport)
         {
-            var settings = Describe(s, data, architecture, network, optimizer, history, clock.Elapsed.TotalSeconds);
+            List<(string, string)> settings = Describe(s, data, architecture, network, optimizer, history, clock.Elapsed.TotalSeconds);
             reportPath = HtmlReport.Write(s.OutDirectory, $"nn train — {data.Name}, {architecture}", settings, history, test);
         }
 
@@ -306,7 +306,7 @@ public static class TrainCommand
 
     private static void Positive(params Option<int>[] options)
     {
-        foreach (var option in options)
+        foreach (Option<int> option in options)
             option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{option.Name} must be at least 1."); });
     }
 

@@ -46,7 +46,7 @@ public static class DatasetSource
         {
             string folder = Path.Combine(DataDirectory.Resolve(dataDirectory), known.FolderName);
             bool cached = known.Files.All(f => DatasetStore.FindCached(folder, f) is not null);
-            var (train, test) = cached
+            (ImageDataset? train, ImageDataset? test) = cached
                 ? DatasetStore.Load(known, dataDirectory)
                 : Downloads.Run(host, quiet, known.Name, (progress, log) => DatasetStore.Load(known, dataDirectory, progress, log));
             return new LoadedData(train, test, known.Name, folder);

@@ -49,7 +49,7 @@ public sealed record EvaluationResult(ImageDataset Dataset, Matrix Probabilities
     /// <summary>Writes the per-class table and the confusion matrix to the terminal.</summary>
     public void WriteTables(IAnsiConsole console)
     {
-        var perClass = new Table().Border(TableBorder.Rounded).Title("Per class");
+        Table perClass = new Table().Border(TableBorder.Rounded).Title("Per class");
         perClass.AddColumn("class");
         foreach (string heading in new[] { "precision", "recall", "F1", "support" }) perClass.AddColumn(new TableColumn(heading).RightAligned());
         foreach (ClassMetrics c in Report.Classes)
@@ -58,7 +58,7 @@ public sealed record EvaluationResult(ImageDataset Dataset, Matrix Probabilities
         perClass.AddRow("macro avg", $"{Report.MacroPrecision:0.0000}", $"{Report.MacroRecall:0.0000}", $"{Report.MacroF1:0.0000}", $"{Confusion.Total:N0}");
         console.Write(perClass);
 
-        var matrix = new Table().Border(TableBorder.Rounded).Title("Confusion matrix (rows: actual, columns: predicted)");
+        Table matrix = new Table().Border(TableBorder.Rounded).Title("Confusion matrix (rows: actual, columns: predicted)");
         matrix.AddColumn("actual");
         foreach (string name in Confusion.ClassNames) matrix.AddColumn(new TableColumn(Markup.Escape(Short(name))).RightAligned());
         for (int a = 0; a < Confusion.ClassCount; a++)

@@ -52,7 +52,7 @@ public static class ImageFiles
             throw new DataFileException(path, $"corrupt {format} image: decoded to {decoded.Width}x{decoded.Height} with too few pixels.");
 
         // Grey over white paper: g·a + 1·(1 − a).
-        var pixels = new float[decoded.Width * decoded.Height];
+        float[] pixels = new float[decoded.Width * decoded.Height];
         for (int i = 0; i < pixels.Length; i++)
         {
             float grey = decoded.Data[2 * i] / 255f, alpha = decoded.Data[2 * i + 1] / 255f;

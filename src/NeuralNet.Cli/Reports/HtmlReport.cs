@@ -41,7 +41,7 @@ public static class HtmlReport
                     $"({evaluation.Dataset.Count:N0} images, loss {evaluation.Loss:0.0000}, macro F1 {report.MacroF1:0.0000})</p>\n");
 
         body.Append("<h2>Settings</h2>\n<table class=\"settings\">\n");
-        foreach (var (name, value) in settings) body.Append($"<tr><th>{HtmlPage.Encode(name)}</th><td>{HtmlPage.Encode(value)}</td></tr>\n");
+        foreach ((string? name, string? value) in settings) body.Append($"<tr><th>{HtmlPage.Encode(name)}</th><td>{HtmlPage.Encode(value)}</td></tr>\n");
         body.Append("</table>\n");
 
         if (history is { Epochs.Count: > 0 })
@@ -67,10 +67,10 @@ public static class HtmlReport
         else
         {
             ImageDataset data = evaluation.Dataset;
-            var images = mistakes.Select(i => (IReadOnlyList<float>)data.Image(i).ToArray()).ToArray();
-            var labels = mistakes.Select(i => data.Labels[i]).ToArray();
-            var predictions = mistakes.Select(i => evaluation.Predictions[i]).ToArray();
-            var captions = mistakes.Select(i =>
+            IReadOnlyList<float>[] images = mistakes.Select(i => (IReadOnlyList<float>)data.Image(i).ToArray()).ToArray();
+            int[] labels = mistakes.Select(i => data.Labels[i]).ToArray();
+            int[] predictions = mistakes.Select(i => evaluation.Predictions[i]).ToArray();
+            string[] captions = mistakes.Select(i =>
                 $"{data.ClassNames[data.Labels[i]]} → {data.ClassNames[evaluation.Predictions[i]]} ({Format.Percent(evaluation.Probabilities[i, evaluation.Predictions[i]], 0)})").ToArray();
             int mistakeCount = evaluation.Predictions.Where((predicted, i) => predicted != data.Labels[i]).Count();
             body.Append($"<p>The {mistakes.Count} most confident mistakes of {mistakeCount:N0}: " +

@@ -45,14 +45,14 @@ public static class SweepReport
         }
 
         body.Append("<h2>Runs</h2>\n<table class=\"numbers\">\n<tr><th>run</th>");
-        foreach (var s in swept) body.Append($"<th>{HtmlPage.Encode(s.Name)}</th>");
+        foreach (SweepCommand.SweepOption s in swept) body.Append($"<th>{HtmlPage.Encode(s.Name)}</th>");
         body.Append("<th>validation accuracy</th><th>validation loss</th><th>best epoch</th><th>test accuracy</th><th>seconds</th></tr>\n");
         double? best = results.Max(r => r.ValidationAccuracy);
-        foreach (var r in results)
+        foreach (SweepCommand.SweepResult r in results)
         {
             body.Append(r.ValidationAccuracy is not null && r.ValidationAccuracy == best ? "<tr class=\"best\">" : "<tr>");
             body.Append($"<td>{r.Run.Number}</td>");
-            foreach (var s in swept) body.Append($"<td>{HtmlPage.Encode(Value(r, s.Name))}</td>");
+            foreach (SweepCommand.SweepOption s in swept) body.Append($"<td>{HtmlPage.Encode(Value(r, s.Name))}</td>");
             body.Append(r.Error is not null
                 ? $"<td colspan=\"4\">{HtmlPage.Encode(r.Error)}</td>"
                 : $"<td>{Percent(r.ValidationAccuracy)}</td><td>{r.ValidationLoss:0.0000}</td><td>{r.BestEpoch}</td><td>{Percent(r.TestAccuracy)}</td>");

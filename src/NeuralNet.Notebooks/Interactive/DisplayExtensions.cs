@@ -18,8 +18,8 @@ public static class DisplayExtensions
 
     private static DisplayedValue Show(object value, string[] mimeTypes, bool raw)
     {
-        var sink = DisplaySink.Current;
-        var output = OutputFormatter.Format(value, mimeTypes);
+        DisplaySink? sink = DisplaySink.Current;
+        CellOutput output = OutputFormatter.Format(value, mimeTypes);
         if (sink is null)
         {
             // Outside a notebook run (a plain program): write the text, as the kernel does without a context.

@@ -48,9 +48,9 @@ public static class Formatter
     {
         lock (Gate)
         {
-            for (var t = type; t is not null; t = t.BaseType)
+            for (Type? t = type; t is not null; t = t.BaseType)
             {
-                if (PreferredMimeTypes.TryGetValue(t, out var mimeTypes))
+                if (PreferredMimeTypes.TryGetValue(t, out string[]? mimeTypes))
                 {
                     return mimeTypes;
                 }

@@ -62,7 +62,7 @@ public sealed class DisplayedValue
         }
 
         // A value shown with DisplayAs stays raw content of its MIME type when updated with a new string.
-        var value = _raw && updatedValue is string s ? new RawContent(s, _mimeTypes[0]) : updatedValue;
+        object value = _raw && updatedValue is string s ? new RawContent(s, _mimeTypes[0]) : updatedValue;
         _sink.Replace(DisplayId, OutputFormatter.Format(value, _mimeTypes));
     }
 }

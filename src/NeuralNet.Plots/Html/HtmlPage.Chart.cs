@@ -24,8 +24,8 @@ static partial class HtmlPage
     {
         id ??= "chart-" + Guid.NewGuid().ToString("N");
         // "</" inside the script would end it early where it reads "</script"; "<\/" is the same JSON.
-        var figure = FigureJson(chart).Replace("</", "<\\/", StringComparison.Ordinal);
-        var cdn = $"https://cdn.plot.ly/plotly-{PlotlyJsVersion}.min";
+        string figure = FigureJson(chart).Replace("</", "<\\/", StringComparison.Ordinal);
+        string cdn = $"https://cdn.plot.ly/plotly-{PlotlyJsVersion}.min";
         return $$"""
             <div class="chart" {{ChartMarker}}="{{PlotlyJsVersion}}"><div id="{{id}}"></div><script type="text/javascript">
             (function () {
@@ -73,7 +73,7 @@ static partial class HtmlPage
     // Plotly.NET writes the figure, and gets its own back right after.
     private static string FigureJson(GenericChart chart)
     {
-        var layout = GenericChart.getLayout(chart);
+        Layout layout = GenericChart.getLayout(chart);
         lock (TemplateGate)
         {
             if (layout.TryGetPropertyValue("template") is not { Value: DynamicObj.DynamicObj template })
@@ -81,7 +81,7 @@ static partial class HtmlPage
                 return GenericChart.toJson(chart);
             }
 
-            var json = TemplateJson.FirstOrDefault(t => t.Template.StructurallyEquals(template)).Json;
+            string? json = TemplateJson.FirstOrDefault(t => t.Template.StructurallyEquals(template)).Json;
             if (json is null)
             {
                 json = Newtonsoft.Json.JsonConvert.SerializeObject(template);
@@ -95,9 +95,9 @@ static partial class HtmlPage
             layout.SetProperty("template", new Template());
             try
             {
-                var figure = GenericChart.toJson(chart);
+                string figure = GenericChart.toJson(chart);
                 const string empty = "\"template\":{}";
-                var at = figure.IndexOf(empty, StringComparison.Ordinal);
+                int at = figure.IndexOf(empty, StringComparison.Ordinal);
                 return at < 0 ? figure : string.Concat(figure.AsSpan(0, at), "\"template\":", json, figure.AsSpan(at + empty.Length));
             }
             finally

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Reflection;
 using System.Text;
 using NeuralNet.Data;
 
@@ -77,9 +78,9 @@ static partial class HtmlPage
     public static void WriteAssets(string folder)
     {
         AtomicFile.WriteAllText(Path.Combine(folder, StyleSheetFileName), Style);
-        foreach (var file in new[] { PlotlyJsFileName, PlotlyJsFileName + ".LICENSE.txt" })
+        foreach (string file in new[] { PlotlyJsFileName, PlotlyJsFileName + ".LICENSE.txt" })
         {
-            using var stream = OpenPlotlyJs(file);
+            using Stream stream = OpenPlotlyJs(file);
             AtomicFile.Write(Path.Combine(folder, file), stream.CopyTo);
         }
     }
@@ -118,7 +119,7 @@ static partial class HtmlPage
     // plotly.js (or, by its name, its licence) as Plotly.NET embeds it: the one copy every page uses.
     private static Stream OpenPlotlyJs(string file)
     {
-        var assembly = typeof(Plotly.NET.GenericChart).Assembly;
+        Assembly assembly = typeof(Plotly.NET.GenericChart).Assembly;
         return assembly.GetManifestResourceStream($"Plotly.NET.{file}")
             ?? throw new InvalidOperationException($"Plotly.NET {assembly.GetName().Version} does not embed {file}; expected plotly.js {PlotlyJsVersion}.");
     }

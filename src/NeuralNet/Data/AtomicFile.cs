@@ -73,7 +73,7 @@ static class AtomicFile
     {
         try
         {
-            using Process process = Process.GetProcessById(pid);
+            using var process = Process.GetProcessById(pid);
             return !process.HasExited;
         }
         catch (ArgumentException) { return false; }        // no such process

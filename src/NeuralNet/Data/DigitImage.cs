@@ -53,7 +53,7 @@ public sealed class DigitImage
     /// <summary>An image from 8-bit grey values (0 black .. 255 white), row by row.</summary>
     public static DigitImage FromBytes(int width, int height, ReadOnlySpan<byte> pixels)
     {
-        var values = new float[pixels.Length];
+        float[] values = new float[pixels.Length];
         for (int i = 0; i < values.Length; i++) values[i] = pixels[i] / 255f;
         return new DigitImage(width, height, values);
     }
@@ -80,7 +80,7 @@ public sealed class DigitImage
     /// <summary>The pixels as 8-bit grey values (0..255), e.g. to write an IDX, PGM or PNG file.</summary>
     public byte[] ToBytes()
     {
-        var bytes = new byte[Pixels.Length];
+        byte[] bytes = new byte[Pixels.Length];
         for (int i = 0; i < bytes.Length; i++) bytes[i] = (byte)MathF.Round(Pixels[i] * 255f);
         return bytes;
     }
@@ -91,7 +91,7 @@ public sealed class DigitImage
     /// <summary>1 − brightness: dark ink on light paper becomes light ink on black, and back.</summary>
     public DigitImage Invert()
     {
-        var inverted = new float[Pixels.Length];
+        float[] inverted = new float[Pixels.Length];
         for (int i = 0; i < inverted.Length; i++) inverted[i] = 1f - Pixels[i];
         return new DigitImage(Width, Height, inverted);
     }
@@ -167,7 +167,7 @@ public sealed class DigitImage
         }
 
         // 5. Crop to the digit: the box of the pieces of ink, leaving out specks far smaller than the largest piece.
-        var (left, top, right, bottom) = InkOperations.InkBox(ink, width, height, InkThreshold, SpeckFraction)!.Value;
+        (int left, int top, int right, int bottom) = InkOperations.InkBox(ink, width, height, InkThreshold, SpeckFraction)!.Value;
         int boxWidth = right - left + 1, boxHeight = bottom - top + 1;
         float[] digit = InkOperations.Crop(ink, width, left, top, boxWidth, boxHeight);
 
@@ -194,10 +194,10 @@ public sealed class DigitImage
         if (scaledMax > 0) for (int i = 0; i < scaled.Length; i++) scaled[i] /= scaledMax; // thin strokes shrunk to grey: strongest back to 1
 
         // 9. Paste into 28x28 so that the centre of mass lands on pixel (14, 14), as in MNIST, to the nearest pixel.
-        var (massRow, massColumn) = new DigitImage(scaledWidth, scaledHeight, scaled).CenterOfMass()!.Value;
+        (double massRow, double massColumn) = new DigitImage(scaledWidth, scaledHeight, scaled).CenterOfMass()!.Value;
         int shiftRow = (int)Math.Round(MnistCenter - massRow);
         int shiftColumn = (int)Math.Round(MnistCenter - massColumn);
-        var result = new float[MnistSide * MnistSide];
+        float[] result = new float[MnistSide * MnistSide];
         for (int r = 0; r < scaledHeight; r++)
         {
             int targetRow = r + shiftRow;
@@ -232,7 +232,7 @@ public sealed class DigitImage
     public double StrokeWidth()
     {
         if (InkOperations.InkBox(Pixels, Width, Height, InkThreshold, 0) is not { } box) return 0;
-        var (left, top, right, bottom) = box;
+        (int left, int top, int right, int bottom) = box;
         float[] digit = InkOperations.Crop(Pixels, Width, left, top, right - left + 1, bottom - top + 1);
         return StrokeWidthOf(digit, right - left + 1, bottom - top + 1);
     }
@@ -309,7 +309,7 @@ public sealed class DigitImage
     // The brightness of the ink: the 95th percentile of the pixels above the threshold (the maximum would be a noise spike).
     private static float InkLevel(float[] ink, float threshold)
     {
-        var above = ink.Where(v => v > threshold).ToArray();
+        float[] above = ink.Where(v => v > threshold).ToArray();
         if (above.Length == 0) return ink.Max(); // one grey level throughout: no ink
         Array.Sort(above);
         return above[(int)(0.95 * (above.Length - 1))];
@@ -318,14 +318,14 @@ public sealed class DigitImage
     private static (float[] Image, int Width, int Height) CropToInk(float[] image, int width, int height)
     {
         if (InkOperations.InkBox(image, width, height, InkThreshold, 0) is not { } box) return (image, width, height);
-        var (left, top, right, bottom) = box;
+        (int left, int top, int right, int bottom) = box;
         return (InkOperations.Crop(image, width, left, top, right - left + 1, bottom - top + 1), right - left + 1, bottom - top + 1);
     }
 
     // Stroke width as a fraction of the longer side, measured with that side at StrokeSide pixels.
     private static double StrokeWidthOf(float[] digit, int width, int height)
     {
-        var (w, h, image) = AtStrokeSide(digit, width, height);
+        (int w, int h, float[]? image) = AtStrokeSide(digit, width, height);
         return InkOperations.StrokeWidth(image, w, h) / StrokeSide;
     }
 
@@ -339,12 +339,12 @@ public sealed class DigitImage
     // Dilates (thin strokes) or erodes (thick ones) the digit at StrokeSide so its strokes measure about TargetStroke.
     private static (float[] Image, int Width, int Height) NormalizeStrokes(float[] digit, int width, int height, double strokeWidth)
     {
-        var (w, h, image) = AtStrokeSide(digit, width, height);
+        (int w, int h, float[]? image) = AtStrokeSide(digit, width, height);
         double radius = (TargetStroke - strokeWidth) * StrokeSide / 2;
         int margin = (int)Math.Ceiling(Math.Abs(radius)) + 1;
         float[] padded = InkOperations.Crop(image, w, 0, 0, w, h, margin);
         float[] reshaped = InkOperations.Morph(padded, w + 2 * margin, h + 2 * margin, radius);
-        var result = CropToInk(reshaped, w + 2 * margin, h + 2 * margin);
+        (float[] Image, int Width, int Height) result = CropToInk(reshaped, w + 2 * margin, h + 2 * margin);
         return result.Image.Any(v => v >= 0.5f) ? result : (digit, width, height); // eroded away: keep the original
     }
 
@@ -354,19 +354,19 @@ public sealed class DigitImage
     /// </summary>
     internal static float[] Resample(float[] source, int width, int height, int newWidth, int newHeight)
     {
-        var horizontal = new float[newWidth * height];
-        var columnWeights = Weights(width, newWidth);
+        float[] horizontal = new float[newWidth * height];
+        (int Index, float Weight)[][] columnWeights = Weights(width, newWidth);
         for (int r = 0; r < height; r++)
             for (int c = 0; c < newWidth; c++)
             {
                 float sum = 0;
-                foreach (var (index, weight) in columnWeights[c]) sum += source[r * width + index] * weight;
+                foreach ((int index, float weight) in columnWeights[c]) sum += source[r * width + index] * weight;
                 horizontal[r * newWidth + c] = sum;
             }
-        var result = new float[newWidth * newHeight];
-        var rowWeights = Weights(height, newHeight);
+        float[] result = new float[newWidth * newHeight];
+        (int Index, float Weight)[][] rowWeights = Weights(height, newHeight);
         for (int r = 0; r < newHeight; r++)
-            foreach (var (index, weight) in rowWeights[r])
+            foreach ((int index, float weight) in rowWeights[r])
                 for (int c = 0; c < newWidth; c++)
                     result[r * newWidth + c] += horizontal[index * newWidth + c] * weight;
         for (int i = 0; i < result.Length; i++) result[i] = Math.Clamp(result[i], 0f, 1f);

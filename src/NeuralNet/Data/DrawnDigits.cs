@@ -35,7 +35,7 @@ public static class DrawnDigits
     {
         ArgumentNullException.ThrowIfNull(lines);
         ArgumentOutOfRangeException.ThrowIfLessThan(side, 8);
-        var paper = new float[side * side];
+        float[] paper = new float[side * side];
         for (int r = 0; r < side; r++)
             for (int c = 0; c < side; c++)
             {
@@ -50,11 +50,11 @@ public static class DrawnDigits
     private static double DistanceToInk(IReadOnlyList<(double X, double Y)[]> lines, double px, double py)
     {
         double nearest = double.MaxValue;
-        foreach (var line in lines)
+        foreach ((double X, double Y)[] line in lines)
             for (int s = 0; s + 1 < line.Length; s++)
             {
-                var (ax, ay) = line[s];
-                var (bx, by) = line[s + 1];
+                (double ax, double ay) = line[s];
+                (double bx, double by) = line[s + 1];
                 double dx = bx - ax, dy = by - ay, length2 = dx * dx + dy * dy;
                 // u: where the closest point of the segment lies, 0 at a and 1 at b
                 double u = length2 == 0 ? 0 : Math.Clamp(((px - ax) * dx + (py - ay) * dy) / length2, 0, 1);

@@ -49,7 +49,7 @@ public sealed class IdxArray
     /// <summary>Creates a float array, encoding the values big-endian.</summary>
     public static IdxArray FromFloats(float[] values, params int[] dimensions)
     {
-        var bytes = new byte[values.Length * 4];
+        byte[] bytes = new byte[values.Length * 4];
         for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleBigEndian(bytes.AsSpan(i * 4), values[i]);
         return new IdxArray(IdxDataType.Float, dimensions, bytes);
     }

@@ -39,7 +39,7 @@ public static class IdxFile
         if (dimensionCount == 0)
             throw new DataFileException(sourceName, "the header declares 0 dimensions; expected at least 1.", 3);
 
-        var dimensions = new int[dimensionCount];
+        int[] dimensions = new int[dimensionCount];
         Span<byte> sizeBytes = stackalloc byte[4];
         for (int d = 0; d < dimensionCount; d++)
         {
@@ -98,7 +98,7 @@ public static class IdxFile
         read = 0;
         while (read < length)
         {
-            var chunk = new byte[Math.Min(chunkSize, length - read)];
+            byte[] chunk = new byte[Math.Min(chunkSize, length - read)];
             int filled;
             try { filled = content.ReadAtLeast(chunk, chunk.Length, throwOnEndOfStream: false); }
             catch (InvalidDataException e) { throw CorruptGzip(sourceName, headerLength + read, e); }
@@ -107,7 +107,7 @@ public static class IdxFile
             chunks.Add(chunk);
         }
         if (chunks.Count == 1) return chunks[0];
-        var data = new byte[length];
+        byte[] data = new byte[length];
         long at = 0;
         foreach (byte[] chunk in chunks)
         {

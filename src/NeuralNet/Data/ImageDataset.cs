@@ -78,7 +78,7 @@ public sealed class ImageDataset
         if (labels.Dimensions[0] != count)
             throw new DataFileException(labelsPath, $"has {labels.Dimensions[0]} labels but {imagesPath} has {count} images; the counts must match.", 4);
 
-        var labelValues = new int[count];
+        int[] labelValues = new int[count];
         for (int i = 0; i < count; i++)
         {
             int label = labels.Bytes[i];
@@ -98,7 +98,7 @@ public sealed class ImageDataset
     /// <summary>How many images each class has.</summary>
     public int[] ClassCounts()
     {
-        var counts = new int[ClassCount];
+        int[] counts = new int[ClassCount];
         foreach (int label in Labels) counts[label]++;
         return counts;
     }
@@ -107,7 +107,7 @@ public sealed class ImageDataset
     public ImageDataset Select(IReadOnlyList<int> indices, string? name = null)
     {
         var images = new Matrix(indices.Count, FeatureCount);
-        var labels = new int[indices.Count];
+        int[] labels = new int[indices.Count];
         for (int i = 0; i < indices.Count; i++)
         {
             Images.Row(indices[i]).CopyTo(images.Row(i));

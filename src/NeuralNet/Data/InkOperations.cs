@@ -14,7 +14,7 @@ internal static class InkOperations
     public static double NoiseLevel(float[] image, int width, int height)
     {
         if (width < 2) return 0;
-        var differences = new float[(width - 1) * height];
+        float[] differences = new float[(width - 1) * height];
         int n = 0;
         for (int r = 0; r < height; r++)
             for (int c = 0; c + 1 < width; c++)
@@ -28,12 +28,12 @@ internal static class InkOperations
     public static float[] GaussianBlur(float[] image, int width, int height, double sigma)
     {
         int radius = Math.Max(1, (int)Math.Ceiling(3 * sigma));
-        var kernel = new float[2 * radius + 1];
+        float[] kernel = new float[2 * radius + 1];
         double total = 0;
         for (int i = -radius; i <= radius; i++) total += kernel[i + radius] = (float)Math.Exp(-i * i / (2 * sigma * sigma));
         for (int i = 0; i < kernel.Length; i++) kernel[i] /= (float)total;
-        var horizontal = new float[image.Length];
-        var result = new float[image.Length];
+        float[] horizontal = new float[image.Length];
+        float[] result = new float[image.Length];
         for (int r = 0; r < height; r++)
             for (int c = 0; c < width; c++)
             {
@@ -58,7 +58,7 @@ internal static class InkOperations
     public static float OtsuThreshold(float[] image)
     {
         const int bins = 256;
-        var histogram = new long[bins];
+        long[] histogram = new long[bins];
         foreach (float v in image) histogram[Math.Clamp((int)(v * (bins - 1) + 0.5f), 0, bins - 1)]++;
         double total = image.Length, sumAll = 0;
         for (int i = 0; i < bins; i++) sumAll += i * (double)histogram[i];
@@ -84,7 +84,7 @@ internal static class InkOperations
     /// </summary>
     public static (int Left, int Top, int Right, int Bottom)? InkBox(float[] image, int width, int height, float threshold, double minimumFraction)
     {
-        var component = new int[image.Length]; // 0: not ink or not yet visited; k: piece number k
+        int[] component = new int[image.Length]; // 0: not ink or not yet visited; k: piece number k
         var sizes = new List<int> { 0 };
         var boxes = new List<(int Left, int Top, int Right, int Bottom)> { default };
         var stack = new Stack<int>();
@@ -92,7 +92,7 @@ internal static class InkOperations
         {
             if (image[start] < threshold || component[start] != 0) continue;
             int id = sizes.Count, size = 0;
-            var box = (Left: width, Top: height, Right: -1, Bottom: -1);
+            (int Left, int Top, int Right, int Bottom) box = (Left: width, Top: height, Right: -1, Bottom: -1);
             component[start] = id;
             stack.Push(start);
             while (stack.Count > 0)
@@ -116,11 +116,11 @@ internal static class InkOperations
         }
         if (sizes.Count == 1) return null;
         int largest = sizes.Max();
-        var result = (Left: width, Top: height, Right: -1, Bottom: -1);
+        (int Left, int Top, int Right, int Bottom) result = (Left: width, Top: height, Right: -1, Bottom: -1);
         for (int k = 1; k < sizes.Count; k++)
         {
             if (sizes[k] < minimumFraction * largest) continue;
-            var b = boxes[k];
+            (int Left, int Top, int Right, int Bottom) b = boxes[k];
             result = (Math.Min(result.Left, b.Left), Math.Min(result.Top, b.Top), Math.Max(result.Right, b.Right), Math.Max(result.Bottom, b.Bottom));
         }
         return result;
@@ -162,7 +162,7 @@ internal static class InkOperations
         double centreRow = (height - 1) / 2.0;
         int extra = (int)Math.Ceiling(Math.Abs(skew) * height / 2) + 1;
         int newWidth = width + 2 * extra;
-        var result = new float[newWidth * height];
+        float[] result = new float[newWidth * height];
         for (int r = 0; r < height; r++)
         {
             double offset = skew * (r - centreRow) - extra; // output column x comes from source column x + offset
@@ -211,12 +211,12 @@ internal static class InkOperations
             for (int dc = -reach; dc <= reach; dc++)
                 if (dr * dr + dc * dc <= radius * radius) disc.Add((dr, dc));
         bool grow = radius > 0;
-        var result = new float[image.Length];
+        float[] result = new float[image.Length];
         for (int r = 0; r < height; r++)
             for (int c = 0; c < width; c++)
             {
                 float value = grow ? 0f : 1f;
-                foreach (var (dr, dc) in disc)
+                foreach ((int dr, int dc) in disc)
                 {
                     int rr = r + dr, cc = c + dc;
                     float v = (uint)rr < (uint)height && (uint)cc < (uint)width ? image[rr * width + cc] : 0f;
@@ -231,7 +231,7 @@ internal static class InkOperations
     public static float[] Crop(float[] image, int width, int left, int top, int boxWidth, int boxHeight, int margin = 0)
     {
         int w = boxWidth + 2 * margin;
-        var result = new float[w * (boxHeight + 2 * margin)];
+        float[] result = new float[w * (boxHeight + 2 * margin)];
         for (int r = 0; r < boxHeight; r++)
             Array.Copy(image, (top + r) * width + left, result, (r + margin) * w + margin, boxWidth);
         return result;

@@ -62,7 +62,7 @@ public static class PgmImage
             throw new DataFileException(sourceName,
                 $"truncated: a {width}x{height} image with maximum {maxValue} needs {(binary ? "" : "at least ")}{needed:N0} bytes of pixels but only {Math.Max(0, present):N0} follow.",
                 bytes.Length);
-        var pixels = new float[count];
+        float[] pixels = new float[count];
         if (binary)
         {
             position++; // exactly one white-space character separates the header from the pixels
@@ -99,7 +99,7 @@ public static class PgmImage
     {
         ArgumentNullException.ThrowIfNull(image);
         byte[] grey = image.ToBytes();
-        var header = $"{(plainText ? "P2" : "P5")}\n# written by NeuralNet\n{image.Width} {image.Height}\n255\n";
+        string header = $"{(plainText ? "P2" : "P5")}\n# written by NeuralNet\n{image.Width} {image.Height}\n255\n";
         stream.Write(Encoding.ASCII.GetBytes(header));
         if (!plainText)
         {

@@ -18,7 +18,7 @@ public static class ShiftedCopies
         var random = new Random(seed);
         int n = data.Count, height = data.Height, width = data.Width;
         var images = new Matrix(2 * n, data.FeatureCount);
-        var labels = new int[2 * n];
+        int[] labels = new int[2 * n];
         for (int i = 0; i < n; i++)
         {
             ReadOnlySpan<float> source = data.Image(i);

@@ -23,8 +23,8 @@ public static class ToyDatasets
         ArgumentOutOfRangeException.ThrowIfNegative(noise);
         var random = new Random(seed);
         var points = new Matrix(pointsPerClass * classes, 2);
-        var labels = new int[points.Rows];
-        var jitter = new float[pointsPerClass];
+        int[] labels = new int[points.Rows];
+        float[] jitter = new float[pointsPerClass];
         for (int c = 0; c < classes; c++)
         {
             Gaussian.Fill(jitter, noise, random);
@@ -51,8 +51,8 @@ public static class ToyDatasets
         ArgumentOutOfRangeException.ThrowIfNegative(noise);
         var random = new Random(seed);
         var points = new Matrix(2 * pointsPerClass, 2);
-        var labels = new int[points.Rows];
-        var jitter = new float[2 * points.Rows];
+        int[] labels = new int[points.Rows];
+        float[] jitter = new float[2 * points.Rows];
         Gaussian.Fill(jitter, noise, random);
         for (int i = 0; i < pointsPerClass; i++)
         {

@@ -50,7 +50,7 @@ public sealed class ConfusionMatrix
     /// <summary>Each row divided by its sum: entry [a, p] is the fraction of class a predicted as p.</summary>
     public double[,] RowNormalized()
     {
-        var result = new double[ClassCount, ClassCount];
+        double[,] result = new double[ClassCount, ClassCount];
         for (int a = 0; a < ClassCount; a++)
         {
             long rowSum = 0;

@@ -26,7 +26,7 @@ public static class Metrics
         loss ??= new SoftmaxCrossEntropy();
         var sampler = new MiniBatchSampler(dataset, batchSize);   // not shuffled: batch b holds rows b·batchSize onwards
         var probabilities = new Matrix(dataset.Count, dataset.ClassCount);
-        var predictions = new int[dataset.Count];
+        int[] predictions = new int[dataset.Count];
         Matrix? gradient = null, batchProbabilities = null;
         double lossSum = 0;
         for (int b = 0; b < sampler.BatchCount; b++)
@@ -35,7 +35,7 @@ public static class Metrics
             int first = b * batchSize;
             Matrix output = network.Forward(batch.Images);
             lossSum += loss.Compute(output, batch.Labels.Span, Matrix.Ensure(ref gradient, output.Rows, output.Cols)) * (double)batch.Size;
-            Matrix p = Matrix.Ensure(ref batchProbabilities, output.Rows, output.Cols);
+            var p = Matrix.Ensure(ref batchProbabilities, output.Rows, output.Cols);
             if (network.Layers[^1] is Softmax) output.CopyTo(p);   // the network already ends in probabilities
             else Softmax.Apply(output, p);
             p.Span.CopyTo(probabilities.Data.AsSpan(first * dataset.ClassCount));

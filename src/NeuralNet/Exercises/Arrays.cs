@@ -13,7 +13,7 @@ public static class Arrays
     {
         int n = a.GetLength(0), k = a.GetLength(1), m = b.GetLength(1);
         if (b.GetLength(0) != k) throw new ArgumentException($"Cannot multiply {n}x{k} by {b.GetLength(0)}x{m}: the inner sizes differ.", nameof(b));
-        var c = new double[n, m];
+        double[,] c = new double[n, m];
         for (int i = 0; i < n; i++)
             for (int j = 0; j < m; j++)
                 for (int l = 0; l < k; l++)
@@ -24,7 +24,7 @@ public static class Arrays
     /// <summary>The transpose Aᵀ.</summary>
     public static double[,] T(double[,] a)
     {
-        var t = new double[a.GetLength(1), a.GetLength(0)];
+        double[,] t = new double[a.GetLength(1), a.GetLength(0)];
         for (int i = 0; i < a.GetLength(0); i++)
             for (int j = 0; j < a.GetLength(1); j++)
                 t[j, i] = a[i, j];
@@ -34,7 +34,7 @@ public static class Arrays
     /// <summary>A + b with the 1×m row b added to every row of A ("broadcast").</summary>
     public static double[,] AddRow(double[,] a, double[,] row)
     {
-        var r = (double[,])a.Clone();
+        double[,] r = (double[,])a.Clone();
         for (int i = 0; i < a.GetLength(0); i++)
             for (int j = 0; j < a.GetLength(1); j++)
                 r[i, j] += row[0, j];
@@ -44,7 +44,7 @@ public static class Arrays
     /// <summary>The 1×m row of column sums, Σᵢ A[i, :].</summary>
     public static double[,] SumRows(double[,] a)
     {
-        var r = new double[1, a.GetLength(1)];
+        double[,] r = new double[1, a.GetLength(1)];
         for (int i = 0; i < a.GetLength(0); i++)
             for (int j = 0; j < a.GetLength(1); j++)
                 r[0, j] += a[i, j];
@@ -54,7 +54,7 @@ public static class Arrays
     /// <summary>f applied to every entry.</summary>
     public static double[,] Map(double[,] a, Func<double, double> f)
     {
-        var r = new double[a.GetLength(0), a.GetLength(1)];
+        double[,] r = new double[a.GetLength(0), a.GetLength(1)];
         for (int i = 0; i < a.GetLength(0); i++)
             for (int j = 0; j < a.GetLength(1); j++)
                 r[i, j] = f(a[i, j]);

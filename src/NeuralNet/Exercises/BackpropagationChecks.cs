@@ -1,5 +1,6 @@
 using NeuralNet.Layers;
 using NeuralNet.Losses;
+using NeuralNet.Tensors;
 
 namespace NeuralNet.Exercises;
 
@@ -14,12 +15,12 @@ public static partial class Check
     {
         ArgumentNullException.ThrowIfNull(backward);
         var random = new Random(4);
-        var z = Numeric.RoundToFloat(Numeric.Vector(12, random, 6));
-        var dA = Numeric.RoundToFloat(Numeric.Vector(12, random));
-        var dZ = backward((double[])z.Clone(), (double[])dA.Clone());
+        double[] z = Numeric.RoundToFloat(Numeric.Vector(12, random, 6));
+        double[] dA = Numeric.RoundToFloat(Numeric.Vector(12, random));
+        double[]? dZ = backward((double[])z.Clone(), (double[])dA.Clone());
 
-        var probe = (double[])z.Clone();
-        var numeric = Numeric.Gradient(probe, () => probe.Select((v, i) => dA[i] * Sigma(v)).Sum());
+        double[] probe = (double[])z.Clone();
+        double[] numeric = Numeric.Gradient(probe, () => probe.Select((v, i) => dA[i] * Sigma(v)).Sum());
         if (Compare.Arrays("dZ", numeric, dZ, 1e-6) is string problem)
         {
             string hint = dZ is null ? "" :
@@ -31,8 +32,8 @@ public static partial class Check
 
         var layer = new Sigmoid();
         layer.Forward(new Tensors.Matrix(1, 12, z.Select(v => (float)v).ToArray()));
-        var library = layer.Backward(new Tensors.Matrix(1, 12, dA.Select(v => (float)v).ToArray()));
-        var largest = Enumerable.Range(0, 12).Max(i => Math.Abs(library[0, i] - dZ![i]));
+        Matrix library = layer.Backward(new Tensors.Matrix(1, 12, dA.Select(v => (float)v).ToArray()));
+        double largest = Enumerable.Range(0, 12).Max(i => Math.Abs(library[0, i] - dZ![i]));
         return CheckResult.Pass("sigmoid backward", $"matches finite differences (double) and the library's Sigmoid.Backward to {largest:E1}.");
     });
 
@@ -45,16 +46,16 @@ public static partial class Check
     {
         ArgumentNullException.ThrowIfNull(backward);
         var random = new Random(5);
-        var x = Numeric.RoundToFloat(Numeric.Matrix(4, 5, random));
-        var w = Numeric.RoundToFloat(Numeric.Matrix(5, 3, random));
-        var b = new double[3];
-        var dZ = Numeric.RoundToFloat(Numeric.Matrix(4, 3, random));
-        var (dW, db, dX) = backward((double[,])x.Clone(), (double[,])w.Clone(), (double[,])dZ.Clone());
+        double[,] x = Numeric.RoundToFloat(Numeric.Matrix(4, 5, random));
+        double[,] w = Numeric.RoundToFloat(Numeric.Matrix(5, 3, random));
+        double[] b = new double[3];
+        double[,] dZ = Numeric.RoundToFloat(Numeric.Matrix(4, 3, random));
+        (double[,]? dW, double[]? db, double[,]? dX) = backward((double[,])x.Clone(), (double[,])w.Clone(), (double[,])dZ.Clone());
 
         double Loss() => Numeric.Dot(LinearReference(x, w, b), dZ);
-        var numericW = Numeric.Gradient(w, Loss);
-        var numericB = Numeric.Gradient(b, Loss);
-        var numericX = Numeric.Gradient(x, Loss);
+        double[,] numericW = Numeric.Gradient(w, Loss);
+        double[] numericB = Numeric.Gradient(b, Loss);
+        double[,] numericX = Numeric.Gradient(x, Loss);
         if (Compare.Matrices("dW", numericW, dW, 1e-6) is string wrongW)
             return CheckResult.Fail("Linear backward", wrongW + " dW = Xᵀ·dZ has W's shape (n×m): the inputs times the output gradients, summed over the batch.");
         if (Compare.Arrays("db", numericB, db, 1e-6) is string wrongB)
@@ -68,8 +69,8 @@ public static partial class Check
         Numeric.ToMatrix(w).CopyTo(layer.Weights.Value);
         layer.Bias.Value.Clear();
         layer.Forward(Numeric.ToMatrix(x), training: true);
-        var libraryX = Numeric.FromMatrix(layer.Backward(Numeric.ToMatrix(dZ)));
-        var libraryW = Numeric.FromMatrix(layer.Weights.Gradient);
+        double[,] libraryX = Numeric.FromMatrix(layer.Backward(Numeric.ToMatrix(dZ)));
+        double[,] libraryW = Numeric.FromMatrix(layer.Weights.Gradient);
         bool agree = Compare.Close(libraryX, dX, 1e-5) && Compare.Close(libraryW, dW, 1e-5);
         return CheckResult.Pass("Linear backward", "dW, db and dX match finite differences (double)" +
                                                     (agree ? " and the library's Linear.Backward." : "; the library's float32 values differ by more than 1e-5."));
@@ -84,9 +85,9 @@ public static partial class Check
     {
         ArgumentNullException.ThrowIfNull(gradient);
         var random = new Random(6);
-        var logits = Numeric.RoundToFloat(Numeric.Matrix(4, 5, random, 3));
+        double[,] logits = Numeric.RoundToFloat(Numeric.Matrix(4, 5, random, 3));
         int[] labels = [2, 0, 4, 2];
-        var dZ = gradient((double[,])logits.Clone(), (int[])labels.Clone());
+        double[,]? dZ = gradient((double[,])logits.Clone(), (int[])labels.Clone());
 
         double Loss()
         {
@@ -95,10 +96,10 @@ public static partial class Check
                 sum -= Math.Log(StableSoftmax(Enumerable.Range(0, 5).Select(k => logits[i, k]).ToArray())[labels[i]]);
             return sum / 4;
         }
-        var numeric = Numeric.Gradient(logits, Loss);
+        double[,] numeric = Numeric.Gradient(logits, Loss);
         if (Compare.Matrices("dZ", numeric, dZ, 1e-6) is string problem)
         {
-            var timesB = new double[4, 5];
+            double[,] timesB = new double[4, 5];
             for (int i = 0; i < 4; i++) for (int k = 0; k < 5; k++) timesB[i, k] = 4 * numeric[i, k];
             string hint = dZ is not null && Compare.Close(timesB, dZ)
                 ? " Your values are B = 4 times too large: the loss is the mean over the batch, so divide P − Y by B."

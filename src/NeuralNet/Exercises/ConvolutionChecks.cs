@@ -14,9 +14,9 @@ public static partial class Check
     {
         ArgumentNullException.ThrowIfNull(backward);
         var random = new Random(10);
-        var x = Numeric.RoundToFloat(Numeric.Matrix(6, 6, random));
-        var dY = Numeric.RoundToFloat(Numeric.Matrix(3, 3, random));
-        var dX = backward((double[,])x.Clone(), (double[,])dY.Clone());
+        double[,] x = Numeric.RoundToFloat(Numeric.Matrix(6, 6, random));
+        double[,] dY = Numeric.RoundToFloat(Numeric.Matrix(3, 3, random));
+        double[,]? dX = backward((double[,])x.Clone(), (double[,])dY.Clone());
 
         double Loss()
         {
@@ -26,7 +26,7 @@ public static partial class Check
                     sum += dY[r, c] * Math.Max(Math.Max(x[2 * r, 2 * c], x[2 * r, 2 * c + 1]), Math.Max(x[2 * r + 1, 2 * c], x[2 * r + 1, 2 * c + 1]));
             return sum;
         }
-        var numeric = Numeric.Gradient(x, Loss);
+        double[,] numeric = Numeric.Gradient(x, Loss);
         if (Compare.Matrices("dX", numeric, dX, 1e-6) is string problem)
         {
             bool spread = dX is not null && dX.GetLength(0) == 6 && dX.GetLength(1) == 6
@@ -38,7 +38,7 @@ public static partial class Check
 
         var pool = new MaxPool2D(new ImageShape(1, 6, 6), size: 2);
         pool.Forward(new Matrix(1, 36, Enumerable.Range(0, 36).Select(i => (float)x[i / 6, i % 6]).ToArray()), training: true);
-        var library = pool.Backward(new Matrix(1, 9, Enumerable.Range(0, 9).Select(i => (float)dY[i / 3, i % 3]).ToArray()));
+        Matrix library = pool.Backward(new Matrix(1, 9, Enumerable.Range(0, 9).Select(i => (float)dY[i / 3, i % 3]).ToArray()));
         bool same = Enumerable.Range(0, 36).All(i => library[0, i] == (float)dX![i / 6, i % 6]);
         return CheckResult.Pass("max-pool backward", "dX matches finite differences (double)" + (same ? " and equals the library's MaxPool2D.Backward exactly." : "."));
     });
@@ -53,23 +53,23 @@ public static partial class Check
     {
         ArgumentNullException.ThrowIfNull(backward);
         var random = new Random(11);
-        var x = Numeric.RoundToFloat(Numeric.Matrix(6, 3, random, 2));
-        var gamma = Numeric.RoundToFloat(Numeric.Vector(3, random).Select(v => 1 + 0.5 * v).ToArray());
-        var beta = new double[3];
-        var dY = Numeric.RoundToFloat(Numeric.Matrix(6, 3, random));
-        var (dX, dGamma, dBeta) = backward((double[,])x.Clone(), (double[])gamma.Clone(), (double[,])dY.Clone());
+        double[,] x = Numeric.RoundToFloat(Numeric.Matrix(6, 3, random, 2));
+        double[] gamma = Numeric.RoundToFloat(Numeric.Vector(3, random).Select(v => 1 + 0.5 * v).ToArray());
+        double[] beta = new double[3];
+        double[,] dY = Numeric.RoundToFloat(Numeric.Matrix(6, 3, random));
+        (double[,]? dX, double[]? dGamma, double[]? dBeta) = backward((double[,])x.Clone(), (double[])gamma.Clone(), (double[,])dY.Clone());
 
         double Loss() => Numeric.Dot(BatchNormReference(x, gamma, beta), dY);
-        var numericX = Numeric.Gradient(x, Loss);
-        var numericGamma = Numeric.Gradient(gamma, Loss);
-        var numericBeta = Numeric.Gradient(beta, Loss);
+        double[,] numericX = Numeric.Gradient(x, Loss);
+        double[] numericGamma = Numeric.Gradient(gamma, Loss);
+        double[] numericBeta = Numeric.Gradient(beta, Loss);
         if (Compare.Arrays("dBeta", numericBeta, dBeta, 1e-6) is string wrongBeta)
             return CheckResult.Fail("batch-norm backward", wrongBeta + " dβ[f] = Σ_i dY[i,f].");
         if (Compare.Arrays("dGamma", numericGamma, dGamma, 1e-6) is string wrongGamma)
             return CheckResult.Fail("batch-norm backward", wrongGamma + " dγ[f] = Σ_i dY[i,f]·x̂[i,f].");
         if (Compare.Matrices("dX", numericX, dX, 1e-5) is string wrongX)
         {
-            var constant = new double[6, 3];
+            double[,] constant = new double[6, 3];
             for (int f = 0; f < 3; f++)
             {
                 double mean = Enumerable.Range(0, 6).Average(i => x[i, f]);
@@ -84,7 +84,7 @@ public static partial class Check
         var layer = new BatchNorm(3);
         for (int f = 0; f < 3; f++) layer.Gamma.Value[0, f] = (float)gamma[f];
         layer.Forward(Numeric.ToMatrix(x), training: true);
-        var library = Numeric.FromMatrix(layer.Backward(Numeric.ToMatrix(dY)));
+        double[,] library = Numeric.FromMatrix(layer.Backward(Numeric.ToMatrix(dY)));
         double largest = Enumerable.Range(0, 18).Max(i => Math.Abs(library[i / 3, i % 3] - dX![i / 3, i % 3]));
         return CheckResult.Pass("batch-norm backward", $"dX, dγ and dβ match finite differences (double); the library's BatchNorm agrees to {largest:E1}.");
     });
@@ -92,7 +92,7 @@ public static partial class Check
     internal static double[,] BatchNormReference(double[,] x, double[] gamma, double[] beta, double epsilon = 1e-5)
     {
         int rows = x.GetLength(0), features = x.GetLength(1);
-        var y = new double[rows, features];
+        double[,] y = new double[rows, features];
         for (int f = 0; f < features; f++)
         {
             double mean = 0, variance = 0;

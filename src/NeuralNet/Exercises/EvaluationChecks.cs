@@ -13,10 +13,10 @@ public static partial class Check
     {
         ArgumentNullException.ThrowIfNull(confusion);
         var random = new Random(9);
-        var actual = Enumerable.Range(0, 200).Select(_ => random.Next(4)).ToArray();
-        var predicted = actual.Select(a => random.NextDouble() < 0.7 ? a : random.Next(4)).ToArray();
-        var counts = confusion((int[])actual.Clone(), (int[])predicted.Clone(), 4);
-        var expected = new ConfusionMatrix(actual, predicted, ["0", "1", "2", "3"]).Counts;
+        int[] actual = Enumerable.Range(0, 200).Select(_ => random.Next(4)).ToArray();
+        int[] predicted = actual.Select(a => random.NextDouble() < 0.7 ? a : random.Next(4)).ToArray();
+        int[,]? counts = confusion((int[])actual.Clone(), (int[])predicted.Clone(), 4);
+        int[,] expected = new ConfusionMatrix(actual, predicted, ["0", "1", "2", "3"]).Counts;
         if (counts is null || counts.GetLength(0) != 4 || counts.GetLength(1) != 4)
             return CheckResult.Fail("confusion matrix", $"expected a 4x4 matrix, got {(counts is null ? "null" : $"{counts.GetLength(0)}x{counts.GetLength(1)}")}.");
         bool transposed = true;
@@ -48,8 +48,8 @@ public static partial class Check
         var report = new ClassificationReport(new ConfusionMatrix([.. actual], [.. predicted], ["0", "1", "2", "3"]));
         for (int k = 0; k < 4; k++)
         {
-            var (precision, recall, f1) = metrics((int[,])counts.Clone(), k);
-            var expected = report.Classes[k];
+            (double precision, double recall, double f1) = metrics((int[,])counts.Clone(), k);
+            ClassMetrics expected = report.Classes[k];
             if (Math.Abs(precision - expected.Recall) < 1e-12 && Math.Abs(recall - expected.Precision) < 1e-12 && expected.Precision != expected.Recall)
                 return CheckResult.Fail("precision, recall and F1", $"class {k}: precision and recall are swapped. Precision divides by the column sum (everything called {k}), recall by the row sum (every true {k}).");
             if (Math.Abs(precision - expected.Precision) > 1e-9)

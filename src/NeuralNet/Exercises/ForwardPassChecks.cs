@@ -15,9 +15,9 @@ public static partial class Check
         ArgumentNullException.ThrowIfNull(softmax);
         var random = new Random(2);
         double[][] cases = [[1, 2, 3], Numeric.Vector(10, random, 4), [1000, 1001, 1002], [-1000, -999, -998]];
-        foreach (var z in cases)
+        foreach (double[] z in cases)
         {
-            var p = softmax((double[])z.Clone());
+            double[]? p = softmax((double[])z.Clone());
             string shown = $"softmax([{string.Join(", ", z.Take(4).Select(v => v.ToString("G4")))}{(z.Length > 4 ? ", ..." : "")}])";
             if (p is not null && p.Any(v => !double.IsFinite(v)))
                 return CheckResult.Fail("softmax", $"{shown} contains {p.First(v => !double.IsFinite(v))}: e^z overflowed (or every e^z underflowed to 0). " +
@@ -28,7 +28,7 @@ public static partial class Check
 
         var library = new Tensors.Matrix(1, 10);
         Layers.Softmax.Apply(new Tensors.Matrix(1, 10, cases[1].Select(v => (float)v).ToArray()), library);
-        var agree = Compare.Arrays("library", library.Span.ToArray().Select(v => (double)v).ToArray(), softmax(cases[1]), 1e-6) is null;
+        bool agree = Compare.Arrays("library", library.Span.ToArray().Select(v => (double)v).ToArray(), softmax(cases[1]), 1e-6) is null;
         return CheckResult.Pass("softmax", $"right on all {cases.Length} cases, including logits of ±1000" +
                                            (agree ? ", and the same as the library's Softmax." : "."));
     });
@@ -41,12 +41,12 @@ public static partial class Check
     {
         ArgumentNullException.ThrowIfNull(forward);
         var random = new Random(3);
-        var x = Numeric.RoundToFloat(Numeric.Matrix(4, 6, random));
-        var w = Numeric.RoundToFloat(Numeric.Matrix(6, 3, random));
-        var b = Numeric.RoundToFloat(Numeric.Vector(3, random));
-        var z = forward((double[,])x.Clone(), (double[,])w.Clone(), (double[])b.Clone());
+        double[,] x = Numeric.RoundToFloat(Numeric.Matrix(4, 6, random));
+        double[,] w = Numeric.RoundToFloat(Numeric.Matrix(6, 3, random));
+        double[] b = Numeric.RoundToFloat(Numeric.Vector(3, random));
+        double[,]? z = forward((double[,])x.Clone(), (double[,])w.Clone(), (double[])b.Clone());
 
-        var expected = LinearReference(x, w, b);
+        double[,] expected = LinearReference(x, w, b);
         if (Compare.Matrices("Z", expected, z, 1e-9) is string problem)
         {
             if (z is not null && Compare.Close(LinearReference(x, w, new double[3]), z))
@@ -57,15 +57,15 @@ public static partial class Check
         var layer = new Linear(6, 3);
         Numeric.ToMatrix(w).CopyTo(layer.Weights.Value);
         for (int j = 0; j < 3; j++) layer.Bias.Value[0, j] = (float)b[j];
-        var library = Numeric.FromMatrix(layer.Forward(Numeric.ToMatrix(x)));
-        var largest = Enumerable.Range(0, 4 * 3).Max(k => Math.Abs(library[k / 3, k % 3] - z![k / 3, k % 3]));
+        double[,] library = Numeric.FromMatrix(layer.Forward(Numeric.ToMatrix(x)));
+        double largest = Enumerable.Range(0, 4 * 3).Max(k => Math.Abs(library[k / 3, k % 3] - z![k / 3, k % 3]));
         return CheckResult.Pass("Linear forward", $"Z is {z!.GetLength(0)}x{z.GetLength(1)} and right; the library's Linear agrees to {largest:E1} (float32 rounding).");
     });
 
     internal static double[] StableSoftmax(double[] z)
     {
         double max = z.Max();
-        var e = z.Select(v => Math.Exp(v - max)).ToArray();
+        double[] e = z.Select(v => Math.Exp(v - max)).ToArray();
         double sum = e.Sum();
         return e.Select(v => v / sum).ToArray();
     }
@@ -73,7 +73,7 @@ public static partial class Check
     internal static double[,] LinearReference(double[,] x, double[,] w, double[] b)
     {
         int rows = x.GetLength(0), n = x.GetLength(1), m = w.GetLength(1);
-        var z = new double[rows, m];
+        double[,] z = new double[rows, m];
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < m; j++)
             {

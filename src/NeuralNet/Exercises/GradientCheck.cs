@@ -38,7 +38,7 @@ public static class GradientCheck
         for (int i = 0; i < probe.Length; i++) probe.Span[i] = (float)(random.NextDouble() * 2 - 1);
         double Loss()
         {
-            var y = (recreate?.Invoke() ?? layer).Forward(input, training: true);
+            Matrix y = (recreate?.Invoke() ?? layer).Forward(input, training: true);
             double sum = 0;
             for (int i = 0; i < y.Length; i++) sum += (double)y.Span[i] * probe.Span[i];
             return sum;

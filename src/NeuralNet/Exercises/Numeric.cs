@@ -6,7 +6,7 @@ internal static class Numeric
     /// <summary>Central difference (f(x+h) − f(x−h)) / 2h of a scalar function for every entry of <paramref name="x"/>, in place.</summary>
     public static double[] Gradient(double[] x, Func<double> f, double h = 1e-6)
     {
-        var g = new double[x.Length];
+        double[] g = new double[x.Length];
         for (int i = 0; i < x.Length; i++)
         {
             double saved = x[i];
@@ -21,7 +21,7 @@ internal static class Numeric
     /// <summary>The same for a matrix.</summary>
     public static double[,] Gradient(double[,] x, Func<double> f, double h = 1e-6)
     {
-        var g = new double[x.GetLength(0), x.GetLength(1)];
+        double[,] g = new double[x.GetLength(0), x.GetLength(1)];
         for (int i = 0; i < x.GetLength(0); i++)
             for (int j = 0; j < x.GetLength(1); j++)
             {
@@ -39,7 +39,7 @@ internal static class Numeric
 
     public static double[,] Matrix(int rows, int cols, Random random, double scale = 1)
     {
-        var m = new double[rows, cols];
+        double[,] m = new double[rows, cols];
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < cols; j++)
                 m[i, j] = (random.NextDouble() * 2 - 1) * scale;
@@ -67,7 +67,7 @@ internal static class Numeric
 
     public static double[,] FromMatrix(Tensors.Matrix m)
     {
-        var result = new double[m.Rows, m.Cols];
+        double[,] result = new double[m.Rows, m.Cols];
         for (int i = 0; i < m.Rows; i++)
             for (int j = 0; j < m.Cols; j++)
                 result[i, j] = m[i, j];

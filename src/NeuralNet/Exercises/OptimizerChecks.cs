@@ -19,12 +19,12 @@ public static partial class Check
         ArgumentNullException.ThrowIfNull(step);
         const double eta = 0.1, mu = 0.9;
         var random = new Random(7);
-        var gradients = Enumerable.Range(0, 4).Select(_ => Numeric.RoundToFloat(Numeric.Vector(6, random))).ToArray();
-        var start = Numeric.RoundToFloat(Numeric.Vector(6, random));
+        double[][] gradients = Enumerable.Range(0, 4).Select(_ => Numeric.RoundToFloat(Numeric.Vector(6, random))).ToArray();
+        double[] start = Numeric.RoundToFloat(Numeric.Vector(6, random));
 
-        var (theta, velocity) = ((double[])start.Clone(), new double[6]);
-        var (expected, expectedVelocity) = ((double[])start.Clone(), new double[6]);
-        var (dampened, dampenedVelocity) = ((double[])start.Clone(), new double[6]);
+        (double[]? theta, double[]? velocity) = ((double[])start.Clone(), new double[6]);
+        (double[]? expected, double[]? expectedVelocity) = ((double[])start.Clone(), new double[6]);
+        (double[]? dampened, double[]? dampenedVelocity) = ((double[])start.Clone(), new double[6]);
         for (int t = 0; t < gradients.Length; t++)
         {
             step(theta, velocity, (double[])gradients[t].Clone(), eta, mu);
@@ -48,12 +48,12 @@ public static partial class Check
         var parameter = new Parameter("W", 1, 6);
         for (int i = 0; i < 6; i++) parameter.Value[0, i] = (float)start[i];
         var optimizer = new Momentum(eta, mu);
-        foreach (var g in gradients)
+        foreach (double[] g in gradients)
         {
             for (int i = 0; i < 6; i++) parameter.Gradient[0, i] = (float)g[i];
             optimizer.Step([parameter]);
         }
-        var largest = Enumerable.Range(0, 6).Max(i => Math.Abs(parameter.Value[0, i] - theta[i]));
+        double largest = Enumerable.Range(0, 6).Max(i => Math.Abs(parameter.Value[0, i] - theta[i]));
         return CheckResult.Pass("momentum step", $"four steps match v ← μv + g, θ ← θ − ηv; the library's Momentum agrees to {largest:E1}.");
     });
 
@@ -66,15 +66,15 @@ public static partial class Check
         ArgumentNullException.ThrowIfNull(step);
         const double eta = 0.01, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
         var random = new Random(8);
-        var gradients = Enumerable.Range(0, 5).Select(_ => Numeric.RoundToFloat(Numeric.Vector(6, random))).ToArray();
-        var start = Numeric.RoundToFloat(Numeric.Vector(6, random));
+        double[][] gradients = Enumerable.Range(0, 5).Select(_ => Numeric.RoundToFloat(Numeric.Vector(6, random))).ToArray();
+        double[] start = Numeric.RoundToFloat(Numeric.Vector(6, random));
 
         double[] theta = (double[])start.Clone(), m = new double[6], s = new double[6];
         double[] expected = (double[])start.Clone(), em = new double[6], es = new double[6];
         double[] uncorrected = (double[])start.Clone(), um = new double[6], us = new double[6];
         for (int t = 1; t <= gradients.Length; t++)
         {
-            var g = gradients[t - 1];
+            double[] g = gradients[t - 1];
             step(theta, m, s, (double[])g.Clone(), t, eta, beta1, beta2, epsilon);
             for (int i = 0; i < 6; i++)
             {
@@ -98,12 +98,12 @@ public static partial class Check
         var parameter = new Parameter("W", 1, 6);
         for (int i = 0; i < 6; i++) parameter.Value[0, i] = (float)start[i];
         var optimizer = new Adam(eta, beta1, beta2, epsilon);
-        foreach (var g in gradients)
+        foreach (double[] g in gradients)
         {
             for (int i = 0; i < 6; i++) parameter.Gradient[0, i] = (float)g[i];
             optimizer.Step([parameter]);
         }
-        var largest = Enumerable.Range(0, 6).Max(i => Math.Abs(parameter.Value[0, i] - theta[i]));
+        double largest = Enumerable.Range(0, 6).Max(i => Math.Abs(parameter.Value[0, i] - theta[i]));
         return CheckResult.Pass("Adam step", $"five bias-corrected steps are right; the library's Adam (which folds the correction into the step size) agrees to {largest:E1}.");
     });
 }

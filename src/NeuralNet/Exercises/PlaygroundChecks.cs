@@ -21,8 +21,8 @@ public static partial class Check
             var layer = new Linear(2, 2);
             for (int i = 0; i < 4; i++) layer.Weights.Value.Data[i] = (float)(random.NextDouble() * 4 - 2);
             for (int k = 0; k < 2; k++) layer.Bias.Value.Data[k] = (float)(random.NextDouble() * 2 - 1);
-            var (w, bias) = (Numeric.FromMatrix(layer.Weights.Value), Numeric.FromMatrix(layer.Bias.Value));
-            var (a, b, c) = boundaryLine(layer);
+            (double[,]? w, double[,]? bias) = (Numeric.FromMatrix(layer.Weights.Value), Numeric.FromMatrix(layer.Bias.Value));
+            (double a, double b, double c) = boundaryLine(layer);
 
             if (!double.IsFinite(a) || !double.IsFinite(b) || !double.IsFinite(c))
                 return CheckResult.Fail("boundary line", $"your line ({a:G4}, {b:G4}, {c:G4}) is not made of finite numbers.");
@@ -38,13 +38,13 @@ public static partial class Check
                 points[row, 0] = (float)(-c * a / norm - t * b);
                 points[row, 1] = (float)(-c * b / norm + t * a);
             }
-            var z = layer.Forward(points);
+            Matrix z = layer.Forward(points);
             double scale = 1 + Math.Abs(z[0, 0]) + Math.Abs(z[1, 0]);
             double gap = Math.Max(Math.Abs(z[0, 1] - z[0, 0]), Math.Abs(z[1, 1] - z[1, 0]));
             largestGap = Math.Max(largestGap, gap);
             if (gap <= 1e-4 * scale) continue;
 
-            var answer = (a, b, c);
+            (double a, double b, double c) answer = (a, b, c);
             string hint =
                 Proportional(answer, (w[1, 0] - w[0, 0], w[1, 1] - w[0, 1], bias[0, 1] - bias[0, 0]))
                     ? " You read W as w[class, input]; our Linear stores W as inputs x outputs, so the weight from input i to class k is w[i, k]."

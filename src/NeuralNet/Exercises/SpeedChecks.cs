@@ -13,11 +13,11 @@ public static partial class Check
     public static CheckResult LoopOrderGemm(Action<Matrix, Matrix, Matrix> multiply) => CheckResult.Run("loop order i-p-j", () =>
     {
         ArgumentNullException.ThrowIfNull(multiply);
-        foreach (var (m, k, n) in new[] { (5, 7, 9), (16, 33, 20) })
+        foreach ((int m, int k, int n) in new[] { (5, 7, 9), (16, 33, 20) })
         {
             var random = new Random(m * 100 + k);
             Matrix a = RandomMatrix(m, k, random), b = RandomMatrix(k, n, random);
-            var expected = new float[m * n];
+            float[] expected = new float[m * n];
             ReferenceGemm.Run(false, false, m, n, k, a.Data, b.Data, expected, accumulate: false);
             var c = new Matrix(m, n);
             c.Fill(123f);
@@ -48,8 +48,8 @@ public static partial class Check
         string? firstProblem = null;
         foreach (int n in lengths)
         {
-            var x = Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-            var y = Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            float[] x = Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            float[] y = Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
             double expected = 0, magnitude = 0;
             for (int i = 0; i < n; i++) { expected += (double)x[i] * y[i]; magnitude += Math.Abs((double)x[i] * y[i]); }
 

@@ -37,7 +37,7 @@ public abstract class ActivationLayer : ILayer
     public Matrix Forward(Matrix input, bool training = false)
     {
         this.input = input;
-        Matrix a = Matrix.Ensure(ref output, input.Rows, input.Cols);
+        var a = Matrix.Ensure(ref output, input.Rows, input.Cols);
         Activate(input.Span, a.Span);
         return a;
     }
@@ -56,7 +56,7 @@ public abstract class ActivationLayer : ILayer
     {
         Matrix z = input ?? throw new InvalidOperationException($"{Name}: Backward called before Forward.");
         Matrix.RequireSameShape(z, outputGradient, nameof(outputGradient));
-        Matrix dz = Matrix.Ensure(ref inputGradient, z.Rows, z.Cols);
+        var dz = Matrix.Ensure(ref inputGradient, z.Rows, z.Cols);
         Differentiate(z.Span, output!.Span, outputGradient.Span, dz.Span);
         return dz;
     }

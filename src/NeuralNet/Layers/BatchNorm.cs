@@ -185,8 +185,8 @@ public sealed class BatchNorm : ILayer, IHasState
         }
 
         // x̂ = (x − μ)·(1/√(σ² + ε));  y = γ·x̂ + β
-        Matrix xHat = Matrix.Ensure(ref normalized, n, width);
-        Matrix y = Matrix.Ensure(ref output, n, width);
+        var xHat = Matrix.Ensure(ref normalized, n, width);
+        var y = Matrix.Ensure(ref output, n, width);
         ReadOnlySpan<float> gamma = Gamma.Value.Span, beta = Beta.Value.Span, xs = input.Span;
         Span<float> xh = xHat.Span, ys = y.Span;
         for (int i = 0; i < n; i++)
@@ -236,7 +236,7 @@ public sealed class BatchNorm : ILayer, IHasState
         }
         if (!needInputGradient) return Matrix.Ensure(ref inputGradient, 0, 0);   // nobody reads dX: skip it
 
-        Matrix dx = Matrix.Ensure(ref inputGradient, n, channels * plane);
+        var dx = Matrix.Ensure(ref inputGradient, n, channels * plane);
         Span<float> d = dx.Span;
         float count = (float)n * plane;
         for (int i = 0; i < n; i++)

@@ -153,7 +153,7 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
             throw new ShapeMismatchException($"{Name} expects input batch x {InputShape.Size} ({InputShape}) but got {input.Shape}.");
         this.input = input;
         int n = input.Rows;
-        Matrix y = Matrix.Ensure(ref output, n, OutputShape.Size);
+        var y = Matrix.Ensure(ref output, n, OutputShape.Size);
         if (UsesDirectForward)
         {
             // One range of images per core, each image convolved straight from its padded copy.
@@ -208,7 +208,7 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
     // so a training step allocates nothing.
     private void RunBlocks(int blocks, delegate*<int, void*, void> body)
     {
-        GCHandle handle = GCHandle.Alloc(this);
+        var handle = GCHandle.Alloc(this);
         try
         {
             WorkerPool.Run(blocks, body, (void*)GCHandle.ToIntPtr(handle));
@@ -245,7 +245,7 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
     {
         Matrix x = layer.input!, y = layer.output!;
         Workspace w = layer.workspaces[block];
-        var (first, end) = Range(x.Rows, block, layer.blocksInUse);
+        (int first, int end) = Range(x.Rows, block, layer.blocksInUse);
         for (int i = first; i < end; i++)
             DirectConvolution.Correlate(x.Row(i), layer.packedWeights, layer.Bias.Value.Span, layer.forwardPlan,
                 w.PaddedInput(layer.forwardPlan), w.Grid(layer.forwardPlan), y.Row(i));
@@ -257,7 +257,7 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
         Matrix x = layer.input!, y = layer.output!;
         Workspace w = layer.workspaces[block];
         int group = layer.GroupSize(x.Rows), positions = layer.geometry.OutputPlane;
-        var (g0, g1) = Range(layer.GroupCount(x.Rows), block, layer.blocksInUse);
+        (int g0, int g1) = Range(layer.GroupCount(x.Rows), block, layer.blocksInUse);
         for (int g = g0; g < g1; g++)
         {
             int first = g * group, count = Math.Min(group, x.Rows - first);
@@ -279,7 +279,7 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
         Span<float> gradientT = w.GradientT(plan), db = w.BiasGradient.Span;
         gradientT.Clear();
         db.Clear();
-        var (first, end) = Range(x.Rows, block, layer.blocksInUse);
+        (int first, int end) = Range(x.Rows, block, layer.blocksInUse);
         for (int i = first; i < end; i++)
         {
             // dWᵀ += the image's filter gradient;  db_f += Σ over positions of dY[i, f, ·]
@@ -316,7 +316,7 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
         Workspace w = layer.workspaces[block];
         int n = x.Rows, group = layer.GroupSize(n), positions = layer.geometry.OutputPlane, filters = layer.Filters;
         w.BiasGradient.Clear();
-        var (g0, g1) = Range(layer.GroupCount(n), block, layer.blocksInUse);
+        (int g0, int g1) = Range(layer.GroupCount(n), block, layer.blocksInUse);
         for (int g = g0; g < g1; g++)
         {
             int first = g * group, count = Math.Min(group, n - first);
@@ -411,8 +411,8 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
 
     private static void AddScalar(ReadOnlySpan<float> x, float value, Span<float> y)
     {
-        var xv = MemoryMarshal.Cast<float, Vector<float>>(x);
-        var yv = MemoryMarshal.Cast<float, Vector<float>>(y);
+        ReadOnlySpan<Vector<float>> xv = MemoryMarshal.Cast<float, Vector<float>>(x);
+        Span<Vector<float>> yv = MemoryMarshal.Cast<float, Vector<float>>(y);
         var v = new Vector<float>(value);
         for (int i = 0; i < xv.Length; i++) yv[i] = xv[i] + v;
         for (int i = xv.Length * Vector<float>.Count; i < x.Length; i++) y[i] = x[i] + value;
@@ -420,8 +420,8 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
 
     private static float Sum(ReadOnlySpan<float> x)
     {
-        var xv = MemoryMarshal.Cast<float, Vector<float>>(x);
-        var sums = Vector<float>.Zero;
+        ReadOnlySpan<Vector<float>> xv = MemoryMarshal.Cast<float, Vector<float>>(x);
+        Vector<float> sums = Vector<float>.Zero;
         for (int i = 0; i < xv.Length; i++) sums += xv[i];
         float sum = Vector.Sum(sums);
         for (int i = xv.Length * Vector<float>.Count; i < x.Length; i++) sum += x[i];

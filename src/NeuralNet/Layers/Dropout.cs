@@ -55,7 +55,7 @@ public sealed class Dropout : ILayer
     {
         lastWasTraining = training && Rate > 0;
         if (!lastWasTraining) return input;
-        Matrix y = Matrix.Ensure(ref output, input.Rows, input.Cols);
+        var y = Matrix.Ensure(ref output, input.Rows, input.Cols);
         int length = input.Length;
         if (mask.Length < length) mask = new float[length];
         float keep = (float)(1 - Rate), scale = 1f / keep;
@@ -77,7 +77,7 @@ public sealed class Dropout : ILayer
         if (output is null || outputGradient.Rows != output.Rows || outputGradient.Cols != output.Cols)
             throw new ShapeMismatchException($"{Name}: gradient must be {output?.Shape}, got {outputGradient.Shape}.");
         // dX = dA ⊙ m
-        Matrix dx = Matrix.Ensure(ref inputGradient, outputGradient.Rows, outputGradient.Cols);
+        var dx = Matrix.Ensure(ref inputGradient, outputGradient.Rows, outputGradient.Cols);
         ReadOnlySpan<float> dy = outputGradient.Span;
         Span<float> d = dx.Span;
         for (int i = 0; i < d.Length; i++) d[i] = dy[i] * mask[i];

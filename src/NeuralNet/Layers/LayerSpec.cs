@@ -25,7 +25,7 @@ public sealed record LayerSpec(string Type, IReadOnlyDictionary<string, string> 
 
     /// <summary>Reads a text setting.</summary>
     public string Get(string key) =>
-        Settings.TryGetValue(key, out var value)
+        Settings.TryGetValue(key, out string? value)
             ? value
             : throw new FormatException($"Layer '{Type}': setting '{key}' is missing.");
 

@@ -71,7 +71,7 @@ public sealed class Linear : ILayer, IInitializable
     /// <inheritdoc/>
     public Matrix Forward(Matrix input, bool training = false)
     {
-        Matrix z = Matrix.Ensure(ref output, input.Rows, Outputs);
+        var z = Matrix.Ensure(ref output, input.Rows, Outputs);
         ForwardInto(input, z, relu: false);
         return z;
     }
@@ -108,7 +108,7 @@ public sealed class Linear : ILayer, IInitializable
         MatrixOps.SumColumns(outputGradient, Bias.Gradient);
         if (!needInputGradient) return Matrix.Ensure(ref inputGradient, 0, 0);   // nobody reads dX: skip it
         // dX = dZ·Wᵀ (times the ReLU's derivative [z > 0] when one comes before this layer)
-        Matrix dx = Matrix.Ensure(ref inputGradient, x.Rows, Inputs);
+        var dx = Matrix.Ensure(ref inputGradient, x.Rows, Inputs);
         if (reluInput is null) Gemm.MultiplyTransposeB(outputGradient, Weights.Value, dx);
         else Gemm.MultiplyTransposeB(outputGradient, Weights.Value, dx, positiveWhere: reluInput);
         return dx;

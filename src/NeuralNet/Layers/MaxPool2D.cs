@@ -72,7 +72,7 @@ public sealed unsafe class MaxPool2D : ILayer
         if (input.Cols != InputShape.Size)
             throw new ShapeMismatchException($"{Name} expects input batch x {InputShape.Size} ({InputShape}) but got {input.Shape}.");
         int n = input.Rows, outSize = OutputShape.Size;
-        Matrix y = Matrix.Ensure(ref output, n, outSize);
+        var y = Matrix.Ensure(ref output, n, outSize);
         if (winners is null || winners.Length < n * outSize) winners = new int[n * outSize];
         batchRows = n;
         fixed (float* x = input.Data, yData = y.Data)
@@ -88,7 +88,7 @@ public sealed unsafe class MaxPool2D : ILayer
         int n = batchRows, outSize = OutputShape.Size, inSize = InputShape.Size;
         if (outputGradient.Rows != n || outputGradient.Cols != outSize)
             throw new ShapeMismatchException($"{Name}: gradient must be {n}x{outSize}, got {outputGradient.Shape}.");
-        Matrix dx = Matrix.Ensure(ref inputGradient, n, inSize);
+        var dx = Matrix.Ensure(ref inputGradient, n, inSize);
         fixed (float* dy = outputGradient.Data, dxData = dx.Data)
         fixed (int* won = winners)
             RunOverImages(new Job(this, dxData, dy, won, n), &BackwardImages);
@@ -134,7 +134,7 @@ public sealed unsafe class MaxPool2D : ILayer
     {
         ref readonly PartJob run = ref *(PartJob*)state;
         ref readonly Job job = ref *run.Job;
-        var (first, end) = run.Images(part);
+        (int first, int end) = run.Images(part);
         int inSize = job.Input.Size, outSize = job.Output.Size;
         for (int i = first; i < end; i++)
         {
@@ -150,7 +150,7 @@ public sealed unsafe class MaxPool2D : ILayer
     {
         ref readonly PartJob run = ref *(PartJob*)state;
         ref readonly Job job = ref *run.Job;
-        var (first, end) = run.Images(part);
+        (int first, int end) = run.Images(part);
         int inSize = job.Input.Size, outSize = job.Output.Size;
         for (int i = first; i < end; i++)
         {

@@ -134,7 +134,7 @@ public sealed class Sequential
     /// <summary>The predicted class (argmax) of each row of <paramref name="input"/>.</summary>
     public int[] Predict(Matrix input)
     {
-        var result = new int[input.Rows];
+        int[] result = new int[input.Rows];
         ForEachChunk(input, (output, firstRow) => MatrixOps.ArgMaxRows(output, result.AsSpan(firstRow, output.Rows)));
         return result;
     }
@@ -177,7 +177,7 @@ public sealed class Sequential
         for (int start = 0; start < input.Rows; start += chunkRows)
         {
             int rows = Math.Min(chunkRows, input.Rows - start);
-            Matrix batch = Matrix.Ensure(ref chunk, rows, input.Cols);
+            var batch = Matrix.Ensure(ref chunk, rows, input.Cols);
             input.Data.AsSpan(start * input.Cols, rows * input.Cols).CopyTo(batch.Span);
             consume(Forward(batch), start);
         }
@@ -186,7 +186,7 @@ public sealed class Sequential
     private Matrix ToProbabilities(Matrix output)
     {
         if (layers[^1] is Softmax) return output;
-        Matrix p = Matrix.Ensure(ref probabilities, output.Rows, output.Cols);
+        var p = Matrix.Ensure(ref probabilities, output.Rows, output.Cols);
         Softmax.Apply(output, p);
         return p;
     }

@@ -58,7 +58,7 @@ public sealed class Softmax : ILayer
     /// <inheritdoc/>
     public Matrix Forward(Matrix input, bool training = false)
     {
-        Matrix p = Matrix.Ensure(ref output, input.Rows, input.Cols);
+        var p = Matrix.Ensure(ref output, input.Rows, input.Cols);
         Apply(input, p);
         return p;
     }
@@ -68,7 +68,7 @@ public sealed class Softmax : ILayer
     {
         Matrix p = output ?? throw new InvalidOperationException("Softmax: Backward called before Forward.");
         Matrix.RequireSameShape(p, outputGradient, nameof(outputGradient));
-        Matrix dz = Matrix.Ensure(ref inputGradient, p.Rows, p.Cols);
+        var dz = Matrix.Ensure(ref inputGradient, p.Rows, p.Cols);
         for (int r = 0; r < p.Rows; r++)
         {
             ReadOnlySpan<float> pRow = p.Row(r), dpRow = outputGradient.Row(r);

@@ -35,9 +35,9 @@ public class Adam(double learningRate = Adam.DefaultRate, double beta1 = 0.9, do
     /// <inheritdoc/>
     protected override void Update(Parameter parameter)
     {
-        if (!moments.TryGetValue(parameter, out var state))
+        if (!moments.TryGetValue(parameter, out (float[] M, float[] V) state))
             moments[parameter] = state = (new float[parameter.Value.Length], new float[parameter.Value.Length]);
-        var (m, v) = state;
+        (float[]? m, float[]? v) = state;
 
         // Fold the bias corrections into the step size, η·√(1−β₂ᵗ)/(1−β₁ᵗ), and ε̂ = ε·√(1−β₂ᵗ); every
         // coefficient is computed in double and rounded to float once.

@@ -43,7 +43,7 @@ public static class ModelFile
                 LayerSpec spec = layer.Spec;
                 writer.Write(spec.Type);
                 writer.Write(spec.Settings.Count);
-                foreach (var (key, value) in spec.Settings.OrderBy(s => s.Key, StringComparer.Ordinal))
+                foreach ((string? key, string? value) in spec.Settings.OrderBy(s => s.Key, StringComparer.Ordinal))
                 {
                     writer.Write(key);
                     writer.Write(value);

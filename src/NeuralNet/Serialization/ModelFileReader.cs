@@ -182,7 +182,7 @@ internal sealed class ModelFileReader
             throw new FormatException($"{header.Label} should have {expected.Length} {kind}s, the file has {found.Length}.");
         for (int t = 0; t < expected.Length; t++)
         {
-            var (name, value) = expected[t];
+            (string? name, Tensors.Matrix? value) = expected[t];
             TensorHeader f = found[t];
             if (f.Name != name || f.Rows != value.Rows || f.Cols != value.Cols)
                 throw new FormatException($"{header.Label}: expected {kind} {name} {value.Shape}, the file has {Printable(f.Name)} {f.Rows}x{f.Cols}.");

@@ -54,7 +54,7 @@ public static class SimdGemm
         int j = 0;
         for (; j <= c.Length - 8; j += 8)
         {
-            var sum = Fused.MultiplyAdd(scale, Vector256.LoadUnsafe(ref b0, (nuint)j), Vector256.LoadUnsafe(ref c0, (nuint)j));
+            Vector256<float> sum = Fused.MultiplyAdd(scale, Vector256.LoadUnsafe(ref b0, (nuint)j), Vector256.LoadUnsafe(ref c0, (nuint)j));
             sum.StoreUnsafe(ref c0, (nuint)j);
         }
         for (; j < c.Length; j++) Unsafe.Add(ref c0, j) += s * Unsafe.Add(ref b0, j);
@@ -70,7 +70,7 @@ public static class SimdGemm
         int j = 0;
         for (; j <= c.Length - 16; j += 16)
         {
-            var sum = Fused.MultiplyAdd(scale, Vector512.LoadUnsafe(ref b0, (nuint)j), Vector512.LoadUnsafe(ref c0, (nuint)j));
+            Vector512<float> sum = Fused.MultiplyAdd(scale, Vector512.LoadUnsafe(ref b0, (nuint)j), Vector512.LoadUnsafe(ref c0, (nuint)j));
             sum.StoreUnsafe(ref c0, (nuint)j);
         }
         for (; j < c.Length; j++) Unsafe.Add(ref c0, j) += s * Unsafe.Add(ref b0, j);

@@ -23,9 +23,9 @@ public static class StepProfile
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
         loss ??= new SoftmaxCrossEntropy();
-        var layers = network.Layers;
-        var forward = new double[layers.Count];
-        var backward = new double[layers.Count];
+        IReadOnlyList<ILayer> layers = network.Layers;
+        double[] forward = new double[layers.Count];
+        double[] backward = new double[layers.Count];
         double lossTime = 0, update = 0;
         var gradient = new Matrix(batch.Size, network.OutputSize);
         const int warmUp = 5;

@@ -105,7 +105,7 @@ public static class Im2Col
         for (int r = 0; r < g.PatchSize; r++)
         {
             int c = r / (k * k), ky = r / k % k, kx = r % k;
-            var (first, end) = g.ValidColumns(kx);
+            (int first, int end) = g.ValidColumns(kx);
             for (int n = 0; n < count; n++)
             {
                 int plane = (firstSample + n) * g.Input.Size + c * g.Input.Plane;
@@ -158,7 +158,7 @@ public static class Im2Col
                 for (int kx = 0; kx < k; kx++)
                 {
                     int r = (c * k + ky) * k + kx;
-                    var (first, last) = g.ValidColumns(kx);
+                    (int first, int last) = g.ValidColumns(kx);
                     if (first >= last) continue;
                     for (int oy = 0; oy < g.OutputHeight; oy++)
                     {
@@ -231,7 +231,7 @@ public static class Im2Col
         float[] x = images.Data, cols = columns.Data;
         var tailMask = Vector.LessThan(LaneIndex, new Vector<int>(outWidth % lanes == 0 ? lanes : outWidth % lanes));
 
-        var acc = new float[paddedPlane + lanes];
+        float[] acc = new float[paddedPlane + lanes];
         for (int item = 0; item < count * channels; item++)
         {
             int n = item / channels, c = item % channels;

@@ -110,7 +110,7 @@ public sealed class Matrix
     /// <summary>Copies the live elements into a new rectangular array.</summary>
     public float[,] ToArray()
     {
-        var result = new float[Rows, Cols];
+        float[,] result = new float[Rows, Cols];
         for (int r = 0; r < Rows; r++)
             for (int c = 0; c < Cols; c++)
                 result[r, c] = this[r, c];

@@ -17,7 +17,7 @@ public static class MatrixOps
     /// <summary>The column index of the largest value in each row (the predicted class of each sample).</summary>
     public static int[] ArgMaxRows(Matrix matrix)
     {
-        var result = new int[matrix.Rows];
+        int[] result = new int[matrix.Rows];
         ArgMaxRows(matrix, result);
         return result;
     }

@@ -35,7 +35,7 @@ internal static unsafe class ParallelRange
             for (int block = 0; block < blocks; block++) body(block);
             return;
         }
-        GCHandle handle = GCHandle.Alloc(body);
+        var handle = GCHandle.Alloc(body);
         try
         {
             WorkerPool.Run(blocks, &RunWholeBlock, (void*)GCHandle.ToIntPtr(handle));
@@ -75,7 +75,7 @@ internal static unsafe class ParallelRange
             if (count > 0) body(0, count);
             return;
         }
-        GCHandle handle = GCHandle.Alloc(new Job(body, count, blocks));
+        var handle = GCHandle.Alloc(new Job(body, count, blocks));
         try
         {
             WorkerPool.Run(blocks, &RunBlock, (void*)GCHandle.ToIntPtr(handle));

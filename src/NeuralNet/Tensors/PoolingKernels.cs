@@ -130,7 +130,7 @@ internal static unsafe class PoolingKernels
     // if (candidate > max) { max = candidate; won = index; }, in every lane.
     private static void Pick(ref Vector512<float> max, ref Vector512<int> won, Vector512<float> candidate, int index)
     {
-        Vector512<float> greater = Vector512.GreaterThan(candidate, max);
+        var greater = Vector512.GreaterThan(candidate, max);
         max = Vector512.ConditionalSelect(greater, candidate, max);
         won = Vector512.ConditionalSelect(greater.AsInt32(), Vector512.Create(index), won);
     }

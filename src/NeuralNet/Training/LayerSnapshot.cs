@@ -26,8 +26,8 @@ public sealed record LayerSnapshot(int Index, ILayer Layer, float[] Outputs, flo
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(images);
-        var layers = network.Layers;
-        var outputs = new float[layers.Count][];
+        IReadOnlyList<ILayer> layers = network.Layers;
+        float[][] outputs = new float[layers.Count][];
         Matrix x = images;
         for (int i = 0; i < layers.Count; i++)
         {

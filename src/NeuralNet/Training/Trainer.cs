@@ -59,8 +59,8 @@ public sealed class Trainer(Sequential network, Optimizer optimizer, ILoss? loss
         var random = new Random(Options.Seed);
         var sampler = new MiniBatchSampler(train, Options.BatchSize);
         // Its own seed, so switching augmentation on leaves the shuffling order as it was.
-        var augmenter = Options.Augmentation is { } augmentation ? new ImageAugmenter(augmentation, train.Width, train.Height, Options.Seed + 1) : null;
-        var early = validation is null ? null : new EarlyStopping(Network, Options.Patience, Options.MinDelta);
+        ImageAugmenter? augmenter = Options.Augmentation is { } augmentation ? new ImageAugmenter(augmentation, train.Width, train.Height, Options.Seed + 1) : null;
+        EarlyStopping? early = validation is null ? null : new EarlyStopping(Network, Options.Patience, Options.MinDelta);
         var clock = Stopwatch.StartNew();
         double? firstLoss = null;
         // The faster of 1 and ComputeSettings.ThreadCount threads, timed again every few hundred steps.
@@ -145,7 +145,7 @@ public sealed class Trainer(Sequential network, Optimizer optimizer, ILoss? loss
     public (double Loss, int Correct) TrainStep(MiniBatch batch)
     {
         Matrix output = Network.Forward(batch.Images, training: true);
-        Matrix gradient = Matrix.Ensure(ref lossGradient, output.Rows, output.Cols);
+        var gradient = Matrix.Ensure(ref lossGradient, output.Rows, output.Cols);
         float batchLoss = Loss.Compute(output, batch.Labels.Span, gradient);
         int correct = CountCorrect(output, batch.Labels.Span);
         Network.Backward(gradient, needInputGradient: false);   // nothing reads ∂L/∂pixels

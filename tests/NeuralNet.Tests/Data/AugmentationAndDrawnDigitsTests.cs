@@ -13,7 +13,7 @@ public class AugmentationAndDrawnDigitsTests
         images[1, 10] = 0.5f;            // image 1: one pixel at (2, 2)
         var data = new ImageDataset("tiny", images, [3, 7], 4, 4, Enumerable.Range(0, 10).Select(i => i.ToString()).ToArray());
 
-        var augmented = data.WithShiftedCopies(seed: 1, maxShift: 1);
+        ImageDataset augmented = data.WithShiftedCopies(seed: 1, maxShift: 1);
 
         Assert.Equal(4, augmented.Count);
         Assert.Equal([3, 7, 3, 7], augmented.Labels);
@@ -21,7 +21,7 @@ public class AugmentationAndDrawnDigitsTests
         // Each copy keeps its single pixel (a shift of at most 1 from the middle never leaves the image), somewhere within 1 pixel.
         for (int i = 0; i < 2; i++)
         {
-            var copy = augmented.Image(2 + i).ToArray();
+            float[] copy = augmented.Image(2 + i).ToArray();
             int at = Array.FindIndex(copy, v => v != 0);
             int original = i == 0 ? 5 : 10;
             Assert.Single(copy, v => v != 0);
@@ -33,7 +33,7 @@ public class AugmentationAndDrawnDigitsTests
     [Fact]
     public void Draw_puts_dark_ink_on_the_strokes_and_light_paper_elsewhere()
     {
-        var image = DrawnDigits.Draw(DrawnDigits.Strokes[7], side: 100);
+        DigitImage image = DrawnDigits.Draw(DrawnDigits.Strokes[7], side: 100);
 
         Assert.Equal(10, DrawnDigits.Strokes.Count);
         Assert.Equal(0.10f, image.Pixels[15 * 100 + 50], 3);   // on the top bar of the 7 (y = 0.15)

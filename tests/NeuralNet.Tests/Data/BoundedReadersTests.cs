@@ -52,7 +52,7 @@ public class BoundedReadersTests
         {
             var small = new Parameter("a", 2, 4);
             long before = GC.GetAllocatedBytesForCurrentThread();
-            var e = Assert.Throws<FormatException>(() => new Parameter("b", 1000, 1_000_000));
+            FormatException e = Assert.Throws<FormatException>(() => new Parameter("b", 1000, 1_000_000));
             Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20);
             Assert.Contains("layer 3 (Test)", e.Message);
             Assert.Contains("b of 1000x1000000", e.Message);
@@ -70,7 +70,7 @@ public class BoundedReadersTests
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
 
-        var e = Assert.Throws<DataFileException>(() => PgmImage.Read(Encoding.ASCII.GetBytes(file), "crafted.pgm"));
+        DataFileException e = Assert.Throws<DataFileException>(() => PgmImage.Read(Encoding.ASCII.GetBytes(file), "crafted.pgm"));
 
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20);
         Assert.Contains(expected, e.Message);

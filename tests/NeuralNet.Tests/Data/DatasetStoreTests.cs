@@ -35,7 +35,7 @@ public class DatasetStoreTests
         File.WriteAllBytes(source.File("imgs"), ImagesBytes());
         IdxFile.Write(source.File("lbls.gz"), IdxArray.FromBytes([0, 1], 2), gzip: true);
 
-        var (train, test) = DatasetStore.Load(LocalDataset(source.Path, DatasetStore.Sha256Hex(LabelsBytes())), cache.Path);
+        (ImageDataset? train, ImageDataset? test) = DatasetStore.Load(LocalDataset(source.Path, DatasetStore.Sha256Hex(LabelsBytes())), cache.Path);
 
         Assert.Equal(2, train.Count);
         Assert.Equal([0, 1], test.Labels);
@@ -52,7 +52,7 @@ public class DatasetStoreTests
         File.WriteAllBytes(source.File("lbls"), LabelsBytes());
         string wrongSha = new('0', 64);
 
-        var e = Assert.Throws<DataFileException>(() => DatasetStore.Load(LocalDataset(source.Path, wrongSha), cache.Path));
+        DataFileException e = Assert.Throws<DataFileException>(() => DatasetStore.Load(LocalDataset(source.Path, wrongSha), cache.Path));
 
         Assert.Contains("lbls", e.Message);
         Assert.Contains("does not match the pinned", e.Message);
@@ -70,7 +70,7 @@ public class DatasetStoreTests
         File.WriteAllBytes(Path.Combine(cache.Path, "tiny", "lbls"), [0, 0, 8, 1, 0, 0, 0, 2, 1, 1]); // valid IDX, wrong content
         var messages = new List<string>();
 
-        var (train, _) = DatasetStore.Load(LocalDataset(source.Path, DatasetStore.Sha256Hex(LabelsBytes())), cache.Path, log: messages.Add);
+        (ImageDataset? train, ImageDataset _) = DatasetStore.Load(LocalDataset(source.Path, DatasetStore.Sha256Hex(LabelsBytes())), cache.Path, log: messages.Add);
 
         Assert.Equal([0, 1], train.Labels);
         Assert.True(File.Exists(Path.Combine(cache.Path, "tiny", "lbls.corrupt")));

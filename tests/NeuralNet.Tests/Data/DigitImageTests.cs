@@ -7,7 +7,7 @@ public class DigitImageTests
     // A thick ring (a "0") drawn dark on light paper, small and far from the centre of a large image.
     private static DigitImage OffCentreDarkRing(int width = 120, int height = 90, int left = 85, int top = 8, int ringWidth = 14, int ringHeight = 18)
     {
-        var pixels = Enumerable.Repeat(0.95f, width * height).ToArray();
+        float[] pixels = Enumerable.Repeat(0.95f, width * height).ToArray();
         double cx = left + ringWidth / 2.0, cy = top + ringHeight / 2.0;
         for (int r = 0; r < height; r++)
             for (int c = 0; c < width; c++)
@@ -27,7 +27,7 @@ public class DigitImageTests
 
         Assert.True(prepared.Inverted);
         Assert.Equal((28, 28), (digit.Width, digit.Height));
-        var (row, column) = digit.CenterOfMass()!.Value;
+        (double row, double column) = digit.CenterOfMass()!.Value;
         Assert.InRange(row, 13.0, 15.0);
         Assert.InRange(column, 13.0, 15.0);
         // Ink is light on black, and the background corners are exactly 0.
@@ -41,7 +41,7 @@ public class DigitImageTests
     {
         DigitImage digit = OffCentreDarkRing(ringWidth: 14, ringHeight: 28).ToMnist();
 
-        var (rows, columns) = InkExtent(digit);
+        (int rows, int columns) = InkExtent(digit);
         Assert.InRange(rows, 19, 21);
         Assert.InRange(columns, 9, 11); // 14/28 of 20
     }
@@ -59,15 +59,15 @@ public class DigitImageTests
     [Fact]
     public void ToMnist_of_an_mnist_digit_changes_it_little()
     {
-        var (_, test) = TestData.Mnist;
+        (ImageDataset _, ImageDataset? test) = TestData.Mnist;
         for (int i = 0; i < 20; i++)
         {
-            DigitImage original = DigitImage.FromDataset(test, i);
+            var original = DigitImage.FromDataset(test, i);
             DigitImage again = original.PrepareLikeMnist(deskew: false).Image; // deskewing would (rightly) change slanted digits
             // MNIST put each centre of mass on (14, 14) only to the nearest pixel: compare up to a one-pixel shift.
             double difference = ShiftsWithinOnePixel().Min(shift => RelativeDifference(original, again, shift.Rows, shift.Columns));
             Assert.True(difference < 0.1, $"test image {i}: relative L1 difference {difference:0.00}");
-            var (row, column) = again.CenterOfMass()!.Value;
+            (double row, double column) = again.CenterOfMass()!.Value;
             Assert.InRange(row, 13.5, 14.5);
             Assert.InRange(column, 13.5, 14.5);
         }
@@ -78,7 +78,7 @@ public class DigitImageTests
     {
         var blank = new DigitImage(40, 30, Enumerable.Repeat(0.9f, 1200).ToArray());
 
-        var error = Assert.Throws<ArgumentException>(() => blank.ToMnist());
+        ArgumentException error = Assert.Throws<ArgumentException>(() => blank.ToMnist());
         Assert.Contains("blank", error.Message);
     }
 
@@ -102,7 +102,7 @@ public class DigitImageTests
     [Fact]
     public void Resample_keeps_a_uniform_image_uniform_up_and_down()
     {
-        var flat = Enumerable.Repeat(0.5f, 7 * 5).ToArray();
+        float[] flat = Enumerable.Repeat(0.5f, 7 * 5).ToArray();
 
         Assert.All(DigitImage.Resample(flat, 7, 5, 20, 14), v => Assert.Equal(0.5f, v, 5));
         Assert.All(DigitImage.Resample(flat, 7, 5, 3, 2), v => Assert.Equal(0.5f, v, 5));
@@ -179,7 +179,7 @@ public class PgmImageTests
     {
         byte[] bytes = [.. "P5\n4 4\n255\n"u8, 1, 2, 3];
 
-        var error = Assert.Throws<DataFileException>(() => PgmImage.Read(bytes, "short.pgm"));
+        DataFileException error = Assert.Throws<DataFileException>(() => PgmImage.Read(bytes, "short.pgm"));
 
         Assert.Equal("short.pgm", error.FilePath);
         Assert.Contains("truncated", error.Problem);
@@ -195,7 +195,7 @@ public class PgmImageTests
     {
         byte[] bytes = content.Select(ch => (byte)ch).ToArray();
 
-        var error = Assert.Throws<DataFileException>(() => PgmImage.Read(bytes, "bad.pgm"));
+        DataFileException error = Assert.Throws<DataFileException>(() => PgmImage.Read(bytes, "bad.pgm"));
 
         Assert.Contains(expected, error.Message);
     }
@@ -203,7 +203,7 @@ public class PgmImageTests
     [Fact]
     public void Read_of_a_missing_file_says_so()
     {
-        var error = Assert.Throws<DataFileException>(() => PgmImage.Read(Path.Combine(Path.GetTempPath(), Guid.NewGuid() + ".pgm")));
+        DataFileException error = Assert.Throws<DataFileException>(() => PgmImage.Read(Path.Combine(Path.GetTempPath(), Guid.NewGuid() + ".pgm")));
 
         Assert.Contains("does not exist", error.Problem);
     }

@@ -9,7 +9,7 @@ public class DigitPreprocessingTests
     // `length` px long, centred, leaning by `lean` columns per row (negative: top to the right, like handwriting).
     private static float[] Bar(int width, int height, double thickness, int length, double lean, float paper = 0.95f, float ink = 0.05f)
     {
-        var pixels = Enumerable.Repeat(paper, width * height).ToArray();
+        float[] pixels = Enumerable.Repeat(paper, width * height).ToArray();
         double centreRow = height / 2.0, centreColumn = width / 2.0;
         for (int r = 0; r < height; r++)
             for (int c = 0; c < width; c++)
@@ -24,7 +24,7 @@ public class DigitPreprocessingTests
     private static DigitImage Noisy(float[] pixels, int width, int height, double sigma, int seed)
     {
         var random = new Random(seed);
-        var noisy = new float[pixels.Length];
+        float[] noisy = new float[pixels.Length];
         for (int i = 0; i < noisy.Length; i++)
         {
             double gaussian = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
@@ -44,7 +44,7 @@ public class DigitPreprocessingTests
         Assert.InRange(kept.Skew(), -0.5, -0.2);
         Assert.InRange(upright.Skew, -0.45, -0.25);           // what was sheared away
         Assert.InRange(upright.Image.Skew(), -0.05, 0.05);    // what is left
-        var (row, column) = upright.Image.CenterOfMass()!.Value;
+        (double row, double column) = upright.Image.CenterOfMass()!.Value;
         Assert.InRange(row, 13.5, 14.5);
         Assert.InRange(column, 13.5, 14.5);
     }
@@ -62,7 +62,7 @@ public class DigitPreprocessingTests
     [InlineData(30)]   // a marker: a third of the digit's height
     public void Strokes_far_from_mnist_width_are_brought_near_it(double thickness)
     {
-        var ring = new float[100 * 110];
+        float[] ring = new float[100 * 110];
         for (int r = 0; r < 110; r++)
             for (int c = 0; c < 100; c++)
             {
@@ -83,8 +83,8 @@ public class DigitPreprocessingTests
     [Fact]
     public void Mnist_digits_measure_as_mnist_stroke_width()
     {
-        var (_, test) = TestData.Mnist;
-        var widths = Enumerable.Range(0, 200).Select(i => DigitImage.FromDataset(test, i).StrokeWidth()).OrderBy(w => w).ToArray();
+        (ImageDataset _, ImageDataset? test) = TestData.Mnist;
+        double[] widths = Enumerable.Range(0, 200).Select(i => DigitImage.FromDataset(test, i).StrokeWidth()).OrderBy(w => w).ToArray();
 
         Assert.InRange(widths[widths.Length / 2], 0.1, 0.16); // the median is inside the band PrepareLikeMnist leaves alone
     }

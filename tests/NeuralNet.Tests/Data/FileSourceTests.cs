@@ -26,7 +26,7 @@ public class FileSourceTests
         using var folder = new TestData.TempFolder();
         File.WriteAllBytes(folder.File("data-idx1-ubyte.gz"), [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0x07, 0xff, 0xff]); // deflate block type 3: invalid
 
-        var e = Assert.Throws<FileSourceException>(() => new LocalFolderSource(folder.Path).Fetch(File1, null));
+        FileSourceException e = Assert.Throws<FileSourceException>(() => new LocalFolderSource(folder.Path).Fetch(File1, null));
 
         Assert.Contains("data-idx1-ubyte.gz", e.Message);
     }
@@ -36,8 +36,8 @@ public class FileSourceTests
     {
         var mirror = new WebMirrorSource("http://127.0.0.1:1/");   // nothing listens on port 1: refused at once
 
-        var first = Assert.Throws<FileSourceException>(() => mirror.Fetch(File1, null));
-        var second = Assert.Throws<FileSourceException>(() => mirror.Fetch(File1 with { FileName = "other" }, null));
+        FileSourceException first = Assert.Throws<FileSourceException>(() => mirror.Fetch(File1, null));
+        FileSourceException second = Assert.Throws<FileSourceException>(() => mirror.Fetch(File1 with { FileName = "other" }, null));
 
         Assert.Contains("http://127.0.0.1:1/data-idx1-ubyte.gz", first.Message);
         Assert.Contains("skipped", second.Message);

@@ -11,7 +11,7 @@ public class HostileIdxTests
 
     private static byte[] Header(byte type, params int[] dimensions)
     {
-        var header = new byte[4 + 4 * dimensions.Length];
+        byte[] header = new byte[4 + 4 * dimensions.Length];
         header[2] = type;
         header[3] = (byte)dimensions.Length;
         for (int d = 0; d < dimensions.Length; d++) BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4 + 4 * d), dimensions[d]);
@@ -28,7 +28,7 @@ public class HostileIdxTests
     private static DataFileException ReadFails(byte[] file, out long allocated)
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
-        var e = Assert.Throws<DataFileException>(() => IdxFile.Read(new MemoryStream(file), "crafted.idx"));
+        DataFileException e = Assert.Throws<DataFileException>(() => IdxFile.Read(new MemoryStream(file), "crafted.idx"));
         allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.StartsWith("crafted.idx", e.Message);
         return e;
@@ -42,7 +42,7 @@ public class HostileIdxTests
         byte[] file = Header(0x08, 2_700_000, 28, 28);
         if (gzip) file = Gzip(file);
 
-        var e = ReadFails(file, out long allocated);
+        DataFileException e = ReadFails(file, out long allocated);
 
         Assert.Contains("truncated", e.Message);
         Assert.Contains("2,116,800,000 bytes", e.Message);
@@ -55,7 +55,7 @@ public class HostileIdxTests
         // 8 MB of real content under a header that promises 2 GB.
         byte[] file = Gzip([.. Header(0x08, 2_700_000, 28, 28), .. new byte[8 << 20]]);
 
-        var e = ReadFails(file, out long allocated);
+        DataFileException e = ReadFails(file, out long allocated);
 
         Assert.Contains("only 8,388,608 follow", e.Message);
         Assert.True(allocated < 2 * (8L << 20) + AllocationLimit, $"allocated {allocated:N0} bytes");
@@ -67,7 +67,7 @@ public class HostileIdxTests
         // The reproduction from the report: 0x04070100 x 0x000A0506 x 0x08090000, then 5 bytes.
         byte[] file = [0x00, 0x00, 0x08, 0x03, 0x04, 0x07, 0x01, 0x00, 0x00, 0x00, 0x0a, 0x05, 0x06, 0x08, 0x09, 0x00, 1, 2, 3, 4, 5];
 
-        var e = ReadFails(file, out _);
+        DataFileException e = ReadFails(file, out _);
 
         Assert.Contains("the most this reader supports", e.Message);
     }
@@ -78,7 +78,7 @@ public class HostileIdxTests
         // 2^16 four times is 2^64, which a 64-bit product wraps to 0.
         byte[] file = Header(0x08, 65536, 65536, 65536, 65536);
 
-        var e = ReadFails(file, out _);
+        DataFileException e = ReadFails(file, out _);
 
         Assert.Contains("65536 x 65536 x 65536 x 65536", e.Message);
     }
@@ -98,10 +98,10 @@ public class HostileIdxTests
     public void A_zero_dimension_is_an_empty_array_but_not_a_dataset()
     {
         IdxArray images = IdxFile.Read(new MemoryStream(Header(0x08, 10, 0, 28)), "images");
-        IdxArray labels = IdxArray.FromBytes(new byte[10], 10);
+        var labels = IdxArray.FromBytes(new byte[10], 10);
 
         Assert.Equal(0, images.ElementCount);
-        var e = Assert.Throws<DataFileException>(() => ImageDataset.FromIdx("x", images, "images", labels, "labels", ["0", "1"]));
+        DataFileException e = Assert.Throws<DataFileException>(() => ImageDataset.FromIdx("x", images, "images", labels, "labels", ["0", "1"]));
         Assert.Contains("0x28 pixels", e.Message);
     }
 
@@ -112,7 +112,7 @@ public class HostileIdxTests
         byte[] bad = (byte[])good.Clone();
         for (int i = 12; i < 30; i++) bad[i] ^= 0x5A;
 
-        var e = ReadFails(bad, out _);
+        DataFileException e = ReadFails(bad, out _);
 
         Assert.Contains("the gzip data is corrupt", e.Message);
         Assert.Contains("fetch or copy it again", e.Message);
@@ -124,7 +124,7 @@ public class HostileIdxTests
     {
         byte[] good = Gzip([.. Header(0x08, 5000), .. Enumerable.Range(0, 5000).Select(i => (byte)(i * 31 % 251))]);
 
-        var e = ReadFails(good[..(good.Length / 2)], out _);
+        DataFileException e = ReadFails(good[..(good.Length / 2)], out _);
 
         Assert.True(e.Message.Contains("truncated") || e.Message.Contains("gzip data is corrupt"), e.Message);
         Assert.DoesNotContain("unsupported compression method", e.Message);
@@ -133,7 +133,7 @@ public class HostileIdxTests
     [Fact]
     public void Trailing_bytes_after_a_raw_file_are_found_from_its_length()
     {
-        var e = ReadFails([.. Header(0x08, 3), 1, 2, 3, 4], out _);
+        DataFileException e = ReadFails([.. Header(0x08, 3), 1, 2, 3, 4], out _);
         Assert.Contains("unexpected bytes after the 3 bytes", e.Message);
     }
 }

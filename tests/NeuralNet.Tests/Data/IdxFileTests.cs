@@ -51,7 +51,7 @@ public class IdxFileTests
         string path = folder.File("bad-idx");
         if (gzip)
         {
-            using var file = File.Create(path);
+            using FileStream file = File.Create(path);
             using var compressed = new GZipStream(file, CompressionLevel.Fastest);
             compressed.Write(content);
         }
@@ -59,7 +59,7 @@ public class IdxFileTests
         {
             File.WriteAllBytes(path, content);
         }
-        var e = Assert.Throws<DataFileException>(() => IdxFile.Read(path));
+        DataFileException e = Assert.Throws<DataFileException>(() => IdxFile.Read(path));
         Assert.Contains(path, e.Message);
         return e;
     }
@@ -72,7 +72,7 @@ public class IdxFileTests
     {
         byte[] content = ValidLabels(3);
         content[0] = 0x50;
-        var e = ReadBytes(content);
+        DataFileException e = ReadBytes(content);
         Assert.Contains("two zero bytes", e.Message);
         Assert.Equal(0, e.ByteOffset);
     }
@@ -82,7 +82,7 @@ public class IdxFileTests
     {
         byte[] content = ValidLabels(3);
         content[2] = 0x0A;
-        var e = ReadBytes(content);
+        DataFileException e = ReadBytes(content);
         Assert.Contains("type code 0x0A", e.Message);
     }
 
@@ -92,7 +92,7 @@ public class IdxFileTests
     public void A_truncated_file_says_how_much_is_missing(bool gzip)
     {
         byte[] content = ValidLabels(10)[..15]; // header promises 10 labels, 7 follow
-        var e = ReadBytes(content, gzip);
+        DataFileException e = ReadBytes(content, gzip);
         Assert.Contains("truncated", e.Message);
         Assert.Contains("promises 10 bytes", e.Message);
         Assert.Equal(15, e.ByteOffset);
@@ -101,21 +101,21 @@ public class IdxFileTests
     [Fact]
     public void A_truncated_header_is_named()
     {
-        var e = ReadBytes([0, 0, 8, 1, 0, 0]);
+        DataFileException e = ReadBytes([0, 0, 8, 1, 0, 0]);
         Assert.Contains("truncated header", e.Message);
     }
 
     [Fact]
     public void Bytes_after_the_data_are_an_error()
     {
-        var e = ReadBytes([.. ValidLabels(3), 99]);
+        DataFileException e = ReadBytes([.. ValidLabels(3), 99]);
         Assert.Contains("unexpected bytes after", e.Message);
     }
 
     [Fact]
     public void An_empty_file_is_an_error()
     {
-        var e = ReadBytes([]);
+        DataFileException e = ReadBytes([]);
         Assert.Contains("empty", e.Message);
     }
 }

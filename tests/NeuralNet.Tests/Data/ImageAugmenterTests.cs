@@ -11,7 +11,7 @@ public class ImageAugmenterTests
     // A 9x9 image with one bright pixel at (row, column).
     private static float[] Dot(int row, int column)
     {
-        var image = new float[81];
+        float[] image = new float[81];
         image[row * 9 + column] = 1f;
         return image;
     }
@@ -64,7 +64,7 @@ public class ImageAugmenterTests
         for (int i = 0; i < 200; i++)
         {
             var image = new DigitImage(9, 9, batch.Row(i).ToArray().Select(v => Math.Clamp(v, 0f, 1f)).ToArray());
-            var (row, column) = image.CenterOfMass()!.Value;
+            (double row, double column) = image.CenterOfMass()!.Value;
             Assert.InRange(row, 2 - 0.05, 6 + 0.05); // bilinear sampling blurs the dot a little
             Assert.InRange(column, 2 - 0.05, 6 + 0.05);
             moved.Add(((int)Math.Round(row), (int)Math.Round(column)));
@@ -107,7 +107,7 @@ public class ImageAugmenterTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new ImageAugmenter(new Augmentation(MaxShift: -1), 28, 28, 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => new ImageAugmenter(new Augmentation(MaxRotationDegrees: 200), 28, 28, 1));
         var augmenter = new ImageAugmenter(new Augmentation(), 28, 28, 1);
-        var error = Assert.Throws<ArgumentException>(() => augmenter.Apply(new Matrix(2, 100)));
+        ArgumentException error = Assert.Throws<ArgumentException>(() => augmenter.Apply(new Matrix(2, 100)));
         Assert.Contains("28x28", error.Message);
     }
 }

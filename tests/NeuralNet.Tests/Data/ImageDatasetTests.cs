@@ -1,4 +1,5 @@
 using NeuralNet.Data;
+using NeuralNet.Tensors;
 
 namespace NeuralNet.Tests.Data;
 
@@ -21,7 +22,7 @@ public class ImageDatasetTests
     {
         var images = IdxArray.FromBytes(new byte[3 * 4], 3, 2, 2);
         var labels = IdxArray.FromBytes([1, 2], 2);
-        var e = Assert.Throws<DataFileException>(() => ImageDataset.FromIdx("t", images, "imgs.idx", labels, "lbls.idx", Digits));
+        DataFileException e = Assert.Throws<DataFileException>(() => ImageDataset.FromIdx("t", images, "imgs.idx", labels, "lbls.idx", Digits));
         Assert.Contains("lbls.idx", e.Message);
         Assert.Contains("imgs.idx", e.Message);
         Assert.Contains("2 labels", e.Message);
@@ -33,7 +34,7 @@ public class ImageDatasetTests
     {
         var images = IdxArray.FromBytes(new byte[2 * 4], 2, 2, 2);
         var labels = IdxArray.FromBytes([1, 12], 2);
-        var e = Assert.Throws<DataFileException>(() => ImageDataset.FromIdx("t", images, "i", labels, "lbls.idx", Digits));
+        DataFileException e = Assert.Throws<DataFileException>(() => ImageDataset.FromIdx("t", images, "i", labels, "lbls.idx", Digits));
         Assert.Contains("label 12 of sample 1", e.Message);
         Assert.Equal(9, e.ByteOffset);
     }
@@ -41,9 +42,9 @@ public class ImageDatasetTests
     [Fact]
     public void Split_is_a_seeded_partition()
     {
-        var data = TestData.Random(100, 2, 3, seed: 1);
-        var (train, validation) = data.Split(0.2, seed: 5);
-        var (train2, _) = data.Split(0.2, seed: 5);
+        ImageDataset data = TestData.Random(100, 2, 3, seed: 1);
+        (ImageDataset? train, ImageDataset? validation) = data.Split(0.2, seed: 5);
+        (ImageDataset? train2, ImageDataset _) = data.Split(0.2, seed: 5);
 
         Assert.Equal(80, train.Count);
         Assert.Equal(20, validation.Count);
@@ -54,7 +55,7 @@ public class ImageDatasetTests
     [Fact]
     public void Batches_cover_every_sample_once_and_reuse_one_buffer()
     {
-        var data = TestData.Random(10, 1, 10, seed: 1);
+        ImageDataset data = TestData.Random(10, 1, 10, seed: 1);
         for (int i = 0; i < 10; i++) data.Images[i, 0] = i; // the pixel is the sample's index
         var batches = data.Batches(4, new Random(3)).Select(b => (b.Images, Ids: b.Images.Span.ToArray(), b.Size)).ToList();
 
@@ -67,14 +68,14 @@ public class ImageDatasetTests
     [Fact]
     public void One_hot_puts_a_single_one_per_row()
     {
-        var m = ImageDataset.OneHot([2, 0], 3);
+        Matrix m = ImageDataset.OneHot([2, 0], 3);
         Assert.Equal(new float[,] { { 0, 0, 1 }, { 1, 0, 0 } }, m.ToArray());
     }
 
     [Fact]
     public void Mnist_has_the_known_shape_and_class_counts()
     {
-        var (train, test) = TestData.Mnist;
+        (ImageDataset? train, ImageDataset? test) = TestData.Mnist;
         Assert.Equal(60000, train.Count);
         Assert.Equal(10000, test.Count);
         Assert.Equal(784, train.FeatureCount);

@@ -7,7 +7,7 @@ public class ToyDatasetsTests
     [Fact]
     public void Spiral_has_balanced_classes_of_2_D_points_inside_the_unit_disc_without_noise()
     {
-        var spiral = ToyDatasets.Spiral(pointsPerClass: 50, classes: 3, noise: 0);
+        ImageDataset spiral = ToyDatasets.Spiral(pointsPerClass: 50, classes: 3, noise: 0);
 
         Assert.Equal(150, spiral.Count);
         Assert.Equal(2, spiral.FeatureCount);
@@ -22,7 +22,7 @@ public class ToyDatasetsTests
     [Fact]
     public void Spiral_arms_are_the_same_curve_rotated_by_a_class_share_of_a_turn()
     {
-        var spiral = ToyDatasets.Spiral(pointsPerClass: 10, classes: 2, noise: 0);
+        ImageDataset spiral = ToyDatasets.Spiral(pointsPerClass: 10, classes: 2, noise: 0);
 
         // Point i of class 1 is point i of class 0 turned by half a turn: (x, y) → (−x, −y).
         for (int i = 0; i < 10; i++)
@@ -35,7 +35,7 @@ public class ToyDatasetsTests
     [Fact]
     public void Moons_without_noise_lie_on_two_half_circles()
     {
-        var moons = ToyDatasets.Moons(pointsPerClass: 40, noise: 0);
+        ImageDataset moons = ToyDatasets.Moons(pointsPerClass: 40, noise: 0);
 
         Assert.Equal([40, 40], moons.ClassCounts());
         for (int i = 0; i < moons.Count; i++)
@@ -51,9 +51,9 @@ public class ToyDatasetsTests
     [Fact]
     public void The_same_seed_gives_the_same_points_and_another_seed_other_ones()
     {
-        var a = ToyDatasets.Create("spiral", 30, noise: 0.2, seed: 7);
-        var b = ToyDatasets.Create("Spiral", 30, noise: 0.2, seed: 7);
-        var c = ToyDatasets.Create("spiral", 30, noise: 0.2, seed: 8);
+        ImageDataset a = ToyDatasets.Create("spiral", 30, noise: 0.2, seed: 7);
+        ImageDataset b = ToyDatasets.Create("Spiral", 30, noise: 0.2, seed: 7);
+        ImageDataset c = ToyDatasets.Create("spiral", 30, noise: 0.2, seed: 8);
 
         Assert.Equal(a.Images.Data, b.Images.Data);
         Assert.NotEqual(a.Images.Data, c.Images.Data);
@@ -63,7 +63,7 @@ public class ToyDatasetsTests
     [Fact]
     public void Create_rejects_an_unknown_name_and_bad_sizes()
     {
-        var ex = Assert.Throws<ArgumentException>(() => ToyDatasets.Create("circles", 10, 0.1));
+        ArgumentException ex = Assert.Throws<ArgumentException>(() => ToyDatasets.Create("circles", 10, 0.1));
         Assert.Contains("spiral or moons", ex.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => ToyDatasets.Spiral(pointsPerClass: 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => ToyDatasets.Moons(noise: -1));

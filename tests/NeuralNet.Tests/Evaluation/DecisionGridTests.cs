@@ -33,9 +33,9 @@ public class DecisionGridTests
     public void Grid_needs_two_inputs()
     {
         var network = Sequential.Mlp(3, [4], 2);
-        var points = ToyDatasets.Moons(5);
+        ImageDataset points = ToyDatasets.Moons(5);
 
-        var ex = Assert.Throws<ArgumentException>(() => DecisionGrid.Compute(network, points));
+        ArgumentException ex = Assert.Throws<ArgumentException>(() => DecisionGrid.Compute(network, points));
         Assert.Contains("2 inputs", ex.Message);
     }
 }

@@ -43,7 +43,7 @@ public class EvaluationTests
     public void Most_confused_pairs_come_largest_first()
     {
         var confusion = new ConfusionMatrix([4, 4, 4, 9, 7], [9, 9, 4, 4, 1], ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
-        var pairs = confusion.MostConfused(2);
+        IReadOnlyList<(int Actual, int Predicted, int Count)> pairs = confusion.MostConfused(2);
         Assert.Equal((4, 9, 2), pairs[0]);
         Assert.Equal((7, 1, 1), pairs[1]);
     }

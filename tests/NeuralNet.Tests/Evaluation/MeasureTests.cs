@@ -13,7 +13,7 @@ public class MeasureTests
     public void Measure_gives_the_mean_cross_entropy_the_probabilities_and_the_predictions_of_every_image(int batchSize)
     {
         ImageDataset data = TestData.Random(7, 3, 4, seed: 2);
-        Sequential net = Sequential.Mlp(9, [5], 4, seed: 3);
+        var net = Sequential.Mlp(9, [5], 4, seed: 3);
         Matrix expectedProbabilities = net.PredictProbabilities(data.Images);
         int[] expectedPredictions = net.Predict(data.Images);
         double expectedLoss = Enumerable.Range(0, data.Count).Average(i => -Math.Log(expectedProbabilities[i, data.Labels[i]]));

@@ -24,7 +24,7 @@ public class CheckTests
             Check.LoopOrderGemm((a, b, c) => Solutions.LoopOrderGemm(a, b, c, clear: true)),
             Check.DotProduct((x, y) => Solutions.Dot(x, y, tail: true)),
             Check.BoundaryLine(layer => Solutions.BoundaryLine(layer)),
-            Check.BoundaryLine(layer => { var (a, b, c) = Solutions.BoundaryLine(layer); return (-2 * a, -2 * b, -2 * c); }),
+            Check.BoundaryLine(layer => { (double a, double b, double c) = Solutions.BoundaryLine(layer); return (-2 * a, -2 * b, -2 * c); }),
         ];
 
         Assert.All(results, r => Assert.True(r.Passed, r.ToString()));
@@ -36,7 +36,7 @@ public class CheckTests
         { "naive softmax", () => Check.Softmax(Solutions.NaiveSoftmax), "Subtract the largest logit" },
         { "no bias", () => Check.LinearForward((x, w, b) => Solutions.LinearForward(x, w, b, withBias: false)), "add the bias" },
         { "sigma instead of its slope", () => Check.SigmoidBackward((z, dA) => z.Select((v, i) => dA[i] / (1 + Math.Exp(-v))).ToArray()), "σ'(z) = σ(z)(1 − σ(z))" },
-        { "mean instead of sum", () => Check.LinearBackward((x, w, dz) => { var (dW, db, dX) = Solutions.LinearBackward(x, w, dz); return (dW, db.Select(v => v / 4).ToArray(), dX); }), "sum of dZ's rows" },
+        { "mean instead of sum", () => Check.LinearBackward((x, w, dz) => { (double[,]? dW, double[]? db, double[,]? dX) = Solutions.LinearBackward(x, w, dz); return (dW, db.Select(v => v / 4).ToArray(), dX); }), "sum of dZ's rows" },
         { "no 1/B", () => Check.SoftmaxCrossEntropyGradient((z, y) => Solutions.SoftmaxCrossEntropyGradient(z, y, 1)), "divide P − Y by B" },
         { "dampened momentum", () => Check.MomentumStep((w, v, g, eta, mu) => { for (int i = 0; i < w.Length; i++) { v[i] = mu * v[i] + (1 - mu) * g[i]; w[i] -= eta * v[i]; } }), "(1 − μ)g" },
         { "no bias correction", () => Check.AdamStep((w, m, s, g, t, eta, b1, b2, eps) => Solutions.AdamStep(w, m, s, g, t, eta, b1, b2, eps, correct: false)), "without the bias correction" },
@@ -47,7 +47,7 @@ public class CheckTests
         { "C not cleared", () => Check.LoopOrderGemm((a, b, c) => Solutions.LoopOrderGemm(a, b, c, clear: false)), "set C to 0 first" },
         { "B indexed as B[p * k + j]", () => Check.LoopOrderGemm((a, b, c) => { Array.Clear(c.Data); for (int i = 0; i < a.Rows; i++) for (int p = 0; p < a.Cols; p++) for (int j = 0; j < b.Cols; j++) c.Data[i * b.Cols + j] += a.Data[i * a.Cols + p] * b.Data[(p * a.Cols + j) % b.Length]; }), "B.Data[p * n + j]" },
         { "no tail", () => Check.DotProduct((x, y) => Solutions.Dot(x, y, tail: false)), "add the last n % 8 products" },
-        { "lanes not summed", () => Check.DotProduct((x, y) => { var v = Vector256<float>.Zero; for (int i = 0; i + 8 <= x.Length; i += 8) v += Vector256.Create(x, i) * Vector256.Create(y, i); return v[0]; }), "Vector256.Sum" },
+        { "lanes not summed", () => Check.DotProduct((x, y) => { Vector256<float> v = Vector256<float>.Zero; for (int i = 0; i + 8 <= x.Length; i += 8) v += Vector256.Create(x, i) * Vector256.Create(y, i); return v[0]; }), "Vector256.Sum" },
         { "a whole vector read past the end", () => Check.DotProduct((x, y) => Vector256.Sum(Vector256.Create(x, 0) * Vector256.Create(y, 0))), "no whole vector" },
         { "W read as [class, input]", () => Check.BoundaryLine(layer => Solutions.BoundaryLine(layer, transposed: true)), "w[i, k]" },
         { "line without bias", () => Check.BoundaryLine(layer => Solutions.BoundaryLine(layer, withBias: false)), "c = b₁ − b₀" },
@@ -58,12 +58,12 @@ public class CheckTests
     [MemberData(nameof(WrongAnswers))]
     public void A_typical_mistake_fails_with_a_hint_that_names_it(string mistake, Func<CheckResult> check, string hint)
     {
-        var result = check();
+        CheckResult result = check();
 
         Assert.Equal(CheckOutcome.Failed, result.Outcome);
         Assert.Contains(hint, result.Message);
         Assert.StartsWith("✘", result.ToString());
-        var thrown = Assert.Throws<InvalidOperationException>(() => result.Require());
+        InvalidOperationException thrown = Assert.Throws<InvalidOperationException>(() => result.Require());
         Assert.Contains(result.Message, thrown.Message);
         Assert.NotEmpty(mistake);
     }
@@ -71,7 +71,7 @@ public class CheckTests
     [Fact]
     public void A_skeleton_that_is_not_written_yet_gets_a_friendly_message_not_an_exception()
     {
-        var result = Check.SigmoidBackward((z, dA) => throw new NotImplementedException());
+        CheckResult result = Check.SigmoidBackward((z, dA) => throw new NotImplementedException());
 
         Assert.Equal(CheckOutcome.NotAttempted, result.Outcome);
         Assert.Contains("not written yet", result.Message);
@@ -94,8 +94,8 @@ public class CheckTests
     [Fact]
     public void Code_that_crashes_is_reported_and_the_check_returns()
     {
-        var result = Check.LinearBackward((x, w, dz) => (new double[1, 1], new double[1], new double[1, 1]));
-        var crash = Check.Softmax(z => new double[1] { z[5] });
+        CheckResult result = Check.LinearBackward((x, w, dz) => (new double[1, 1], new double[1], new double[1, 1]));
+        CheckResult crash = Check.Softmax(z => new double[1] { z[5] });
 
         Assert.Equal(CheckOutcome.Failed, result.Outcome);
         Assert.Contains("dW is 1x1, expected 5x3", result.Message);

@@ -11,7 +11,7 @@ public class GradientCheckTests
     {
         var shape = new ImageShape(2, 6, 6);
         // Distinct values 0.025 apart: a step of ±h = 0.01 never changes which value wins a pooling window.
-        var order = Enumerable.Range(0, 3 * shape.Size).ToArray();
+        int[] order = Enumerable.Range(0, 3 * shape.Size).ToArray();
         new Random(2).Shuffle(order);
         var input = new Matrix(3, shape.Size, order.Select(i => (i - order.Length / 2) * 0.025f).ToArray());
         var conv = new Conv2D(shape, filters: 3, kernelSize: 3, padding: 1, random: new Random(3));
@@ -29,7 +29,7 @@ public class GradientCheckTests
     [Fact]
     public void A_wrong_backward_is_caught()
     {
-        var rows = LayerGradientCheck.Layer(new DoublingReLU(), GradientCheck.RandomMatrix(2, 5, new Random(1), avoidBelow: 0.1f));
+        IReadOnlyList<NeuralNet.Exercises.GradientCheckRow> rows = LayerGradientCheck.Layer(new DoublingReLU(), GradientCheck.RandomMatrix(2, 5, new Random(1), avoidBelow: 0.1f));
 
         Assert.True(rows[0].MaxRelativeError > 0.3, $"{rows[0].MaxRelativeError}");
     }
@@ -52,7 +52,7 @@ public class GradientCheckTests
         public Matrix Forward(Matrix input, bool training = false) => inner.Forward(input, training);
         public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
         {
-            var dx = inner.Backward(outputGradient, needInputGradient);
+            Matrix dx = inner.Backward(outputGradient, needInputGradient);
             foreach (ref float v in dx.Span) v *= 2;
             return dx;
         }

@@ -10,13 +10,13 @@ internal static class Solutions
     public static double[] Softmax(double[] z)
     {
         double max = z.Max();
-        var e = z.Select(v => Math.Exp(v - max)).ToArray();
+        double[] e = z.Select(v => Math.Exp(v - max)).ToArray();
         return e.Select(v => v / e.Sum()).ToArray();
     }
 
     public static double[] NaiveSoftmax(double[] z)
     {
-        var e = z.Select(Math.Exp).ToArray();
+        double[] e = z.Select(Math.Exp).ToArray();
         return e.Select(v => v / e.Sum()).ToArray();
     }
 
@@ -24,7 +24,7 @@ internal static class Solutions
 
     public static double[,] LinearForward(double[,] x, double[,] w, double[] b, bool withBias)
     {
-        var z = new double[x.GetLength(0), w.GetLength(1)];
+        double[,] z = new double[x.GetLength(0), w.GetLength(1)];
         for (int i = 0; i < z.GetLength(0); i++)
             for (int j = 0; j < z.GetLength(1); j++)
             {
@@ -40,9 +40,9 @@ internal static class Solutions
     public static (double[,] dW, double[] db, double[,] dX) LinearBackward(double[,] x, double[,] w, double[,] dZ)
     {
         int rows = x.GetLength(0), n = x.GetLength(1), m = w.GetLength(1);
-        var dW = new double[n, m];
-        var db = new double[m];
-        var dX = new double[rows, n];
+        double[,] dW = new double[n, m];
+        double[] db = new double[m];
+        double[,] dX = new double[rows, n];
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < m; j++)
             {
@@ -59,10 +59,10 @@ internal static class Solutions
     public static double[,] SoftmaxCrossEntropyGradient(double[,] logits, int[] labels, double scale)
     {
         int rows = logits.GetLength(0), classes = logits.GetLength(1);
-        var dZ = new double[rows, classes];
+        double[,] dZ = new double[rows, classes];
         for (int i = 0; i < rows; i++)
         {
-            var p = Softmax(Enumerable.Range(0, classes).Select(k => logits[i, k]).ToArray());
+            double[] p = Softmax(Enumerable.Range(0, classes).Select(k => logits[i, k]).ToArray());
             for (int k = 0; k < classes; k++) dZ[i, k] = (p[k] - (k == labels[i] ? 1 : 0)) * scale;
         }
         return dZ;
@@ -91,7 +91,7 @@ internal static class Solutions
 
     public static int[,] Confusion(int[] actual, int[] predicted, int classes, bool transpose)
     {
-        var counts = new int[classes, classes];
+        int[,] counts = new int[classes, classes];
         for (int i = 0; i < actual.Length; i++)
             if (transpose) counts[predicted[i], actual[i]]++;
             else counts[actual[i], predicted[i]]++;
@@ -110,7 +110,7 @@ internal static class Solutions
 
     public static double[,] MaxPoolBackward(double[,] x, double[,] dY, bool spread)
     {
-        var dX = new double[x.GetLength(0), x.GetLength(1)];
+        double[,] dX = new double[x.GetLength(0), x.GetLength(1)];
         for (int r = 0; r < dY.GetLength(0); r++)
             for (int c = 0; c < dY.GetLength(1); c++)
             {
@@ -129,16 +129,16 @@ internal static class Solutions
     public static (double[,], double[], double[]) BatchNormBackward(double[,] x, double[] gamma, double[,] dY, bool constantStatistics)
     {
         int rows = x.GetLength(0), features = x.GetLength(1);
-        var dX = new double[rows, features];
-        var dGamma = new double[features];
-        var dBeta = new double[features];
+        double[,] dX = new double[rows, features];
+        double[] dGamma = new double[features];
+        double[] dBeta = new double[features];
         for (int f = 0; f < features; f++)
         {
             double mean = 0, variance = 0;
             for (int i = 0; i < rows; i++) mean += x[i, f] / rows;
             for (int i = 0; i < rows; i++) variance += (x[i, f] - mean) * (x[i, f] - mean) / rows;
             double inverseStd = 1 / Math.Sqrt(variance + 1e-5);
-            var xHat = Enumerable.Range(0, rows).Select(i => (x[i, f] - mean) * inverseStd).ToArray();
+            double[] xHat = Enumerable.Range(0, rows).Select(i => (x[i, f] - mean) * inverseStd).ToArray();
             double meanDy = 0, meanDyXHat = 0;
             for (int i = 0; i < rows; i++)
             {
@@ -167,7 +167,7 @@ internal static class Solutions
 
     public static float Dot(float[] x, float[] y, bool tail)
     {
-        var sum = Vector256<float>.Zero;
+        Vector256<float> sum = Vector256<float>.Zero;
         int i = 0;
         for (; i <= x.Length - 8; i += 8) sum += Vector256.Create(x, i) * Vector256.Create(y, i);
         float total = Vector256.Sum(sum);
@@ -177,8 +177,8 @@ internal static class Solutions
 
     public static (double A, double B, double C) BoundaryLine(Linear layer, bool transposed = false, bool withBias = true)
     {
-        var w = layer.Weights.Value;
-        var bias = layer.Bias.Value;
+        Matrix w = layer.Weights.Value;
+        Matrix bias = layer.Bias.Value;
         double c = withBias ? bias[0, 1] - bias[0, 0] : 0;
         return transposed ? (w[1, 0] - w[0, 0], w[1, 1] - w[0, 1], c) : (w[0, 1] - w[0, 0], w[1, 1] - w[1, 0], c);
     }

@@ -29,7 +29,7 @@ public static class FuzzTargets
     public static InputFuzzer.Target ModelFiles(string scratchFolder, bool resealed)
     {
         string path = resealed ? "fuzz-resealed.nnm" : "fuzz.nnm";
-        var seeds = ModelSeeds(scratchFolder).Select(bytes => (bytes, InputFuzzer.ModelFields(bytes))).ToArray();
+        (byte[] bytes, InputFuzzer.Field[])[] seeds = ModelSeeds(scratchFolder).Select(bytes => (bytes, InputFuzzer.ModelFields(bytes))).ToArray();
         return new InputFuzzer.Target(
             resealed ? "model file, checksum recomputed after mutation" : "model file, mutated as is",
             seeds,

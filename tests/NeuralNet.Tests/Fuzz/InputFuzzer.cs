@@ -57,7 +57,7 @@ public static class InputFuzzer
             text.AppendLine($"{Name}: {Cases:N0} cases, {Accepted:N0} accepted, {Refused:N0} refused, {Failures.Count} failures; " +
                             $"slowest {MaxSecondsSeen * 1000:0.0} ms, most allocated {MaxAllocatedSeen / 1e6:0.00} MB, total {TotalSeconds:0.0} s");
             text.AppendLine("  mutations: " + string.Join(", ", Mutations.OrderByDescending(m => m.Value).Select(m => $"{m.Key} {m.Value:N0}")));
-            foreach (var (kind, count) in Refusals.OrderByDescending(r => r.Value).Take(25)) text.AppendLine($"  {count,7:N0}  {kind}");
+            foreach ((string? kind, int count) in Refusals.OrderByDescending(r => r.Value).Take(25)) text.AppendLine($"  {count,7:N0}  {kind}");
             foreach (string failure in Failures.Take(10)) text.AppendLine($"  FAILURE {failure}");
             return text.ToString();
         }
@@ -68,11 +68,11 @@ public static class InputFuzzer
     {
         var report = new Report(target.Name);
         var random = new Random(seed);
-        foreach (var (bytes, _) in target.Seeds) target.Read(bytes);   // the seeds load (and the code is compiled) before timing
+        foreach ((byte[]? bytes, Field[] _) in target.Seeds) target.Read(bytes);   // the seeds load (and the code is compiled) before timing
         var total = Stopwatch.StartNew();
         for (int i = 0; i < cases; i++)
         {
-            var (seedBytes, fields) = target.Seeds[random.Next(target.Seeds.Count)];
+            (byte[]? seedBytes, Field[]? fields) = target.Seeds[random.Next(target.Seeds.Count)];
             (byte[] mutated, string mutation) = Mutate(seedBytes, fields, random);
             if (target.AfterMutation is not null) mutated = target.AfterMutation(mutated);
             report.Mutations[mutation] = report.Mutations.GetValueOrDefault(mutation) + 1;
@@ -121,7 +121,7 @@ public static class InputFuzzer
             case 3:
             {
                 int at = random.Next(b.Length + 1);
-                var inserted = new byte[random.Next(1, 65)];
+                    byte[] inserted = new byte[random.Next(1, 65)];
                 random.NextBytes(inserted);
                 return ([.. b[..at], .. inserted, .. b[at..]], "insertion");
             }

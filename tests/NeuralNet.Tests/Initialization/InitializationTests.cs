@@ -18,7 +18,7 @@ public class InitializationTests
     {
         var weights = new Matrix(784, 256);
         Init.He.Initialize(weights, new Random(1));
-        var (mean, variance, _) = Statistics(weights);
+        (double mean, double variance, double _) = Statistics(weights);
 
         Assert.Equal(0, mean, 0.002);
         Assert.Equal(2.0 / 784, variance, 2.0 / 784 * 0.02); // 200k samples: the sample variance is within 2%
@@ -29,7 +29,7 @@ public class InitializationTests
     {
         var weights = new Matrix(300, 100);
         Init.Xavier.Initialize(weights, new Random(1));
-        var (mean, variance, maxAbs) = Statistics(weights);
+        (double mean, double variance, double maxAbs) = Statistics(weights);
         double limit = Math.Sqrt(6.0 / 400);
 
         Assert.True(maxAbs <= limit, $"max |w| {maxAbs} exceeds {limit}");

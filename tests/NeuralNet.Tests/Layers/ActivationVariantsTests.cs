@@ -50,7 +50,7 @@ public class ActivationVariantsTests
         Assert.Equal(classes.Select(t => t.Name.ToLowerInvariant()).Order(StringComparer.Ordinal), Activations.Names);
         foreach (Type type in classes)
         {
-            Sequential net = Sequential.Mlp(4, [3], 2, activation: type.Name.ToLowerInvariant());
+            var net = Sequential.Mlp(4, [3], 2, activation: type.Name.ToLowerInvariant());
             Assert.IsType(type, net.Layers[1]);
         }
         Assert.Contains("leakyrelu", Activations.Names);
@@ -60,7 +60,7 @@ public class ActivationVariantsTests
     [Fact]
     public void An_unknown_activation_name_lists_the_known_ones()
     {
-        var e = Assert.Throws<ArgumentException>(() => Activations.Create("swish"));
+        ArgumentException e = Assert.Throws<ArgumentException>(() => Activations.Create("swish"));
 
         Assert.Contains("gelu", e.Message);
     }

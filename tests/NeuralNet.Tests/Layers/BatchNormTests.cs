@@ -9,7 +9,7 @@ public class BatchNormTests
     // Independent reference: normalise each channel over all its values in the batch (double), then γ·x̂ + β.
     private static double[] Reference(Matrix x, int channels, int plane, float[] gamma, float[] beta, double[]? mean = null, double[]? variance = null)
     {
-        var y = new double[x.Length];
+        double[] y = new double[x.Length];
         for (int c = 0; c < channels; c++)
         {
             var values = new List<(int Index, double Value)>();
@@ -21,7 +21,7 @@ public class BatchNormTests
                 }
             double mu = mean?[c] ?? values.Average(v => v.Value);
             double sigma2 = variance?[c] ?? values.Average(v => (v.Value - mu) * (v.Value - mu));
-            foreach (var (index, value) in values)
+            foreach ((int index, double value) in values)
                 y[index] = gamma[c] * (value - mu) / Math.Sqrt(sigma2 + 1e-5) + beta[c];
         }
         return y;

@@ -13,7 +13,7 @@ public class Conv2DTests
     {
         ImageShape i = conv.InputShape, o = conv.OutputShape;
         int k = conv.KernelSize;
-        var y = new double[x.Rows, o.Size];
+        double[,] y = new double[x.Rows, o.Size];
         for (int n = 0; n < x.Rows; n++)
             for (int f = 0; f < o.Channels; f++)
                 for (int oy = 0; oy < o.Height; oy++)
@@ -170,7 +170,7 @@ public class Conv2DTests
     {
         var conv = new Conv2D(new ImageShape(1, 28, 28), 16, 5, padding: 2);
 
-        var e = Assert.Throws<ShapeMismatchException>(() => new Sequential(conv, new Linear(16 * 14 * 14, 10)));
+        ShapeMismatchException e = Assert.Throws<ShapeMismatchException>(() => new Sequential(conv, new Linear(16 * 14 * 14, 10)));
 
         Assert.Contains("Layer 1", e.Message);
         Assert.Contains("Conv2D", e.Message);

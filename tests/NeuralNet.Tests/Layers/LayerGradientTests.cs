@@ -10,7 +10,7 @@ public class LayerGradientTests
     {
         var data = new TheoryData<string, int, int>();
         foreach (string layer in new[] { "Linear", "ReLU", "Sigmoid", "Tanh", "Softmax" })
-            foreach (var (batch, width) in new[] { (1, 1), (3, 5), (7, 13), (2, 17) })
+            foreach ((int batch, int width) in new[] { (1, 1), (3, 5), (7, 13), (2, 17) })
                 data.Add(layer, batch, width);
         return data;
     }

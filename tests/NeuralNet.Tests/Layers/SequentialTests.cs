@@ -9,7 +9,7 @@ public class SequentialTests
     [Fact]
     public void Mismatched_layers_name_the_layer_and_both_widths()
     {
-        var e = Assert.Throws<ShapeMismatchException>(() => new Sequential(
+        ShapeMismatchException e = Assert.Throws<ShapeMismatchException>(() => new Sequential(
             new Linear(784, 128), new ReLU(), new Linear(64, 10)));
 
         Assert.Contains("Layer 2", e.Message);
@@ -21,7 +21,7 @@ public class SequentialTests
     public void Forward_rejects_a_batch_of_the_wrong_width()
     {
         var net = Sequential.Mlp(4, [3], 2);
-        var e = Assert.Throws<ShapeMismatchException>(() => net.Forward(new Matrix(5, 7)));
+        ShapeMismatchException e = Assert.Throws<ShapeMismatchException>(() => net.Forward(new Matrix(5, 7)));
         Assert.Contains("5x7", e.Message);
         Assert.Contains("4 input features", e.Message);
     }

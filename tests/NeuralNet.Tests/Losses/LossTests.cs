@@ -28,7 +28,7 @@ public class LossTests
     [Fact]
     public void Softmax_cross_entropy_gradient_is_p_minus_y_over_batch()
     {
-        Matrix logits = Matrix.FromArray(new float[,] { { 1, 2, 3 }, { 0, 0, 0 } });
+        var logits = Matrix.FromArray(new float[,] { { 1, 2, 3 }, { 0, 0, 0 } });
         var gradient = new Matrix(2, 3);
         new SoftmaxCrossEntropy().Compute(logits, [2, 0], gradient);
 
@@ -58,7 +58,7 @@ public class LossTests
     [Fact]
     public void Huge_logits_do_not_overflow()
     {
-        Matrix logits = Matrix.FromArray(new float[,] { { 1000f, 1001f, 1002f }, { -1000f, 0f, 1000f } });
+        var logits = Matrix.FromArray(new float[,] { { 1000f, 1001f, 1002f }, { -1000f, 0f, 1000f } });
         var p = new Matrix(2, 3);
         Softmax.Apply(logits, p);
         var gradient = new Matrix(2, 3);
@@ -73,7 +73,7 @@ public class LossTests
     [Fact]
     public void A_label_outside_the_classes_is_rejected()
     {
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() =>
+        ArgumentOutOfRangeException e = Assert.Throws<ArgumentOutOfRangeException>(() =>
             new SoftmaxCrossEntropy().Compute(new Matrix(1, 3), [3], new Matrix(1, 3)));
         Assert.Contains("Label 3", e.Message);
     }

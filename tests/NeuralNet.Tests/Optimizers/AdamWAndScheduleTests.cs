@@ -73,8 +73,8 @@ public class AdamWAndScheduleTests
     public void The_trainer_follows_the_schedule()
     {
         var random = new Random(1);
-        var images = GradientCheck.RandomMatrix(40, 4, random);
-        var labels = Enumerable.Range(0, 40).Select(i => i % 2).ToArray();
+        Matrix images = GradientCheck.RandomMatrix(40, 4, random);
+        int[] labels = Enumerable.Range(0, 40).Select(i => i % 2).ToArray();
         var data = new ImageDataset("toy", images, labels, 2, 2, ["a", "b"]);
         var net = new Sequential(new Linear(4, 2, random: random));
         var optimizer = new Sgd(1);

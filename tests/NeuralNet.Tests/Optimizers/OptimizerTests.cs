@@ -17,7 +17,7 @@ public class OptimizerTests
     [Fact]
     public void Sgd_steps_against_the_gradient()
     {
-        var p = Param(1f, 2f);
+        Parameter p = Param(1f, 2f);
         new Sgd(0.1).Step([p]);
         Assert.Equal(0.8f, p.Value[0, 0], 1e-6f);
     }
@@ -25,7 +25,7 @@ public class OptimizerTests
     [Fact]
     public void Momentum_accumulates_velocity()
     {
-        var p = Param(0f, 1f);
+        Parameter p = Param(0f, 1f);
         var optimizer = new Momentum(0.1, 0.9);
         optimizer.Step([p]); // v = 1, w = −0.1
         optimizer.Step([p]); // v = 1.9, w = −0.29
@@ -35,8 +35,8 @@ public class OptimizerTests
     [Fact]
     public void Adam_first_step_is_the_learning_rate_times_the_sign()
     {
-        var big = Param(0f, 50f);
-        var small = Param(0f, -0.001f);
+        Parameter big = Param(0f, 50f);
+        Parameter small = Param(0f, -0.001f);
         new Adam(0.01).Step([big, small]);
         // m̂ = g and v̂ = g² after bias correction, so the step is η·g/|g|.
         Assert.Equal(-0.01f, big.Value[0, 0], 1e-5f);
@@ -46,8 +46,8 @@ public class OptimizerTests
     [Fact]
     public void Weight_decay_pulls_weights_toward_zero_but_not_biases()
     {
-        var w = Param(2f, 0f);
-        var b = Param(2f, 0f, decays: false);
+        Parameter w = Param(2f, 0f);
+        Parameter b = Param(2f, 0f, decays: false);
         new Sgd(0.1) { WeightDecay = 0.5 }.Step([w, b]);
         Assert.Equal(2f - 0.1f * 0.5f * 2f, w.Value[0, 0], 1e-6f);
         Assert.Equal(2f, b.Value[0, 0]);
@@ -56,8 +56,8 @@ public class OptimizerTests
     [Fact]
     public void Clipping_scales_the_global_norm_down_to_the_limit()
     {
-        var a = Param(0f, 3f);
-        var b = Param(0f, 4f); // global norm 5
+        Parameter a = Param(0f, 3f);
+        Parameter b = Param(0f, 4f); // global norm 5
         var optimizer = new Sgd(1.0) { GradientClipNorm = 1.0 };
         optimizer.Step([a, b]);
         Assert.Equal(5.0, optimizer.LastGradientNorm, 1e-9);
@@ -70,7 +70,7 @@ public class OptimizerTests
     {
         // PyTorch's order: clip_grad_norm_ on the loss gradients, then step() adds λ·w. A weight with no loss
         // gradient is decayed in full, however small the clipping limit.
-        var w = Param(1f, 0f);
+        Parameter w = Param(1f, 0f);
         var optimizer = new Sgd(1.0) { WeightDecay = 10, GradientClipNorm = 1 };
 
         optimizer.Step([w]);
@@ -83,8 +83,8 @@ public class OptimizerTests
     public void Clipping_then_decay_matches_the_formula_for_two_weights()
     {
         // g = (3, 4), |g| = 5, limit 1 → (0.6, 0.8); then + λw with λ = 0.5, w = (2, −1) → (1.6, 0.3); η = 0.1.
-        var a = Param(2f, 3f);
-        var b = Param(-1f, 4f);
+        Parameter a = Param(2f, 3f);
+        Parameter b = Param(-1f, 4f);
         var optimizer = new Sgd(0.1) { WeightDecay = 0.5, GradientClipNorm = 1 };
 
         optimizer.Step([a, b]);
@@ -101,7 +101,7 @@ public class OptimizerTests
         // made every step about 6e-6 too large. Float rounding alone stays below 1e-6 of a step here.
         const double lr = 0.01, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
         float[] gradients = [0.5f, -1.25f, 2f, 0.125f, -0.75f, 1f, -0.3f, 0.9f, 0.05f, -2f];
-        var p = Param(0f, 0f);
+        Parameter p = Param(0f, 0f);
         var adam = new Adam(lr, beta1, beta2, epsilon);
         double m = 0, v = 0, worst = 0;
 
@@ -125,7 +125,7 @@ public class OptimizerTests
     {
         var layers = new ILayer[] { new Linear(2, 3), new Conv2D(1, 4, 4, 2, 3), new BatchNorm(3) };
 
-        var decaying = layers.SelectMany(l => l.Parameters).Where(p => p.Decays).Select(p => p.Name);
+        IEnumerable<string> decaying = layers.SelectMany(l => l.Parameters).Where(p => p.Decays).Select(p => p.Name);
 
         Assert.Equal(["W", "W"], decaying);
     }
@@ -135,7 +135,7 @@ public class OptimizerTests
     {
         Assert.IsType<AdamW>(Optimizer.Create("AdamW", 1e-3, weightDecay: 0.01));
         Assert.IsType<Momentum>(Optimizer.Create("momentum", 0.05));
-        var e = Assert.Throws<ArgumentException>(() => Optimizer.Create("rmsprop", 0.1));
+        ArgumentException e = Assert.Throws<ArgumentException>(() => Optimizer.Create("rmsprop", 0.1));
         Assert.Contains("adamw", e.Message);
     }
 
@@ -148,8 +148,8 @@ public class OptimizerTests
         Assert.Equal(classes.Select(t => t.Name.ToLowerInvariant()).Order(StringComparer.Ordinal), Optimizer.Names);
         foreach (Type type in classes)
         {
-            Optimizer optimizer = Optimizer.Create(type.Name, 0.25, weightDecay: 0.5, gradientClipNorm: 2);
-            var w = Param(1f, 0f);
+            var optimizer = Optimizer.Create(type.Name, 0.25, weightDecay: 0.5, gradientClipNorm: 2);
+            Parameter w = Param(1f, 0f);
             optimizer.Step([w]);
 
             Assert.IsType(type, optimizer);

@@ -20,7 +20,7 @@ public class HostileModelFileTests
         string path = folder.File("crafted.nnm");
         File.WriteAllBytes(path, file);
         long before = GC.GetAllocatedBytesForCurrentThread();
-        var e = Assert.Throws<ModelFormatException>(() => ModelFile.Load(path));
+        ModelFormatException e = Assert.Throws<ModelFormatException>(() => ModelFile.Load(path));
         allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Contains(path, e.Message);
         return e;
@@ -32,7 +32,7 @@ public class HostileModelFileTests
         byte[] file = new ModelBytes(1).Layer("Linear", S("inputs", 784), S("outputs", 1_000_000))
             .Tensors(("W", 784, 1_000_000, 0, 0f), ("b", 1, 1_000_000, 0, 0f)).None().ToArray();
 
-        var e = LoadFails(file, out long allocated);
+        ModelFormatException e = LoadFails(file, out long allocated);
 
         Assert.Contains("parameter W declares 784x1000000", e.Message);
         Assert.Contains("bytes remain", e.Message);
@@ -46,7 +46,7 @@ public class HostileModelFileTests
         byte[] file = new ModelBytes(1).Layer("Linear", S("inputs", 784), S("outputs", 1_000_000))
             .Tensors(("W", 1, 1, null, 0.5f), ("b", 1, 1, null, 0f)).None().ToArray();
 
-        var e = LoadFails(file, out long allocated);
+        ModelFormatException e = LoadFails(file, out long allocated);
 
         Assert.Contains("layer 0 (Linear)", e.Message);
         Assert.Contains("parameter W of 784x1000000", e.Message);
@@ -62,7 +62,7 @@ public class HostileModelFileTests
             .Tensors(("gamma", 1, 1, null, 1f), ("beta", 1, 1, null, 0f))
             .Tensors(("running_mean", 1, 1, null, 0f), ("running_var", 1, 1, null, 1f)).ToArray();
 
-        var e = LoadFails(file, out long allocated);
+        ModelFormatException e = LoadFails(file, out long allocated);
 
         Assert.Contains("parameter gamma of 1x2000000000", e.Message);
         Assert.True(allocated < AllocationLimit, $"allocated {allocated:N0} bytes");
@@ -74,7 +74,7 @@ public class HostileModelFileTests
         byte[] file = new ModelBytes(1).Layer("Linear", S("inputs", int.MaxValue), S("outputs", int.MaxValue))
             .Tensors(("W", int.MaxValue, int.MaxValue, 0, 0f), ("b", 1, int.MaxValue, 0, 0f)).None().ToArray();
 
-        var e = LoadFails(file, out _);
+        ModelFormatException e = LoadFails(file, out _);
 
         Assert.IsType<FormatException>(e.InnerException);
         Assert.Contains("2147483647x2147483647", e.Message);
@@ -95,7 +95,7 @@ public class HostileModelFileTests
         byte[] file = new ModelBytes(1).Layer("Conv2D", settings.Select(s => (s.Key, s.Value)).ToArray())
             .Tensors(("W", 2, 9, null, 0.1f), ("b", 1, 2, null, 0f)).None().ToArray();
 
-        var e = LoadFails(file, out long allocated);
+        ModelFormatException e = LoadFails(file, out long allocated);
 
         Assert.Contains("layer 0 (Conv2D)", e.Message);
         Assert.Contains(named, e.Message);
@@ -109,7 +109,7 @@ public class HostileModelFileTests
             .Tensors(("W", 3, 2, null, float.NaN), ("b", 1, 2, null, 0f)).None()
             .Layer("Softmax").None().None().ToArray();
 
-        var e = LoadFails(file, out _);
+        ModelFormatException e = LoadFails(file, out _);
 
         Assert.Contains("layer 0 (Linear)", e.Message);
         Assert.Contains("parameter W holds NaN at index 0", e.Message);
@@ -123,7 +123,7 @@ public class HostileModelFileTests
         net.Parameters[1].Value.Span[1] = float.PositiveInfinity;
         ModelFile.Save(net, folder.File("inf.nnm"));
 
-        var e = Assert.Throws<ModelFormatException>(() => ModelFile.Load(folder.File("inf.nnm")));
+        ModelFormatException e = Assert.Throws<ModelFormatException>(() => ModelFile.Load(folder.File("inf.nnm")));
 
         Assert.Contains("parameter b holds +infinity at index 1", e.Message);
     }
@@ -133,7 +133,7 @@ public class HostileModelFileTests
     {
         byte[] file = new ModelBytes(1).Raw(4, 0xC3, 0x28, 0xFF, 0xFE).Raw(0, 0, 0, 0).None().None().ToArray();
 
-        var e = LoadFails(file, out _);
+        ModelFormatException e = LoadFails(file, out _);
 
         Assert.Contains("layer 0: the type name at byte offset 14 is not valid UTF-8", e.Message);
     }
@@ -143,7 +143,7 @@ public class HostileModelFileTests
     {
         byte[] file = new ModelBytes(1).Layer("\u001b[2JEvil").None().None().ToArray();
 
-        var e = LoadFails(file, out _);
+        ModelFormatException e = LoadFails(file, out _);
 
         Assert.Contains("unknown layer type '\\u001B[2JEvil'", e.Message);
         Assert.DoesNotContain("\u001b", e.Message);
@@ -155,7 +155,7 @@ public class HostileModelFileTests
         // Length prefix 0x7FFFFFFF as a 7-bit encoded integer.
         byte[] file = new ModelBytes(1).Raw(0xFF, 0xFF, 0xFF, 0xFF, 0x07).ToArray();
 
-        var e = LoadFails(file, out long allocated);
+        ModelFormatException e = LoadFails(file, out long allocated);
 
         Assert.Contains("2,147,483,647 bytes long; the limit is 1,024", e.Message);
         Assert.True(allocated < AllocationLimit, $"allocated {allocated:N0} bytes");
@@ -167,7 +167,7 @@ public class HostileModelFileTests
     [InlineData(int.MaxValue, "is 2,147,483,647; expected 1 to 10,000")]
     public void Layer_counts_outside_the_limit_are_refused(int count, string expected)
     {
-        var e = LoadFails(new ModelBytes(count).ToArray(), out _);
+        ModelFormatException e = LoadFails(new ModelBytes(count).ToArray(), out _);
         Assert.Contains(expected, e.Message);
     }
 

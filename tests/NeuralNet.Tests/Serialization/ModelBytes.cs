@@ -26,7 +26,7 @@ public sealed class ModelBytes
     {
         writer.Write(type);
         writer.Write(settings.Length);
-        foreach (var (key, value) in settings)
+        foreach ((string? key, string? value) in settings)
         {
             writer.Write(key);
             writer.Write(value);
@@ -38,7 +38,7 @@ public sealed class ModelBytes
     public ModelBytes Tensors(params (string Name, int Rows, int Cols, long? ValuesPresent, float Fill)[] tensors)
     {
         writer.Write(tensors.Length);
-        foreach (var (name, rows, cols, present, fill) in tensors)
+        foreach ((string? name, int rows, int cols, long? present, float fill) in tensors)
         {
             writer.Write(name);
             writer.Write(rows);

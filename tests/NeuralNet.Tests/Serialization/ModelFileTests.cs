@@ -17,7 +17,7 @@ public class ModelFileTests
     public void A_saved_network_loads_with_the_same_predictions()
     {
         using var folder = new TestData.TempFolder();
-        var net = Network(1);
+        Sequential net = Network(1);
         Matrix input = GradientCheck.RandomMatrix(20, 6, new Random(2));
 
         ModelFile.Save(net, folder.File("m.nnm"));
@@ -34,7 +34,7 @@ public class ModelFileTests
         ModelFile.Save(Network(1), folder.File("m.nnm"));
         var other = Sequential.Mlp(6, [7], 3);
 
-        var e = Assert.Throws<ModelFormatException>(() => ModelFile.LoadInto(other, folder.File("m.nnm")));
+        ModelFormatException e = Assert.Throws<ModelFormatException>(() => ModelFile.LoadInto(other, folder.File("m.nnm")));
 
         Assert.Contains("different architecture", e.Message);
         Assert.Contains("outputs=7", e.Message);
@@ -46,7 +46,7 @@ public class ModelFileTests
     {
         using var folder = new TestData.TempFolder();
         ModelFile.Save(Network(1), folder.File("m.nnm"));
-        var target = Network(99);
+        Sequential target = Network(99);
         ModelFile.LoadInto(target, folder.File("m.nnm"));
         Assert.True(target.Parameters[0].Value.Span.SequenceEqual(Network(1).Parameters[0].Value.Span));
     }
@@ -71,7 +71,7 @@ public class ModelFileTests
         }
         File.WriteAllBytes(path, bytes);
 
-        var e = Assert.Throws<ModelFormatException>(() => ModelFile.Load(path));
+        ModelFormatException e = Assert.Throws<ModelFormatException>(() => ModelFile.Load(path));
 
         Assert.Contains(path, e.Message);
         string expected = damage switch

@@ -56,12 +56,12 @@ public class MeasurementTests
     [Fact]
     public void StepProfile_times_every_layer_both_ways_plus_loss_and_update()
     {
-        var data = TestData.Random(32, 4, 3, seed: 1);
+        ImageDataset data = TestData.Random(32, 4, 3, seed: 1);
         var network = Sequential.Mlp(16, [8], 3, seed: 1);
-        var batch = new MiniBatchSampler(data, 32).GetBatch(0);
+        MiniBatch batch = new MiniBatchSampler(data, 32).GetBatch(0);
         float before = network.Parameters[0].Value.Data[0];
 
-        var parts = StepProfile.Measure(network, new Sgd(0.1), batch, steps: 3);
+        IReadOnlyList<StepPart> parts = StepProfile.Measure(network, new Sgd(0.1), batch, steps: 3);
 
         Assert.Equal(
             ["forward Linear(16→8)", "forward ReLU", "forward Linear(8→3)", "loss and its gradient",

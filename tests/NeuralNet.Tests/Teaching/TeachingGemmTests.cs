@@ -24,7 +24,7 @@ public class TeachingGemmTests
     {
         var random = new Random(m * 1000 + n * 10 + k);
         Matrix a = RandomMatrix(m, k, random), b = RandomMatrix(k, n, random);
-        var expected = new float[m * n];
+        float[] expected = new float[m * n];
         ReferenceGemm.Run(false, false, m, n, k, a.Data, b.Data, expected, accumulate: false);
         var c = new Matrix(m, n);
         c.Fill(123f); // every kernel must overwrite C, not add to what was there
@@ -40,7 +40,7 @@ public class TeachingGemmTests
     [MemberData(nameof(Kernels))]
     public void Kernel_rejects_mismatched_shapes(string kernel)
     {
-        var ex = Assert.Throws<ArgumentException>(() => Run(kernel, new Matrix(3, 4), new Matrix(5, 2), new Matrix(3, 2)));
+        ArgumentException ex = Assert.Throws<ArgumentException>(() => Run(kernel, new Matrix(3, 4), new Matrix(5, 2), new Matrix(3, 2)));
         Assert.Contains("inner dimensions", ex.Message);
         ex = Assert.Throws<ArgumentException>(() => Run(kernel, new Matrix(3, 4), new Matrix(4, 2), new Matrix(2, 3)));
         Assert.Contains("C must be 3x2", ex.Message);

@@ -20,9 +20,9 @@ public class DirectConvolutionTests
         var random = new Random(channels * 100 + width);
         float[] image = Values(channels * height * width, random), weights = Values(filters * plan.Taps, random), bias = Values(filters, random);
         int outSize = filters * plan.OutputHeight * plan.OutputWidth;
-        var expected = new float[outSize];
+        float[] expected = new float[outSize];
         DirectConvolution.CorrelateReference(image, weights, bias, plan, expected);
-        var packed = new float[plan.PackedLength];
+        float[] packed = new float[plan.PackedLength];
         DirectConvolution.PackFilters(weights, plan, packed);
 
         foreach (Isa isa in Enum.GetValues<Isa>().Where(i => i <= SimdPath.Best))
@@ -30,7 +30,7 @@ public class DirectConvolutionTests
             SimdPath.Forced = isa;
             try
             {
-                var actual = new float[outSize];
+                float[] actual = new float[outSize];
                 DirectConvolution.Correlate(image, packed, bias, plan, new float[plan.PaddedLength], new float[plan.GridBufferLength], actual);
                 for (int i = 0; i < outSize; i++)
                     Assert.True(Math.Abs(actual[i] - expected[i]) <= 1e-4f * (1 + Math.Abs(expected[i])), $"{isa}, output {i}: {actual[i]} vs {expected[i]}");
@@ -54,7 +54,7 @@ public class DirectConvolutionTests
         int outSize = filters * plan.OutputHeight * plan.OutputWidth;
         float[] x1 = Values(channels * height * width, random), x2 = Values(x1.Length, random);
         float[] dy1 = Values(outSize, random), dy2 = Values(outSize, random);
-        var expected = new float[filters * plan.Taps];
+        float[] expected = new float[filters * plan.Taps];
         DirectConvolution.AccumulateFilterGradientReference(x1, dy1, plan, expected);
         DirectConvolution.AccumulateFilterGradientReference(x2, dy2, plan, expected);
         int rows = DirectConvolution.GradientRows(plan), columns = DirectConvolution.GradientColumns(plan);
@@ -65,7 +65,7 @@ public class DirectConvolutionTests
             try
             {
                 // Two images summed into one gradient, through the same scratch buffers.
-                var gradientT = new float[rows * columns];
+                float[] gradientT = new float[rows * columns];
                 float[] padded = new float[plan.PaddedLength], dyT = new float[plan.GridLength * columns];
                 DirectConvolution.AccumulateFilterGradient(x1, dy1, plan, padded, dyT, gradientT);
                 DirectConvolution.AccumulateFilterGradient(x2, dy2, plan, padded, dyT, gradientT);
@@ -92,9 +92,9 @@ public class DirectConvolutionTests
         var backward = new DirectConvolution.Plan(4, forward.OutputHeight, forward.OutputWidth, 3, 3, 3 - 1 - 1);
         float[] x = Values(3 * 6 * 7, random), w = Values(4 * forward.Taps, random);
         float[] dy = Values(4 * forward.OutputHeight * forward.OutputWidth, random);
-        var y = new float[dy.Length];
-        var dx = new float[x.Length];
-        var flipped = new float[w.Length];
+        float[] y = new float[dy.Length];
+        float[] dx = new float[x.Length];
+        float[] flipped = new float[w.Length];
 
         DirectConvolution.CorrelateReference(x, w, default, forward, y);
         DirectConvolution.FlipForInputGradient(w, 4, 3, 3, flipped);

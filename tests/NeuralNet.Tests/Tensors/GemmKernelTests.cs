@@ -185,7 +185,7 @@ public class GemmKernelTests
 
     private static float[] RandomArray(Random random, int length)
     {
-        var values = new float[length];
+        float[] values = new float[length];
         for (int i = 0; i < values.Length; i++) values[i] = (float)(random.NextDouble() * 2 - 1);
         return values;
     }

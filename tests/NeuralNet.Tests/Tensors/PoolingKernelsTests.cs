@@ -9,7 +9,7 @@ public class PoolingKernelsTests
     private static float[] ReluLikeValues(int n, int seed)
     {
         var random = new Random(seed);
-        var values = new float[n];
+        float[] values = new float[n];
         for (int i = 0; i < n; i++)
             values[i] = random.Next(4) switch { 0 or 1 => 0f, 2 => random.Next(1, 4) * 0.5f, _ => (float)random.NextDouble() };
         return values;

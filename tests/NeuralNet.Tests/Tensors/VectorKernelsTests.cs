@@ -13,14 +13,14 @@ public class VectorKernelsTests
     {
         float[] z = Values(n, 1), dA = Values(n, 2);
         if (n > 2) z[2] = float.NaN;
-        var expectedA = new float[n];
-        var expectedDz = new float[n];
+        float[] expectedA = new float[n];
+        float[] expectedDz = new float[n];
         VectorKernels.ReluForwardScalar(z, expectedA);
         VectorKernels.ReluBackwardScalar(z, dA, expectedDz);
         OnEveryPath(() =>
         {
-            var a = new float[n];
-            var dz = new float[n];
+            float[] a = new float[n];
+            float[] dz = new float[n];
             VectorKernels.ReluForward(z, a);
             VectorKernels.ReluBackward(z, dA, dz);
             Assert.Equal(expectedA, a);
@@ -34,14 +34,14 @@ public class VectorKernelsTests
     public void Sigmoid_and_tanh_derivatives_match_the_scalar_loops_on_every_path(int n)
     {
         float[] a = Values(n, 3), dA = Values(n, 4);
-        var expectedSigmoid = new float[n];
-        var expectedTanh = new float[n];
+        float[] expectedSigmoid = new float[n];
+        float[] expectedTanh = new float[n];
         VectorKernels.SigmoidBackwardScalar(a, dA, expectedSigmoid);
         VectorKernels.TanhBackwardScalar(a, dA, expectedTanh);
         OnEveryPath(() =>
         {
-            var sigmoid = new float[n];
-            var tanh = new float[n];
+            float[] sigmoid = new float[n];
+            float[] tanh = new float[n];
             VectorKernels.SigmoidBackward(a, dA, sigmoid);
             VectorKernels.TanhBackward(a, dA, tanh);
             Assert.Equal(expectedSigmoid, sigmoid);
@@ -154,7 +154,7 @@ public class VectorKernelsTests
     private static float[] Values(int n, int seed)
     {
         var random = new Random(seed);
-        var values = new float[n];
+        float[] values = new float[n];
         for (int i = 0; i < n; i++) values[i] = (float)(random.NextDouble() * 4 - 2);
         return values;
     }

@@ -22,7 +22,7 @@ public class WorkerPoolTests
         {
             for (int repeat = 0; repeat < 50; repeat++)
             {
-                var weights = new float[4][];
+                float[][] weights = new float[4][];
                 ParallelRange.ForBlocks(4, block =>
                 {
                     float[] w = new float[length], m = new float[length], v = new float[length];

@@ -30,7 +30,7 @@ public class DivergenceAndInterruptionTests
         ImageDataset data = TestData.Random(64, 4, 3, seed: 1);
         var trainer = new Trainer(Sequential.Mlp(16, [8], 3), new Adam(0.001), new ExplodingLoss(), new TrainingOptions { Epochs = 3, BatchSize = 16 });
 
-        var e = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(data));
+        TrainingDivergedException e = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(data));
 
         Assert.Equal(1, e.Epoch);
         Assert.Equal(0, e.Batch);

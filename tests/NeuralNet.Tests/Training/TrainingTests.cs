@@ -20,7 +20,7 @@ public class TrainingTests
         var random = new Random(3);
         var net = new Sequential(new Linear(2, 8, Init.Xavier, random), new Tanh(), new Linear(8, 2, Init.Xavier, random));
 
-        var history = new Trainer(net, new Adam(0.05), options: new TrainingOptions { Epochs = 300, BatchSize = 4 }).Fit(xor);
+        TrainingHistory history = new Trainer(net, new Adam(0.05), options: new TrainingOptions { Epochs = 300, BatchSize = 4 }).Fit(xor);
 
         Assert.Equal([0, 1, 1, 0], net.Predict(xor.Images));
         Assert.True(history.Epochs[^1].TrainLoss < 0.05, $"final loss {history.Epochs[^1].TrainLoss}");
@@ -29,10 +29,10 @@ public class TrainingTests
     [Fact]
     public void Untrained_network_loss_is_about_ln_10()
     {
-        var (_, test) = TestData.Mnist;
-        var sample = test.Take(2000);
+        (ImageDataset _, ImageDataset? test) = TestData.Mnist;
+        ImageDataset sample = test.Take(2000);
         var net = Sequential.Mlp(784, [128, 64], 10, seed: 1);
-        var (loss, _) = new Trainer(net, new Adam()).Evaluate(sample);
+        (double loss, double _) = new Trainer(net, new Adam()).Evaluate(sample);
         // Uniform predictions would give exactly ln 10. Random logits with spread σ add about σ²/2
         // (here σ ≈ 0.4 from the Xavier output layer), so the loss sits a little above ln 10.
         Assert.InRange(loss, Math.Log(10), Math.Log(10) + 0.15);
@@ -41,7 +41,7 @@ public class TrainingTests
     [Fact]
     public void One_epoch_of_mnist_with_adam_reaches_95_percent()
     {
-        var (train, test) = TestData.Mnist;
+        (ImageDataset? train, ImageDataset? test) = TestData.Mnist;
         var net = Sequential.Mlp(784, [128, 64], 10, seed: 42);
 
         new Trainer(net, new Adam(1e-3), options: new TrainingOptions { Epochs = 1, BatchSize = 64, Seed = 42 }).Fit(train);
@@ -53,8 +53,8 @@ public class TrainingTests
     [Fact]
     public void Training_is_reproducible_for_a_fixed_seed()
     {
-        var (train, _) = TestData.Mnist;
-        var subset = train.Take(3000);
+        (ImageDataset? train, ImageDataset _) = TestData.Mnist;
+        ImageDataset subset = train.Take(3000);
         float[][] Run()
         {
             var net = Sequential.Mlp(784, [32], 10, seed: 7);
@@ -70,8 +70,8 @@ public class TrainingTests
     [Fact]
     public void Choosing_the_thread_count_while_training_does_not_change_the_result()
     {
-        var (train, _) = TestData.Mnist;
-        var subset = train.Take(6400); // 100 batches: three trials that switch between 1 and 2 threads
+        (ImageDataset? train, ImageDataset _) = TestData.Mnist;
+        ImageDataset subset = train.Take(6400); // 100 batches: three trials that switch between 1 and 2 threads
         int saved = ComputeSettings.ThreadCount;
         float[][] Run(int threads, bool choose)
         {
@@ -96,7 +96,7 @@ public class TrainingTests
     public void Early_stopping_stops_and_restores_the_best_epoch()
     {
         // 200 training images and plain SGD with a large step overfit fast: validation loss turns up.
-        var (train, test) = TestData.Mnist;
+        (ImageDataset? train, ImageDataset? test) = TestData.Mnist;
         var net = Sequential.Mlp(784, [64], 10, seed: 3);
         var trainer = new Trainer(net, new Adam(0.01), options: new TrainingOptions { Epochs = 60, BatchSize = 20, Patience = 3 });
 
@@ -113,11 +113,11 @@ public class TrainingTests
     [Fact]
     public void A_nan_loss_stops_training_naming_epoch_batch_and_learning_rate()
     {
-        var data = TestData.Random(40, 3, 3, seed: 1);
+        ImageDataset data = TestData.Random(40, 3, 3, seed: 1);
         data.Images[25, 4] = float.NaN; // lands in some batch of the first epoch
         var net = Sequential.Mlp(9, [4], 3, seed: 1);
 
-        var e = Assert.Throws<TrainingDivergedException>(() =>
+        TrainingDivergedException e = Assert.Throws<TrainingDivergedException>(() =>
             new Trainer(net, new Sgd(0.1), options: new TrainingOptions { Epochs = 2, BatchSize = 10 }).Fit(data));
 
         Assert.Equal(1, e.Epoch);
@@ -128,7 +128,7 @@ public class TrainingTests
     [Fact]
     public void Events_report_every_batch_and_epoch()
     {
-        var data = TestData.Random(50, 2, 2, seed: 2);
+        ImageDataset data = TestData.Random(50, 2, 2, seed: 2);
         var trainer = new Trainer(Sequential.Mlp(4, [3], 2), new Sgd(), options: new TrainingOptions { Epochs = 2, BatchSize = 16 });
         var batches = new List<BatchProgress>();
         var epochs = new List<EpochProgress>();
@@ -145,7 +145,7 @@ public class TrainingTests
     [Fact]
     public void Cancelling_stops_after_the_current_batch()
     {
-        var data = TestData.Random(100, 2, 2, seed: 2);
+        ImageDataset data = TestData.Random(100, 2, 2, seed: 2);
         var trainer = new Trainer(Sequential.Mlp(4, [3], 2), new Sgd(), options: new TrainingOptions { Epochs = 5, BatchSize = 10 });
         using var cancellation = new CancellationTokenSource();
         int seen = 0;
@@ -161,7 +161,7 @@ public class TrainingTests
     [Fact]
     public void Mean_squared_error_can_train_a_classifier_too()
     {
-        var (train, test) = TestData.Mnist;
+        (ImageDataset? train, ImageDataset? test) = TestData.Mnist;
         // Regressing the one-hot vector with a linear output: slower to learn than cross-entropy, but it learns.
         var net = Sequential.Mlp(784, [64], 10, seed: 1);
         new Trainer(net, new Adam(1e-3), new MeanSquaredError(), new TrainingOptions { Epochs = 2 }).Fit(train.Take(10000));

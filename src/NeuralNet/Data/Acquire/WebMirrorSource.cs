@@ -38,7 +38,7 @@ public sealed class WebMirrorSource(string urlPrefix) : IFileSource
         long? total = response.Content.Headers.ContentLength;
         using Stream body = response.Content.ReadAsStream();
         using var buffer = new MemoryStream();
-        var chunk = new byte[1 << 16];
+        byte[] chunk = new byte[1 << 16];
         int read;
         while ((read = body.Read(chunk)) > 0)
         {
