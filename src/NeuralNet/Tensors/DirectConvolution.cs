@@ -106,10 +106,12 @@ internal static unsafe class DirectConvolution
     /// <summary>
     /// The fast version of <see cref="CorrelateReference"/>: <paramref name="packed"/> from <see cref="PackFilters"/>,
     /// <paramref name="padded"/> (<see cref="Plan.PaddedLength"/> floats, zero when first used; its border stays
-    /// zero) and <paramref name="grid"/> (<see cref="Plan.GridBufferLength"/>) are scratch space.
+    /// zero) and <paramref name="grid"/> (<see cref="Plan.GridBufferLength"/>) are scratch space. With
+    /// <paramref name="rectify"/> the output is max(·, 0) as <see cref="VectorKernels.ReluForward"/> computes it
+    /// (the same bits), applied while the grid is copied out and still in the cache.
     /// </summary>
     public static void Correlate(ReadOnlySpan<float> image, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Plan plan,
-        Span<float> padded, Span<float> grid, Span<float> output)
+        Span<float> padded, Span<float> grid, Span<float> output, bool rectify = false)
     {
         int pw = plan.PaddedWidth, gridLength = plan.GridLength, p = plan.Padding;
         if (padded.Length < plan.PaddedLength || grid.Length < plan.GridBufferLength || packed.Length < plan.PackedLength)
@@ -137,7 +139,7 @@ internal static unsafe class DirectConvolution
             }
         }
 
-        // Keep the OW real columns of each grid row, plus the bias.
+        // Keep the OW real columns of each grid row, plus the bias (then the ReLU, if asked).
         int oh = plan.OutputHeight, ow = plan.OutputWidth;
         for (int f = 0; f < plan.Filters; f++)
         {
@@ -146,7 +148,7 @@ internal static unsafe class DirectConvolution
             {
                 ReadOnlySpan<float> row = grid.Slice(f * gridLength + oy * pw, ow);
                 Span<float> target = output.Slice((f * oh + oy) * ow, ow);
-                CopyPlus(row, b, target);
+                CopyPlus(row, b, target, rectify);
             }
         }
     }
@@ -294,14 +296,23 @@ internal static unsafe class DirectConvolution
         }
     }
 
-    // target = row + b (whole vectors, then the last few values one by one).
-    private static void CopyPlus(ReadOnlySpan<float> row, float b, Span<float> target)
+    // target = row + b, or max(row + b, 0) with rectify (whole vectors, then the last few values one by one).
+    // The ReLU is VectorKernels.ReluForward's: zero where the sum is < 0, so a NaN stays NaN and −0 stays −0.
+    private static void CopyPlus(ReadOnlySpan<float> row, float b, Span<float> target, bool rectify)
     {
         var bias = new Vector<float>(b);
         int i = 0;
         for (; i + Vector<float>.Count <= row.Length; i += Vector<float>.Count)
-            (new Vector<float>(row[i..]) + bias).CopyTo(target[i..]);
-        for (; i < row.Length; i++) target[i] = row[i] + b;
+        {
+            Vector<float> sum = new Vector<float>(row[i..]) + bias;
+            if (rectify) sum = Vector.ConditionalSelect(Vector.LessThan(sum, Vector<float>.Zero), Vector<float>.Zero, sum);
+            sum.CopyTo(target[i..]);
+        }
+        for (; i < row.Length; i++)
+        {
+            float sum = row[i] + b;
+            target[i] = rectify && sum < 0f ? 0f : sum;
+        }
     }
 
     // A run of 32 grid positions for 8 filters with narrower vectors: 4 filters x 2 vectors per tile.

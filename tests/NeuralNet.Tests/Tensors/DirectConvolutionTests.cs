@@ -34,6 +34,12 @@ public class DirectConvolutionTests
                 DirectConvolution.Correlate(image, packed, bias, plan, new float[plan.PaddedLength], new float[plan.GridBufferLength], actual);
                 for (int i = 0; i < outSize; i++)
                     Assert.True(Math.Abs(actual[i] - expected[i]) <= 1e-4f * (1 + Math.Abs(expected[i])), $"{isa}, output {i}: {actual[i]} vs {expected[i]}");
+                // With rectify, the same output through VectorKernels' ReLU, bit for bit.
+                float[] rectified = new float[outSize], relu = new float[outSize];
+                DirectConvolution.Correlate(image, packed, bias, plan, new float[plan.PaddedLength], new float[plan.GridBufferLength], rectified, rectify: true);
+                VectorKernels.ReluForwardScalar(actual, relu);
+                Assert.Equal(relu.Select(BitConverter.SingleToInt32Bits), rectified.Select(BitConverter.SingleToInt32Bits));
+                Assert.Contains(rectified, v => v == 0f);
             }
             finally
             {
