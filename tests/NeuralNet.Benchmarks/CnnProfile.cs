@@ -34,11 +34,12 @@ internal static class CnnProfile
         double gather = 0, lossTime = 0, update = 0;
         Matrix gradient = new(batch, 10);
         long allocated = 0, processAllocated = 0;
-        double wall = 0;   // elapsed time of the recorded steps: with several threads, what the caller's CPU time does not show
+        double wall = 0;
+        long jobs = 0;     // jobs handed to the pool's workers: each is a fork and a join   // elapsed time of the recorded steps: with several threads, what the caller's CPU time does not show
         for (int s = -warmup; s < steps; s++)
         {
             bool record = s >= 0;
-            long started = System.Diagnostics.Stopwatch.GetTimestamp();
+            long started = System.Diagnostics.Stopwatch.GetTimestamp(), jobsBefore = WorkerPool.Jobs;
             long bytes = GC.GetAllocatedBytesForCurrentThread(), processBytes = GC.GetTotalAllocatedBytes(precise: true);
             double t0 = StepProfile.ThreadCpuSeconds();
             MiniBatch mb = sampler.GetBatch((s + warmup) % (sampler.BatchCount - 1));
@@ -73,6 +74,7 @@ internal static class CnnProfile
             if (record) allocated += GC.GetAllocatedBytesForCurrentThread() - bytes;
             if (record) processAllocated += GC.GetTotalAllocatedBytes(precise: true) - processBytes;
             if (record) wall += System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+            if (record) jobs += WorkerPool.Jobs - jobsBefore;
         }
         double ms(double total) => total / steps * 1e3;
         CultureInfo inv = CultureInfo.InvariantCulture;
@@ -87,7 +89,7 @@ internal static class CnnProfile
         Console.WriteLine(string.Create(inv, $"  {"elapsed (wall clock)",-24}{ms(wall),8:0.000}  → {ms(wall) * Math.Ceiling(60000.0 / batch) / 1e3:0.00} s per epoch"));
         Console.WriteLine(string.Create(inv, $"  allocated: {(double)allocated / steps:0} B per step on this thread, {(double)processAllocated / steps:0} B in the process"));
         if (ComputeSettings.ThreadCount > 1)   // a stall makes the pool run the next jobs on the caller alone
-            Console.WriteLine(string.Create(inv, $"  worker stalls (pool fell back to one thread): {WorkerPool.Stalls}"));
+            Console.WriteLine(string.Create(inv, $"  worker stalls (pool fell back to one thread): {WorkerPool.Stalls}; jobs forked per step: {(double)jobs / steps:0.0}"));
         if (args.Contains("--parts"))
             foreach (Conv2D conv in network.Layers.OfType<Conv2D>())
             {
