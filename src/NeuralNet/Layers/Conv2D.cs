@@ -32,8 +32,8 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
     private int blocksInUse;          // blocks of the pass under way
     private Matrix? outputGradient;   // dY, during Backward
     private bool needInputGradient;
-    // A ReLU fused after this layer (see ReLU.ForwardAfter): where the forward pass writes (Y, or a = max(Y, 0)
-    // into the ReLU's buffer), and during Backward the a whose positive entries let dY through (else null).
+    // A ReLU fused after this layer (see ReLU.ForwardAfterConvolution): where the forward pass writes (Y, or
+    // a = max(Y, 0) into the ReLU's buffer), and during Backward the a whose positive entries let dY through.
     private Matrix? forwardTarget;
     private bool rectifyOutput;
     private Matrix? rectifiedOutput;
