@@ -11,7 +11,8 @@ namespace NeuralNet.Benchmarks;
 /// Where a training step of the chapter-06 CNN goes, layer by layer, in CPU time of the calling thread (one
 /// thread): <c>cnn-profile --batch 64 --steps 200</c>. Then, with <c>--parts</c>, the im2col route of each
 /// convolution cut into its pieces (unfold, the three products, scatter, gather, col2im) on the same shapes,
-/// to see which piece a faster kernel must beat.
+/// to see which piece a faster kernel must beat. Each Conv2D → ReLU pair runs fused, as <see cref="Sequential"/>
+/// runs it (its time is the Conv2D's line; the ReLU's shows 0); <c>--unfused</c> runs every layer on its own.
 /// </summary>
 internal static class CnnProfile
 {
@@ -20,6 +21,7 @@ internal static class CnnProfile
         int batch = Options.Int(args, "--batch", 64);
         int steps = Options.Int(args, "--steps", 200);
         ComputeSettings.ThreadCount = Options.Int(args, "--threads", 1);
+        bool fused = !args.Contains("--unfused");
         (ImageDataset? train, ImageDataset _) = Mnist.Load(Options.Text(args, "--data"));
         Sequential network = ConvNet.Small(seed: 42);
         var optimizer = new Adam(1e-3);
@@ -32,9 +34,12 @@ internal static class CnnProfile
         double gather = 0, lossTime = 0, update = 0;
         Matrix gradient = new(batch, 10);
         long allocated = 0, processAllocated = 0;
+        double wall = 0;
+        long jobs = 0;     // jobs handed to the pool's workers: each is a fork and a join   // elapsed time of the recorded steps: with several threads, what the caller's CPU time does not show
         for (int s = -warmup; s < steps; s++)
         {
             bool record = s >= 0;
+            long started = System.Diagnostics.Stopwatch.GetTimestamp(), jobsBefore = WorkerPool.Jobs;
             long bytes = GC.GetAllocatedBytesForCurrentThread(), processBytes = GC.GetTotalAllocatedBytes(precise: true);
             double t0 = StepProfile.ThreadCpuSeconds();
             MiniBatch mb = sampler.GetBatch((s + warmup) % (sampler.BatchCount - 1));
@@ -44,8 +49,10 @@ internal static class CnnProfile
             for (int l = 0; l < layerCount; l++)
             {
                 double a = StepProfile.ThreadCpuSeconds();
-                x = network.Layers[l].Forward(x, training: true);
+                bool pair = FusedPair(network, l, out Conv2D? conv, out ReLU? relu) && fused;
+                x = pair ? relu!.ForwardAfterConvolution(conv!, x) : network.Layers[l].Forward(x, training: true);   // as Sequential.Forward
                 if (record) forward[l] += StepProfile.ThreadCpuSeconds() - a;
+                if (pair) l++;
             }
             double t2 = StepProfile.ThreadCpuSeconds();
             loss.Compute(x, mb.Labels.Span, gradient);
@@ -55,7 +62,10 @@ internal static class CnnProfile
             for (int l = layerCount - 1; l >= 0; l--)
             {
                 double a = StepProfile.ThreadCpuSeconds();
-                g = network.Layers[l].Backward(g, needInputGradient: l > 0);   // as the Trainer: no ∂L/∂pixels
+                bool pair = FusedPair(network, l - 1, out Conv2D? conv, out ReLU? relu) && fused;
+                if (pair) l--;   // as Sequential.Backward: the ReLU's derivative inside the Conv2D's blocks
+                g = pair ? relu!.BackwardIntoConvolution(conv!, g, needInputGradient: l > 0)
+                    : network.Layers[l].Backward(g, needInputGradient: l > 0);   // as the Trainer: no ∂L/∂pixels
                 if (record) backward[l] += StepProfile.ThreadCpuSeconds() - a;
             }
             double t4 = StepProfile.ThreadCpuSeconds();
@@ -63,10 +73,12 @@ internal static class CnnProfile
             if (record) update += StepProfile.ThreadCpuSeconds() - t4;
             if (record) allocated += GC.GetAllocatedBytesForCurrentThread() - bytes;
             if (record) processAllocated += GC.GetTotalAllocatedBytes(precise: true) - processBytes;
+            if (record) wall += System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+            if (record) jobs += WorkerPool.Jobs - jobsBefore;
         }
         double ms(double total) => total / steps * 1e3;
         CultureInfo inv = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(inv, $"batch {batch}, {ComputeSettings.ThreadCount} thread(s), ms per step (thread CPU time of the caller), {steps} steps"));
+        Console.WriteLine(string.Create(inv, $"batch {batch}, {ComputeSettings.ThreadCount} thread(s), {(fused ? "Conv2D→ReLU fused" : "unfused")}, ms per step (thread CPU time of the caller), {steps} steps"));
         Console.WriteLine(string.Create(inv, $"  {"gather",-24}{ms(gather),8:0.000}"));
         for (int l = 0; l < layerCount; l++)
             Console.WriteLine(string.Create(inv, $"  {network.Layers[l].Name,-24}{ms(forward[l]),8:0.000} fwd {ms(backward[l]),8:0.000} bwd"));
@@ -74,9 +86,10 @@ internal static class CnnProfile
         Console.WriteLine(string.Create(inv, $"  {"adam",-24}{ms(update),8:0.000}"));
         double total = gather + lossTime + update + forward.Sum() + backward.Sum();
         Console.WriteLine(string.Create(inv, $"  {"total",-24}{ms(total),8:0.000}  → {ms(total) * Math.Ceiling(60000.0 / batch) / 1e3:0.00} s per epoch"));
+        Console.WriteLine(string.Create(inv, $"  {"elapsed (wall clock)",-24}{ms(wall),8:0.000}  → {ms(wall) * Math.Ceiling(60000.0 / batch) / 1e3:0.00} s per epoch"));
         Console.WriteLine(string.Create(inv, $"  allocated: {(double)allocated / steps:0} B per step on this thread, {(double)processAllocated / steps:0} B in the process"));
         if (ComputeSettings.ThreadCount > 1)   // a stall makes the pool run the next jobs on the caller alone
-            Console.WriteLine(string.Create(inv, $"  worker stalls (pool fell back to one thread): {WorkerPool.Stalls}"));
+            Console.WriteLine(string.Create(inv, $"  worker stalls (pool fell back to one thread): {WorkerPool.Stalls}; jobs forked per step: {(double)jobs / steps:0.0}"));
         if (args.Contains("--parts"))
             foreach (Conv2D conv in network.Layers.OfType<Conv2D>())
             {
@@ -84,6 +97,14 @@ internal static class CnnProfile
                 ProfileDirectParts(conv, batch, steps);
             }
         return 0;
+    }
+
+    // Whether layers l and l + 1 are a Conv2D and a ReLU, which Sequential runs as one pass.
+    private static bool FusedPair(Sequential network, int l, out Conv2D? conv, out ReLU? relu)
+    {
+        conv = l >= 0 && l + 1 < network.Layers.Count ? network.Layers[l] as Conv2D : null;
+        relu = conv is null ? null : network.Layers[l + 1] as ReLU;
+        return relu is not null;
     }
 
     // The im2col route of one Conv2D on a batch, piece by piece, with the layer's own group size.

@@ -32,6 +32,12 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
     private int blocksInUse;          // blocks of the pass under way
     private Matrix? outputGradient;   // dY, during Backward
     private bool needInputGradient;
+    // A ReLU fused after this layer (see ReLU.ForwardAfterConvolution): where the forward pass writes (Y, or
+    // a = max(Y, 0) into the ReLU's buffer), and during Backward the a whose positive entries let dY through.
+    private Matrix? forwardTarget;
+    private bool rectifyOutput;
+    private Matrix? rectifiedOutput;
+    private Matrix? maskedGradient;   // dY ⊙ [a > 0] for the im2col route
     // The direct kernel (stride 1): its sizes for Y from X and for dX from dY, and the filters packed for it.
     private readonly DirectConvolution.Plan forwardPlan, inputGradientPlan;
     private readonly float[] packedWeights = [], flippedWeights = [], packedFlippedWeights = [];
@@ -156,9 +162,7 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
         var y = Matrix.Ensure(ref output, n, OutputShape.Size);
         if (UsesDirectForward)
         {
-            // One range of images per core, each image convolved straight from its padded copy.
-            DirectConvolution.PackFilters(Weights.Value.Span, forwardPlan, packedWeights);
-            RunBlocks(BlockCount(n), &ForwardDirectBlock);
+            ForwardDirectInto(y, rectify: false);
             return y;
         }
         // Each thread takes whole groups of images, so the products of a group run on the thread that
@@ -167,13 +171,64 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
         return y;
     }
 
+    /// <summary>
+    /// This layer then a ReLU in one pass: <paramref name="target"/> = max(W ⊛ X + b, 0), each image rectified
+    /// while its output is still in the cache, on the thread that computed it (the ReLU would be a second,
+    /// single-threaded sweep). The same bits as <c>relu.Forward(Forward(x))</c>; Y itself is not stored.
+    /// </summary>
+    internal void ForwardRectifiedInto(Matrix input, Matrix target)
+    {
+        if (!UsesDirectForward)
+        {
+            VectorKernels.ReluForward(Forward(input, training: true).Span, target.Span);
+            return;
+        }
+        if (input.Cols != InputShape.Size)
+            throw new ShapeMismatchException($"{Name} expects input batch x {InputShape.Size} ({InputShape}) but got {input.Shape}.");
+        if (target.Rows != input.Rows || target.Cols != OutputShape.Size)
+            throw new ShapeMismatchException($"{Name}: the rectified output must be {input.Rows}x{OutputShape.Size}, got {target.Shape}.");
+        this.input = input;
+        ForwardDirectInto(target, rectify: true);
+    }
+
+    // One range of images per core, each image convolved straight from its padded copy into target.
+    private void ForwardDirectInto(Matrix target, bool rectify)
+    {
+        DirectConvolution.PackFilters(Weights.Value.Span, forwardPlan, packedWeights);
+        forwardTarget = target;
+        rectifyOutput = rectify;
+        RunBlocks(BlockCount(target.Rows), &ForwardDirectBlock);
+        forwardTarget = null;
+    }
+
     /// <inheritdoc/>
-    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
+    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true) =>
+        Backward(outputGradient, needInputGradient, rectifiedOutput: null);
+
+    /// <summary>
+    /// The backward pass of a ReLU after this layer and of this layer in one pass: with
+    /// <paramref name="rectifiedOutput"/> (the ReLU's a = max(Y, 0)), dY = <paramref name="outputGradient"/> ⊙
+    /// [a &gt; 0] is formed image by image inside this layer's blocks, where the kernels read it next. The same
+    /// bits as <c>Backward(relu.Backward(dA))</c>.
+    /// </summary>
+    internal Matrix Backward(Matrix outputGradient, bool needInputGradient, Matrix? rectifiedOutput)
     {
         Matrix x = input ?? throw new InvalidOperationException($"{Name}: Backward called before Forward.");
         int n = x.Rows;
         if (outputGradient.Rows != n || outputGradient.Cols != OutputShape.Size)
             throw new ShapeMismatchException($"{Name}: gradient must be {n}x{OutputShape.Size}, got {outputGradient.Shape}.");
+        if (rectifiedOutput is not null)
+        {
+            Matrix.RequireSameShape(outputGradient, rectifiedOutput, nameof(rectifiedOutput));
+            if (!UsesDirectForward)
+            {
+                // The im2col route reads dY in groups of images: mask it all first.
+                Matrix masked = Matrix.Ensure(ref maskedGradient, n, OutputShape.Size);
+                VectorKernels.ReluBackward(rectifiedOutput.Span, outputGradient.Span, masked.Span);
+                (outputGradient, rectifiedOutput) = (masked, null);
+            }
+        }
+        this.rectifiedOutput = rectifiedOutput;
         // Without needInputGradient, dX stays an empty matrix and the blocks skip it.
         Matrix.Ensure(ref inputGradient, needInputGradient ? n : 0, needInputGradient ? InputShape.Size : 0);
         this.outputGradient = outputGradient;
@@ -196,6 +251,7 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
             MatrixOps.Add(workspaces[b].BiasGradient.Span, Bias.Gradient.Span);
         }
         this.outputGradient = null;
+        this.rectifiedOutput = null;
         return inputGradient!;
     }
 
@@ -243,12 +299,12 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
     // Y[i] = W ⊛ X[i] + b for the images of one block, by the direct kernel.
     private static void ForwardDirect(Conv2D layer, int block)
     {
-        Matrix x = layer.input!, y = layer.output!;
+        Matrix x = layer.input!, y = layer.forwardTarget!;
         Workspace w = layer.workspaces[block];
         (int first, int end) = Range(x.Rows, block, layer.blocksInUse);
         for (int i = first; i < end; i++)
             DirectConvolution.Correlate(x.Row(i), layer.packedWeights, layer.Bias.Value.Span, layer.forwardPlan,
-                w.PaddedInput(layer.forwardPlan), w.Grid(layer.forwardPlan), y.Row(i));
+                w.PaddedInput(layer.forwardPlan), w.Grid(layer.forwardPlan), y.Row(i), layer.rectifyOutput);
     }
 
     // The same by im2col, a group of images at a time: U = im2col(X), Z = W·U, Y = Z + b.
@@ -272,6 +328,7 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
     private static void BackwardDirect(Conv2D layer, int block)
     {
         Matrix x = layer.input!, dy = layer.outputGradient!, dx = layer.inputGradient!;
+        Matrix? rectified = layer.rectifiedOutput;
         Workspace w = layer.workspaces[block];
         DirectConvolution.Plan plan = layer.forwardPlan;
         int filters = layer.Filters, taps = plan.Taps, positions = layer.geometry.OutputPlane;
@@ -282,31 +339,39 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
         (int first, int end) = Range(x.Rows, block, layer.blocksInUse);
         for (int i = first; i < end; i++)
         {
+            ReadOnlySpan<float> dyRow = dy.Row(i);
+            if (rectified is not null)
+            {
+                // A fused ReLU: dY = dA ⊙ [a > 0] for this image, into the block's scratch.
+                Span<float> masked = w.MaskedGradient(dyRow.Length);
+                VectorKernels.ReluBackward(rectified.Row(i), dyRow, masked);
+                dyRow = masked;
+            }
             // dWᵀ += the image's filter gradient;  db_f += Σ over positions of dY[i, f, ·]
-            DirectConvolution.AccumulateFilterGradient(x.Row(i), dy.Row(i), plan, w.PaddedInput(plan), w.GradientGrid(plan), gradientT);
-            for (int f = 0; f < filters; f++) db[f] += Sum(dy.Row(i).Slice(f * positions, positions));
+            DirectConvolution.AccumulateFilterGradient(x.Row(i), dyRow, plan, w.PaddedInput(plan), w.GradientGrid(plan), gradientT);
+            for (int f = 0; f < filters; f++) db[f] += Sum(dyRow.Slice(f * positions, positions));
             if (!layer.needInputGradient) continue;
             // dX = dY ⊛ flipped Wᵀ, padded by K − 1 − p: a stride-1 convolution again (see DirectConvolution).
             if (layer.UsesDirectInputGradient)
-                DirectConvolution.Correlate(dy.Row(i), layer.packedFlippedWeights, default, layer.inputGradientPlan,
+                DirectConvolution.Correlate(dyRow, layer.packedFlippedWeights, default, layer.inputGradientPlan,
                     w.PaddedGradient(layer.inputGradientPlan), w.Grid(layer.inputGradientPlan), dx.Row(i));
             else
-                layer.InputGradientByIm2Col(w, dy, i, 1, dx);
+                layer.InputGradientByIm2Col(w, dyRow, i, dx);
         }
         Span<float> dw = w.WeightGradient.Span;
         for (int f = 0; f < filters; f++)
             for (int r = 0; r < taps; r++) dw[f * taps + r] = gradientT[r * columns + f];
     }
 
-    // dU = Wᵀ·dZ for images first .. first + count − 1, then col2im adds each window's gradient back onto the
-    // pixels it covered.
-    private void InputGradientByIm2Col(Workspace w, Matrix dy, int first, int count, Matrix dx)
+    // dU = Wᵀ·dZ for image i (dZ being its dY, channel-major, so one image needs no rearranging), then col2im
+    // adds each window's gradient back onto the pixels it covered.
+    private void InputGradientByIm2Col(Workspace w, ReadOnlySpan<float> dy, int i, Matrix dx)
     {
-        w.OutputGradientT.Reshape(Filters, count * geometry.OutputPlane);
-        Gather(dy, first, count, w.OutputGradientT);
-        w.ColumnsGradient.Reshape(geometry.PatchSize, count * geometry.OutputPlane);
+        w.OutputGradientT.Reshape(Filters, geometry.OutputPlane);
+        dy.CopyTo(w.OutputGradientT.Span);
+        w.ColumnsGradient.Reshape(geometry.PatchSize, geometry.OutputPlane);
         Gemm.MultiplyTransposeA(Weights.Value, w.OutputGradientT, w.ColumnsGradient);
-        Im2Col.Fold(w.ColumnsGradient, first, count, geometry, dx);
+        Im2Col.Fold(w.ColumnsGradient, i, 1, geometry, dx);
     }
 
     // dW, db (summed in this block's workspace) and dX for the groups of images of one block, by im2col.
@@ -367,6 +432,7 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
         public readonly Matrix BiasGradient = new(1, filters);
         public float[]? Padded;                             // the group's zero-padded images (im2col)
         private float[]? paddedInput, paddedGradient, grid, gradientGrid, gradientT;  // the direct kernels' scratch
+        private float[]? maskedGradient;                    // one image's dY ⊙ [a > 0] (a fused ReLU)
 
         // Zero-bordered copies for the direct kernel: of one image (forward), of one image's dY (backward).
         public Span<float> PaddedInput(DirectConvolution.Plan plan) => Scratch(ref paddedInput, plan.PaddedLength);
@@ -375,6 +441,8 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
         // dY laid out position by filter on the padded grid (zero off the real outputs), and dWᵀ.
         public Span<float> GradientGrid(DirectConvolution.Plan plan) => Scratch(ref gradientGrid, plan.GridLength * DirectConvolution.GradientColumns(plan));
         public Span<float> GradientT(DirectConvolution.Plan plan) => Scratch(ref gradientT, DirectConvolution.GradientRows(plan) * DirectConvolution.GradientColumns(plan));
+
+        public Span<float> MaskedGradient(int length) => Scratch(ref maskedGradient, length);
 
         private static Span<float> Scratch(ref float[]? buffer, int length)
         {

@@ -33,6 +33,27 @@ public sealed class ReLU : ActivationLayer
     internal Matrix BackwardThrough(Linear next, Matrix outputGradient) =>
         next.Backward(outputGradient, needInputGradient: true, reluInput: RememberedInput);
 
+    /// <summary>
+    /// <paramref name="conv"/> then this ReLU in one pass: a = max(W ⊛ X + b, 0), each image rectified by the
+    /// convolution's own thread as it copies its output out (no second, single-threaded sweep over the batch).
+    /// The same bits as <c>Forward(conv.Forward(x))</c>; as with Linear, z is not stored (a &gt; 0 exactly where z &gt; 0).
+    /// </summary>
+    internal Matrix ForwardAfterConvolution(Conv2D conv, Matrix x)
+    {
+        Matrix a = OutputBuffer(x.Rows, conv.OutputShape.Size);
+        conv.ForwardRectifiedInto(x, a);
+        RememberInput(a);
+        return a;
+    }
+
+    /// <summary>
+    /// The backward pass of this ReLU and of <paramref name="previous"/> (the Conv2D before it) in one pass: the
+    /// derivative is applied image by image inside the convolution's blocks. The same bits as
+    /// <c>previous.Backward(Backward(dA))</c>.
+    /// </summary>
+    internal Matrix BackwardIntoConvolution(Conv2D previous, Matrix outputGradient, bool needInputGradient) =>
+        previous.Backward(outputGradient, needInputGradient, rectifiedOutput: RememberedInput);
+
     /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<float> z, Span<float> a)
     {

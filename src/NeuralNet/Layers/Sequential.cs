@@ -87,6 +87,11 @@ public sealed class Sequential
                 x = relu.ForwardAfter(linear, x);
                 i++;
             }
+            else if (layers[i] is Conv2D conv && i + 1 < layers.Length && layers[i + 1] is ReLU convRelu)
+            {
+                x = convRelu.ForwardAfterConvolution(conv, x);   // the ReLU in the convolution's output copy: the same bits
+                i++;
+            }
             else
             {
                 x = layers[i].Forward(x, training);
@@ -109,6 +114,12 @@ public sealed class Sequential
             if (layers[i] is Linear linear && layers[i - 1] is ReLU relu)
             {
                 gradient = relu.BackwardThrough(linear, gradient);
+                if (--i == 0) return gradient;
+            }
+            else if (layers[i] is ReLU convRelu && layers[i - 1] is Conv2D conv)
+            {
+                // A ReLU after a Conv2D: its derivative is applied inside the convolution's blocks (the same bits).
+                gradient = convRelu.BackwardIntoConvolution(conv, gradient, needInputGradient || i > 1);
                 if (--i == 0) return gradient;
             }
             else

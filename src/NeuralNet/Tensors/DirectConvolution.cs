@@ -106,10 +106,12 @@ internal static unsafe class DirectConvolution
     /// <summary>
     /// The fast version of <see cref="CorrelateReference"/>: <paramref name="packed"/> from <see cref="PackFilters"/>,
     /// <paramref name="padded"/> (<see cref="Plan.PaddedLength"/> floats, zero when first used; its border stays
-    /// zero) and <paramref name="grid"/> (<see cref="Plan.GridBufferLength"/>) are scratch space.
+    /// zero) and <paramref name="grid"/> (<see cref="Plan.GridBufferLength"/>) are scratch space. With
+    /// <paramref name="rectify"/> the output is max(·, 0) as <see cref="VectorKernels.ReluForward"/> computes it
+    /// (the same bits), applied while the grid is copied out and still in the cache.
     /// </summary>
     public static void Correlate(ReadOnlySpan<float> image, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Plan plan,
-        Span<float> padded, Span<float> grid, Span<float> output)
+        Span<float> padded, Span<float> grid, Span<float> output, bool rectify = false)
     {
         int pw = plan.PaddedWidth, gridLength = plan.GridLength, p = plan.Padding;
         if (padded.Length < plan.PaddedLength || grid.Length < plan.GridBufferLength || packed.Length < plan.PackedLength)
@@ -137,7 +139,7 @@ internal static unsafe class DirectConvolution
             }
         }
 
-        // Keep the OW real columns of each grid row, plus the bias.
+        // Keep the OW real columns of each grid row, plus the bias (then the ReLU, if asked).
         int oh = plan.OutputHeight, ow = plan.OutputWidth;
         for (int f = 0; f < plan.Filters; f++)
         {
@@ -146,7 +148,7 @@ internal static unsafe class DirectConvolution
             {
                 ReadOnlySpan<float> row = grid.Slice(f * gridLength + oy * pw, ow);
                 Span<float> target = output.Slice((f * oh + oy) * ow, ow);
-                CopyPlus(row, b, target);
+                CopyPlus(row, b, target, rectify);
             }
         }
     }
@@ -176,10 +178,24 @@ internal static unsafe class DirectConvolution
     }
 
     /// <summary>Rows of the transposed filter gradient that <see cref="AccumulateFilterGradient"/> fills: taps, rounded up to whole tiles.</summary>
-    public static int GradientRows(Plan plan) => (plan.Taps + FilterBlock - 1) / FilterBlock * FilterBlock;
+    public static int GradientRows(Plan plan)
+    {
+        int tapBlock = TapsPerGradientTile(plan);
+        return (plan.Taps + tapBlock - 1) / tapBlock * tapBlock;
+    }
 
-    /// <summary>Columns of that gradient, and of the transposed dY: filters, rounded up to whole runs of 32.</summary>
-    public static int GradientColumns(Plan plan) => (plan.Filters + GridBlock - 1) / GridBlock * GridBlock;
+    /// <summary>
+    /// Columns of that gradient, and of the transposed dY: filters, rounded up to whole runs of 32, or 16 for
+    /// at most 16 filters (the chapter's first convolution), so that half of every tile is not zeros.
+    /// </summary>
+    public static int GradientColumns(Plan plan) =>
+        plan.Filters <= NarrowColumns ? NarrowColumns : (plan.Filters + GridBlock - 1) / GridBlock * GridBlock;
+
+    // Filter-gradient columns of the narrow layout: one 16-wide vector of filters per tile, which then spans
+    // 16 taps instead of 8 (the same 16 accumulators).
+    private const int NarrowColumns = 16;
+
+    private static int TapsPerGradientTile(Plan plan) => GradientColumns(plan) == NarrowColumns ? 2 * FilterBlock : FilterBlock;
 
     /// <summary>
     /// The fast filter gradient: <paramref name="gradientT"/> (<see cref="GradientRows"/> x <see cref="GradientColumns"/>,
@@ -202,7 +218,9 @@ internal static unsafe class DirectConvolution
         for (int c = 0; c < plan.Channels; c++)
             for (int y = 0; y < plan.Height; y++)
                 image.Slice((c * plan.Height + y) * plan.Width, plan.Width).CopyTo(padded.Slice(c * plan.PaddedPlane + (y + p) * pw + p, plan.Width));
-        int* offsets = stackalloc int[FilterBlock];
+        int tapBlock = TapsPerGradientTile(plan);
+        bool narrow = columns == NarrowColumns;
+        int* offsets = stackalloc int[tapBlock];
         Isa isa = SimdPath.Current;
         fixed (float* x = padded, b = dyT, g = gradientT, dyp = dy)
         {
@@ -215,13 +233,22 @@ internal static unsafe class DirectConvolution
                     float* source = dyp + oy * ow + ox, target = b + (oy * pw + ox) * columns;
                     for (int f = 0; f < filters; f++) target[f] = source[f * plane];
                 }
-            for (int tap0 = 0; tap0 < rows; tap0 += FilterBlock)
+            for (int tap0 = 0; tap0 < rows; tap0 += tapBlock)
             {
                 // Where each tap's run starts in the padded image (taps past the last read tap 0; their rows are unused).
-                for (int j = 0; j < FilterBlock; j++)
+                for (int j = 0; j < tapBlock; j++)
                 {
                     int tap = tap0 + j < plan.Taps ? tap0 + j : 0, c = tap / (k * k), ky = tap / k % k, kx = tap % k;
                     offsets[j] = c * plan.PaddedPlane + ky * pw + kx;
+                }
+                if (narrow)
+                {
+                    // 16 taps x 16 filters: one tile of 16-wide vectors, or 4-tap tiles of narrower ones.
+                    if (isa == Isa.Vector512) NarrowGradientTile<Lanes16>(gridLength, x, offsets, b, columns, g + tap0 * columns);
+                    else if (isa == Isa.Vector256) NarrowGradientTiles<Lanes8>(gridLength, x, offsets, b, columns, g + tap0 * columns);
+                    else if (isa == Isa.Vector128) NarrowGradientTiles<Lanes4>(gridLength, x, offsets, b, columns, g + tap0 * columns);
+                    else NarrowGradientTiles<Lanes1>(gridLength, x, offsets, b, columns, g + tap0 * columns);
+                    continue;
                 }
                 for (int f0 = 0; f0 < columns; f0 += GridBlock)
                     switch (isa)
@@ -243,6 +270,45 @@ internal static unsafe class DirectConvolution
             GradientTile<V>(steps, x, offsets, b + f, ldb, c + f);
             GradientTile<V>(steps, x, offsets + FilterBlock / 2, b + f, ldb, c + FilterBlock / 2 * ldb + f);
         }
+    }
+
+    // 16 taps x 16 filters with vectors narrower than 16: GradientTile's tiles of 4 taps x 2 vectors.
+    private static void NarrowGradientTiles<V>(int steps, float* x, int* offsets, float* b, int ldb, float* c) where V : unmanaged, ILanes<V>
+    {
+        for (int f = 0; f < NarrowColumns; f += 2 * V.Count)
+            for (int j = 0; j < 2 * FilterBlock; j += 4)
+                GradientTile<V>(steps, x, offsets + j, b + f, ldb, c + j * ldb + f);
+    }
+
+    // c[j, ·] += Σ_q x[offsets[j] + q] · b[q, ·] for 16 taps j and one 16-wide vector of filters (the narrow
+    // layout): GradientTile with the second vector of filters traded for 8 more taps.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void NarrowGradientTile<V>(int steps, float* x, int* offsets, float* b, int ldb, float* c) where V : unmanaged, ILanes<V>
+    {
+        float* x0 = x + offsets[0], x1 = x + offsets[1], x2 = x + offsets[2], x3 = x + offsets[3];
+        float* x4 = x + offsets[4], x5 = x + offsets[5], x6 = x + offsets[6], x7 = x + offsets[7];
+        float* x8 = x + offsets[8], x9 = x + offsets[9], x10 = x + offsets[10], x11 = x + offsets[11];
+        float* x12 = x + offsets[12], x13 = x + offsets[13], x14 = x + offsets[14], x15 = x + offsets[15];
+        V c0 = V.Load(c), c1 = V.Load(c + ldb), c2 = V.Load(c + 2 * ldb), c3 = V.Load(c + 3 * ldb);
+        V c4 = V.Load(c + 4 * ldb), c5 = V.Load(c + 5 * ldb), c6 = V.Load(c + 6 * ldb), c7 = V.Load(c + 7 * ldb);
+        V c8 = V.Load(c + 8 * ldb), c9 = V.Load(c + 9 * ldb), c10 = V.Load(c + 10 * ldb), c11 = V.Load(c + 11 * ldb);
+        V c12 = V.Load(c + 12 * ldb), c13 = V.Load(c + 13 * ldb), c14 = V.Load(c + 14 * ldb), c15 = V.Load(c + 15 * ldb);
+        for (int q = 0; q < steps; q++, b += ldb)
+        {
+            V bv = V.Load(b);
+            V.MultiplyAddTo(ref c0, V.Create(x0[q]), bv); V.MultiplyAddTo(ref c1, V.Create(x1[q]), bv);
+            V.MultiplyAddTo(ref c2, V.Create(x2[q]), bv); V.MultiplyAddTo(ref c3, V.Create(x3[q]), bv);
+            V.MultiplyAddTo(ref c4, V.Create(x4[q]), bv); V.MultiplyAddTo(ref c5, V.Create(x5[q]), bv);
+            V.MultiplyAddTo(ref c6, V.Create(x6[q]), bv); V.MultiplyAddTo(ref c7, V.Create(x7[q]), bv);
+            V.MultiplyAddTo(ref c8, V.Create(x8[q]), bv); V.MultiplyAddTo(ref c9, V.Create(x9[q]), bv);
+            V.MultiplyAddTo(ref c10, V.Create(x10[q]), bv); V.MultiplyAddTo(ref c11, V.Create(x11[q]), bv);
+            V.MultiplyAddTo(ref c12, V.Create(x12[q]), bv); V.MultiplyAddTo(ref c13, V.Create(x13[q]), bv);
+            V.MultiplyAddTo(ref c14, V.Create(x14[q]), bv); V.MultiplyAddTo(ref c15, V.Create(x15[q]), bv);
+        }
+        c0.Store(c); c1.Store(c + ldb); c2.Store(c + 2 * ldb); c3.Store(c + 3 * ldb);
+        c4.Store(c + 4 * ldb); c5.Store(c + 5 * ldb); c6.Store(c + 6 * ldb); c7.Store(c + 7 * ldb);
+        c8.Store(c + 8 * ldb); c9.Store(c + 9 * ldb); c10.Store(c + 10 * ldb); c11.Store(c + 11 * ldb);
+        c12.Store(c + 12 * ldb); c13.Store(c + 13 * ldb); c14.Store(c + 14 * ldb); c15.Store(c + 15 * ldb);
     }
 
     // c[j, ·] += Σ_q x[offsets[j] + q] · b[q, ·] for the tile's taps j (8, or 4 with vectors narrower than 16)
@@ -294,14 +360,23 @@ internal static unsafe class DirectConvolution
         }
     }
 
-    // target = row + b (whole vectors, then the last few values one by one).
-    private static void CopyPlus(ReadOnlySpan<float> row, float b, Span<float> target)
+    // target = row + b, or max(row + b, 0) with rectify (whole vectors, then the last few values one by one).
+    // The ReLU is VectorKernels.ReluForward's: zero where the sum is < 0, so a NaN stays NaN and −0 stays −0.
+    private static void CopyPlus(ReadOnlySpan<float> row, float b, Span<float> target, bool rectify)
     {
         var bias = new Vector<float>(b);
         int i = 0;
         for (; i + Vector<float>.Count <= row.Length; i += Vector<float>.Count)
-            (new Vector<float>(row[i..]) + bias).CopyTo(target[i..]);
-        for (; i < row.Length; i++) target[i] = row[i] + b;
+        {
+            Vector<float> sum = new Vector<float>(row[i..]) + bias;
+            if (rectify) sum = Vector.ConditionalSelect(Vector.LessThan(sum, Vector<float>.Zero), Vector<float>.Zero, sum);
+            sum.CopyTo(target[i..]);
+        }
+        for (; i < row.Length; i++)
+        {
+            float sum = row[i] + b;
+            target[i] = rectify && sum < 0f ? 0f : sum;
+        }
     }
 
     // A run of 32 grid positions for 8 filters with narrower vectors: 4 filters x 2 vectors per tile.

@@ -130,6 +130,51 @@ public class Conv2DTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 1, true)]    // the direct kernels
+    [InlineData(1, 2, true)]
+    [InlineData(1, 2, false)]
+    [InlineData(2, 1, true)]    // the im2col route (first layer)
+    [InlineData(2, 2, false)]
+    public void A_relu_fused_into_the_convolution_gives_the_same_bits_as_the_layers_one_by_one(int stride, int threads, bool needInputGradient)
+    {
+        // Sequential runs each Conv2D → ReLU as one pass (rectified in the convolution's output copy, the
+        // derivative applied inside its backward blocks); the reference is every layer's own Forward and Backward.
+        var shape = new ImageShape(3, 9, 8);
+        var first = new Conv2D(shape, filters: 4, kernelSize: 3, stride, padding: 1, random: new Random(3));
+        var second = new Conv2D(first.OutputShape, filters: 5, kernelSize: 3, padding: 1, random: new Random(4));
+        first.Bias.Value.Span.Fill(-0.1f);   // a few outputs exactly cut, whatever the weights
+        var net = new Sequential(first, new ReLU(), second, new ReLU());
+        Matrix x = GradientCheck.RandomMatrix(6, shape.Size, new Random(1));
+        Matrix probe = GradientCheck.RandomMatrix(6, second.OutputShape.Size, new Random(2));
+        int saved = ComputeSettings.ThreadCount;
+        ComputeSettings.ThreadCount = threads;
+        try
+        {
+            Matrix y = x;
+            foreach (ILayer layer in net.Layers) y = layer.Forward(y, training: true);
+            float[] output = y.Span.ToArray();
+            Matrix g = probe;
+            for (int l = net.Layers.Count - 1; l >= 0; l--) g = net.Layers[l].Backward(g, needInputGradient || l > 0);
+            float[][] gradients = [g.Span.ToArray(), .. net.Parameters.Select(p => p.Gradient.Span.ToArray())];
+
+            float[] fusedOutput = net.Forward(x, training: true).Span.ToArray();
+            float[][] fusedGradients = [net.Backward(probe, needInputGradient).Span.ToArray(), .. net.Parameters.Select(p => p.Gradient.Span.ToArray())];
+
+            Assert.Contains(output, v => v == 0f);
+            Assert.Contains(output, v => v > 0f);
+            Assert.Equal(Bits(output), Bits(fusedOutput));
+            for (int i = 0; i < gradients.Length; i++) Assert.Equal(Bits(gradients[i]), Bits(fusedGradients[i]));
+            Assert.Equal(needInputGradient ? x.Length : 0, fusedGradients[0].Length);
+        }
+        finally
+        {
+            ComputeSettings.ThreadCount = saved;
+        }
+    }
+
+    private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
+
     [Fact]
     public void Backward_without_the_input_gradient_fills_the_same_parameter_gradients_and_skips_dX()
     {

@@ -34,6 +34,12 @@ public class DirectConvolutionTests
                 DirectConvolution.Correlate(image, packed, bias, plan, new float[plan.PaddedLength], new float[plan.GridBufferLength], actual);
                 for (int i = 0; i < outSize; i++)
                     Assert.True(Math.Abs(actual[i] - expected[i]) <= 1e-4f * (1 + Math.Abs(expected[i])), $"{isa}, output {i}: {actual[i]} vs {expected[i]}");
+                // With rectify, the same output through VectorKernels' ReLU, bit for bit.
+                float[] rectified = new float[outSize], relu = new float[outSize];
+                DirectConvolution.Correlate(image, packed, bias, plan, new float[plan.PaddedLength], new float[plan.GridBufferLength], rectified, rectify: true);
+                VectorKernels.ReluForwardScalar(actual, relu);
+                Assert.Equal(relu.Select(BitConverter.SingleToInt32Bits), rectified.Select(BitConverter.SingleToInt32Bits));
+                Assert.Contains(rectified, v => v == 0f);
             }
             finally
             {
@@ -47,6 +53,7 @@ public class DirectConvolutionTests
     [InlineData(16, 14, 14, 32, 5, 2)]
     [InlineData(2, 7, 6, 3, 3, 0)]
     [InlineData(3, 9, 40, 40, 3, 1)]    // filters in two runs of 32, taps not a multiple of 8
+    [InlineData(3, 9, 40, 12, 3, 1)]    // at most 16 filters (one vector per tile, 16 taps), 27 taps
     public void The_fast_filter_gradient_matches_the_reference_on_every_vector_width(int channels, int height, int width, int filters, int k, int padding)
     {
         var plan = new DirectConvolution.Plan(channels, height, width, filters, k, padding);
