@@ -29,17 +29,25 @@ internal static class PackageRestorer
     /// </summary>
     /// <param name="version">An exact version, or null for the newest release (as the kernel does).</param>
     /// <exception cref="PackageRestoreException">The SDK could not restore the package; the message carries its errors.</exception>
-    public static IReadOnlyList<string> Restore(string package, string? version)
+    public static IReadOnlyList<string> Restore(string package, string? version) => Restore(package, version, CacheDirectory);
+
+    /// <summary>As <see cref="Restore(string, string?)"/>, into the cache folder <paramref name="cacheDirectory"/>.</summary>
+    internal static IReadOnlyList<string> Restore(string package, string? version, string cacheDirectory)
     {
         if (package.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || package.Contains("..", StringComparison.Ordinal))
         {
             throw new PackageRestoreException($"'{package}' is not a NuGet package name.");
         }
 
-        string folder = Path.Combine(CacheDirectory, $"{package}.{version ?? "latest"}".ToLowerInvariant(), RuntimeInformation.RuntimeIdentifier);
-        if (!File.Exists(Path.Combine(folder, CompletedMarker)))
+        string folder = Path.Combine(cacheDirectory, $"{package}.{version ?? "latest"}".ToLowerInvariant(), RuntimeInformation.RuntimeIdentifier);
+        // One restore at a time in this process (two notebooks may ask for the same package at once); other
+        // processes are kept apart by each working in a folder of its own until the final move.
+        lock (Gate)
         {
-            Publish(package, version, folder);
+            if (!IsComplete(folder))
+            {
+                Publish(package, version, folder);
+            }
         }
 
         return ManagedAssemblies(folder);
@@ -49,12 +57,7 @@ internal static class PackageRestorer
     // package into the output folder itself, next to the assemblies that load them.
     private static void Publish(string package, string? version, string folder)
     {
-        string work = folder + ".partial-" + Environment.ProcessId;
-        if (Directory.Exists(work))
-        {
-            Directory.Delete(work, recursive: true);
-        }
-
+        string work = $"{folder}.partial-{Environment.ProcessId}-{Guid.NewGuid():N}";
         Directory.CreateDirectory(work);
         var project = new XElement("Project", new XAttribute("Sdk", "Microsoft.NET.Sdk"),
             new XElement("PropertyGroup",
@@ -83,14 +86,26 @@ internal static class PackageRestorer
 
         // Move into place in one step, so an interrupted restore never leaves a folder that looks complete.
         Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
-        if (Directory.Exists(folder))
+        if (Directory.Exists(folder) && !IsComplete(folder))
         {
-            Directory.Delete(folder, recursive: true);
+            Directory.Delete(folder, recursive: true);   // what an interrupted run of an older version left
         }
 
-        Directory.Move(output, folder);
+        try
+        {
+            Directory.Move(output, folder);
+        }
+        catch (IOException) when (IsComplete(folder))
+        {
+            // Another process finished the same restore first; its folder is as good as ours.
+        }
+
         Directory.Delete(work, recursive: true);
     }
+
+    private static readonly Lock Gate = new();
+
+    private static bool IsComplete(string folder) => File.Exists(Path.Combine(folder, CompletedMarker));
 
     private static IReadOnlyList<string> ManagedAssemblies(string folder) =>
         Directory.EnumerateFiles(folder, "*.dll").Where(NotebookRunner.IsManagedAssembly).Order(StringComparer.Ordinal).ToList();
