@@ -21,7 +21,6 @@ return args.FirstOrDefault() switch
     "split-inputs" => SplitInputsExperiment.Run(args[1..]),
     "cut" => GemmThroughput.Cut(args[1..]),
     "fuzz" => FuzzBenchmark.Run(args[1..]),
-    "adam-probe" => AdamSplitProbe.Run(args[1..]),
     _ => RunSuites(args),
 };
 

@@ -20,9 +20,7 @@ public sealed class Linear : ILayer, IInitializable
         Inputs = inputs;
         Outputs = outputs;
         Initializer = initializer ?? Init.He;
-        // A large W is split between the kernel threads by its columns (output neurons), the same way in the
-        // forward product, the dW product and the optimiser: each core keeps its half of W, dW and Adam's moments.
-        Weights = new Parameter("W", inputs, outputs, decays: true, ownedByColumns: (long)inputs * outputs >= VectorKernels.ParallelAdamLength);
+        Weights = new Parameter("W", inputs, outputs);
         Bias = new Parameter("b", 1, outputs, decays: false);
         Parameters = [Weights, Bias];
         Initialize(random ?? Random.Shared);
@@ -87,8 +85,7 @@ public sealed class Linear : ILayer, IInitializable
         if (input.Cols != Inputs)
             throw new ShapeMismatchException($"{Name} expects input batch x {Inputs} but got {input.Shape}.");
         this.input = input;
-        // Z = X·W + b (b broadcast over the batch, fused into the product)
-        Gemm.MultiplyAddRow(input, Weights.Value, Bias.Value, result, relu, ownerColumns: Weights.OwnedByColumns);
+        Gemm.MultiplyAddRow(input, Weights.Value, Bias.Value, result, relu);   // Z = X·W + b (b broadcast over the batch, fused into the product)
     }
 
     /// <inheritdoc/>
@@ -106,7 +103,7 @@ public sealed class Linear : ILayer, IInitializable
         if (outputGradient.Rows != x.Rows || outputGradient.Cols != Outputs)
             throw new ShapeMismatchException($"{Name}: gradient must be {x.Rows}x{Outputs}, got {outputGradient.Shape}.");
         // dW = Xᵀ·dZ   (the mean over the batch is already in dZ)
-        Gemm.MultiplyTransposeA(x, outputGradient, Weights.Gradient, accumulate: false, ownerColumns: Weights.OwnedByColumns);
+        Gemm.MultiplyTransposeA(x, outputGradient, Weights.Gradient);
         // db = Σ over the batch of dZ
         MatrixOps.SumColumns(outputGradient, Bias.Gradient);
         if (!needInputGradient) return Matrix.Ensure(ref inputGradient, 0, 0);   // nobody reads dX: skip it

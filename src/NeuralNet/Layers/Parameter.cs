@@ -18,17 +18,10 @@ public sealed class Parameter
     /// <param name="cols">Columns of the value.</param>
     /// <param name="decays">Whether weight decay applies (see <see cref="Decays"/>).</param>
     public Parameter(string name, int rows, int cols, bool decays = true)
-        : this(name, rows, cols, decays, ownedByColumns: false)
-    {
-    }
-
-    /// <summary>As above; <paramref name="ownedByColumns"/> sets <see cref="OwnedByColumns"/>.</summary>
-    internal Parameter(string name, int rows, int cols, bool decays, bool ownedByColumns)
     {
         Name = name;
-        OwnedByColumns = ownedByColumns;
-        Value = Allocate(name, rows, cols, ownedByColumns);
-        Gradient = ownedByColumns ? new Matrix(rows, cols, ColumnOwnership.CacheAligned(rows * cols)) : new Matrix(rows, cols);
+        Value = Allocate(name, rows, cols);
+        Gradient = new Matrix(rows, cols);
         Decays = decays;
     }
 
@@ -54,18 +47,10 @@ public sealed class Parameter
     /// <summary>∂L/∂Value from the last backward pass.</summary>
     public Matrix Gradient { get; }
 
-    /// <summary>
-    /// Whether the kernel threads own this matrix by columns (<see cref="ColumnOwnership"/>): the layer's products
-    /// and the optimiser then give each thread the same columns of the value, the gradient and the optimiser's
-    /// state, so they never move between cores. Set by the layer; it never changes the result.
-    /// </summary>
-    /// <remarks>Its value and gradient then start on a cache line (<see cref="ColumnOwnership.CacheAligned"/>).</remarks>
-    internal bool OwnedByColumns { get; }
-
     /// <inheritdoc/>
     public override string ToString() => $"{Name} {Value.Shape}";
 
-    private static Matrix Allocate(string name, int rows, int cols, bool cacheAligned)
+    private static Matrix Allocate(string name, int rows, int cols)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(cols);
@@ -79,7 +64,7 @@ public sealed class Parameter
         }
         if (floats > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(cols), $"Parameter {name} of {rows}x{cols} = {floats:N0} values is larger than an array can be ({Array.MaxLength:N0}).");
-        return cacheAligned ? new Matrix(rows, cols, ColumnOwnership.CacheAligned(rows * cols)) : new Matrix(rows, cols);
+        return new Matrix(rows, cols);
     }
 
     private sealed class AllocationLimit(long floats, string owner, AllocationLimit? outer) : IDisposable

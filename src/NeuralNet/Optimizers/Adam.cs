@@ -36,9 +36,7 @@ public class Adam(double learningRate = Adam.DefaultRate, double beta1 = 0.9, do
     protected override void Update(Parameter parameter)
     {
         if (!moments.TryGetValue(parameter, out (float[] M, float[] V) state))
-            moments[parameter] = state = parameter.OwnedByColumns
-                ? (ColumnOwnership.CacheAligned(parameter.Value.Length), ColumnOwnership.CacheAligned(parameter.Value.Length)) // split like W
-                : (new float[parameter.Value.Length], new float[parameter.Value.Length]);
+            moments[parameter] = state = (new float[parameter.Value.Length], new float[parameter.Value.Length]);
         (float[]? m, float[]? v) = state;
 
         // Fold the bias corrections into the step size, η·√(1−β₂ᵗ)/(1−β₁ᵗ), and ε̂ = ε·√(1−β₂ᵗ); every
@@ -47,10 +45,8 @@ public class Adam(double learningRate = Adam.DefaultRate, double beta1 = 0.9, do
 
         // One vectorised pass over the tensor (VectorKernels.AdamScalar is the same loop, one weight at a time):
         //   m = β₁m + (1−β₁)g;  v = β₂v + (1−β₂)g²;  w −= step·m / (√v + ε̂)
-        // A matrix the kernel threads own by columns is updated by its owners (the same bits: no sums).
-        Span<float> w = parameter.Value.Span, mSpan = m.AsSpan(0, w.Length), vSpan = v.AsSpan(0, w.Length);
-        if (parameter.OwnedByColumns) VectorKernels.Adam(w, parameter.Gradient.Span, mSpan, vSpan, coefficients, parameter.Value.Cols);
-        else VectorKernels.Adam(w, parameter.Gradient.Span, mSpan, vSpan, coefficients);
+        VectorKernels.Adam(parameter.Value.Span, parameter.Gradient.Span, m.AsSpan(0, parameter.Value.Length),
+            v.AsSpan(0, parameter.Value.Length), coefficients);
     }
 
     /// <inheritdoc/>

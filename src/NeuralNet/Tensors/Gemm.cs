@@ -19,18 +19,10 @@ public static class Gemm
     }
 
     /// <summary>C = Aᵀ·B (or C += Aᵀ·B). A is k x m, B is k x n, C is m x n. Used for weight gradients: dW = Xᵀ·dZ.</summary>
-    public static void MultiplyTransposeA(Matrix a, Matrix b, Matrix c, bool accumulate = false) =>
-        MultiplyTransposeA(a, b, c, accumulate, ownerColumns: false);
-
-    /// <summary>
-    /// As above; with <paramref name="ownerColumns"/> the threads split C by <see cref="ColumnOwnership"/>'s fixed
-    /// columns, so each writes the columns of dW it owns (the same bits as any other split).
-    /// </summary>
-    internal static void MultiplyTransposeA(Matrix a, Matrix b, Matrix c, bool accumulate, bool ownerColumns)
+    public static void MultiplyTransposeA(Matrix a, Matrix b, Matrix c, bool accumulate = false)
     {
         RequireShapes("Aᵀ·B", a.Cols, a.Rows, b.Rows, b.Cols, a, b, c);
-        GemmKernel.Run(transposeA: true, transposeB: false, a.Cols, b.Cols, a.Rows, a.Data, b.Data, c.Data, accumulate,
-            bias: default, relu: false, positiveWhere: null, ownerColumns);
+        GemmKernel.Run(transposeA: true, transposeB: false, a.Cols, b.Cols, a.Rows, a.Data, b.Data, c.Data, accumulate);
     }
 
     /// <summary>C = A·Bᵀ (or C += A·Bᵀ). A is m x k, B is n x k, C is m x n. Used for input gradients: dX = dZ·Wᵀ.</summary>
@@ -60,15 +52,13 @@ public static class Gemm
     /// </summary>
     /// <remarks>With <paramref name="relu"/>, C = max(A·B + bias, 0): a dense layer and its ReLU in one pass (each
     /// tile rectified while still in registers, on the thread that computed it); the same bits as the product
-    /// followed by <see cref="VectorKernels.ReluForward"/>. With <paramref name="ownerColumns"/> the threads split C
-    /// by <see cref="ColumnOwnership"/>'s fixed columns: each reads only the columns of B (the weights) it owns.</remarks>
-    internal static void MultiplyAddRow(Matrix a, Matrix b, Matrix bias, Matrix c, bool relu = false, bool ownerColumns = false)
+    /// followed by <see cref="VectorKernels.ReluForward"/>.</remarks>
+    internal static void MultiplyAddRow(Matrix a, Matrix b, Matrix bias, Matrix c, bool relu = false)
     {
         RequireShapes("A·B + bias", a.Rows, a.Cols, b.Rows, b.Cols, a, b, c);
         if (bias.Rows != 1 || bias.Cols != c.Cols)
             throw new ArgumentException($"A·B + bias: the bias must be 1x{c.Cols}, but is {bias.Shape}.", nameof(bias));
-        GemmKernel.Run(transposeA: false, transposeB: false, a.Rows, b.Cols, a.Cols, a.Data, b.Data, c.Data, accumulate: false, bias.Span, relu,
-            positiveWhere: null, ownerColumns);
+        GemmKernel.Run(transposeA: false, transposeB: false, a.Rows, b.Cols, a.Cols, a.Data, b.Data, c.Data, accumulate: false, bias.Span, relu);
     }
 
     // (opRows x opInner) times (opInner2 x opCols): the operands as the product sees them, after any transpose.

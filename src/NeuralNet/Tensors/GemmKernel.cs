@@ -74,12 +74,9 @@ internal static unsafe class GemmKernel
     /// <see cref="VectorKernels.ReluForward"/>): a dense layer followed by ReLU in one pass;
     /// with <paramref name="positiveWhere"/> (m x n) C is kept where that matrix is &gt; 0 and zeroed elsewhere
     /// (as <see cref="VectorKernels.ReluBackward"/>): a dense layer's input gradient times ReLU's derivative.
-    /// With <paramref name="ownerColumns"/>, threads split C by the fixed column split of <see cref="ColumnOwnership"/>
-    /// (a weight matrix's owners), whatever would duplicate less packing.
     /// </summary>
     public static void Run(bool transposeA, bool transposeB, int m, int n, int k,
-        float[] a, float[] b, float[] c, bool accumulate, ReadOnlySpan<float> bias, bool relu, float[]? positiveWhere = null,
-        bool ownerColumns = false)
+        float[] a, float[] b, float[] c, bool accumulate, ReadOnlySpan<float> bias, bool relu, float[]? positiveWhere = null)
     {
         if (m == 0 || n == 0) return;
         if (!bias.IsEmpty && bias.Length < n) throw new ArgumentException($"The bias needs {n} values but has {bias.Length}.", nameof(bias));
@@ -101,7 +98,7 @@ internal static unsafe class GemmKernel
             var job = new Job
             {
                 Isa = isa, MR = mr, NR = nr, M = m, N = n, K = k,
-                TransposeA = transposeA, TransposeB = transposeB, Accumulate = accumulate, Relu = relu, OwnerColumns = ownerColumns,
+                TransposeA = transposeA, TransposeB = transposeB, Accumulate = accumulate, Relu = relu,
                 A = aPtr, B = bPtr, C = cPtr, Bias = bias.IsEmpty ? null : biasPtr, Gate = gatePtr,
             };
             // A plain B can be read in place: its strips are already row-major runs of NR floats. That saves
@@ -146,7 +143,6 @@ internal static unsafe class GemmKernel
         public float* Gate; // C is kept where Gate > 0 (same layout as C), or null
         public int Parts;
         public bool SplitColumns;
-        public bool OwnerColumns; // split the columns as ColumnOwnership does (the parts own those columns of a weight matrix)
         public bool DirectB; // full strips of a plain B are read in place (ldb = n) instead of packed
     }
 
@@ -161,25 +157,12 @@ internal static unsafe class GemmKernel
         long packA = (long)job.M * job.K, packB = job.DirectB ? 0 : (long)job.K * job.N;
         job.SplitColumns = columnTiles >= threads && (packB > packA || rowTiles < threads);
         job.Parts = Math.Max(1, Math.Min(threads, job.SplitColumns ? columnTiles : rowTiles));
-        // A weight matrix's owners: every thread packs all of A, but reads and writes only its own columns of
-        // W, dW or Z, which then never move to the other core (see ColumnOwnership).
-        if (job.OwnerColumns && threads > 1)
-        {
-            job.SplitColumns = true;
-            job.Parts = ColumnOwnership.PartsFor(job.N, threads);
-        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunPart(int part, void* state)
     {
         ref Job job = ref Unsafe.AsRef<Job>(state);
-        if (job.OwnerColumns)
-        {
-            (int start, int end) = ColumnOwnership.Range(job.N, part, job.Parts);
-            if (end > start) Compute(ref job, 0, job.M, start, end);
-            return;
-        }
         int tiles = job.SplitColumns ? (job.N + job.NR - 1) / job.NR : (job.M + job.MR - 1) / job.MR;
         int first = (int)((long)tiles * part / job.Parts), last = (int)((long)tiles * (part + 1) / job.Parts);
         if (first == last) return;

@@ -265,9 +265,8 @@ internal static unsafe class VectorKernels
         }
     }
 
-    // Tensors at least this large are updated by all kernel threads, each taking one contiguous slice (or its
-    // own columns, for a matrix split by ColumnOwnership).
-    internal const int ParallelAdamLength = 32 * 1024;
+    // Tensors at least this large are updated by all kernel threads, each taking one contiguous slice.
+    private const int ParallelAdamLength = 32 * 1024;
 
     /// <summary>
     /// The Adam update: read <see cref="AdamScalar"/>; this is the same, a vector at a time, and large tensors are
@@ -287,40 +286,10 @@ internal static unsafe class VectorKernels
         }
     }
 
-    /// <summary>
-    /// The same update for a matrix of <paramref name="columns"/> columns whose columns are owned by the kernel
-    /// threads (<see cref="ColumnOwnership"/>): each thread updates its own columns of w, m and v, row by row, the
-    /// ones it also reads and writes in the layer's products. Same bits as <see cref="Adam(Span{float}, ReadOnlySpan{float}, Span{float}, Span{float}, AdamCoefficients)"/>.
-    /// </summary>
-    public static void Adam(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v, AdamCoefficients c, int columns)
-    {
-        RequireLength(w.Length, g.Length);
-        RequireLength(w.Length, m.Length);
-        RequireLength(w.Length, v.Length);
-        if (columns <= 0 || w.Length % columns != 0)
-            throw new ArgumentException($"A tensor of {w.Length} values is not a matrix of {columns} columns.", nameof(columns));
-        int parts = w.Length < ParallelAdamLength ? 1 : ColumnOwnership.PartsFor(columns, ComputeSettings.ThreadCount);
-        fixed (float* wp = w, gp = g, mp = m, vp = v)
-        {
-            var job = new AdamJob(new AdamOp(wp, gp, mp, vp, c), w.Length, parts, columns);
-            if (job.Parts == 1) ForEachVector(job.Op, 0, w.Length);
-            else WorkerPool.Run(job.Parts, &AdamColumnsPart, &job);
-        }
-    }
-
-    private readonly struct AdamJob(AdamOp op, int length, int parts, int columns = 0)
+    private readonly struct AdamJob(AdamOp op, int length, int parts)
     {
         public readonly AdamOp Op = op;
-        public readonly int Length = length, Parts = parts, Columns = columns;
-    }
-
-    // Part p's columns of every row, in one sweep (a call per row of 64 floats cost more than the update itself).
-    private static void AdamColumnsPart(int part, void* state)
-    {
-        ref AdamJob job = ref Unsafe.AsRef<AdamJob>(state);
-        (int start, int end) = ColumnOwnership.Range(job.Columns, part, job.Parts);
-        int rows = job.Length / job.Columns;
-        ForEachVector(new EachRow<AdamOp>(job.Op, rows, job.Columns, firstRow: (int)((long)rows * part / job.Parts)), start, end);
+        public readonly int Length = length, Parts = parts;
     }
 
     // Part p of the tensor, its bounds rounded down to whole 16-float vectors.
@@ -403,25 +372,6 @@ internal static unsafe class VectorKernels
     private interface IVectorLoop
     {
         nint Run<V>(nint i, nint end) where V : unmanaged, ILanes<V>;
-    }
-
-    /// <summary>
-    /// An op applied to the same columns [i, end) of each of <paramref name="rows"/> rows, <paramref name="stride"/>
-    /// floats apart, starting at row <paramref name="firstRow"/> and wrapping around.
-    /// </summary>
-    private readonly struct EachRow<TOp>(TOp op, nint rows, nint stride, nint firstRow) : IVectorLoop where TOp : struct, IVectorLoop
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public nint Run<V>(nint i, nint end) where V : unmanaged, ILanes<V>
-        {
-            nint stop = i;
-            for (nint n = 0, row = firstRow; n < rows; n++, row = row + 1 == rows ? 0 : row + 1)
-            {
-                nint offset = row * stride;
-                stop = op.Run<V>(offset + i, offset + end) - offset;
-            }
-            return stop;
-        }
     }
 
     // Elements [start, end): whole vectors of the widest accelerated width, then narrower ones, then the
