@@ -16,7 +16,7 @@ public class ThreadChooserTests
         {
             ComputeSettings.ThreadCount = 2;
             long now = 0;
-            var chooser = new ThreadChooser(2, () => now, stalls: () => 0);
+            var chooser = new ThreadChooser(2, () => now, stalls: () => 0, pool: () => (0, 0));
             var seen = new HashSet<int>();
             for (int step = 0; step < ThreadChooser.TrialSteps; step++)
             {
@@ -52,7 +52,7 @@ public class ThreadChooserTests
             ComputeSettings.ThreadCount = 2;
             long now = 0;
             int stalls = 0;
-            var chooser = new ThreadChooser(2, () => now, () => stalls);
+            var chooser = new ThreadChooser(2, () => now, () => stalls, () => (0, 0));
             for (int step = 0; step < ThreadChooser.TrialSteps; step++)
             {
                 chooser.BeforeStep();
@@ -61,6 +61,63 @@ public class ThreadChooserTests
                 chooser.AfterStep();
             }
             Assert.Equal(1, chooser.Chosen);
+        }
+        finally
+        {
+            ComputeSettings.ThreadCount = saved;
+        }
+    }
+
+    [Fact]
+    public void Workers_that_rarely_claim_their_part_make_one_thread_win()
+    {
+        // Another process holds the workers' core: the caller finishes most jobs alone (WorkerPool.SoloJobs),
+        // and the two-thread steps happen to time faster. One thread must still win.
+        int saved = ComputeSettings.ThreadCount;
+        try
+        {
+            ComputeSettings.ThreadCount = 2;
+            long now = 0, jobs = 0, solo = 0;
+            var chooser = new ThreadChooser(2, () => now, () => 0, () => (jobs, solo));
+            for (int step = 0; step < ThreadChooser.TrialSteps; step++)
+            {
+                chooser.BeforeStep();
+                if (ComputeSettings.ThreadCount == 2)
+                {
+                    jobs += 6;
+                    solo += 2; // a third of the jobs ran without the worker
+                }
+                now += ComputeSettings.ThreadCount == 2 ? 1 : 5;
+                chooser.AfterStep();
+            }
+            Assert.Equal(1, chooser.Chosen);
+        }
+        finally
+        {
+            ComputeSettings.ThreadCount = saved;
+        }
+    }
+
+    [Fact]
+    public void A_few_slow_steps_do_not_decide_the_trial()
+    {
+        // Medians, not sums: one-thread steps cost 10, two-thread steps 6, but three two-thread steps were
+        // descheduled for a long time (200 each). Two threads are still the faster choice.
+        int saved = ComputeSettings.ThreadCount;
+        try
+        {
+            ComputeSettings.ThreadCount = 2;
+            long now = 0;
+            int twoThreadSteps = 0;
+            var chooser = new ThreadChooser(2, () => now, () => 0, () => (0, 0));
+            for (int step = 0; step < ThreadChooser.TrialSteps; step++)
+            {
+                chooser.BeforeStep();
+                if (ComputeSettings.ThreadCount == 2) now += ++twoThreadSteps % 7 == 3 ? 200 : 6;
+                else now += 10;
+                chooser.AfterStep();
+            }
+            Assert.Equal(2, chooser.Chosen);
         }
         finally
         {
