@@ -31,6 +31,8 @@ internal sealed class ThreadChooser
     private const int MaxStepsOnWinner = 12_800;
     private const double MultiThreadMargin = 0.9;
     private const double MaxSoloShare = 0.1;
+    private const double LosingFactor = 2;
+    private const int LostAfter = 3;
     private static readonly int[] Order = [0, 1, 1, 0, 0, 1, 1, 0];
     private const int TimedStepsPerChoice = BlocksPerChoice * (StepsPerBlock - 1);
 
@@ -43,6 +45,8 @@ internal sealed class ThreadChooser
     private int step;       // steps done in the current cycle (trial blocks, then the winner's stretch)
     private int winner = -1;
     private int stallsBeforeTrial;
+    private int losingSteps; // multi-thread steps of this trial far slower than the one-thread steps
+    private bool lost;
     private long jobs, soloJobs; // of the timed multi-thread steps of this trial
     private (long Jobs, long Solo) poolBeforeStep;
     private int stepsOnWinner = StepsOnWinner;
@@ -83,11 +87,14 @@ internal sealed class ThreadChooser
                 stallsBeforeTrial = stalls();
                 jobs = soloJobs = 0;
                 timed[0] = timed[1] = 0;
+                lost = false;
+                losingSteps = 0;
             }
-            // Once a worker has been preempted in this trial (another process holds the core), the remaining
-            // blocks of several threads run on one: one thread will win, and waiting for a preempted worker
-            // can cost a whole scheduler time slice per step.
-            ComputeSettings.ThreadCount = Stalled ? 1 : choices[Order[step / StepsPerBlock]];
+            // Once a worker has been preempted in this trial (another process holds the core), or LostAfter steps
+            // on several threads took more than LosingFactor times the one-thread steps' median, the remaining
+            // blocks of several threads run on one: one thread will win, and on a core shared with another
+            // process each such step can cost a scheduler time slice (milliseconds, against 0.3 for a step).
+            ComputeSettings.ThreadCount = Stalled || lost ? 1 : choices[Order[step / StepsPerBlock]];
             poolBeforeStep = pool();
             stepStart = clock();
         }
@@ -96,6 +103,7 @@ internal sealed class ThreadChooser
             ComputeSettings.ThreadCount = choices[Math.Max(winner, 0)];
         }
     }
+
 
     /// <summary>Call after each training step.</summary>
     public void AfterStep()
@@ -107,6 +115,8 @@ internal sealed class ThreadChooser
             stepTicks[choice][timed[choice]++] = clock() - stepStart;
             if (choice == 1)
             {
+                if (timed[0] >= 3 && stepTicks[1][timed[1] - 1] > LosingFactor * Median(stepTicks[0].AsSpan(0, timed[0])) && ++losingSteps == LostAfter)
+                    lost = true;
                 (long jobsNow, long soloNow) = pool();
                 jobs += jobsNow - poolBeforeStep.Jobs;
                 soloJobs += soloNow - poolBeforeStep.Solo;
@@ -115,7 +125,7 @@ internal sealed class ThreadChooser
         step++;
         if (step == TrialSteps)
         {
-            bool workersWerePresent = !Stalled && soloJobs <= MaxSoloShare * jobs;
+            bool workersWerePresent = !Stalled && !lost && soloJobs <= MaxSoloShare * jobs;
             int faster = workersWerePresent && Median(stepTicks[1]) < MultiThreadMargin * Median(stepTicks[0]) ? 1 : 0;
             stepsOnWinner = faster == winner ? Math.Min(2 * stepsOnWinner, MaxStepsOnWinner) : StepsOnWinner;
             winner = faster;
@@ -130,9 +140,9 @@ internal sealed class ThreadChooser
     private bool Stalled => stalls() != stallsBeforeTrial;
 
     // The median of a few step times, sorted in place (no allocation: this runs while training).
-    private static double Median(long[] ticks)
+    private static double Median(Span<long> ticks)
     {
-        Array.Sort(ticks);
+        ticks.Sort();
         int n = ticks.Length;
         return n % 2 == 1 ? ticks[n / 2] : (ticks[n / 2 - 1] + ticks[n / 2]) / 2.0;
     }

@@ -101,8 +101,9 @@ public class ThreadChooserTests
     [Fact]
     public void A_few_slow_steps_do_not_decide_the_trial()
     {
-        // Medians, not sums: one-thread steps cost 10, two-thread steps 6, but three two-thread steps were
-        // descheduled for a long time (200 each). Two threads are still the faster choice.
+        // Medians, not sums: one-thread steps cost 10, two-thread steps 6, but two timed two-thread steps were
+        // descheduled for a long time (200 each: their sum is more than all the one-thread steps'). Two threads are
+        // still the faster choice.
         int saved = ComputeSettings.ThreadCount;
         try
         {
@@ -113,11 +114,39 @@ public class ThreadChooserTests
             for (int step = 0; step < ThreadChooser.TrialSteps; step++)
             {
                 chooser.BeforeStep();
-                if (ComputeSettings.ThreadCount == 2) now += ++twoThreadSteps % 7 == 3 ? 200 : 6;
+                if (ComputeSettings.ThreadCount == 2) now += ++twoThreadSteps % 10 == 3 ? 200 : 6;
                 else now += 10;
                 chooser.AfterStep();
             }
             Assert.Equal(2, chooser.Chosen);
+        }
+        finally
+        {
+            ComputeSettings.ThreadCount = saved;
+        }
+    }
+
+    [Fact]
+    public void A_two_thread_step_far_slower_than_the_one_thread_steps_ends_the_two_thread_blocks()
+    {
+        // A core shared with another process: a two-thread step costs 3x a one-thread step. After three
+        // timed two-thread steps, the rest of the trial runs on one thread (each such step could cost a time slice).
+        int saved = ComputeSettings.ThreadCount;
+        try
+        {
+            ComputeSettings.ThreadCount = 2;
+            long now = 0;
+            int twoThreadSteps = 0;
+            var chooser = new ThreadChooser(2, () => now, () => 0, () => (0, 0));
+            for (int step = 0; step < ThreadChooser.TrialSteps; step++)
+            {
+                chooser.BeforeStep();
+                if (ComputeSettings.ThreadCount == 2) twoThreadSteps++;
+                now += ComputeSettings.ThreadCount == 2 ? 30 : 10;
+                chooser.AfterStep();
+            }
+            Assert.Equal(1, chooser.Chosen);
+            Assert.Equal(4, twoThreadSteps); // the block's untimed first step and three timed ones
         }
         finally
         {
