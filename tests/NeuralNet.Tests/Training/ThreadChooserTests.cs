@@ -153,4 +153,33 @@ public class ThreadChooserTests
             ComputeSettings.ThreadCount = saved;
         }
     }
+
+    [Fact]
+    public void Choosing_allocates_nothing_per_step()
+    {
+        // The chooser runs around every training step, which allocates nothing in the steady state.
+        int saved = ComputeSettings.ThreadCount;
+        try
+        {
+            ComputeSettings.ThreadCount = 2;
+            var chooser = new ThreadChooser(2); // the real clock and pool counters
+            int cycle = ThreadChooser.TrialSteps + ThreadChooser.StepsOnWinner;
+            void Steps(int count)
+            {
+                for (int step = 0; step < count; step++)
+                {
+                    chooser.BeforeStep();
+                    chooser.AfterStep();
+                }
+            }
+            Steps(cycle); // a whole cycle first: trial and stretch, methods compiled
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Steps(2 * cycle);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        finally
+        {
+            ComputeSettings.ThreadCount = saved;
+        }
+    }
 }
