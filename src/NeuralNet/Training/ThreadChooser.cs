@@ -17,9 +17,12 @@ namespace NeuralNet.Training;
 /// step times of a trial scatter by 3x (a block may run while the scheduler has put this thread on the busy
 /// core, the next after it moved it), and sums of a few steps sometimes picked two threads by chance, which
 /// then lost to one thread (13-38 % slower per epoch in that condition, tests/NeuralNet.Benchmarks/RESULTS.md). A worker whose core is busy shows plainly: the pool's caller
-/// finishes jobs alone (<see cref="WorkerPool.SoloJobs"/>) or waits a time slice for it (<see cref="WorkerPool.Stalls"/>).</para>
+/// finishes jobs alone (<see cref="WorkerPool.SoloJobs"/>) or waits a time slice for it (<see cref="WorkerPool.Stalls"/>).
+/// And when the machine had no idle core while we trained on one thread (<see cref="IdleCores"/>), several threads are
+/// not tried at all: each trial on a shared core cost a few scheduler time slices, and left this thread sharing a
+/// core for a while after it.</para>
 /// </remarks>
-internal sealed class ThreadChooser
+internal sealed class ThreadChooser : IDisposable
 {
     // Each trial: BlocksPerChoice blocks of StepsPerBlock steps for each choice, alternated (A B B A A B B A),
     // the first step of a block not timed (the switch may wake a sleeping worker). Then StepsOnWinner steps
@@ -33,6 +36,10 @@ internal sealed class ThreadChooser
     private const double MaxSoloShare = 0.1;
     private const double LosingFactor = 2;
     private const int LostAfter = 3;
+    // Several threads are not even tried when, during the last stretch on one thread, fewer than this many cores
+    // of the machine were idle on average: another process has the second core, and a trial would only pay for
+    // waiting on a worker that the scheduler does not run.
+    private const double MinimumIdleCores = 0.5;
     private static readonly int[] Order = [0, 1, 1, 0, 0, 1, 1, 0];
     private const int TimedStepsPerChoice = BlocksPerChoice * (StepsPerBlock - 1);
 
@@ -42,6 +49,8 @@ internal sealed class ThreadChooser
     private readonly Func<long> clock;
     private readonly Func<int> stalls;
     private readonly Func<(long Jobs, long Solo)> pool;
+    private readonly Func<double?> idleCores;
+    private readonly IdleCores? meter;
     private int step;       // steps done in the current cycle (trial blocks, then the winner's stretch)
     private int winner = -1;
     private int stallsBeforeTrial;
@@ -57,8 +66,17 @@ internal sealed class ThreadChooser
     /// <param name="stalls">The count of waits for a preempted worker; <see cref="WorkerPool.Stalls"/> by default.</param>
     /// <param name="pool">The pool's jobs and the jobs its caller finished alone; <see cref="WorkerPool.Jobs"/> and
     /// <see cref="WorkerPool.SoloJobs"/> by default.</param>
-    public ThreadChooser(int maximum, Func<long>? clock = null, Func<int>? stalls = null, Func<(long Jobs, long Solo)>? pool = null)
+    /// <param name="idleCores">The machine's idle cores on average since the last call (null: unknown); by default read
+    /// from the operating system (<see cref="IdleCores"/>) when the real clock is used, unknown with a fake one.</param>
+    public ThreadChooser(int maximum, Func<long>? clock = null, Func<int>? stalls = null, Func<(long Jobs, long Solo)>? pool = null,
+        Func<double?>? idleCores = null)
     {
+        if (idleCores is null && clock is null)
+        {
+            meter = new IdleCores();
+            idleCores = meter.SinceLastCall;
+        }
+        this.idleCores = idleCores ?? (() => null);
         this.clock = clock ?? Stopwatch.GetTimestamp;
         this.stalls = stalls ?? (() => WorkerPool.Stalls);
         this.pool = pool ?? (() => (WorkerPool.Jobs, WorkerPool.SoloJobs));
@@ -87,8 +105,10 @@ internal sealed class ThreadChooser
                 stallsBeforeTrial = stalls();
                 jobs = soloJobs = 0;
                 timed[0] = timed[1] = 0;
-                lost = false;
                 losingSteps = 0;
+                // After a stretch on one thread that left no core idle, the several-thread blocks run on one.
+                double? idle = idleCores();
+                lost = winner == 0 && idle < MinimumIdleCores;
             }
             // Once a worker has been preempted in this trial (another process holds the core), or LostAfter steps
             // on several threads took more than LosingFactor times the one-thread steps' median, the remaining
@@ -130,6 +150,7 @@ internal sealed class ThreadChooser
             stepsOnWinner = faster == winner ? Math.Min(2 * stepsOnWinner, MaxStepsOnWinner) : StepsOnWinner;
             winner = faster;
             Chosen = choices[winner];
+            idleCores(); // start measuring the winner's stretch
         }
         else if (step == TrialSteps + stepsOnWinner)
         {
@@ -149,4 +170,7 @@ internal sealed class ThreadChooser
 
     /// <summary>Puts <see cref="ComputeSettings.ThreadCount"/> back to the maximum.</summary>
     public void Restore() => ComputeSettings.ThreadCount = Maximum;
+
+    /// <summary>Closes the operating-system counters it reads.</summary>
+    public void Dispose() => meter?.Dispose();
 }

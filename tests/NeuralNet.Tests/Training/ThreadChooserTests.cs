@@ -182,4 +182,49 @@ public class ThreadChooserTests
             ComputeSettings.ThreadCount = saved;
         }
     }
+
+    [Theory]
+    [InlineData(0.1, false)] // another process had the second core: the next trial stays on one thread
+    [InlineData(0.9, true)]  // a core was free: the next trial tries two threads again
+    public void The_next_trial_tries_two_threads_only_if_a_core_was_idle_meanwhile(double idle, bool triesTwo)
+    {
+        int saved = ComputeSettings.ThreadCount;
+        try
+        {
+            ComputeSettings.ThreadCount = 2;
+            long now = 0;
+            var chooser = new ThreadChooser(2, () => now, () => 0, () => (0, 0), idleCores: () => idle);
+            for (int step = 0; step < ThreadChooser.TrialSteps + ThreadChooser.StepsOnWinner; step++)
+            {
+                chooser.BeforeStep();
+                now += ComputeSettings.ThreadCount == 2 ? 15 : 10; // one thread wins the first trial
+                chooser.AfterStep();
+            }
+            Assert.Equal(1, chooser.Chosen);
+            int twoThreadSteps = 0;
+            for (int step = 0; step < ThreadChooser.TrialSteps; step++)
+            {
+                chooser.BeforeStep();
+                if (ComputeSettings.ThreadCount == 2) twoThreadSteps++;
+                now += 10;
+                chooser.AfterStep();
+            }
+            Assert.Equal(triesTwo, twoThreadSteps > 0);
+        }
+        finally
+        {
+            ComputeSettings.ThreadCount = saved;
+        }
+    }
+
+    [Fact]
+    public void Idle_cores_are_read_from_the_operating_system_on_linux()
+    {
+        using var meter = new IdleCores();
+        Assert.Null(meter.SinceLastCall()); // nothing to compare with yet
+        Thread.Sleep(50);
+        double? idle = meter.SinceLastCall();
+        if (!OperatingSystem.IsLinux()) Assert.Null(idle);
+        else if (idle is double cores) Assert.InRange(cores, 0, Environment.ProcessorCount);
+    }
 }
