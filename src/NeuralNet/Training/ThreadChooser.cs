@@ -16,11 +16,12 @@ namespace NeuralNet.Training;
 /// <para>Why medians and a check that the workers were there: with another process keeping one core busy, the
 /// step times of a trial scatter by 3x (a block may run while the scheduler has put this thread on the busy
 /// core, the next after it moved it), and sums of a few steps sometimes picked two threads by chance, which
-/// then lost to one thread (13-38 % slower per epoch in that condition, tests/NeuralNet.Benchmarks/RESULTS.md). A worker whose core is busy shows plainly: the pool's caller
-/// finishes jobs alone (<see cref="WorkerPool.SoloJobs"/>) or waits a time slice for it (<see cref="WorkerPool.Stalls"/>).
-/// And when the machine had no idle core while we trained on one thread (<see cref="IdleCores"/>), several threads are
-/// not tried at all: each trial on a shared core cost a few scheduler time slices, and left this thread sharing a
-/// core for a while after it.</para>
+/// then lost to one thread (13-38 % slower per epoch in that condition: tests/NeuralNet.Benchmarks/RESULTS.md).
+/// A worker whose core is busy shows plainly: the pool's caller finishes jobs alone
+/// (<see cref="WorkerPool.SoloJobs"/>) or waits a time slice for it (<see cref="WorkerPool.Stalls"/>). And when the
+/// machine had no idle core while we trained on one thread (<see cref="IdleCores"/>), several threads are not tried
+/// at all: a trial on a shared core costs a few scheduler time slices, and our thread ran with less than its own
+/// core for a while after one (RESULTS.md, <c>cpu_share</c>).</para>
 /// </remarks>
 internal sealed class ThreadChooser : IDisposable
 {
@@ -55,7 +56,7 @@ internal sealed class ThreadChooser : IDisposable
     private int winner = -1;
     private int stallsBeforeTrial;
     private int losingSteps; // multi-thread steps of this trial far slower than the one-thread steps
-    private bool lost;
+    private bool lost;       // the rest of this trial's multi-thread blocks run on one thread
     private long jobs, soloJobs; // of the timed multi-thread steps of this trial
     private (long Jobs, long Solo) poolBeforeStep;
     private int stepsOnWinner = StepsOnWinner;
