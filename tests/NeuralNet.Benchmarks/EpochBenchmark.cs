@@ -26,13 +26,23 @@ internal static class EpochBenchmark
         (ImageDataset? train, ImageDataset? test) = Mnist.Load(Options.Text(args, "--data"));
         var network = Sequential.Mlp(784, [128, 64], 10, "relu", seed: seed);
         var trainer = new Trainer(network, new Adam(1e-3), options: new TrainingOptions { Epochs = epochs, BatchSize = batch, Seed = seed, ChooseThreads = choose });
+        // The training thread's CPU time per epoch over its wall time: below 1 when the thread waited for a core
+        // (on a machine where another process keeps a core busy, it shows whether we shared that core).
+        var cpuShares = new List<double>();
+        double cpuBefore = StepProfile.ThreadCpuSeconds();
+        trainer.EpochCompleted += e =>
+        {
+            double cpu = StepProfile.ThreadCpuSeconds();
+            cpuShares.Add((cpu - cpuBefore) / e.Metrics.Seconds);
+            cpuBefore = cpu;
+        };
         TrainingHistory history = trainer.Fit(train);
         (double _, double accuracy) = trainer.Evaluate(test);
 
         double[] seconds = history.Epochs.Select(e => e.Seconds).ToArray();
         string list = string.Join(",", seconds.Select(s => s.ToString("0.0000", CultureInfo.InvariantCulture)));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT peer=ours batch={batch} threads={(choose ? "auto" : threads)} epochs={epochs} median_s={Median(seconds):0.0000} best_s={seconds.Min():0.0000} test_acc={accuracy:0.0000} epoch_s={list} isa={GemmKernel.Best} pool_jobs={WorkerPool.Jobs} stalls={WorkerPool.Stalls}"));
+            $"RESULT peer=ours batch={batch} threads={(choose ? "auto" : threads)} epochs={epochs} median_s={Median(seconds):0.0000} best_s={seconds.Min():0.0000} test_acc={accuracy:0.0000} epoch_s={list} isa={GemmKernel.Best} pool_jobs={WorkerPool.Jobs} stalls={WorkerPool.Stalls} solo_jobs={WorkerPool.SoloJobs} cpu_share={string.Join(",", cpuShares.Select(c => c.ToString("0.00", CultureInfo.InvariantCulture)))}"));
         return 0;
     }
 

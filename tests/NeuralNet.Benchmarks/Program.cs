@@ -19,6 +19,7 @@ return args.FirstOrDefault() switch
     "profile" => StepProfile.Run(args[1..]),
     "cnn-profile" => CnnProfile.Run(args[1..]),
     "split-inputs" => SplitInputsExperiment.Run(args[1..]),
+    "owned-columns" => OwnedColumnsExperiment.Run(args[1..]),
     "cut" => GemmThroughput.Cut(args[1..]),
     "fuzz" => FuzzBenchmark.Run(args[1..]),
     _ => RunSuites(args),

@@ -47,7 +47,10 @@ internal static partial class StepProfile
         string? clockName = Options.Text(args, "--clock");
         bool wholeSteps = args.Contains("--trainer");
         bool fuseAll = !args.Contains("--unfused");
-        bool alternateFusion = args.Contains("--ab-fusion"); // odd entries of --threads run Linear and ReLU as separate passes
+        bool alternateFusion = args.Contains("--ab-fusion");
+        // --split-norm: the gradients' global norm (which Optimizer.Step computes first) timed once more on its own
+        // just before the step, so its cost (reading dW where the backward left it) shows; the step's own then reads warm data.
+        bool splitNorm = args.Contains("--split-norm"); // odd entries of --threads run Linear and ReLU as separate passes
         (ImageDataset? train, ImageDataset _) = Mnist.Load();
         var network = Sequential.Mlp(784, [128, 64], 10, "relu", seed: 42);
         var optimizer = new Adam(1e-3);
@@ -58,7 +61,7 @@ internal static partial class StepProfile
         // Parts: gather, forward of each layer, loss, backward of each layer (last first), Adam.
         string[] names = [
             "gather", .. network.Layers.Select(l => $"fwd {l.Name}"), "loss",
-            .. network.Layers.Reverse().Select(l => $"bwd {l.Name}"), "adam"];
+            .. network.Layers.Reverse().Select(l => $"bwd {l.Name}"), .. (splitNorm ? new[] { "norm (extra)" } : []), "adam"];
         if (wholeSteps) names = ["Trainer.TrainStep"];
         var trainer = new NeuralNet.Training.Trainer(network, optimizer, loss);
         List<double[]>[] samples = threadCounts.Select(_ => new List<double[]>()).ToArray();
@@ -130,6 +133,13 @@ internal static partial class StepProfile
                         {
                             g = network.Layers[l].Backward(g, needInputGradient: l > 0);   // as the Trainer: no ∂L/∂pixels
                         }
+                        Lap();
+                    }
+                    if (splitNorm)
+                    {
+                        double norm = 0;
+                        foreach (Parameter p in network.Parameters) norm += MatrixOps.SumOfSquares(p.Gradient.Span);
+                        if (norm < 0) Console.WriteLine();
                         Lap();
                     }
                     optimizer.Step(network.Parameters);

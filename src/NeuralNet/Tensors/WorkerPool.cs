@@ -48,6 +48,15 @@ internal static unsafe class WorkerPool
     /// <summary>How many jobs have been handed to the workers (forks; the profile counts them per training step).</summary>
     public static long Jobs { get; private set; }
 
+    /// <summary>
+    /// How many of those jobs the caller finished alone because no worker claimed a part in time: a worker that
+    /// spins between the jobs of a step claims its part within a microsecond, so a high share of these means the
+    /// workers' cores are busy with something else (<see cref="NeuralNet.Training.ThreadChooser"/> reads it).
+    /// </summary>
+    public static long SoloJobs { get; private set; }
+
+    private static long workerParts; // parts run by workers, ever
+
     private static readonly object Gate = new();
     private static Worker[] workers = [];
 
@@ -89,6 +98,7 @@ internal static unsafe class WorkerPool
             jobState = state;
             failure = null;
             Volatile.Write(ref finished, 0);
+            long workerPartsBefore = Volatile.Read(ref workerParts);
             generation++;
             Interlocked.Exchange(ref ticket, ((long)generation << 32) | (uint)parts); // publishes the job (full fence)
             for (int w = 0; w < helpers; w++) workers[w].WakeIfSleeping();
@@ -100,6 +110,7 @@ internal static unsafe class WorkerPool
             var spinner = new SpinWait();
             while (Volatile.Read(ref finished) != parts) spinner.SpinOnce(sleep1Threshold: -1);
             long waited = Stopwatch.GetTimestamp() - waitStart;
+            if (Volatile.Read(ref workerParts) == workerPartsBefore) SoloJobs++; // no worker ran a part of this job
             if (waited > StallTicks && waited > 16 * (waitStart - start))
             {
                 backOff = nextBackOff;
@@ -140,6 +151,7 @@ internal static unsafe class WorkerPool
             {
                 failure = e;
             }
+            if (!fromFront) Interlocked.Increment(ref workerParts); // before finished: the caller reads it after its own parts
             Interlocked.Increment(ref finished);
         }
     }

@@ -124,6 +124,7 @@ public sealed class Trainer(Sequential network, Optimizer optimizer, ILoss? loss
         finally
         {
             threads?.Restore();
+            threads?.Dispose();
         }
 
         if (early is not null)

@@ -16,7 +16,7 @@ public class ThreadChooserTests
         {
             ComputeSettings.ThreadCount = 2;
             long now = 0;
-            var chooser = new ThreadChooser(2, () => now, stalls: () => 0);
+            var chooser = new ThreadChooser(2, () => now, stalls: () => 0, pool: () => (0, 0));
             var seen = new HashSet<int>();
             for (int step = 0; step < ThreadChooser.TrialSteps; step++)
             {
@@ -52,7 +52,7 @@ public class ThreadChooserTests
             ComputeSettings.ThreadCount = 2;
             long now = 0;
             int stalls = 0;
-            var chooser = new ThreadChooser(2, () => now, () => stalls);
+            var chooser = new ThreadChooser(2, () => now, () => stalls, () => (0, 0));
             for (int step = 0; step < ThreadChooser.TrialSteps; step++)
             {
                 chooser.BeforeStep();
@@ -66,5 +66,165 @@ public class ThreadChooserTests
         {
             ComputeSettings.ThreadCount = saved;
         }
+    }
+
+    [Fact]
+    public void Workers_that_rarely_claim_their_part_make_one_thread_win()
+    {
+        // Another process holds the workers' core: the caller finishes most jobs alone (WorkerPool.SoloJobs),
+        // and the two-thread steps happen to time faster. One thread must still win.
+        int saved = ComputeSettings.ThreadCount;
+        try
+        {
+            ComputeSettings.ThreadCount = 2;
+            long now = 0, jobs = 0, solo = 0;
+            var chooser = new ThreadChooser(2, () => now, () => 0, () => (jobs, solo));
+            for (int step = 0; step < ThreadChooser.TrialSteps; step++)
+            {
+                chooser.BeforeStep();
+                if (ComputeSettings.ThreadCount == 2)
+                {
+                    jobs += 6;
+                    solo += 2; // a third of the jobs ran without the worker
+                }
+                now += ComputeSettings.ThreadCount == 2 ? 1 : 5;
+                chooser.AfterStep();
+            }
+            Assert.Equal(1, chooser.Chosen);
+        }
+        finally
+        {
+            ComputeSettings.ThreadCount = saved;
+        }
+    }
+
+    [Fact]
+    public void A_few_slow_steps_do_not_decide_the_trial()
+    {
+        // Medians, not sums: one-thread steps cost 10, two-thread steps 6, but two timed two-thread steps were
+        // descheduled for a long time (200 each: their sum is more than all the one-thread steps'). Two threads are
+        // still the faster choice.
+        int saved = ComputeSettings.ThreadCount;
+        try
+        {
+            ComputeSettings.ThreadCount = 2;
+            long now = 0;
+            int twoThreadSteps = 0;
+            var chooser = new ThreadChooser(2, () => now, () => 0, () => (0, 0));
+            for (int step = 0; step < ThreadChooser.TrialSteps; step++)
+            {
+                chooser.BeforeStep();
+                if (ComputeSettings.ThreadCount == 2) now += ++twoThreadSteps % 10 == 3 ? 200 : 6;
+                else now += 10;
+                chooser.AfterStep();
+            }
+            Assert.Equal(2, chooser.Chosen);
+        }
+        finally
+        {
+            ComputeSettings.ThreadCount = saved;
+        }
+    }
+
+    [Fact]
+    public void A_two_thread_step_far_slower_than_the_one_thread_steps_ends_the_two_thread_blocks()
+    {
+        // A core shared with another process: a two-thread step costs 3x a one-thread step. After three
+        // timed two-thread steps, the rest of the trial runs on one thread (each such step could cost a time slice).
+        int saved = ComputeSettings.ThreadCount;
+        try
+        {
+            ComputeSettings.ThreadCount = 2;
+            long now = 0;
+            int twoThreadSteps = 0;
+            var chooser = new ThreadChooser(2, () => now, () => 0, () => (0, 0));
+            for (int step = 0; step < ThreadChooser.TrialSteps; step++)
+            {
+                chooser.BeforeStep();
+                if (ComputeSettings.ThreadCount == 2) twoThreadSteps++;
+                now += ComputeSettings.ThreadCount == 2 ? 30 : 10;
+                chooser.AfterStep();
+            }
+            Assert.Equal(1, chooser.Chosen);
+            Assert.Equal(4, twoThreadSteps); // the block's untimed first step and three timed ones
+        }
+        finally
+        {
+            ComputeSettings.ThreadCount = saved;
+        }
+    }
+
+    [Fact]
+    public void Choosing_allocates_nothing_per_step()
+    {
+        // The chooser runs around every training step, which allocates nothing in the steady state.
+        int saved = ComputeSettings.ThreadCount;
+        try
+        {
+            ComputeSettings.ThreadCount = 2;
+            var chooser = new ThreadChooser(2); // the real clock and pool counters
+            int cycle = ThreadChooser.TrialSteps + ThreadChooser.StepsOnWinner;
+            void Steps(int count)
+            {
+                for (int step = 0; step < count; step++)
+                {
+                    chooser.BeforeStep();
+                    chooser.AfterStep();
+                }
+            }
+            Steps(cycle); // a whole cycle first: trial and stretch, methods compiled
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Steps(2 * cycle);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        finally
+        {
+            ComputeSettings.ThreadCount = saved;
+        }
+    }
+
+    [Theory]
+    [InlineData(0.1, false)] // another process had the second core: the next trial stays on one thread
+    [InlineData(0.9, true)]  // a core was free: the next trial tries two threads again
+    public void The_next_trial_tries_two_threads_only_if_a_core_was_idle_meanwhile(double idle, bool triesTwo)
+    {
+        int saved = ComputeSettings.ThreadCount;
+        try
+        {
+            ComputeSettings.ThreadCount = 2;
+            long now = 0;
+            var chooser = new ThreadChooser(2, () => now, () => 0, () => (0, 0), idleCores: () => idle);
+            for (int step = 0; step < ThreadChooser.TrialSteps + ThreadChooser.StepsOnWinner; step++)
+            {
+                chooser.BeforeStep();
+                now += ComputeSettings.ThreadCount == 2 ? 15 : 10; // one thread wins the first trial
+                chooser.AfterStep();
+            }
+            Assert.Equal(1, chooser.Chosen);
+            int twoThreadSteps = 0;
+            for (int step = 0; step < ThreadChooser.TrialSteps; step++)
+            {
+                chooser.BeforeStep();
+                if (ComputeSettings.ThreadCount == 2) twoThreadSteps++;
+                now += 10;
+                chooser.AfterStep();
+            }
+            Assert.Equal(triesTwo, twoThreadSteps > 0);
+        }
+        finally
+        {
+            ComputeSettings.ThreadCount = saved;
+        }
+    }
+
+    [Fact]
+    public void Idle_cores_are_read_from_the_operating_system_on_linux()
+    {
+        using var meter = new IdleCores();
+        Assert.Null(meter.SinceLastCall()); // nothing to compare with yet
+        Thread.Sleep(50);
+        double? idle = meter.SinceLastCall();
+        if (!OperatingSystem.IsLinux()) Assert.Null(idle);
+        else if (idle is double cores) Assert.InRange(cores, 0, Environment.ProcessorCount);
     }
 }
