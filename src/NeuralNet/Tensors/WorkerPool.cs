@@ -37,10 +37,12 @@ internal static unsafe class WorkerPool
     // asleep is ~65 µs late; ordinary imbalance is at most about a share: the convolution's few large parts
     // had tripped a 1x test on a quiet machine and run on one thread, 17 s instead of ~10 s per epoch)...
     private static readonly long StallTicks = Stopwatch.Frequency / 1000; // 1 ms
-    // ...and the next jobs run on the calling thread alone: 256 of them (a few dozen training steps), twice
-    // as many after each further stall in a row, at most 16384.
-    private const int FirstBackOff = 256, MaxBackOff = 16384;
-    private static int backOff, nextBackOff = FirstBackOff;
+    // ...and the jobs of the next 20 ms run on the calling thread alone (a few scheduler time slices), twice as
+    // long after each further stall in a row, at most 5 s. Counted in time, not in jobs: a training step forks
+    // 6 jobs (the CNN, 6 ms a step) to 10 (the MLP, 0.3 ms a step), so a count of jobs meant 40 CNN steps or 25
+    // MLP steps on one thread after a single late worker.
+    private static readonly long FirstBackOffTicks = Stopwatch.Frequency / 50, MaxBackOffTicks = 5 * Stopwatch.Frequency;
+    private static long backOffUntil, nextBackOffTicks = FirstBackOffTicks;
 
     /// <summary>How many times a job waited so long for a preempted worker that the pool fell back to one thread.</summary>
     public static int Stalls { get; private set; }
@@ -83,9 +85,8 @@ internal static unsafe class WorkerPool
             for (int part = 0; part < parts; part++) body(part, state);
             return;
         }
-        if (backOff > 0)
+        if (backOffUntil != 0 && Stopwatch.GetTimestamp() < backOffUntil)
         {
-            backOff--;
             Monitor.Exit(Gate);
             for (int part = 0; part < parts; part++) body(part, state);
             return;
@@ -113,13 +114,14 @@ internal static unsafe class WorkerPool
             if (Volatile.Read(ref workerParts) == workerPartsBefore) SoloJobs++; // no worker ran a part of this job
             if (waited > StallTicks && waited > 16 * (waitStart - start))
             {
-                backOff = nextBackOff;
-                nextBackOff = Math.Min(2 * nextBackOff, MaxBackOff);
+                backOffUntil = Stopwatch.GetTimestamp() + nextBackOffTicks;
+                nextBackOffTicks = Math.Min(2 * nextBackOffTicks, MaxBackOffTicks);
                 Stalls++;
             }
             else
             {
-                nextBackOff = FirstBackOff;
+                backOffUntil = 0;
+                nextBackOffTicks = FirstBackOffTicks;
             }
             if (failure is { } error) ExceptionDispatchInfo.Capture(error).Throw();
         }
