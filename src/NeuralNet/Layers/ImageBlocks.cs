@@ -1,0 +1,20 @@
+namespace NeuralNet.Layers;
+
+/// <summary>
+/// How the image layers cut a batch between threads: one contiguous range of images per core, the same
+/// ranges in every layer and in both directions, so that a core reads back the images it wrote itself.
+/// </summary>
+/// <remarks>
+/// The count follows the machine's cores, not <see cref="Tensors.ComputeSettings.ThreadCount"/>: a
+/// convolution sums its filter gradient block by block, and that sum must not change when the trainer
+/// switches between one thread and several (one thread simply runs the blocks one after the other).
+/// </remarks>
+internal static class ImageBlocks
+{
+    /// <summary>The number of blocks for a batch of <paramref name="images"/>: one per core, at most one per image.</summary>
+    public static int Count(int images) => Math.Max(1, Math.Min(images, Environment.ProcessorCount));
+
+    /// <summary>The images [First, End) of block <paramref name="block"/> out of <paramref name="blocks"/>.</summary>
+    public static (int First, int End) Range(int images, int block, int blocks) =>
+        ((int)((long)images * block / blocks), (int)((long)images * (block + 1) / blocks));
+}

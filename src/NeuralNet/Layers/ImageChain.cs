@@ -1,0 +1,204 @@
+using System.Runtime.InteropServices;
+using NeuralNet.Tensors;
+
+namespace NeuralNet.Layers;
+
+/// <summary>
+/// A CNN's image layers — each <see cref="Conv2D"/> (with the <see cref="ReLU"/> after it, fused) and each
+/// <see cref="MaxPool2D"/> — run in one fork per direction: every core takes its own range of images
+/// (<see cref="ImageBlocks"/>) through all of them, image by image, forward and then backward.
+/// </summary>
+/// <remarks>
+/// <para>Run layer by layer, the cores meet after every layer (8–10 forks per training step), and the layers
+/// each image passes through can run on different cores: a value one core wrote costs the other several
+/// times an L2 read on the 2-core test machine. Here an image's activations go from one layer to the next
+/// while they are still in the cache of the core that wrote them, and the backward pass finds them there
+/// again (the pool gives part 0 to the caller and the last part to the worker, job after job).</para>
+/// <para>Every layer computes exactly what it computes alone: outputs image by image, and each convolution's
+/// filter gradient summed over its block's images in order, then block after block. So the results are
+/// the bits of the layers one by one, whatever the number of threads (tests).</para>
+/// </remarks>
+internal sealed unsafe class ImageChain
+{
+    // One step of the chain: a convolution (and the ReLU fused after it, if any), or a max-pool.
+    private readonly record struct Stage(Conv2D? Conv, ReLU? Relu, MaxPool2D? Pool);
+
+    private readonly Stage[] stages;
+    private int images, blocks;    // of the pass under way
+
+    private ImageChain(Stage[] stages, int layerCount)
+    {
+        this.stages = stages;
+        LayerCount = layerCount;
+    }
+
+    /// <summary>How many of the network's layers the chain covers.</summary>
+    public int LayerCount { get; }
+
+    /// <summary>Whether the last forward pass ran as a chain (then the backward pass must too).</summary>
+    public bool RanLastForward { get; private set; }
+
+    /// <summary>
+    /// The chain of Conv2D (each with an optional ReLU after it) and MaxPool2D layers that starts at layer
+    /// <paramref name="start"/>, or null when there is none worth running: at least two steps, one of them a
+    /// convolution.
+    /// </summary>
+    public static ImageChain? StartingAt(IReadOnlyList<ILayer> layers, int start)
+    {
+        var stages = new List<Stage>();
+        int i = start;
+        while (i < layers.Count)
+        {
+            if (layers[i] is Conv2D conv)
+            {
+                ReLU? relu = i + 1 < layers.Count ? layers[i + 1] as ReLU : null;
+                stages.Add(new Stage(conv, relu, null));
+                i += relu is null ? 1 : 2;
+            }
+            else if (layers[i] is MaxPool2D pool)
+            {
+                stages.Add(new Stage(null, null, pool));
+                i++;
+            }
+            else
+            {
+                break;
+            }
+        }
+        return stages.Count >= 2 && stages.Exists(s => s.Conv is not null) ? new ImageChain([.. stages], i - start) : null;
+    }
+
+    /// <summary>
+    /// Runs the chain's layers on <paramref name="x"/> and returns the last one's output, or returns false
+    /// when a convolution cannot use its direct kernels (stride above 1, no vector unit): then the caller
+    /// runs the layers one by one.
+    /// </summary>
+    public bool TryForward(Matrix x, out Matrix output)
+    {
+        RanLastForward = Array.TrueForAll(stages, s => s.Conv is null || s.Conv.UsesDirectForward);
+        output = x;
+        if (!RanLastForward) return false;
+        images = x.Rows;
+        blocks = ImageBlocks.Count(images);
+        foreach (Stage s in stages)
+        {
+            if (s.Conv is { } conv)
+            {
+                Matrix target = s.Relu?.RectifiedOutputBuffer(images, conv.OutputShape.Size) ?? conv.OutputBuffer(images);
+                conv.BeginDirectForward(output, target, rectify: s.Relu is not null);
+                output = target;
+            }
+            else
+            {
+                output = s.Pool!.BeginForward(output);
+            }
+        }
+        RunBlocks(&ForwardBlock);
+        foreach (Stage s in stages) s.Conv?.EndDirectForward();
+        return true;
+    }
+
+    /// <summary>
+    /// Backpropagates <paramref name="outputGradient"/> through the chain, filling the convolutions' parameter
+    /// gradients, and returns ∂L/∂input (an empty matrix when the first layer is a convolution and
+    /// <paramref name="needInputGradient"/> is false).
+    /// </summary>
+    public Matrix Backward(Matrix outputGradient, bool needInputGradient)
+    {
+        if (!RanLastForward) throw new InvalidOperationException("ImageChain: Backward called without its forward pass.");
+        Matrix gradient = outputGradient;
+        for (int s = stages.Length - 1; s >= 0; s--)
+        {
+            if (stages[s].Conv is { } conv)
+                gradient = conv.BeginBackward(gradient, needInputGradient || s > 0, stages[s].Relu?.RectifiedOutput);
+            else
+                gradient = stages[s].Pool!.BeginBackward(gradient);
+        }
+        RunBlocks(&BackwardBlock);
+        foreach (Stage s in stages) s.Conv?.EndBackward(blocks);
+        return gradient;
+    }
+
+    private static void ForwardBlock(int block, void* state) => InBlock(state, block, &Forward);
+    private static void BackwardBlock(int block, void* state) => InBlock(state, block, &Backward);
+
+    // Any matrix product inside a block (a convolution's im2col input gradient) stays on the block's thread.
+    private static void InBlock(void* state, int block, delegate*<ImageChain, int, void> body)
+    {
+        var chain = (ImageChain)GCHandle.FromIntPtr((IntPtr)state).Target!;
+        int parts = GemmKernel.ForcedParts;
+        GemmKernel.ForcedParts = 1;
+        try
+        {
+            body(chain, block);
+        }
+        finally
+        {
+            GemmKernel.ForcedParts = parts;
+        }
+    }
+
+
+    // Block b's images through every layer, one image at a time.
+    private static void Forward(ImageChain chain, int block)
+    {
+        (int first, int end) = ImageBlocks.Range(chain.images, block, chain.blocks);
+        if (LayerMajor)
+        {
+            foreach (Stage s in chain.stages)
+                for (int i = first; i < end; i++)
+                {
+                    if (s.Conv is { } conv) conv.ForwardImage(i, block);
+                    else s.Pool!.ForwardImage(i);
+                }
+            return;
+        }
+        for (int i = first; i < end; i++)
+            foreach (Stage s in chain.stages)
+            {
+                if (s.Conv is { } conv) conv.ForwardImage(i, block);
+                else s.Pool!.ForwardImage(i);
+            }
+    }
+
+    internal static bool LayerMajor;
+
+    // Block b's images back through every layer, last to first, one image at a time.
+    private static void Backward(ImageChain chain, int block)
+    {
+        Stage[] stages = chain.stages;
+        foreach (Stage s in stages) s.Conv?.BeginBackwardBlock(block);
+        (int first, int end) = ImageBlocks.Range(chain.images, block, chain.blocks);
+        if (LayerMajor)
+        {
+            for (int s = stages.Length - 1; s >= 0; s--)
+                for (int i = first; i < end; i++)
+                {
+                    if (stages[s].Conv is { } conv) conv.BackwardImage(i, block);
+                    else stages[s].Pool!.BackwardImage(i);
+                }
+        }
+        else
+        for (int i = first; i < end; i++)
+            for (int s = stages.Length - 1; s >= 0; s--)
+            {
+                if (stages[s].Conv is { } conv) conv.BackwardImage(i, block);
+                else stages[s].Pool!.BackwardImage(i);
+            }
+        foreach (Stage s in stages) s.Conv?.EndBackwardBlock(block);
+    }
+
+    // One job for the whole chain, with this chain as its state (a GC handle: nothing allocated per step).
+    private void RunBlocks(delegate*<int, void*, void> body)
+    {
+        var handle = GCHandle.Alloc(this);
+        try
+        {
+            WorkerPool.Run(blocks, body, (void*)GCHandle.ToIntPtr(handle));
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
+}
