@@ -25,7 +25,6 @@ internal static class CnnProfile
         ComputeSettings.ThreadCount = Options.Int(args, "--threads", 1);
         bool fused = !args.Contains("--unfused");
         bool layerByLayer = args.Contains("--layers") || !fused;
-        ImageChain.LayerMajor = args.Contains("--layer-major");
         (ImageDataset? train, ImageDataset _) = Mnist.Load(Options.Text(args, "--data"));
         Sequential network = ConvNet.Small(seed: 42);
         var optimizer = new Adam(1e-3);

@@ -201,9 +201,9 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
         forwardTarget = null;
     }
 
-    // The direct forward pass in the pieces that ImageChain interleaves with the other image layers: this
-    // serial set-up (packs the filters), then ForwardImage for every image, on the thread of its block.
-    // Returns the number of blocks, one range of images each (ImageBlocks).
+    // The direct forward pass in the pieces that ImageChain runs inside its own blocks (one fork for all the
+    // image layers): this serial set-up (packs the filters), then ForwardImage for every image, on the thread
+    // of its block. Returns the number of blocks, one range of images each (ImageBlocks).
     internal int BeginDirectForward(Matrix input, Matrix target, bool rectify)
     {
         if (input.Cols != InputShape.Size || target.Rows != input.Rows || target.Cols != OutputShape.Size)
@@ -243,7 +243,7 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
         return EndBackward(blocksInUse);
     }
 
-    // The backward pass in the pieces that ImageChain interleaves with the other image layers: this serial
+    // The backward pass in the pieces that ImageChain runs inside its own blocks: this serial
     // set-up (checks, the flipped filters), then per block BeginBackwardBlock, BackwardImage for each of its
     // images in order and EndBackwardBlock, then EndBackward (the direct route only; the im2col route runs
     // its groups in BackwardIm2Col). Returns dX's buffer (empty without needInputGradient).

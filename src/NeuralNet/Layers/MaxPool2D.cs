@@ -86,7 +86,7 @@ public sealed unsafe class MaxPool2D : ILayer
         return dx;
     }
 
-    // Each pass in two pieces, which ImageChain interleaves with the other image layers image by image: a
+    // Each pass in two pieces, which ImageChain runs inside its own blocks (one fork for all the image layers): a
     // serial set-up (checks and buffers; returns the output), then ForwardImage or BackwardImage per image.
     internal Matrix BeginForward(Matrix input)
     {

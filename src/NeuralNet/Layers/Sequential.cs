@@ -92,7 +92,7 @@ public sealed class Sequential
         Matrix x = input;
         for (int i = 0; i < layers.Length; i++)
         {
-            // Convolutions, their ReLUs and poolings run image by image in one pass per core: the same bits.
+            // Convolutions, their ReLUs and poolings run in one fork per direction, each core on its own images: the same bits.
             if (chainStartingAt[i] is { } chain && chain.TryForward(x, out Matrix chained))
             {
                 x = chained;
