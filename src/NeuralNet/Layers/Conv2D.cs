@@ -167,7 +167,7 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
         }
         // Each thread takes whole groups of images, so the products of a group run on the thread that
         // unfolded it, while its windows are still in that core's cache.
-        RunBlocks(BlockCount(GroupCount(n)), &ForwardIm2ColBlock);
+        ImageBlocks.Run(this, BlockCount(GroupCount(n)), &ForwardIm2ColBlock);
         return y;
     }
 
@@ -197,7 +197,7 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
     // One range of images per core, each image convolved straight from its padded copy into target.
     private void ForwardDirectInto(Matrix target, bool rectify)
     {
-        RunBlocks(BeginDirectForward(input!, target, rectify), &ForwardDirectBlock);
+        ImageBlocks.Run(this, BeginDirectForward(input!, target, rectify), &ForwardDirectBlock);
         forwardTarget = null;
     }
 
@@ -239,7 +239,7 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
     internal Matrix Backward(Matrix outputGradient, bool needInputGradient, Matrix? rectifiedOutput)
     {
         BeginBackward(outputGradient, needInputGradient, rectifiedOutput);
-        RunBlocks(blocksInUse, UsesDirectForward ? &BackwardDirectBlock : &BackwardIm2ColBlock);
+        ImageBlocks.Run(this, blocksInUse, UsesDirectForward ? &BackwardDirectBlock : &BackwardIm2ColBlock);
         return EndBackward(blocksInUse);
     }
 
@@ -300,41 +300,10 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
     internal bool UsesDirectForward => Stride == 1 && SimdPath.Current != Isa.Scalar;
     private bool UsesDirectInputGradient => UsesDirectForward && Padding <= KernelSize - 1;
 
-    // Hands the blocks to the kernel threads with this layer as their state: a GC handle instead of a closure,
-    // so a training step allocates nothing.
-    private void RunBlocks(int blocks, delegate*<int, void*, void> body)
-    {
-        var handle = GCHandle.Alloc(this);
-        try
-        {
-            WorkerPool.Run(blocks, body, (void*)GCHandle.ToIntPtr(handle));
-        }
-        finally
-        {
-            handle.Free();
-        }
-    }
-
-    // Every product inside a block runs on the block's own thread (the blocks already use every core).
-    private static void InBlock(void* state, int block, delegate*<Conv2D, int, void> body)
-    {
-        var layer = (Conv2D)GCHandle.FromIntPtr((IntPtr)state).Target!;
-        int parts = GemmKernel.ForcedParts;
-        GemmKernel.ForcedParts = 1;
-        try
-        {
-            body(layer, block);
-        }
-        finally
-        {
-            GemmKernel.ForcedParts = parts;
-        }
-    }
-
-    private static void ForwardDirectBlock(int block, void* state) => InBlock(state, block, &ForwardDirect);
-    private static void ForwardIm2ColBlock(int block, void* state) => InBlock(state, block, &ForwardIm2Col);
-    private static void BackwardDirectBlock(int block, void* state) => InBlock(state, block, &BackwardDirect);
-    private static void BackwardIm2ColBlock(int block, void* state) => InBlock(state, block, &BackwardIm2Col);
+    private static void ForwardDirectBlock(int block, void* state) => ImageBlocks.InBlock<Conv2D>(state, block, &ForwardDirect);
+    private static void ForwardIm2ColBlock(int block, void* state) => ImageBlocks.InBlock<Conv2D>(state, block, &ForwardIm2Col);
+    private static void BackwardDirectBlock(int block, void* state) => ImageBlocks.InBlock<Conv2D>(state, block, &BackwardDirect);
+    private static void BackwardIm2ColBlock(int block, void* state) => ImageBlocks.InBlock<Conv2D>(state, block, &BackwardIm2Col);
 
     // Y[i] = W ⊛ X[i] + b for the images of one block, by the direct kernel.
     private static void ForwardDirect(Conv2D layer, int block)

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using NeuralNet.Tensors;
 
 namespace NeuralNet.Layers;
@@ -93,7 +92,7 @@ internal sealed unsafe class ImageChain
                 output = s.Pool!.BeginForward(output);
             }
         }
-        RunBlocks(&ForwardBlock);
+        ImageBlocks.Run(this, blocks, &ForwardBlock);
         foreach (Stage s in stages) s.Conv?.EndDirectForward();
         return true;
     }
@@ -114,34 +113,18 @@ internal sealed unsafe class ImageChain
             else
                 gradient = stages[s].Pool!.BeginBackward(gradient);
         }
-        RunBlocks(&BackwardBlock);
+        ImageBlocks.Run(this, blocks, &BackwardBlock);
         foreach (Stage s in stages) s.Conv?.EndBackward(blocks);
         return gradient;
     }
 
-    private static void ForwardBlock(int block, void* state) => InBlock(state, block, &Forward);
-    private static void BackwardBlock(int block, void* state) => InBlock(state, block, &Backward);
-
-    // Any matrix product inside a block (a convolution's im2col input gradient) stays on the block's thread.
-    private static void InBlock(void* state, int block, delegate*<ImageChain, int, void> body)
-    {
-        var chain = (ImageChain)GCHandle.FromIntPtr((IntPtr)state).Target!;
-        int parts = GemmKernel.ForcedParts;
-        GemmKernel.ForcedParts = 1;
-        try
-        {
-            body(chain, block);
-        }
-        finally
-        {
-            GemmKernel.ForcedParts = parts;
-        }
-    }
-
+    private static void ForwardBlock(int block, void* state) => ImageBlocks.InBlock<ImageChain>(state, block, &Forward);
+    private static void BackwardBlock(int block, void* state) => ImageBlocks.InBlock<ImageChain>(state, block, &Backward);
 
     // Block b's images through every layer: layer by layer, as each layer alone would run them. (Taking each
     // image through all the layers before the next one measured 5–8% slower on one core, in three rounds
-    // under load 2.5–3: the layers' filters and scratch are re-read from farther away at every image.)
+    // under load 2.5–3; why was not measured: perhaps each layer's filters and scratch leaving the nearest
+    // caches at every image.)
     private static void Forward(ImageChain chain, int block)
     {
         (int first, int end) = ImageBlocks.Range(chain.images, block, chain.blocks);
@@ -166,19 +149,5 @@ internal sealed unsafe class ImageChain
                 else stages[s].Pool!.BackwardImage(i);
             }
         foreach (Stage s in stages) s.Conv?.EndBackwardBlock(block);
-    }
-
-    // One job for the whole chain, with this chain as its state (a GC handle: nothing allocated per step).
-    private void RunBlocks(delegate*<int, void*, void> body)
-    {
-        var handle = GCHandle.Alloc(this);
-        try
-        {
-            WorkerPool.Run(blocks, body, (void*)GCHandle.ToIntPtr(handle));
-        }
-        finally
-        {
-            handle.Free();
-        }
     }
 }

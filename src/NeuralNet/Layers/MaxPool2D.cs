@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using NeuralNet.Tensors;
 
 namespace NeuralNet.Layers;
@@ -22,6 +21,7 @@ public sealed unsafe class MaxPool2D : ILayer
     private Matrix? input;             // X of the last forward pass
     private Matrix? pooledGradient;    // dY, during Backward
     private int batchRows = -1;    // rows of the last forward pass
+    private int parts;             // image ranges of the pass under way
 
     /// <summary>Creates the layer for inputs of shape <paramref name="input"/>.</summary>
     /// <param name="input">Channels x height x width of one input image.</param>
@@ -144,43 +144,25 @@ public sealed unsafe class MaxPool2D : ILayer
     private const int MinimumFloatsPerPart = 32 * 1024;
 
     // Splits the batch's images into the image layers' ranges (ImageBlocks), one part each, so every core
-    // pools the images its convolution wrote; a small batch stays on the calling thread. The layer reaches
-    // the parts through a GC handle, so a training step allocates nothing.
+    // pools the images its convolution wrote; a small batch stays on the calling thread.
     private void RunOverImages(int images, delegate*<int, void*, void> body)
     {
-        int parts = (long)images * InputShape.Size < 2 * MinimumFloatsPerPart ? 1 : ImageBlocks.Count(images);
-        var handle = GCHandle.Alloc(this);
-        try
-        {
-            var run = new PartJob(handle, images, parts);
-            if (parts == 1) body(0, &run);
-            else WorkerPool.Run(parts, body, &run);
-        }
-        finally
-        {
-            handle.Free();
-        }
+        parts = (long)images * InputShape.Size < 2 * MinimumFloatsPerPart ? 1 : ImageBlocks.Count(images);
+        ImageBlocks.Run(this, parts, body);
     }
 
-    private readonly struct PartJob(GCHandle layer, int images, int parts)
-    {
-        public MaxPool2D Layer => (MaxPool2D)layer.Target!;
-        public (int First, int End) Images(int part) => ImageBlocks.Range(images, part, parts);
-    }
+    private static void ForwardImages(int part, void* state) => ImageBlocks.InBlock<MaxPool2D>(state, part, &ForwardRange);
+    private static void BackwardImages(int part, void* state) => ImageBlocks.InBlock<MaxPool2D>(state, part, &BackwardRange);
 
-    private static void ForwardImages(int part, void* state)
+    private static void ForwardRange(MaxPool2D layer, int part)
     {
-        ref readonly PartJob run = ref *(PartJob*)state;
-        MaxPool2D layer = run.Layer;
-        (int first, int end) = run.Images(part);
+        (int first, int end) = ImageBlocks.Range(layer.batchRows, part, layer.parts);
         for (int i = first; i < end; i++) layer.ForwardImage(i);
     }
 
-    private static void BackwardImages(int part, void* state)
+    private static void BackwardRange(MaxPool2D layer, int part)
     {
-        ref readonly PartJob run = ref *(PartJob*)state;
-        MaxPool2D layer = run.Layer;
-        (int first, int end) = run.Images(part);
+        (int first, int end) = ImageBlocks.Range(layer.batchRows, part, layer.parts);
         for (int i = first; i < end; i++) layer.BackwardImage(i);
     }
 
