@@ -53,8 +53,6 @@ internal static unsafe class DirectConvolution
         public int GridLength => (OutputHeight * RowStride + GridBlock - 1) / GridBlock * GridBlock;
         /// <summary>Floats of the padded image, with room for the last run's reads past the last row.</summary>
         public int PaddedLength => Channels * PaddedPlane + (GridLength - 1) / RowStride * PaddedWidth + RowStride;
-        /// <summary>Where grid position q reads the padded image (for the tap at offset 0): row q / RowStride, column q mod RowStride.</summary>
-        public int Offset(int q) => q / RowStride * PaddedWidth + q % RowStride;
         public int PackedFilters => (Filters + FilterBlock - 1) / FilterBlock * FilterBlock;
         public int PackedLength => PackedFilters * Taps;
         public int GridBufferLength => PackedFilters * GridLength;
@@ -139,13 +137,14 @@ internal static unsafe class DirectConvolution
             {
                 float* blockWeights = a + block * plan.Taps * FilterBlock;
                 float* blockGrid = g + block * FilterBlock * gridLength;
-                for (int q = 0; q < gridLength; q += GridBlock)
+                // Run q starts at grid row `row`, column `col` (followed step by step: no division per tile).
+                for (int q = 0, row = 0, col = 0; q < gridLength; q += GridBlock, Advance(ref row, ref col, GridBlock, plan.RowStride))
                     switch (isa)
                     {
-                        case Isa.Vector512: Tile<Lanes16>(plan, x, q, blockWeights, blockGrid + q, gridLength); break;
-                        case Isa.Vector256: Tiles<Lanes8>(plan, x, q, blockWeights, blockGrid + q, gridLength); break;
-                        case Isa.Vector128: Tiles<Lanes4>(plan, x, q, blockWeights, blockGrid + q, gridLength); break;
-                        default: Tiles<Lanes1>(plan, x, q, blockWeights, blockGrid + q, gridLength); break;
+                        case Isa.Vector512: Tile<Lanes16>(plan, x, row, col, blockWeights, blockGrid + q, gridLength); break;
+                        case Isa.Vector256: Tiles<Lanes8>(plan, x, row, col, blockWeights, blockGrid + q, gridLength); break;
+                        case Isa.Vector128: Tiles<Lanes4>(plan, x, row, col, blockWeights, blockGrid + q, gridLength); break;
+                        default: Tiles<Lanes1>(plan, x, row, col, blockWeights, blockGrid + q, gridLength); break;
                     }
             }
         }
@@ -335,49 +334,15 @@ internal static unsafe class DirectConvolution
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GradientTile<V>(OutputRows steps, float* x, int* offsets, float* b, int ldb, float* c) where V : unmanaged, ILanes<V>
     {
-        int w = V.Count, ldc = ldb;
-        bool eight = V.Count == 16;
+        int w = V.Count, rows = V.Count == 16 ? FilterBlock : FilterBlock / 2;
         float* x0 = x + offsets[0], x1 = x + offsets[1], x2 = x + offsets[2], x3 = x + offsets[3];
-        float* x4 = eight ? x + offsets[4] : x, x5 = eight ? x + offsets[5] : x, x6 = eight ? x + offsets[6] : x, x7 = eight ? x + offsets[7] : x;
-        V c00 = V.Load(c), c01 = V.Load(c + w), c10 = V.Load(c + ldc), c11 = V.Load(c + ldc + w);
-        V c20 = V.Load(c + 2 * ldc), c21 = V.Load(c + 2 * ldc + w), c30 = V.Load(c + 3 * ldc), c31 = V.Load(c + 3 * ldc + w);
-        V c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
-        if (eight)
-        {
-            c40 = V.Load(c + 4 * ldc); c41 = V.Load(c + 4 * ldc + w); c50 = V.Load(c + 5 * ldc); c51 = V.Load(c + 5 * ldc + w);
-            c60 = V.Load(c + 6 * ldc); c61 = V.Load(c + 6 * ldc + w); c70 = V.Load(c + 7 * ldc); c71 = V.Load(c + 7 * ldc + w);
-        }
+        float* x4 = rows > 4 ? x + offsets[4] : x, x5 = rows > 4 ? x + offsets[5] : x, x6 = rows > 4 ? x + offsets[6] : x, x7 = rows > 4 ? x + offsets[7] : x;
+        RegisterTile<V> tile = default;
+        tile.Load(c, ldb, rows);
         for (int oy = 0, start = 0; oy < steps.Rows; oy++, start += steps.PaddedWidth)
             for (int q = start; q < start + steps.Width; q++, b += ldb)
-            {
-                V b0 = V.Load(b), b1 = V.Load(b + w);
-                V av = V.Create(x0[q]);
-                V.MultiplyAddTo(ref c00, av, b0); V.MultiplyAddTo(ref c01, av, b1);
-                av = V.Create(x1[q]);
-                V.MultiplyAddTo(ref c10, av, b0); V.MultiplyAddTo(ref c11, av, b1);
-                av = V.Create(x2[q]);
-                V.MultiplyAddTo(ref c20, av, b0); V.MultiplyAddTo(ref c21, av, b1);
-                av = V.Create(x3[q]);
-                V.MultiplyAddTo(ref c30, av, b0); V.MultiplyAddTo(ref c31, av, b1);
-                if (eight)
-                {
-                    av = V.Create(x4[q]);
-                    V.MultiplyAddTo(ref c40, av, b0); V.MultiplyAddTo(ref c41, av, b1);
-                    av = V.Create(x5[q]);
-                    V.MultiplyAddTo(ref c50, av, b0); V.MultiplyAddTo(ref c51, av, b1);
-                    av = V.Create(x6[q]);
-                    V.MultiplyAddTo(ref c60, av, b0); V.MultiplyAddTo(ref c61, av, b1);
-                    av = V.Create(x7[q]);
-                    V.MultiplyAddTo(ref c70, av, b0); V.MultiplyAddTo(ref c71, av, b1);
-                }
-            }
-        c00.Store(c); c01.Store(c + w); c10.Store(c + ldc); c11.Store(c + ldc + w);
-        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w); c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + w);
-        if (eight)
-        {
-            c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + w); c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + w);
-            c60.Store(c + 6 * ldc); c61.Store(c + 6 * ldc + w); c70.Store(c + 7 * ldc); c71.Store(c + 7 * ldc + w);
-        }
+                tile.AddOuterProduct(rows, V.Load(b), V.Load(b + w), x0 + q, x1 + q, x2 + q, x3 + q, x4 + q, x5 + q, x6 + q, x7 + q);
+        tile.Store(c, ldb, rows);
     }
 
     // target = row + b, or max(row + b, 0) with rectify (whole vectors, then the last few values one by one).
@@ -399,67 +364,44 @@ internal static unsafe class DirectConvolution
         }
     }
 
-    // A run of 32 grid positions from q0 for 8 filters with narrower vectors: 4 filters x 2 vectors per tile.
-    private static void Tiles<V>(Plan plan, float* x, int q0, float* a, float* c, int ldc) where V : unmanaged, ILanes<V>
+    // Grid position (row, col) moved on by n positions along rows of `stride`.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Advance(ref int row, ref int col, int n, int stride)
     {
-        for (int q = 0; q < GridBlock; q += 2 * V.Count)
+        for (col += n; col >= stride; col -= stride) row++;
+    }
+
+    // A run of 32 grid positions from (row, col) for 8 filters with narrower vectors: 4 filters x 2 vectors per tile.
+    private static void Tiles<V>(Plan plan, float* x, int row, int col, float* a, float* c, int ldc) where V : unmanaged, ILanes<V>
+    {
+        for (int q = 0; q < GridBlock; q += 2 * V.Count, Advance(ref row, ref col, 2 * V.Count, plan.RowStride))
         {
-            Tile<V>(plan, x, q0 + q, a, c + q, ldc);
-            Tile<V>(plan, x, q0 + q, a + FilterBlock / 2, c + FilterBlock / 2 * ldc + q, ldc);
+            Tile<V>(plan, x, row, col, a, c + q, ldc);
+            Tile<V>(plan, x, row, col, a + FilterBlock / 2, c + FilterBlock / 2 * ldc + q, ldc);
         }
     }
 
-    // grid[f, q .. q + 2V) = Σ over taps (ch, ky, kx) of a[tap][f] · x[ch·PP + ky·PW + kx + Offset(q) ..]: the
+    // grid[f, q .. q + 2V) = Σ over taps (ch, ky, kx) of a[tap][f] · x[ch·PP + ky·PW + kx + row·PW + col ..]: the
     // tile of 8 filters (4 with vectors narrower than 16) x 2 vectors stays in registers for all C·K·K taps.
     // Each vector reads a run of one row of the padded image: the two are side by side on the padded grid,
     // or on two output rows of an aligned grid.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile<V>(Plan plan, float* padded, int q, float* a, float* c, int ldc) where V : unmanaged, ILanes<V>
+    private static void Tile<V>(Plan plan, float* padded, int row, int col, float* a, float* c, int ldc) where V : unmanaged, ILanes<V>
     {
         int w = V.Count, k = plan.Kernel, pw = plan.PaddedWidth, pp = plan.PaddedPlane;
-        float* x = padded + plan.Offset(q);
-        int second = plan.Offset(q + w) - plan.Offset(q);   // where the second vector reads, from the first
-        bool eight = V.Count == 16;
-        V c00 = V.Zero, c01 = V.Zero, c10 = V.Zero, c11 = V.Zero, c20 = V.Zero, c21 = V.Zero, c30 = V.Zero, c31 = V.Zero;
-        V c40 = V.Zero, c41 = V.Zero, c50 = V.Zero, c51 = V.Zero, c60 = V.Zero, c61 = V.Zero, c70 = V.Zero, c71 = V.Zero;
+        float* x = padded + row * pw + col;
+        int row1 = row, col1 = col;
+        Advance(ref row1, ref col1, w, plan.RowStride);
+        int second = (row1 - row) * pw + col1 - col;   // where the second vector reads, from the first
+        int rows = V.Count == 16 ? FilterBlock : FilterBlock / 2;
+        RegisterTile<V> tile = default;
         for (int ch = 0; ch < plan.Channels; ch++)
             for (int ky = 0; ky < k; ky++)
             {
-                float* row = x + ch * pp + ky * pw;
+                float* line = x + ch * pp + ky * pw;
                 for (int kx = 0; kx < k; kx++, a += FilterBlock)
-                {
-                    V b0 = V.Load(row + kx), b1 = V.Load(row + kx + second);
-                    V av = V.Create(a[0]);
-                    V.MultiplyAddTo(ref c00, av, b0); V.MultiplyAddTo(ref c01, av, b1);
-                    av = V.Create(a[1]);
-                    V.MultiplyAddTo(ref c10, av, b0); V.MultiplyAddTo(ref c11, av, b1);
-                    av = V.Create(a[2]);
-                    V.MultiplyAddTo(ref c20, av, b0); V.MultiplyAddTo(ref c21, av, b1);
-                    av = V.Create(a[3]);
-                    V.MultiplyAddTo(ref c30, av, b0); V.MultiplyAddTo(ref c31, av, b1);
-                    if (eight)
-                    {
-                        av = V.Create(a[4]);
-                        V.MultiplyAddTo(ref c40, av, b0); V.MultiplyAddTo(ref c41, av, b1);
-                        av = V.Create(a[5]);
-                        V.MultiplyAddTo(ref c50, av, b0); V.MultiplyAddTo(ref c51, av, b1);
-                        av = V.Create(a[6]);
-                        V.MultiplyAddTo(ref c60, av, b0); V.MultiplyAddTo(ref c61, av, b1);
-                        av = V.Create(a[7]);
-                        V.MultiplyAddTo(ref c70, av, b0); V.MultiplyAddTo(ref c71, av, b1);
-                    }
-                }
+                    tile.AddOuterProduct(rows, V.Load(line + kx), V.Load(line + kx + second), a);
             }
-        c00.Store(c); c01.Store(c + w);
-        c10.Store(c + ldc); c11.Store(c + ldc + w);
-        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w);
-        c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + w);
-        if (eight)
-        {
-            c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + w);
-            c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + w);
-            c60.Store(c + 6 * ldc); c61.Store(c + 6 * ldc + w);
-            c70.Store(c + 7 * ldc); c71.Store(c + 7 * ldc + w);
-        }
+        tile.Store(c, ldc, rows);
     }
 }
