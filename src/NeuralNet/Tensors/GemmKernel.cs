@@ -384,9 +384,10 @@ internal static unsafe class GemmKernel
         }
     }
 
-    // dst[c * dstStride + r] = src[r * srcStride + c] for an 8 x 8 block, in registers.
+    // dst[c * dstStride + r] = src[r * srcStride + c] for an 8 x 8 block, in registers (AVX). Also used by
+    // DirectConvolution to lay dY out for the filter gradient.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(float* src, long srcStride, float* dst, int dstStride = 8)
+    internal static void Transpose8x8(float* src, long srcStride, float* dst, int dstStride = 8)
     {
         Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + srcStride),
             r2 = Avx.LoadVector256(src + 2 * srcStride), r3 = Avx.LoadVector256(src + 3 * srcStride),
