@@ -157,9 +157,10 @@ internal static unsafe class DirectConvolution
             float b = bias.IsEmpty ? 0f : bias[f];
             for (int oy = 0; oy < oh; oy++)
             {
-                ReadOnlySpan<float> row = grid.Slice(f * gridLength + oy * stride, ow);
-                Span<float> target = output.Slice((f * oh + oy) * ow, ow);
-                CopyPlus(row, b, target, rectify);
+                // The row's last, partial vector may spill past its OW values: into the next row's start, which
+                // is written after this one (and nothing past the image's output or the grid is touched).
+                int start = (f * oh + oy) * ow, room = Math.Min(output.Length - start, grid.Length - (f * gridLength + oy * stride));
+                CopyPlus(grid.Slice(f * gridLength + oy * stride), b, output.Slice(start), ow, room, rectify);
             }
         }
     }
@@ -352,19 +353,20 @@ internal static unsafe class DirectConvolution
         tile.Store(c, ldb, rows);
     }
 
-    // target = row + b, or max(row + b, 0) with rectify (whole vectors, then the last few values one by one).
-    // The ReLU is VectorKernels.ReluForward's: zero where the sum is < 0, so a NaN stays NaN and −0 stays −0.
-    private static void CopyPlus(ReadOnlySpan<float> row, float b, Span<float> target, bool rectify)
+    // target[0..count) = row + b, or max(row + b, 0) with rectify: whole vectors, the last partial one as a whole
+    // vector too when `room` values may be written (and read), else value by value. The ReLU is
+    // VectorKernels.ReluForward's: zero where the sum is < 0, so a NaN stays NaN and −0 stays −0.
+    private static void CopyPlus(ReadOnlySpan<float> row, float b, Span<float> target, int count, int room, bool rectify)
     {
         var bias = new Vector<float>(b);
-        int i = 0;
-        for (; i + Vector<float>.Count <= row.Length; i += Vector<float>.Count)
+        int i = 0, lanes = Vector<float>.Count;
+        for (; i < count && i + lanes <= room; i += lanes)
         {
             Vector<float> sum = new Vector<float>(row[i..]) + bias;
             if (rectify) sum = Vector.ConditionalSelect(Vector.LessThan(sum, Vector<float>.Zero), Vector<float>.Zero, sum);
             sum.CopyTo(target[i..]);
         }
-        for (; i < row.Length; i++)
+        for (; i < count; i++)
         {
             float sum = row[i] + b;
             target[i] = rectify && sum < 0f ? 0f : sum;
