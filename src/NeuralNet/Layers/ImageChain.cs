@@ -105,6 +105,8 @@ internal sealed unsafe class ImageChain
     public Matrix Backward(Matrix outputGradient, bool needInputGradient)
     {
         if (!RanLastForward) throw new InvalidOperationException("ImageChain: Backward called without its forward pass.");
+        images = outputGradient.Rows;   // each layer checks it against its own last forward pass
+        blocks = ImageBlocks.Count(images);
         Matrix gradient = outputGradient;
         for (int s = stages.Length - 1; s >= 0; s--)
         {

@@ -38,22 +38,13 @@ public class ImageChainTests
         ComputeSettings.ThreadCount = threads;
         try
         {
-            // The reference: every layer's own Forward and Backward, no fusion, no chain.
-            Matrix y = x;
-            foreach (ILayer layer in net.Layers) y = layer.Forward(y, training: true);
-            float[] output = y.Span.ToArray();
-            Matrix g = probe;
-            for (int l = net.Layers.Count - 1; l >= 0; l--) g = net.Layers[l].Backward(g, needInputGradient || l > 0);
-            float[][] gradients = [g.Span.ToArray(), .. net.Parameters.Select(p => p.Gradient.Span.ToArray())];
-            foreach (Parameter p in net.Parameters) p.Gradient.Clear();
+            LayerByLayer.Pass reference = LayerByLayer.Reference(net, x, probe, needInputGradient);   // no fusion, no chain
+            LayerByLayer.Pass chained = LayerByLayer.Network(net, x, probe, needInputGradient);
 
-            float[] chainedOutput = net.Forward(x, training: true).Span.ToArray();
-            float[][] chainedGradients = [net.Backward(probe, needInputGradient).Span.ToArray(), .. net.Parameters.Select(p => p.Gradient.Span.ToArray())];
-
-            Assert.Equal(Bits(output), Bits(chainedOutput));
-            for (int i = 0; i < gradients.Length; i++) Assert.Equal(Bits(gradients[i]), Bits(chainedGradients[i]));
-            Assert.Equal(needInputGradient ? x.Length : 0, chainedGradients[0].Length);
-            Assert.Contains(gradients[1], v => v != 0f);   // the first convolution's dW is really computed
+            Assert.Equal(reference.Output, chained.Output);
+            for (int i = 0; i < reference.Gradients.Length; i++) Assert.Equal(reference.Gradients[i], chained.Gradients[i]);
+            Assert.Equal(needInputGradient ? x.Length : 0, chained.Gradients[0].Length);
+            Assert.Contains(reference.Gradients[1], v => v != 0);   // the first convolution's dW is really computed
         }
         finally
         {
@@ -82,6 +73,4 @@ public class ImageChainTests
         Assert.Equal(2 * 2 * 2, y.Cols);
         Assert.Equal(2, net.Backward(GradientCheck.RandomMatrix(2, y.Cols, new Random(2))).Rows);
     }
-
-    private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
 }
