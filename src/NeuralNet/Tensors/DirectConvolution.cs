@@ -15,15 +15,18 @@ namespace NeuralNet.Tensors;
 /// padded plane, which sits at offset (ky·PW + kx) + (oy·PW + ox). So if outputs are numbered on the padded
 /// grid, q = oy·PW + ox, every tap (c, ky, kx) reads a <i>contiguous</i> run of the padded plane, shifted by
 /// its own offset: exactly a row of the im2col matrix, read in place. The columns ox ≥ OW of that grid are
-/// computed and thrown away (4 of 18 per row for the chapter's second convolution), which costs less than
-/// writing and re-reading the unfolded matrix.</para>
+/// computed and thrown away, which costs less than writing and re-reading the unfolded matrix. Where OW rounded
+/// up to a 16-wide vector is narrower than PW (the chapter's second convolution: 16 against 18), each output row
+/// gets exactly that many grid positions instead (<see cref="Plan.RowStride"/>): 2 of 16 thrown away, not 4 of 18,
+/// and a vector reads one run of one padded row.</para>
 /// <para>The micro-kernel keeps a tile of 8 filters x 32 grid positions in 16 AVX-512 registers (4 filters
-/// with narrower vectors) and, for every tap, adds the outer product of 8 filter weights and 32 shifted
-/// pixels, as <see cref="GemmKernel"/> does for a product. The input gradient of a stride-1 convolution is
-/// itself such a convolution: of dY padded by K − 1 − p, with the filters flipped and their channel axes
-/// swapped (<see cref="FlipForInputGradient"/>), so the same kernel serves both passes. The filter gradient
-/// is the same product with other roles: the shifted runs times dY laid out on the grid
-/// (<see cref="AccumulateFilterGradient"/>, read <see cref="AccumulateFilterGradientReference"/> first).</para>
+/// with narrower vectors; <see cref="RegisterTile{V}"/>, shared with <see cref="GemmKernel"/>) and, for every
+/// tap, adds the outer product of 8 filter weights and 32 shifted pixels, as a matrix product does. The input
+/// gradient of a stride-1 convolution is itself such a convolution: of dY padded by K − 1 − p, with the filters
+/// flipped and their channel axes swapped (<see cref="FlipForInputGradient"/>), so the same kernel serves both
+/// passes. The filter gradient is the same product with other roles: the shifted runs times dY transposed,
+/// over the real output positions only (<see cref="AccumulateFilterGradient"/>, read
+/// <see cref="AccumulateFilterGradientReference"/> first).</para>
 /// </remarks>
 internal static unsafe class DirectConvolution
 {
