@@ -13,6 +13,8 @@ namespace NeuralNet.Benchmarks;
 /// convolution cut into its pieces (unfold, the three products, scatter, gather, col2im) on the same shapes,
 /// to see which piece a faster kernel must beat. Each Conv2D → ReLU pair runs fused, as <see cref="Sequential"/>
 /// runs it (its time is the Conv2D's line; the ReLU's shows 0); <c>--unfused</c> runs every layer on its own.
+/// By default the image layers run as one <see cref="ImageChain"/>, as <see cref="Sequential"/> runs them (one
+/// line for all of them); <c>--layers</c> runs them layer by layer (with the Conv2D → ReLU pairs fused).
 /// </summary>
 internal static class CnnProfile
 {
@@ -22,6 +24,7 @@ internal static class CnnProfile
         int steps = Options.Int(args, "--steps", 200);
         ComputeSettings.ThreadCount = Options.Int(args, "--threads", 1);
         bool fused = !args.Contains("--unfused");
+        bool layerByLayer = args.Contains("--layers") || !fused;
         (ImageDataset? train, ImageDataset _) = Mnist.Load(Options.Text(args, "--data"));
         Sequential network = ConvNet.Small(seed: 42);
         var optimizer = new Adam(1e-3);
@@ -29,12 +32,16 @@ internal static class CnnProfile
         var sampler = new MiniBatchSampler(train, batch);
         sampler.Shuffle(new Random(1));
         int layerCount = network.Layers.Count, warmup = Math.Max(10, steps / 10);
+        // As Sequential runs them: the image layers as one chain (its time on the first layer's line).
+        ImageChain? chain = layerByLayer ? null : ImageChain.StartingAt(network.Layers, 0);
+        int chainEnd = chain is null ? -1 : chain.LayerCount - 1;
         double[] forward = new double[layerCount];
         double[] backward = new double[layerCount];
         double gather = 0, lossTime = 0, update = 0;
         Matrix gradient = new(batch, 10);
         long allocated = 0, processAllocated = 0;
         double wall = 0;
+        double[] stepWall = new double[steps];   // each step's elapsed time: the median shrugs off the pool's back-off spells
         long jobs = 0;     // jobs handed to the pool's workers: each is a fork and a join   // elapsed time of the recorded steps: with several threads, what the caller's CPU time does not show
         for (int s = -warmup; s < steps; s++)
         {
@@ -49,6 +56,13 @@ internal static class CnnProfile
             for (int l = 0; l < layerCount; l++)
             {
                 double a = StepProfile.ThreadCpuSeconds();
+                if (l == 0 && chain is not null && chain.TryForward(x, out Matrix chained))
+                {
+                    x = chained;
+                    if (record) forward[0] += StepProfile.ThreadCpuSeconds() - a;
+                    l = chainEnd;
+                    continue;
+                }
                 bool pair = FusedPair(network, l, out Conv2D? conv, out ReLU? relu) && fused;
                 x = pair ? relu!.ForwardAfterConvolution(conv!, x) : network.Layers[l].Forward(x, training: true);   // as Sequential.Forward
                 if (record) forward[l] += StepProfile.ThreadCpuSeconds() - a;
@@ -62,6 +76,12 @@ internal static class CnnProfile
             for (int l = layerCount - 1; l >= 0; l--)
             {
                 double a = StepProfile.ThreadCpuSeconds();
+                if (l == chainEnd && chain!.RanLastForward)
+                {
+                    g = chain.Backward(g, needInputGradient: false);   // as the Trainer: no ∂L/∂pixels
+                    if (record) backward[0] += StepProfile.ThreadCpuSeconds() - a;
+                    break;
+                }
                 bool pair = FusedPair(network, l - 1, out Conv2D? conv, out ReLU? relu) && fused;
                 if (pair) l--;   // as Sequential.Backward: the ReLU's derivative inside the Conv2D's blocks
                 g = pair ? relu!.BackwardIntoConvolution(conv!, g, needInputGradient: l > 0)
@@ -73,21 +93,33 @@ internal static class CnnProfile
             if (record) update += StepProfile.ThreadCpuSeconds() - t4;
             if (record) allocated += GC.GetAllocatedBytesForCurrentThread() - bytes;
             if (record) processAllocated += GC.GetTotalAllocatedBytes(precise: true) - processBytes;
-            if (record) wall += System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+            if (record) stepWall[s] = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+            if (record) wall += stepWall[s];
             if (record) jobs += WorkerPool.Jobs - jobsBefore;
         }
         double ms(double total) => total / steps * 1e3;
         CultureInfo inv = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(inv, $"batch {batch}, {ComputeSettings.ThreadCount} thread(s), {(fused ? "Conv2D→ReLU fused" : "unfused")}, ms per step (thread CPU time of the caller), {steps} steps"));
+        string mode = chain is not null ? "image layers chained" : fused ? "Conv2D→ReLU fused" : "unfused";
+        Console.WriteLine(string.Create(inv, $"batch {batch}, {ComputeSettings.ThreadCount} thread(s), {mode}, ms per step (thread CPU time of the caller), {steps} steps"));
         Console.WriteLine(string.Create(inv, $"  {"gather",-24}{ms(gather),8:0.000}"));
-        for (int l = 0; l < layerCount; l++)
+        if (chain is not null)
+            Console.WriteLine(string.Create(inv, $"  {$"layers 0–{chainEnd} (chain)",-24}{ms(forward[0]),8:0.000} fwd {ms(backward[0]),8:0.000} bwd"));
+        for (int l = chainEnd + 1; l < layerCount; l++)
             Console.WriteLine(string.Create(inv, $"  {network.Layers[l].Name,-24}{ms(forward[l]),8:0.000} fwd {ms(backward[l]),8:0.000} bwd"));
         Console.WriteLine(string.Create(inv, $"  {"loss",-24}{ms(lossTime),8:0.000}"));
         Console.WriteLine(string.Create(inv, $"  {"adam",-24}{ms(update),8:0.000}"));
         double total = gather + lossTime + update + forward.Sum() + backward.Sum();
         Console.WriteLine(string.Create(inv, $"  {"total",-24}{ms(total),8:0.000}  → {ms(total) * Math.Ceiling(60000.0 / batch) / 1e3:0.00} s per epoch"));
         Console.WriteLine(string.Create(inv, $"  {"elapsed (wall clock)",-24}{ms(wall),8:0.000}  → {ms(wall) * Math.Ceiling(60000.0 / batch) / 1e3:0.00} s per epoch"));
+        Array.Sort(stepWall);
+        double median = stepWall[steps / 2] * 1e3;
+        Console.WriteLine(string.Create(inv, $"  {"median step (wall)",-24}{median,8:0.000}  → {median * Math.Ceiling(60000.0 / batch) / 1e3:0.00} s per epoch"));
         Console.WriteLine(string.Create(inv, $"  allocated: {(double)allocated / steps:0} B per step on this thread, {(double)processAllocated / steps:0} B in the process"));
+        // The trained weights' bits, to compare builds and thread counts (the same steps give the same weights).
+        ulong hash = 14695981039346656037;
+        foreach (Parameter p in network.Parameters)
+            foreach (float v in p.Value.Span) hash = (hash ^ (uint)BitConverter.SingleToInt32Bits(v)) * 1099511628211;
+        Console.WriteLine($"  weights after the steps: hash {hash:x16}");
         if (ComputeSettings.ThreadCount > 1)   // a stall makes the pool run the next jobs on the caller alone
             Console.WriteLine(string.Create(inv, $"  worker stalls (pool fell back to one thread): {WorkerPool.Stalls}; jobs forked per step: {(double)jobs / steps:0.0}"));
         if (args.Contains("--parts"))
@@ -174,7 +206,7 @@ internal static class CnnProfile
         int columns = DirectConvolution.GradientColumns(forward);
         float[] padded = new float[forward.PaddedLength], grid = new float[forward.GridBufferLength];
         float[] paddedDy = new float[backward.PaddedLength], gridDx = new float[backward.GridBufferLength];
-        float[] dyT = new float[forward.GridLength * columns], gradientT = new float[DirectConvolution.GradientRows(forward) * columns];
+        float[] dyT = new float[DirectConvolution.GradientPositions(forward) * columns], gradientT = new float[DirectConvolution.GradientRows(forward) * columns];
         double[] t = new double[3];
         for (int s = -2; s < steps; s++)
         {

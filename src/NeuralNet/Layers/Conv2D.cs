@@ -167,7 +167,7 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
         }
         // Each thread takes whole groups of images, so the products of a group run on the thread that
         // unfolded it, while its windows are still in that core's cache.
-        RunBlocks(BlockCount(GroupCount(n)), &ForwardIm2ColBlock);
+        ImageBlocks.Run(this, BlockCount(GroupCount(n)), &ForwardIm2ColBlock);
         return y;
     }
 
@@ -191,15 +191,40 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
         ForwardDirectInto(target, rectify: true);
     }
 
+    // Y's buffer, kept from batch to batch.
+    internal Matrix OutputBuffer(int rows) => Matrix.Ensure(ref output, rows, OutputShape.Size);
+
     // One range of images per core, each image convolved straight from its padded copy into target.
     private void ForwardDirectInto(Matrix target, bool rectify)
     {
+        ImageBlocks.Run(this, BeginDirectForward(input!, target, rectify), &ForwardDirectBlock);
+        forwardTarget = null;
+    }
+
+    // The direct forward pass in the pieces that ImageChain runs inside its own blocks (one fork for all the
+    // image layers): this serial set-up (packs the filters), then ForwardImage for every image, on the thread
+    // of its block. Returns the number of blocks, one range of images each (ImageBlocks).
+    internal int BeginDirectForward(Matrix input, Matrix target, bool rectify)
+    {
+        if (input.Cols != InputShape.Size || target.Rows != input.Rows || target.Cols != OutputShape.Size)
+            throw new ShapeMismatchException($"{Name} maps batch x {InputShape.Size} ({InputShape}) to batch x {OutputShape.Size}, got {input.Shape} to {target.Shape}.");
+        if (!UsesDirectForward) throw new InvalidOperationException($"{Name}: the direct kernels need stride 1 and a vector unit.");
+        this.input = input;
         DirectConvolution.PackFilters(Weights.Value.Span, forwardPlan, packedWeights);
         forwardTarget = target;
         rectifyOutput = rectify;
-        RunBlocks(BlockCount(target.Rows), &ForwardDirectBlock);
-        forwardTarget = null;
+        return BlockCount(target.Rows);
     }
+
+    // Y[i] = W ⊛ X[i] + b (rectified if asked) for image i, with the scratch of its block.
+    internal void ForwardImage(int i, int block)
+    {
+        Workspace w = workspaces[block];
+        DirectConvolution.Correlate(input!.Row(i), packedWeights, Bias.Value.Span, forwardPlan,
+            w.PaddedInput(forwardPlan), w.Grid(forwardPlan), forwardTarget!.Row(i), rectifyOutput);
+    }
+
+    internal void EndDirectForward() => forwardTarget = null;
 
     /// <inheritdoc/>
     public Matrix Backward(Matrix outputGradient, bool needInputGradient = true) =>
@@ -212,6 +237,17 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
     /// bits as <c>Backward(relu.Backward(dA))</c>.
     /// </summary>
     internal Matrix Backward(Matrix outputGradient, bool needInputGradient, Matrix? rectifiedOutput)
+    {
+        BeginBackward(outputGradient, needInputGradient, rectifiedOutput);
+        ImageBlocks.Run(this, blocksInUse, UsesDirectForward ? &BackwardDirectBlock : &BackwardIm2ColBlock);
+        return EndBackward(blocksInUse);
+    }
+
+    // The backward pass in the pieces that ImageChain runs inside its own blocks: this serial
+    // set-up (checks, the flipped filters), then per block BeginBackwardBlock, BackwardImage for each of its
+    // images in order and EndBackwardBlock, then EndBackward (the direct route only; the im2col route runs
+    // its groups in BackwardIm2Col). Returns dX's buffer (empty without needInputGradient).
+    internal Matrix BeginBackward(Matrix outputGradient, bool needInputGradient, Matrix? rectifiedOutput)
     {
         Matrix x = input ?? throw new InvalidOperationException($"{Name}: Backward called before Forward.");
         int n = x.Rows;
@@ -238,9 +274,13 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
             DirectConvolution.FlipForInputGradient(Weights.Value.Span, Filters, InputShape.Channels, KernelSize, flippedWeights);
             DirectConvolution.PackFilters(flippedWeights, inputGradientPlan, packedFlippedWeights);
         }
-        bool direct = UsesDirectForward;
-        int blocks = BlockCount(direct ? n : GroupCount(n));
-        RunBlocks(blocks, direct ? &BackwardDirectBlock : &BackwardIm2ColBlock);
+        BlockCount(UsesDirectForward ? n : GroupCount(n));
+        return inputGradient!;
+    }
+
+    // After all blocks: dW and db of the batch, and dX.
+    internal Matrix EndBackward(int blocks)
+    {
         // Each block summed its groups' dW and db in its own workspace; add the blocks up in block order, so
         // the result does not depend on which thread ran which block.
         workspaces[0].WeightGradient.Span.CopyTo(Weights.Gradient.Span);
@@ -257,54 +297,19 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
 
     // The direct kernel needs stride 1 and vectors (on a machine without them the im2col route's product is
     // faster); the input gradient as a convolution of dY also needs padding ≤ K − 1.
-    private bool UsesDirectForward => Stride == 1 && SimdPath.Current != Isa.Scalar;
+    internal bool UsesDirectForward => Stride == 1 && SimdPath.Current != Isa.Scalar;
     private bool UsesDirectInputGradient => UsesDirectForward && Padding <= KernelSize - 1;
 
-    // Hands the blocks to the kernel threads with this layer as their state: a GC handle instead of a closure,
-    // so a training step allocates nothing.
-    private void RunBlocks(int blocks, delegate*<int, void*, void> body)
-    {
-        var handle = GCHandle.Alloc(this);
-        try
-        {
-            WorkerPool.Run(blocks, body, (void*)GCHandle.ToIntPtr(handle));
-        }
-        finally
-        {
-            handle.Free();
-        }
-    }
-
-    // Every product inside a block runs on the block's own thread (the blocks already use every core).
-    private static void InBlock(void* state, int block, delegate*<Conv2D, int, void> body)
-    {
-        var layer = (Conv2D)GCHandle.FromIntPtr((IntPtr)state).Target!;
-        int parts = GemmKernel.ForcedParts;
-        GemmKernel.ForcedParts = 1;
-        try
-        {
-            body(layer, block);
-        }
-        finally
-        {
-            GemmKernel.ForcedParts = parts;
-        }
-    }
-
-    private static void ForwardDirectBlock(int block, void* state) => InBlock(state, block, &ForwardDirect);
-    private static void ForwardIm2ColBlock(int block, void* state) => InBlock(state, block, &ForwardIm2Col);
-    private static void BackwardDirectBlock(int block, void* state) => InBlock(state, block, &BackwardDirect);
-    private static void BackwardIm2ColBlock(int block, void* state) => InBlock(state, block, &BackwardIm2Col);
+    private static void ForwardDirectBlock(int block, void* state) => ImageBlocks.InBlock<Conv2D>(state, block, &ForwardDirect);
+    private static void ForwardIm2ColBlock(int block, void* state) => ImageBlocks.InBlock<Conv2D>(state, block, &ForwardIm2Col);
+    private static void BackwardDirectBlock(int block, void* state) => ImageBlocks.InBlock<Conv2D>(state, block, &BackwardDirect);
+    private static void BackwardIm2ColBlock(int block, void* state) => ImageBlocks.InBlock<Conv2D>(state, block, &BackwardIm2Col);
 
     // Y[i] = W ⊛ X[i] + b for the images of one block, by the direct kernel.
     private static void ForwardDirect(Conv2D layer, int block)
     {
-        Matrix x = layer.input!, y = layer.forwardTarget!;
-        Workspace w = layer.workspaces[block];
-        (int first, int end) = Range(x.Rows, block, layer.blocksInUse);
-        for (int i = first; i < end; i++)
-            DirectConvolution.Correlate(x.Row(i), layer.packedWeights, layer.Bias.Value.Span, layer.forwardPlan,
-                w.PaddedInput(layer.forwardPlan), w.Grid(layer.forwardPlan), y.Row(i), layer.rectifyOutput);
+        (int first, int end) = ImageBlocks.Range(layer.input!.Rows, block, layer.blocksInUse);
+        for (int i = first; i < end; i++) layer.ForwardImage(i, block);
     }
 
     // The same by im2col, a group of images at a time: U = im2col(X), Z = W·U, Y = Z + b.
@@ -313,7 +318,7 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
         Matrix x = layer.input!, y = layer.output!;
         Workspace w = layer.workspaces[block];
         int group = layer.GroupSize(x.Rows), positions = layer.geometry.OutputPlane;
-        (int g0, int g1) = Range(layer.GroupCount(x.Rows), block, layer.blocksInUse);
+        (int g0, int g1) = ImageBlocks.Range(layer.GroupCount(x.Rows), block, layer.blocksInUse);
         for (int g = g0; g < g1; g++)
         {
             int first = g * group, count = Math.Min(group, x.Rows - first);
@@ -327,39 +332,54 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
     // dW, db (summed in this block's workspace) and dX for the images of one block, by the direct kernels.
     private static void BackwardDirect(Conv2D layer, int block)
     {
-        Matrix x = layer.input!, dy = layer.outputGradient!, dx = layer.inputGradient!;
-        Matrix? rectified = layer.rectifiedOutput;
-        Workspace w = layer.workspaces[block];
-        DirectConvolution.Plan plan = layer.forwardPlan;
-        int filters = layer.Filters, taps = plan.Taps, positions = layer.geometry.OutputPlane;
-        int columns = DirectConvolution.GradientColumns(plan);
-        Span<float> gradientT = w.GradientT(plan), db = w.BiasGradient.Span;
-        gradientT.Clear();
-        db.Clear();
-        (int first, int end) = Range(x.Rows, block, layer.blocksInUse);
-        for (int i = first; i < end; i++)
+        layer.BeginBackwardBlock(block);
+        (int first, int end) = ImageBlocks.Range(layer.input!.Rows, block, layer.blocksInUse);
+        for (int i = first; i < end; i++) layer.BackwardImage(i, block);
+        layer.EndBackwardBlock(block);
+    }
+
+    // A block's sums of dWᵀ and db start from zero.
+    internal void BeginBackwardBlock(int block)
+    {
+        Workspace w = workspaces[block];
+        w.GradientT(forwardPlan).Clear();
+        w.BiasGradient.Clear();
+    }
+
+    // Image i's share of dW and db (added to its block's sums) and its dX row, by the direct kernels.
+    internal void BackwardImage(int i, int block)
+    {
+        Workspace w = workspaces[block];
+        DirectConvolution.Plan plan = forwardPlan;
+        int positions = geometry.OutputPlane;
+        ReadOnlySpan<float> dyRow = outputGradient!.Row(i);
+        if (rectifiedOutput is not null)
         {
-            ReadOnlySpan<float> dyRow = dy.Row(i);
-            if (rectified is not null)
-            {
-                // A fused ReLU: dY = dA ⊙ [a > 0] for this image, into the block's scratch.
-                Span<float> masked = w.MaskedGradient(dyRow.Length);
-                VectorKernels.ReluBackward(rectified.Row(i), dyRow, masked);
-                dyRow = masked;
-            }
-            // dWᵀ += the image's filter gradient;  db_f += Σ over positions of dY[i, f, ·]
-            DirectConvolution.AccumulateFilterGradient(x.Row(i), dyRow, plan, w.PaddedInput(plan), w.GradientGrid(plan), gradientT);
-            for (int f = 0; f < filters; f++) db[f] += Sum(dyRow.Slice(f * positions, positions));
-            if (!layer.needInputGradient) continue;
-            // dX = dY ⊛ flipped Wᵀ, padded by K − 1 − p: a stride-1 convolution again (see DirectConvolution).
-            if (layer.UsesDirectInputGradient)
-                DirectConvolution.Correlate(dyRow, layer.packedFlippedWeights, default, layer.inputGradientPlan,
-                    w.PaddedGradient(layer.inputGradientPlan), w.Grid(layer.inputGradientPlan), dx.Row(i));
-            else
-                layer.InputGradientByIm2Col(w, dyRow, i, dx);
+            // A fused ReLU: dY = dA ⊙ [a > 0] for this image, into the block's scratch.
+            Span<float> masked = w.MaskedGradient(dyRow.Length);
+            VectorKernels.ReluBackward(rectifiedOutput.Row(i), dyRow, masked);
+            dyRow = masked;
         }
-        Span<float> dw = w.WeightGradient.Span;
-        for (int f = 0; f < filters; f++)
+        // dWᵀ += the image's filter gradient;  db_f += Σ over positions of dY[i, f, ·]
+        DirectConvolution.AccumulateFilterGradient(input!.Row(i), dyRow, plan, w.PaddedInput(plan), w.TransposedGradient(plan), w.GradientT(plan));
+        Span<float> db = w.BiasGradient.Span;
+        for (int f = 0; f < Filters; f++) db[f] += Sum(dyRow.Slice(f * positions, positions));
+        if (!needInputGradient) return;
+        // dX = dY ⊛ flipped Wᵀ, padded by K − 1 − p: a stride-1 convolution again (see DirectConvolution).
+        if (UsesDirectInputGradient)
+            DirectConvolution.Correlate(dyRow, packedFlippedWeights, default, inputGradientPlan,
+                w.PaddedGradient(inputGradientPlan), w.Grid(inputGradientPlan), inputGradient!.Row(i));
+        else
+            InputGradientByIm2Col(w, dyRow, i, inputGradient!);
+    }
+
+    // The block's dW, from the transposed sums the kernel keeps.
+    internal void EndBackwardBlock(int block)
+    {
+        Workspace w = workspaces[block];
+        int taps = forwardPlan.Taps, columns = DirectConvolution.GradientColumns(forwardPlan);
+        Span<float> gradientT = w.GradientT(forwardPlan), dw = w.WeightGradient.Span;
+        for (int f = 0; f < Filters; f++)
             for (int r = 0; r < taps; r++) dw[f * taps + r] = gradientT[r * columns + f];
     }
 
@@ -381,7 +401,7 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
         Workspace w = layer.workspaces[block];
         int n = x.Rows, group = layer.GroupSize(n), positions = layer.geometry.OutputPlane, filters = layer.Filters;
         w.BiasGradient.Clear();
-        (int g0, int g1) = Range(layer.GroupCount(n), block, layer.blocksInUse);
+        (int g0, int g1) = ImageBlocks.Range(layer.GroupCount(n), block, layer.blocksInUse);
         for (int g = g0; g < g1; g++)
         {
             int first = g * group, count = Math.Min(group, n - first);
@@ -401,15 +421,10 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
         }
     }
 
-    private static (int First, int End) Range(int items, int block, int blocks) =>
-        (items * block / blocks, items * (block + 1) / blocks);
-
-    // One block per core; every block gets its own workspace. The count does not follow
-    // ComputeSettings.ThreadCount: dW is summed block by block, and the sum must not change when the trainer
-    // switches between one thread and several (one thread simply runs the blocks one after the other).
+    // One block per core (ImageBlocks); every block gets its own workspace.
     private int BlockCount(int items)
     {
-        int blocks = Math.Max(1, Math.Min(items, Environment.ProcessorCount));
+        int blocks = ImageBlocks.Count(items);
         if (workspaces.Length < blocks)
         {
             var grown = new Workspace[blocks];
@@ -431,15 +446,15 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
         public readonly Matrix WeightGradient = new(filters, patchSize);
         public readonly Matrix BiasGradient = new(1, filters);
         public float[]? Padded;                             // the group's zero-padded images (im2col)
-        private float[]? paddedInput, paddedGradient, grid, gradientGrid, gradientT;  // the direct kernels' scratch
+        private float[]? paddedInput, paddedGradient, grid, transposedGradient, gradientT;  // the direct kernels' scratch
         private float[]? maskedGradient;                    // one image's dY ⊙ [a > 0] (a fused ReLU)
 
         // Zero-bordered copies for the direct kernel: of one image (forward), of one image's dY (backward).
         public Span<float> PaddedInput(DirectConvolution.Plan plan) => Scratch(ref paddedInput, plan.PaddedLength);
         public Span<float> PaddedGradient(DirectConvolution.Plan plan) => Scratch(ref paddedGradient, plan.PaddedLength);
         public Span<float> Grid(DirectConvolution.Plan plan) => Scratch(ref grid, plan.GridBufferLength);
-        // dY laid out position by filter on the padded grid (zero off the real outputs), and dWᵀ.
-        public Span<float> GradientGrid(DirectConvolution.Plan plan) => Scratch(ref gradientGrid, plan.GridLength * DirectConvolution.GradientColumns(plan));
+        // dY laid out position by filter, and dWᵀ.
+        public Span<float> TransposedGradient(DirectConvolution.Plan plan) => Scratch(ref transposedGradient, DirectConvolution.GradientPositions(plan) * DirectConvolution.GradientColumns(plan));
         public Span<float> GradientT(DirectConvolution.Plan plan) => Scratch(ref gradientT, DirectConvolution.GradientRows(plan) * DirectConvolution.GradientColumns(plan));
 
         public Span<float> MaskedGradient(int length) => Scratch(ref maskedGradient, length);

@@ -18,7 +18,10 @@ public sealed unsafe class MaxPool2D : ILayer
     private int[]? winners;
     private Matrix? output;
     private Matrix? inputGradient;
+    private Matrix? input;             // X of the last forward pass
+    private Matrix? pooledGradient;    // dY, during Backward
     private int batchRows = -1;    // rows of the last forward pass
+    private int parts;             // image ranges of the pass under way
 
     /// <summary>Creates the layer for inputs of shape <paramref name="input"/>.</summary>
     /// <param name="input">Channels x height x width of one input image.</param>
@@ -69,103 +72,98 @@ public sealed unsafe class MaxPool2D : ILayer
     /// <inheritdoc/>
     public Matrix Forward(Matrix input, bool training = false)
     {
-        if (input.Cols != InputShape.Size)
-            throw new ShapeMismatchException($"{Name} expects input batch x {InputShape.Size} ({InputShape}) but got {input.Shape}.");
-        int n = input.Rows, outSize = OutputShape.Size;
-        var y = Matrix.Ensure(ref output, n, outSize);
-        if (winners is null || winners.Length < n * outSize) winners = new int[n * outSize];
-        batchRows = n;
-        fixed (float* x = input.Data, yData = y.Data)
-        fixed (int* won = winners)
-            RunOverImages(new Job(this, x, yData, won, n), &ForwardImages);
+        Matrix y = BeginForward(input);
+        RunOverImages(input.Rows, &ForwardImages);
         return y;
     }
 
     /// <inheritdoc/>
     public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
     {
-        if (batchRows < 0 || winners is null) throw new InvalidOperationException($"{Name}: Backward called before Forward.");
-        int n = batchRows, outSize = OutputShape.Size, inSize = InputShape.Size;
-        if (outputGradient.Rows != n || outputGradient.Cols != outSize)
-            throw new ShapeMismatchException($"{Name}: gradient must be {n}x{outSize}, got {outputGradient.Shape}.");
-        var dx = Matrix.Ensure(ref inputGradient, n, inSize);
-        fixed (float* dy = outputGradient.Data, dxData = dx.Data)
-        fixed (int* won = winners)
-            RunOverImages(new Job(this, dxData, dy, won, n), &BackwardImages);
+        Matrix dx = BeginBackward(outputGradient);
+        RunOverImages(batchRows, &BackwardImages);
+        pooledGradient = null;
         return dx;
     }
 
-    // What one part of a pass needs: the layer's shapes, the image-side and pooled-side buffers, the winners.
-    // A struct on the caller's stack handed to the pool by pointer, so a training step allocates nothing.
-    private readonly struct Job(MaxPool2D layer, float* images, float* pooled, int* winners, int count)
+    // Each pass in two pieces, which ImageChain runs inside its own blocks (one fork for all the image layers): a
+    // serial set-up (checks and buffers; returns the output), then ForwardImage or BackwardImage per image.
+    internal Matrix BeginForward(Matrix input)
     {
-        public readonly ConvGeometry Geometry = layer.geometry;
-        public readonly ImageShape Input = layer.InputShape, Output = layer.OutputShape;
-        public readonly float* Images = images, Pooled = pooled;
-        public readonly int* Winners = winners;
-        public readonly int Count = count;
-        public bool Is2x2 => Geometry.Kernel == 2 && Geometry.Stride == 2;
+        if (input.Cols != InputShape.Size)
+            throw new ShapeMismatchException($"{Name} expects input batch x {InputShape.Size} ({InputShape}) but got {input.Shape}.");
+        int n = input.Rows, outSize = OutputShape.Size;
+        Matrix y = Matrix.Ensure(ref output, n, outSize);
+        if (winners is null || winners.Length < n * outSize) winners = new int[n * outSize];
+        batchRows = n;
+        this.input = input;
+        return y;
     }
+
+    // y[i] = the window maxima of image i, and who won each window.
+    internal void ForwardImage(int i)
+    {
+        int outSize = OutputShape.Size;
+        ReadOnlySpan<float> x = input!.Row(i);
+        Span<float> y = output!.Row(i);
+        Span<int> won = winners.AsSpan(i * outSize, outSize);
+        if (Is2x2) PoolingKernels.Forward2x2(x, InputShape, y, won);   // won: the winning corner, 0..3
+        else ForwardAnyWindow(x, geometry, y, won);                    // won: the winner's index in x
+    }
+
+    internal Matrix BeginBackward(Matrix outputGradient)
+    {
+        if (batchRows < 0 || winners is null) throw new InvalidOperationException($"{Name}: Backward called before Forward.");
+        int n = batchRows, outSize = OutputShape.Size;
+        if (outputGradient.Rows != n || outputGradient.Cols != outSize)
+            throw new ShapeMismatchException($"{Name}: gradient must be {n}x{outSize}, got {outputGradient.Shape}.");
+        pooledGradient = outputGradient;
+        return Matrix.Ensure(ref inputGradient, n, InputShape.Size);
+    }
+
+    // dx[i] = image i's window gradients, each sent back to the pixel that won its window.
+    internal void BackwardImage(int i)
+    {
+        int outSize = OutputShape.Size;
+        Span<float> dx = inputGradient!.Row(i);
+        ReadOnlySpan<float> dy = pooledGradient!.Row(i);
+        ReadOnlySpan<int> won = winners.AsSpan(i * outSize, outSize);
+        if (Is2x2)
+        {
+            PoolingKernels.Backward2x2(dy, won, InputShape, dx);
+            return;
+        }
+        dx.Clear();
+        // Only the winner of each window receives its gradient (+= because overlapping windows may share one).
+        for (int o = 0; o < outSize; o++) dx[won[o]] += dy[o];
+    }
+
+    private bool Is2x2 => geometry.Kernel == 2 && geometry.Stride == 2;
 
     // Fewest values an image-range part touches before it is worth handing to another thread.
     private const int MinimumFloatsPerPart = 32 * 1024;
 
-    // Splits the batch's images into one contiguous range per thread (none on a small batch).
-    private static void RunOverImages(in Job job, delegate*<int, void*, void> body)
+    // Splits the batch's images into the image layers' ranges (ImageBlocks), one part each, so every core
+    // pools the images its convolution wrote; a small batch stays on the calling thread.
+    private void RunOverImages(int images, delegate*<int, void*, void> body)
     {
-        int parts = (int)Math.Clamp((long)job.Count * job.Input.Size / MinimumFloatsPerPart, 1, Math.Max(1, Math.Min(job.Count, ComputeSettings.ThreadCount)));
-        fixed (Job* state = &job)
-        {
-            var run = new PartJob(state, parts);
-            if (parts == 1) body(0, &run);
-            else WorkerPool.Run(parts, body, &run);
-        }
+        parts = (long)images * InputShape.Size < 2 * MinimumFloatsPerPart ? 1 : ImageBlocks.Count(images);
+        ImageBlocks.Run(this, parts, body);
     }
 
-    private readonly struct PartJob(Job* job, int parts)
+    private static void ForwardImages(int part, void* state) => ImageBlocks.InBlock<MaxPool2D>(state, part, &ForwardRange);
+    private static void BackwardImages(int part, void* state) => ImageBlocks.InBlock<MaxPool2D>(state, part, &BackwardRange);
+
+    private static void ForwardRange(MaxPool2D layer, int part)
     {
-        public readonly Job* Job = job;
-        public readonly int Parts = parts;
-        public (int First, int End) Images(int part) =>
-            ((int)((long)Job->Count * part / Parts), (int)((long)Job->Count * (part + 1) / Parts));
+        (int first, int end) = ImageBlocks.Range(layer.batchRows, part, layer.parts);
+        for (int i = first; i < end; i++) layer.ForwardImage(i);
     }
 
-    private static void ForwardImages(int part, void* state)
+    private static void BackwardRange(MaxPool2D layer, int part)
     {
-        ref readonly PartJob run = ref *(PartJob*)state;
-        ref readonly Job job = ref *run.Job;
-        (int first, int end) = run.Images(part);
-        int inSize = job.Input.Size, outSize = job.Output.Size;
-        for (int i = first; i < end; i++)
-        {
-            var x = new ReadOnlySpan<float>(job.Images + (long)i * inSize, inSize);
-            var y = new Span<float>(job.Pooled + (long)i * outSize, outSize);
-            var won = new Span<int>(job.Winners + (long)i * outSize, outSize);
-            if (job.Is2x2) PoolingKernels.Forward2x2(x, job.Input, y, won);   // won: the winning corner, 0..3
-            else ForwardAnyWindow(x, job.Geometry, y, won);                   // won: the winner's index in x
-        }
-    }
-
-    private static void BackwardImages(int part, void* state)
-    {
-        ref readonly PartJob run = ref *(PartJob*)state;
-        ref readonly Job job = ref *run.Job;
-        (int first, int end) = run.Images(part);
-        int inSize = job.Input.Size, outSize = job.Output.Size;
-        for (int i = first; i < end; i++)
-        {
-            var dx = new Span<float>(job.Images + (long)i * inSize, inSize);
-            var dy = new ReadOnlySpan<float>(job.Pooled + (long)i * outSize, outSize);
-            var won = new ReadOnlySpan<int>(job.Winners + (long)i * outSize, outSize);
-            if (job.Is2x2)
-            {
-                PoolingKernels.Backward2x2(dy, won, job.Input, dx);
-                continue;
-            }
-            dx.Clear();
-            // Only the winner of each window receives its gradient (+= because overlapping windows may share one).
-            for (int o = 0; o < outSize; o++) dx[won[o]] += dy[o];
-        }
+        (int first, int end) = ImageBlocks.Range(layer.batchRows, part, layer.parts);
+        for (int i = first; i < end; i++) layer.BackwardImage(i);
     }
 
     // Any window size and stride: y = max over the window, and won = where it came from (ties go to the first).

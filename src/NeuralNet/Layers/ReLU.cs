@@ -40,11 +40,24 @@ public sealed class ReLU : ActivationLayer
     /// </summary>
     internal Matrix ForwardAfterConvolution(Conv2D conv, Matrix x)
     {
-        Matrix a = OutputBuffer(x.Rows, conv.OutputShape.Size);
+        Matrix a = RectifiedOutputBuffer(x.Rows, conv.OutputShape.Size);
         conv.ForwardRectifiedInto(x, a);
+        return a;
+    }
+
+    /// <summary>
+    /// Where a convolution fused with this ReLU writes a = max(Y, 0) (see <see cref="ImageChain"/>), recorded
+    /// for the backward pass: a &gt; 0 exactly where Y &gt; 0.
+    /// </summary>
+    internal Matrix RectifiedOutputBuffer(int rows, int cols)
+    {
+        Matrix a = OutputBuffer(rows, cols);
         RememberInput(a);
         return a;
     }
+
+    /// <summary>The a of the last forward pass, whose positive entries let the gradient through.</summary>
+    internal Matrix RectifiedOutput => RememberedInput;
 
     /// <summary>
     /// The backward pass of this ReLU and of <paramref name="previous"/> (the Conv2D before it) in one pass: the
@@ -52,7 +65,7 @@ public sealed class ReLU : ActivationLayer
     /// <c>previous.Backward(Backward(dA))</c>.
     /// </summary>
     internal Matrix BackwardIntoConvolution(Conv2D previous, Matrix outputGradient, bool needInputGradient) =>
-        previous.Backward(outputGradient, needInputGradient, rectifiedOutput: RememberedInput);
+        previous.Backward(outputGradient, needInputGradient, rectifiedOutput: RectifiedOutput);
 
     /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<float> z, Span<float> a)

@@ -20,6 +20,8 @@ public sealed class Sequential
     private readonly ILayer[] layers;
     private readonly Parameter[] parameters;
     private Matrix? probabilities;
+    // A CNN's image layers run as one chain (ImageChain): indexed by the chain's first layer and by its last.
+    private readonly ImageChain?[] chainStartingAt, chainEndingAt;
 
     /// <summary>Chains the layers, checking that each one accepts the previous one's output width.</summary>
     /// <exception cref="ShapeMismatchException">Two neighbours do not fit; the message names the layer and both widths.</exception>
@@ -31,6 +33,15 @@ public sealed class Sequential
         InputSize = layers.Select(l => l.InputSize).FirstOrDefault(s => s is not null)
             ?? throw new ArgumentException("No layer declares an input size (add a Linear layer).", nameof(layers));
         OutputSize = CheckShapes(layers, InputSize);
+        chainStartingAt = new ImageChain?[layers.Length];
+        chainEndingAt = new ImageChain?[layers.Length];
+        for (int i = 0; i < layers.Length; i++)
+            if (ImageChain.StartingAt(layers, i) is { } chain)
+            {
+                chainStartingAt[i] = chain;
+                i += chain.LayerCount - 1;
+                chainEndingAt[i] = chain;
+            }
     }
 
     /// <summary>
@@ -81,6 +92,13 @@ public sealed class Sequential
         Matrix x = input;
         for (int i = 0; i < layers.Length; i++)
         {
+            // Convolutions, their ReLUs and poolings run in one fork per direction, each core on its own images: the same bits.
+            if (chainStartingAt[i] is { } chain && chain.TryForward(x, out Matrix chained))
+            {
+                x = chained;
+                i += chain.LayerCount - 1;
+                continue;
+            }
             // Linear followed by ReLU runs as one pass (the ReLU in the product's epilogue): the same bits.
             if (layers[i] is Linear linear && i + 1 < layers.Length && layers[i + 1] is ReLU relu)
             {
@@ -110,6 +128,14 @@ public sealed class Sequential
         Matrix gradient = outputGradient;
         for (int i = layers.Length - 1; i >= 1; i--)
         {
+            if (chainEndingAt[i] is { RanLastForward: true } chain)
+            {
+                int first = i - chain.LayerCount + 1;
+                gradient = chain.Backward(gradient, needInputGradient || first > 0);
+                if (first == 0) return gradient;
+                i = first;
+                continue;
+            }
             // A ReLU before a Linear: its derivative is applied inside the Linear's dX product (the same bits).
             if (layers[i] is Linear linear && layers[i - 1] is ReLU relu)
             {

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace NeuralNet.Tensors;
 
@@ -14,15 +15,18 @@ namespace NeuralNet.Tensors;
 /// padded plane, which sits at offset (ky·PW + kx) + (oy·PW + ox). So if outputs are numbered on the padded
 /// grid, q = oy·PW + ox, every tap (c, ky, kx) reads a <i>contiguous</i> run of the padded plane, shifted by
 /// its own offset: exactly a row of the im2col matrix, read in place. The columns ox ≥ OW of that grid are
-/// computed and thrown away (4 of 18 per row for the chapter's second convolution), which costs less than
-/// writing and re-reading the unfolded matrix.</para>
+/// computed and thrown away, which costs less than writing and re-reading the unfolded matrix. Where OW rounded
+/// up to a 16-wide vector is narrower than PW (the chapter's second convolution: 16 against 18), each output row
+/// gets exactly that many grid positions instead (<see cref="Plan.RowStride"/>): 2 of 16 thrown away, not 4 of 18,
+/// and a vector reads one run of one padded row.</para>
 /// <para>The micro-kernel keeps a tile of 8 filters x 32 grid positions in 16 AVX-512 registers (4 filters
-/// with narrower vectors) and, for every tap, adds the outer product of 8 filter weights and 32 shifted
-/// pixels, as <see cref="GemmKernel"/> does for a product. The input gradient of a stride-1 convolution is
-/// itself such a convolution: of dY padded by K − 1 − p, with the filters flipped and their channel axes
-/// swapped (<see cref="FlipForInputGradient"/>), so the same kernel serves both passes. The filter gradient
-/// is the same product with other roles: the shifted runs times dY laid out on the grid
-/// (<see cref="AccumulateFilterGradient"/>, read <see cref="AccumulateFilterGradientReference"/> first).</para>
+/// with narrower vectors; <see cref="RegisterTile{V}"/>, shared with <see cref="GemmKernel"/>) and, for every
+/// tap, adds the outer product of 8 filter weights and 32 shifted pixels, as a matrix product does. The input
+/// gradient of a stride-1 convolution is itself such a convolution: of dY padded by K − 1 − p, with the filters
+/// flipped and their channel axes swapped (<see cref="FlipForInputGradient"/>), so the same kernel serves both
+/// passes. The filter gradient is the same product with other roles: the shifted runs times dY transposed,
+/// over the real output positions only (<see cref="AccumulateFilterGradient"/>, read
+/// <see cref="AccumulateFilterGradientReference"/> first).</para>
 /// </remarks>
 internal static unsafe class DirectConvolution
 {
@@ -32,6 +36,9 @@ internal static unsafe class DirectConvolution
     /// <summary>Grid positions are computed in runs of this many (a multiple of every micro-kernel's width).</summary>
     private const int GridBlock = 32;
 
+    /// <summary>An aligned grid row is a whole number of the widest vectors (so any narrower vector fits in one row too).</summary>
+    private const int RowAlignment = 16;
+
     /// <summary>The sizes of one stride-1 convolution: C x H x W images, F filters of K x K, padding p.</summary>
     public readonly record struct Plan(int Channels, int Height, int Width, int Filters, int Kernel, int Padding)
     {
@@ -40,10 +47,16 @@ internal static unsafe class DirectConvolution
         public int OutputHeight => Height + 2 * Padding - Kernel + 1;
         public int OutputWidth => Width + 2 * Padding - Kernel + 1;
         public int Taps => Channels * Kernel * Kernel;
-        /// <summary>Grid positions computed per filter: OH rows of the padded width, rounded up to whole runs.</summary>
-        public int GridLength => (OutputHeight * PaddedWidth + GridBlock - 1) / GridBlock * GridBlock;
+        /// <summary>
+        /// Grid positions per output row: the padded width, or OW rounded up to a whole 16-wide vector when that
+        /// is narrower (the chapter's second convolution: 16 instead of 18, so 14 of every 16 lanes are real
+        /// outputs instead of 14 of 18). Then every vector of the kernel lies within one output row.
+        /// </summary>
+        public int RowStride => Math.Min(PaddedWidth, (OutputWidth + RowAlignment - 1) / RowAlignment * RowAlignment);
+        /// <summary>Grid positions computed per filter: OH rows of <see cref="RowStride"/>, rounded up to whole runs.</summary>
+        public int GridLength => (OutputHeight * RowStride + GridBlock - 1) / GridBlock * GridBlock;
         /// <summary>Floats of the padded image, with room for the last run's reads past the last row.</summary>
-        public int PaddedLength => Channels * PaddedPlane + GridLength;
+        public int PaddedLength => Channels * PaddedPlane + (GridLength - 1) / RowStride * PaddedWidth + RowStride;
         public int PackedFilters => (Filters + FilterBlock - 1) / FilterBlock * FilterBlock;
         public int PackedLength => PackedFilters * Taps;
         public int GridBufferLength => PackedFilters * GridLength;
@@ -128,27 +141,29 @@ internal static unsafe class DirectConvolution
             {
                 float* blockWeights = a + block * plan.Taps * FilterBlock;
                 float* blockGrid = g + block * FilterBlock * gridLength;
-                for (int q = 0; q < gridLength; q += GridBlock)
+                // Run q starts at grid row `row`, column `col` (followed step by step: no division per tile).
+                for (int q = 0, row = 0, col = 0; q < gridLength; q += GridBlock, Advance(ref row, ref col, GridBlock, plan.RowStride))
                     switch (isa)
                     {
-                        case Isa.Vector512: Tile<Lanes16>(plan, x + q, blockWeights, blockGrid + q, gridLength); break;
-                        case Isa.Vector256: Tiles<Lanes8>(plan, x + q, blockWeights, blockGrid + q, gridLength); break;
-                        case Isa.Vector128: Tiles<Lanes4>(plan, x + q, blockWeights, blockGrid + q, gridLength); break;
-                        default: Tiles<Lanes1>(plan, x + q, blockWeights, blockGrid + q, gridLength); break;
+                        case Isa.Vector512: Tile<Lanes16>(plan, x, row, col, blockWeights, blockGrid + q, gridLength); break;
+                        case Isa.Vector256: Tiles<Lanes8>(plan, x, row, col, blockWeights, blockGrid + q, gridLength); break;
+                        case Isa.Vector128: Tiles<Lanes4>(plan, x, row, col, blockWeights, blockGrid + q, gridLength); break;
+                        default: Tiles<Lanes1>(plan, x, row, col, blockWeights, blockGrid + q, gridLength); break;
                     }
             }
         }
 
         // Keep the OW real columns of each grid row, plus the bias (then the ReLU, if asked).
-        int oh = plan.OutputHeight, ow = plan.OutputWidth;
+        int oh = plan.OutputHeight, ow = plan.OutputWidth, stride = plan.RowStride;
         for (int f = 0; f < plan.Filters; f++)
         {
             float b = bias.IsEmpty ? 0f : bias[f];
             for (int oy = 0; oy < oh; oy++)
             {
-                ReadOnlySpan<float> row = grid.Slice(f * gridLength + oy * pw, ow);
-                Span<float> target = output.Slice((f * oh + oy) * ow, ow);
-                CopyPlus(row, b, target, rectify);
+                // The row's last, partial vector may spill past its OW values: into the next row's start, which
+                // is written after this one (and nothing past the image's output or the grid is touched).
+                int start = (f * oh + oy) * ow, room = Math.Min(output.Length - start, grid.Length - (f * gridLength + oy * stride));
+                CopyPlus(grid.Slice(f * gridLength + oy * stride), b, output.Slice(start), ow, room, rectify);
             }
         }
     }
@@ -200,20 +215,20 @@ internal static unsafe class DirectConvolution
     /// <summary>
     /// The fast filter gradient: <paramref name="gradientT"/> (<see cref="GradientRows"/> x <see cref="GradientColumns"/>,
     /// tap by filter, i.e. dWᵀ) += the gradient of one image. <paramref name="padded"/> (<see cref="Plan.PaddedLength"/>)
-    /// and <paramref name="dyT"/> (GridLength x GradientColumns, zero when first used) are scratch.
+    /// and <paramref name="dyT"/> (<see cref="GradientPositions"/> x GradientColumns) are scratch.
     /// </summary>
     /// <remarks>
-    /// dWᵀ[tap, f] = Σ_q x_padded[offset(tap) + q] · dY_grid[q, f]: a matrix product whose left matrix is the
-    /// im2col matrix read in place (each tap a shifted run of the padded image, as in <see cref="Correlate"/>)
-    /// and whose right matrix is dY laid out position by filter on the padded grid, with zeros in the columns
-    /// that are not real outputs. A tile of 8 taps x 32 filters stays in registers over all positions.
+    /// dWᵀ[tap, f] = Σ_(oy, ox) x_padded[offset(tap) + oy·PW + ox] · dYᵀ[oy·OW + ox, f]: a matrix product whose
+    /// left matrix is the im2col matrix read in place (each tap a shifted run of the padded image, as in
+    /// <see cref="Correlate"/>) and whose right matrix is dY transposed, position by filter. A tile of 8 taps x
+    /// 32 filters stays in registers over the real output positions, row by row.
     /// </remarks>
     public static void AccumulateFilterGradient(ReadOnlySpan<float> image, ReadOnlySpan<float> dy, Plan plan,
         Span<float> padded, Span<float> dyT, Span<float> gradientT)
     {
         int pw = plan.PaddedWidth, p = plan.Padding, oh = plan.OutputHeight, ow = plan.OutputWidth, k = plan.Kernel;
-        int columns = GradientColumns(plan), rows = GradientRows(plan), gridLength = plan.GridLength;
-        if (padded.Length < plan.PaddedLength || dyT.Length < gridLength * columns || gradientT.Length < rows * columns)
+        int columns = GradientColumns(plan), rows = GradientRows(plan);
+        if (padded.Length < plan.PaddedLength || dyT.Length < GradientPositions(plan) * columns || gradientT.Length < rows * columns)
             throw new ArgumentException("Scratch buffers are smaller than the plan needs.");
         for (int c = 0; c < plan.Channels; c++)
             for (int y = 0; y < plan.Height; y++)
@@ -224,15 +239,21 @@ internal static unsafe class DirectConvolution
         Isa isa = SimdPath.Current;
         fixed (float* x = padded, b = dyT, g = gradientT, dyp = dy)
         {
-            // dY_grid[oy·PW + ox, f] = dy[f, oy, ox]; the other grid columns stay 0 from the first use. Position by
-            // position, so the writes fill whole cache lines while the F rows being read stay in L1.
+            // dYᵀ[p, f] = dy[f, p]: in 8 x 8 blocks in registers where AVX is there (a third of conv1's filter
+            // gradient went into copying these values one by one), the edges value by value. (Columns past the
+            // last filter, if any, are never written: their sums are not read.)
             int plane = oh * ow, filters = plan.Filters;
-            for (int oy = 0; oy < oh; oy++)
-                for (int ox = 0; ox < ow; ox++)
-                {
-                    float* source = dyp + oy * ow + ox, target = b + (oy * pw + ox) * columns;
-                    for (int f = 0; f < filters; f++) target[f] = source[f * plane];
-                }
+            bool blocks = isa >= Isa.Vector256 && Avx.IsSupported;
+            int filters8 = blocks ? filters / 8 * 8 : 0, plane8 = blocks ? plane / 8 * 8 : 0;
+            for (int f = 0; f < filters8; f += 8)
+                for (int position = 0; position < plane8; position += 8)
+                    GemmKernel.Transpose8x8(dyp + f * plane + position, plane, b + position * columns + f, columns);
+            for (int position = 0; position < plane; position++)
+            {
+                float* source = dyp + position, target = b + position * columns;
+                for (int f = position < plane8 ? filters8 : 0; f < filters; f++) target[f] = source[f * plane];
+            }
+            var rowsOfOutputs = new OutputRows(oh, ow, pw);
             for (int tap0 = 0; tap0 < rows; tap0 += tapBlock)
             {
                 // Where each tap's run starts in the padded image (taps past the last read tap 0; their rows are unused).
@@ -244,26 +265,33 @@ internal static unsafe class DirectConvolution
                 if (narrow)
                 {
                     // 16 taps x 16 filters: one tile of 16-wide vectors, or 4-tap tiles of narrower ones.
-                    if (isa == Isa.Vector512) NarrowGradientTile<Lanes16>(gridLength, x, offsets, b, columns, g + tap0 * columns);
-                    else if (isa == Isa.Vector256) NarrowGradientTiles<Lanes8>(gridLength, x, offsets, b, columns, g + tap0 * columns);
-                    else if (isa == Isa.Vector128) NarrowGradientTiles<Lanes4>(gridLength, x, offsets, b, columns, g + tap0 * columns);
-                    else NarrowGradientTiles<Lanes1>(gridLength, x, offsets, b, columns, g + tap0 * columns);
+                    if (isa == Isa.Vector512) NarrowGradientTile<Lanes16>(rowsOfOutputs, x, offsets, b, columns, g + tap0 * columns);
+                    else if (isa == Isa.Vector256) NarrowGradientTiles<Lanes8>(rowsOfOutputs, x, offsets, b, columns, g + tap0 * columns);
+                    else if (isa == Isa.Vector128) NarrowGradientTiles<Lanes4>(rowsOfOutputs, x, offsets, b, columns, g + tap0 * columns);
+                    else NarrowGradientTiles<Lanes1>(rowsOfOutputs, x, offsets, b, columns, g + tap0 * columns);
                     continue;
                 }
                 for (int f0 = 0; f0 < columns; f0 += GridBlock)
                     switch (isa)
                     {
-                        case Isa.Vector512: GradientTile<Lanes16>(gridLength, x, offsets, b + f0, columns, g + tap0 * columns + f0); break;
-                        case Isa.Vector256: GradientTiles<Lanes8>(gridLength, x, offsets, b + f0, columns, g + tap0 * columns + f0); break;
-                        case Isa.Vector128: GradientTiles<Lanes4>(gridLength, x, offsets, b + f0, columns, g + tap0 * columns + f0); break;
-                        default: GradientTiles<Lanes1>(gridLength, x, offsets, b + f0, columns, g + tap0 * columns + f0); break;
+                        case Isa.Vector512: GradientTile<Lanes16>(rowsOfOutputs, x, offsets, b + f0, columns, g + tap0 * columns + f0); break;
+                        case Isa.Vector256: GradientTiles<Lanes8>(rowsOfOutputs, x, offsets, b + f0, columns, g + tap0 * columns + f0); break;
+                        case Isa.Vector128: GradientTiles<Lanes4>(rowsOfOutputs, x, offsets, b + f0, columns, g + tap0 * columns + f0); break;
+                        default: GradientTiles<Lanes1>(rowsOfOutputs, x, offsets, b + f0, columns, g + tap0 * columns + f0); break;
                     }
             }
         }
     }
 
+    // The real output positions the filter-gradient tiles run over: Rows rows of Width, each starting a padded
+    // row (PaddedWidth) further into the image.
+    private readonly record struct OutputRows(int Rows, int Width, int PaddedWidth);
+
+    /// <summary>Rows of the transposed dY that <see cref="AccumulateFilterGradient"/> uses: one per real output position.</summary>
+    public static int GradientPositions(Plan plan) => plan.OutputHeight * plan.OutputWidth;
+
     // 8 taps x 32 filters with narrower vectors: tiles of 4 taps x 2 vectors.
-    private static void GradientTiles<V>(int steps, float* x, int* offsets, float* b, int ldb, float* c) where V : unmanaged, ILanes<V>
+    private static void GradientTiles<V>(OutputRows steps, float* x, int* offsets, float* b, int ldb, float* c) where V : unmanaged, ILanes<V>
     {
         for (int f = 0; f < GridBlock; f += 2 * V.Count)
         {
@@ -273,7 +301,7 @@ internal static unsafe class DirectConvolution
     }
 
     // 16 taps x 16 filters with vectors narrower than 16: GradientTile's tiles of 4 taps x 2 vectors.
-    private static void NarrowGradientTiles<V>(int steps, float* x, int* offsets, float* b, int ldb, float* c) where V : unmanaged, ILanes<V>
+    private static void NarrowGradientTiles<V>(OutputRows steps, float* x, int* offsets, float* b, int ldb, float* c) where V : unmanaged, ILanes<V>
     {
         for (int f = 0; f < NarrowColumns; f += 2 * V.Count)
             for (int j = 0; j < 2 * FilterBlock; j += 4)
@@ -283,7 +311,7 @@ internal static unsafe class DirectConvolution
     // c[j, ·] += Σ_q x[offsets[j] + q] · b[q, ·] for 16 taps j and one 16-wide vector of filters (the narrow
     // layout): GradientTile with the second vector of filters traded for 8 more taps.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void NarrowGradientTile<V>(int steps, float* x, int* offsets, float* b, int ldb, float* c) where V : unmanaged, ILanes<V>
+    private static void NarrowGradientTile<V>(OutputRows steps, float* x, int* offsets, float* b, int ldb, float* c) where V : unmanaged, ILanes<V>
     {
         float* x0 = x + offsets[0], x1 = x + offsets[1], x2 = x + offsets[2], x3 = x + offsets[3];
         float* x4 = x + offsets[4], x5 = x + offsets[5], x6 = x + offsets[6], x7 = x + offsets[7];
@@ -293,18 +321,19 @@ internal static unsafe class DirectConvolution
         V c4 = V.Load(c + 4 * ldb), c5 = V.Load(c + 5 * ldb), c6 = V.Load(c + 6 * ldb), c7 = V.Load(c + 7 * ldb);
         V c8 = V.Load(c + 8 * ldb), c9 = V.Load(c + 9 * ldb), c10 = V.Load(c + 10 * ldb), c11 = V.Load(c + 11 * ldb);
         V c12 = V.Load(c + 12 * ldb), c13 = V.Load(c + 13 * ldb), c14 = V.Load(c + 14 * ldb), c15 = V.Load(c + 15 * ldb);
-        for (int q = 0; q < steps; q++, b += ldb)
-        {
-            V bv = V.Load(b);
-            V.MultiplyAddTo(ref c0, V.Create(x0[q]), bv); V.MultiplyAddTo(ref c1, V.Create(x1[q]), bv);
-            V.MultiplyAddTo(ref c2, V.Create(x2[q]), bv); V.MultiplyAddTo(ref c3, V.Create(x3[q]), bv);
-            V.MultiplyAddTo(ref c4, V.Create(x4[q]), bv); V.MultiplyAddTo(ref c5, V.Create(x5[q]), bv);
-            V.MultiplyAddTo(ref c6, V.Create(x6[q]), bv); V.MultiplyAddTo(ref c7, V.Create(x7[q]), bv);
-            V.MultiplyAddTo(ref c8, V.Create(x8[q]), bv); V.MultiplyAddTo(ref c9, V.Create(x9[q]), bv);
-            V.MultiplyAddTo(ref c10, V.Create(x10[q]), bv); V.MultiplyAddTo(ref c11, V.Create(x11[q]), bv);
-            V.MultiplyAddTo(ref c12, V.Create(x12[q]), bv); V.MultiplyAddTo(ref c13, V.Create(x13[q]), bv);
-            V.MultiplyAddTo(ref c14, V.Create(x14[q]), bv); V.MultiplyAddTo(ref c15, V.Create(x15[q]), bv);
-        }
+        for (int oy = 0, start = 0; oy < steps.Rows; oy++, start += steps.PaddedWidth)
+            for (int q = start; q < start + steps.Width; q++, b += ldb)
+            {
+                V bv = V.Load(b);
+                V.MultiplyAddTo(ref c0, V.Create(x0[q]), bv); V.MultiplyAddTo(ref c1, V.Create(x1[q]), bv);
+                V.MultiplyAddTo(ref c2, V.Create(x2[q]), bv); V.MultiplyAddTo(ref c3, V.Create(x3[q]), bv);
+                V.MultiplyAddTo(ref c4, V.Create(x4[q]), bv); V.MultiplyAddTo(ref c5, V.Create(x5[q]), bv);
+                V.MultiplyAddTo(ref c6, V.Create(x6[q]), bv); V.MultiplyAddTo(ref c7, V.Create(x7[q]), bv);
+                V.MultiplyAddTo(ref c8, V.Create(x8[q]), bv); V.MultiplyAddTo(ref c9, V.Create(x9[q]), bv);
+                V.MultiplyAddTo(ref c10, V.Create(x10[q]), bv); V.MultiplyAddTo(ref c11, V.Create(x11[q]), bv);
+                V.MultiplyAddTo(ref c12, V.Create(x12[q]), bv); V.MultiplyAddTo(ref c13, V.Create(x13[q]), bv);
+                V.MultiplyAddTo(ref c14, V.Create(x14[q]), bv); V.MultiplyAddTo(ref c15, V.Create(x15[q]), bv);
+            }
         c0.Store(c); c1.Store(c + ldb); c2.Store(c + 2 * ldb); c3.Store(c + 3 * ldb);
         c4.Store(c + 4 * ldb); c5.Store(c + 5 * ldb); c6.Store(c + 6 * ldb); c7.Store(c + 7 * ldb);
         c8.Store(c + 8 * ldb); c9.Store(c + 9 * ldb); c10.Store(c + 10 * ldb); c11.Store(c + 11 * ldb);
@@ -314,128 +343,77 @@ internal static unsafe class DirectConvolution
     // c[j, ·] += Σ_q x[offsets[j] + q] · b[q, ·] for the tile's taps j (8, or 4 with vectors narrower than 16)
     // and 2 vectors of filters: for each grid position, the outer product of 8 pixels and 32 gradients.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void GradientTile<V>(int steps, float* x, int* offsets, float* b, int ldb, float* c) where V : unmanaged, ILanes<V>
+    private static void GradientTile<V>(OutputRows steps, float* x, int* offsets, float* b, int ldb, float* c) where V : unmanaged, ILanes<V>
     {
-        int w = V.Count, ldc = ldb;
-        bool eight = V.Count == 16;
+        int w = V.Count, rows = V.Count == 16 ? FilterBlock : FilterBlock / 2;
         float* x0 = x + offsets[0], x1 = x + offsets[1], x2 = x + offsets[2], x3 = x + offsets[3];
-        float* x4 = eight ? x + offsets[4] : x, x5 = eight ? x + offsets[5] : x, x6 = eight ? x + offsets[6] : x, x7 = eight ? x + offsets[7] : x;
-        V c00 = V.Load(c), c01 = V.Load(c + w), c10 = V.Load(c + ldc), c11 = V.Load(c + ldc + w);
-        V c20 = V.Load(c + 2 * ldc), c21 = V.Load(c + 2 * ldc + w), c30 = V.Load(c + 3 * ldc), c31 = V.Load(c + 3 * ldc + w);
-        V c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
-        if (eight)
-        {
-            c40 = V.Load(c + 4 * ldc); c41 = V.Load(c + 4 * ldc + w); c50 = V.Load(c + 5 * ldc); c51 = V.Load(c + 5 * ldc + w);
-            c60 = V.Load(c + 6 * ldc); c61 = V.Load(c + 6 * ldc + w); c70 = V.Load(c + 7 * ldc); c71 = V.Load(c + 7 * ldc + w);
-        }
-        for (int q = 0; q < steps; q++, b += ldb)
-        {
-            V b0 = V.Load(b), b1 = V.Load(b + w);
-            V av = V.Create(x0[q]);
-            V.MultiplyAddTo(ref c00, av, b0); V.MultiplyAddTo(ref c01, av, b1);
-            av = V.Create(x1[q]);
-            V.MultiplyAddTo(ref c10, av, b0); V.MultiplyAddTo(ref c11, av, b1);
-            av = V.Create(x2[q]);
-            V.MultiplyAddTo(ref c20, av, b0); V.MultiplyAddTo(ref c21, av, b1);
-            av = V.Create(x3[q]);
-            V.MultiplyAddTo(ref c30, av, b0); V.MultiplyAddTo(ref c31, av, b1);
-            if (eight)
-            {
-                av = V.Create(x4[q]);
-                V.MultiplyAddTo(ref c40, av, b0); V.MultiplyAddTo(ref c41, av, b1);
-                av = V.Create(x5[q]);
-                V.MultiplyAddTo(ref c50, av, b0); V.MultiplyAddTo(ref c51, av, b1);
-                av = V.Create(x6[q]);
-                V.MultiplyAddTo(ref c60, av, b0); V.MultiplyAddTo(ref c61, av, b1);
-                av = V.Create(x7[q]);
-                V.MultiplyAddTo(ref c70, av, b0); V.MultiplyAddTo(ref c71, av, b1);
-            }
-        }
-        c00.Store(c); c01.Store(c + w); c10.Store(c + ldc); c11.Store(c + ldc + w);
-        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w); c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + w);
-        if (eight)
-        {
-            c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + w); c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + w);
-            c60.Store(c + 6 * ldc); c61.Store(c + 6 * ldc + w); c70.Store(c + 7 * ldc); c71.Store(c + 7 * ldc + w);
-        }
+        float* x4 = rows > 4 ? x + offsets[4] : x, x5 = rows > 4 ? x + offsets[5] : x, x6 = rows > 4 ? x + offsets[6] : x, x7 = rows > 4 ? x + offsets[7] : x;
+        RegisterTile<V> tile = default;
+        tile.Load(c, ldb, rows);
+        for (int oy = 0, start = 0; oy < steps.Rows; oy++, start += steps.PaddedWidth)
+            for (int q = start; q < start + steps.Width; q++, b += ldb)
+                tile.AddOuterProduct(rows, V.Load(b), V.Load(b + w), x0 + q, x1 + q, x2 + q, x3 + q, x4 + q, x5 + q, x6 + q, x7 + q);
+        tile.Store(c, ldb, rows);
     }
 
-    // target = row + b, or max(row + b, 0) with rectify (whole vectors, then the last few values one by one).
-    // The ReLU is VectorKernels.ReluForward's: zero where the sum is < 0, so a NaN stays NaN and −0 stays −0.
-    private static void CopyPlus(ReadOnlySpan<float> row, float b, Span<float> target, bool rectify)
+    // target[0..count) = row + b, or max(row + b, 0) with rectify: whole vectors, the last partial one as a whole
+    // vector too when `room` values may be written (and read), else value by value. The ReLU is
+    // VectorKernels.ReluForward's: zero where the sum is < 0, so a NaN stays NaN and −0 stays −0.
+    private static void CopyPlus(ReadOnlySpan<float> row, float b, Span<float> target, int count, int room, bool rectify)
     {
         var bias = new Vector<float>(b);
-        int i = 0;
-        for (; i + Vector<float>.Count <= row.Length; i += Vector<float>.Count)
+        int i = 0, lanes = Vector<float>.Count;
+        for (; i < count && i + lanes <= room; i += lanes)
         {
             Vector<float> sum = new Vector<float>(row[i..]) + bias;
             if (rectify) sum = Vector.ConditionalSelect(Vector.LessThan(sum, Vector<float>.Zero), Vector<float>.Zero, sum);
             sum.CopyTo(target[i..]);
         }
-        for (; i < row.Length; i++)
+        for (; i < count; i++)
         {
             float sum = row[i] + b;
             target[i] = rectify && sum < 0f ? 0f : sum;
         }
     }
 
-    // A run of 32 grid positions for 8 filters with narrower vectors: 4 filters x 2 vectors per tile.
-    private static void Tiles<V>(Plan plan, float* x, float* a, float* c, int ldc) where V : unmanaged, ILanes<V>
+    // Grid position (row, col) moved on by n positions along rows of `stride`.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Advance(ref int row, ref int col, int n, int stride)
     {
-        for (int q = 0; q < GridBlock; q += 2 * V.Count)
+        for (col += n; col >= stride; col -= stride) row++;
+    }
+
+    // A run of 32 grid positions from (row, col) for 8 filters with narrower vectors: 4 filters x 2 vectors per tile.
+    private static void Tiles<V>(Plan plan, float* x, int row, int col, float* a, float* c, int ldc) where V : unmanaged, ILanes<V>
+    {
+        for (int q = 0; q < GridBlock; q += 2 * V.Count, Advance(ref row, ref col, 2 * V.Count, plan.RowStride))
         {
-            Tile<V>(plan, x + q, a, c + q, ldc);
-            Tile<V>(plan, x + q, a + FilterBlock / 2, c + FilterBlock / 2 * ldc + q, ldc);
+            Tile<V>(plan, x, row, col, a, c + q, ldc);
+            Tile<V>(plan, x, row, col, a + FilterBlock / 2, c + FilterBlock / 2 * ldc + q, ldc);
         }
     }
 
-    // grid[f, q .. q + 2V) = Σ over taps (ch, ky, kx) of a[tap][f] · x[ch·PP + ky·PW + kx + q ..]: the tile of
-    // 8 filters (4 with vectors narrower than 16) x 2 vectors stays in registers for all C·K·K taps.
+    // grid[f, q .. q + 2V) = Σ over taps (ch, ky, kx) of a[tap][f] · x[ch·PP + ky·PW + kx + row·PW + col ..]: the
+    // tile of 8 filters (4 with vectors narrower than 16) x 2 vectors stays in registers for all C·K·K taps.
+    // Each vector reads a run of one row of the padded image: the two are side by side on the padded grid,
+    // or on two output rows of an aligned grid.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile<V>(Plan plan, float* x, float* a, float* c, int ldc) where V : unmanaged, ILanes<V>
+    private static void Tile<V>(Plan plan, float* padded, int row, int col, float* a, float* c, int ldc) where V : unmanaged, ILanes<V>
     {
         int w = V.Count, k = plan.Kernel, pw = plan.PaddedWidth, pp = plan.PaddedPlane;
-        bool eight = V.Count == 16;
-        V c00 = V.Zero, c01 = V.Zero, c10 = V.Zero, c11 = V.Zero, c20 = V.Zero, c21 = V.Zero, c30 = V.Zero, c31 = V.Zero;
-        V c40 = V.Zero, c41 = V.Zero, c50 = V.Zero, c51 = V.Zero, c60 = V.Zero, c61 = V.Zero, c70 = V.Zero, c71 = V.Zero;
+        float* x = padded + row * pw + col;
+        int row1 = row, col1 = col;
+        Advance(ref row1, ref col1, w, plan.RowStride);
+        int second = (row1 - row) * pw + col1 - col;   // where the second vector reads, from the first
+        int rows = V.Count == 16 ? FilterBlock : FilterBlock / 2;
+        RegisterTile<V> tile = default;
         for (int ch = 0; ch < plan.Channels; ch++)
             for (int ky = 0; ky < k; ky++)
             {
-                float* row = x + ch * pp + ky * pw;
+                float* line = x + ch * pp + ky * pw;
                 for (int kx = 0; kx < k; kx++, a += FilterBlock)
-                {
-                    V b0 = V.Load(row + kx), b1 = V.Load(row + kx + w);
-                    V av = V.Create(a[0]);
-                    V.MultiplyAddTo(ref c00, av, b0); V.MultiplyAddTo(ref c01, av, b1);
-                    av = V.Create(a[1]);
-                    V.MultiplyAddTo(ref c10, av, b0); V.MultiplyAddTo(ref c11, av, b1);
-                    av = V.Create(a[2]);
-                    V.MultiplyAddTo(ref c20, av, b0); V.MultiplyAddTo(ref c21, av, b1);
-                    av = V.Create(a[3]);
-                    V.MultiplyAddTo(ref c30, av, b0); V.MultiplyAddTo(ref c31, av, b1);
-                    if (eight)
-                    {
-                        av = V.Create(a[4]);
-                        V.MultiplyAddTo(ref c40, av, b0); V.MultiplyAddTo(ref c41, av, b1);
-                        av = V.Create(a[5]);
-                        V.MultiplyAddTo(ref c50, av, b0); V.MultiplyAddTo(ref c51, av, b1);
-                        av = V.Create(a[6]);
-                        V.MultiplyAddTo(ref c60, av, b0); V.MultiplyAddTo(ref c61, av, b1);
-                        av = V.Create(a[7]);
-                        V.MultiplyAddTo(ref c70, av, b0); V.MultiplyAddTo(ref c71, av, b1);
-                    }
-                }
+                    tile.AddOuterProduct(rows, V.Load(line + kx), V.Load(line + kx + second), a);
             }
-        c00.Store(c); c01.Store(c + w);
-        c10.Store(c + ldc); c11.Store(c + ldc + w);
-        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w);
-        c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + w);
-        if (eight)
-        {
-            c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + w);
-            c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + w);
-            c60.Store(c + 6 * ldc); c61.Store(c + 6 * ldc + w);
-            c70.Store(c + 7 * ldc); c71.Store(c + 7 * ldc + w);
-        }
+        tile.Store(c, ldc, rows);
     }
 }

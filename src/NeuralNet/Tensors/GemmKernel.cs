@@ -384,9 +384,10 @@ internal static unsafe class GemmKernel
         }
     }
 
-    // dst[c * dstStride + r] = src[r * srcStride + c] for an 8 x 8 block, in registers.
+    // dst[c * dstStride + r] = src[r * srcStride + c] for an 8 x 8 block, in registers (AVX). Also used by
+    // DirectConvolution to lay dY out for the filter gradient.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(float* src, long srcStride, float* dst, int dstStride = 8)
+    internal static void Transpose8x8(float* src, long srcStride, float* dst, int dstStride = 8)
     {
         Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + srcStride),
             r2 = Avx.LoadVector256(src + 2 * srcStride), r3 = Avx.LoadVector256(src + 3 * srcStride),
@@ -431,9 +432,9 @@ internal static unsafe class GemmKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int MicroRows<V>() where V : unmanaged, ILanes<V> => V.Count == 16 ? 8 : 6;
 
-    // C[MR x 2V] (+)= Σₚ a[p·MR + r] · b[p·ldb + j], the tile of C held in registers throughout: for each p,
-    // the outer product of an A column (MR broadcast values) and a B row (two vectors), 2·MR fused multiply-adds
-    // for MR + 2 loads. Written once for every width V; rows 6 and 7 exist only where MR is 8 (V.Count is a
+    // C[MR x 2V] (+)= Σₚ a[p·MR + r] · b[p·ldb + j], the tile of C held in registers throughout (a
+    // RegisterTile, shared with DirectConvolution): for each p, the outer product of an A column (MR broadcast
+    // values) and a B row (two vectors), 2·MR fused multiply-adds for MR + 2 loads. Written once for every width V; rows 6 and 7 exist only where MR is 8 (V.Count is a
     // constant to the JIT, so the other widths compile without them).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Micro<V>(int kc, float* a, float* b, int ldb, float* c, int ldc, bool loadC, float* bias, bool relu, float* gate)
@@ -442,79 +443,47 @@ internal static unsafe class GemmKernel
         int w = V.Count, mr = MicroRows<V>();
         bool eightRows = mr == 8;
         float* bias1 = bias == null ? null : bias + w;
-        V c00 = Start<V>(c, loadC, bias), c01 = Start<V>(c + w, loadC, bias1);
-        V c10 = Start<V>(c + ldc, loadC, bias), c11 = Start<V>(c + ldc + w, loadC, bias1);
-        V c20 = Start<V>(c + 2 * ldc, loadC, bias), c21 = Start<V>(c + 2 * ldc + w, loadC, bias1);
-        V c30 = Start<V>(c + 3 * ldc, loadC, bias), c31 = Start<V>(c + 3 * ldc + w, loadC, bias1);
-        V c40 = Start<V>(c + 4 * ldc, loadC, bias), c41 = Start<V>(c + 4 * ldc + w, loadC, bias1);
-        V c50 = Start<V>(c + 5 * ldc, loadC, bias), c51 = Start<V>(c + 5 * ldc + w, loadC, bias1);
-        V c60 = default, c61 = default, c70 = default, c71 = default;
+        RegisterTile<V> t = default;
+        t.C00 = Start<V>(c, loadC, bias); t.C01 = Start<V>(c + w, loadC, bias1);
+        t.C10 = Start<V>(c + ldc, loadC, bias); t.C11 = Start<V>(c + ldc + w, loadC, bias1);
+        t.C20 = Start<V>(c + 2 * ldc, loadC, bias); t.C21 = Start<V>(c + 2 * ldc + w, loadC, bias1);
+        t.C30 = Start<V>(c + 3 * ldc, loadC, bias); t.C31 = Start<V>(c + 3 * ldc + w, loadC, bias1);
+        t.C40 = Start<V>(c + 4 * ldc, loadC, bias); t.C41 = Start<V>(c + 4 * ldc + w, loadC, bias1);
+        t.C50 = Start<V>(c + 5 * ldc, loadC, bias); t.C51 = Start<V>(c + 5 * ldc + w, loadC, bias1);
         if (eightRows)
         {
-            c60 = Start<V>(c + 6 * ldc, loadC, bias); c61 = Start<V>(c + 6 * ldc + w, loadC, bias1);
-            c70 = Start<V>(c + 7 * ldc, loadC, bias); c71 = Start<V>(c + 7 * ldc + w, loadC, bias1);
+            t.C60 = Start<V>(c + 6 * ldc, loadC, bias); t.C61 = Start<V>(c + 6 * ldc + w, loadC, bias1);
+            t.C70 = Start<V>(c + 7 * ldc, loadC, bias); t.C71 = Start<V>(c + 7 * ldc + w, loadC, bias1);
         }
 
-        for (int p = 0; p < kc; p++)
-        {
-            V b0 = V.Load(b), b1 = V.Load(b + w);
-            V av = V.Create(a[0]);
-            V.MultiplyAddTo(ref c00, av, b0); V.MultiplyAddTo(ref c01, av, b1);
-            av = V.Create(a[1]);
-            V.MultiplyAddTo(ref c10, av, b0); V.MultiplyAddTo(ref c11, av, b1);
-            av = V.Create(a[2]);
-            V.MultiplyAddTo(ref c20, av, b0); V.MultiplyAddTo(ref c21, av, b1);
-            av = V.Create(a[3]);
-            V.MultiplyAddTo(ref c30, av, b0); V.MultiplyAddTo(ref c31, av, b1);
-            av = V.Create(a[4]);
-            V.MultiplyAddTo(ref c40, av, b0); V.MultiplyAddTo(ref c41, av, b1);
-            av = V.Create(a[5]);
-            V.MultiplyAddTo(ref c50, av, b0); V.MultiplyAddTo(ref c51, av, b1);
-            if (eightRows)
-            {
-                av = V.Create(a[6]);
-                V.MultiplyAddTo(ref c60, av, b0); V.MultiplyAddTo(ref c61, av, b1);
-                av = V.Create(a[7]);
-                V.MultiplyAddTo(ref c70, av, b0); V.MultiplyAddTo(ref c71, av, b1);
-            }
-            a += mr;
-            b += ldb;
-        }
+        // For each p, the outer product of an A column (MR broadcast values) and a B row (two vectors).
+        for (int p = 0; p < kc; p++, a += mr, b += ldb)
+            t.AddOuterProduct(mr, V.Load(b), V.Load(b + w), a);
 
         if (relu)
         {
-            c00 = Relu(c00); c01 = Relu(c01); c10 = Relu(c10); c11 = Relu(c11); c20 = Relu(c20); c21 = Relu(c21);
-            c30 = Relu(c30); c31 = Relu(c31); c40 = Relu(c40); c41 = Relu(c41); c50 = Relu(c50); c51 = Relu(c51);
+            t.C00 = Relu(t.C00); t.C01 = Relu(t.C01); t.C10 = Relu(t.C10); t.C11 = Relu(t.C11); t.C20 = Relu(t.C20); t.C21 = Relu(t.C21);
+            t.C30 = Relu(t.C30); t.C31 = Relu(t.C31); t.C40 = Relu(t.C40); t.C41 = Relu(t.C41); t.C50 = Relu(t.C50); t.C51 = Relu(t.C51);
             if (eightRows)
             {
-                c60 = Relu(c60); c61 = Relu(c61); c70 = Relu(c70); c71 = Relu(c71);
+                t.C60 = Relu(t.C60); t.C61 = Relu(t.C61); t.C70 = Relu(t.C70); t.C71 = Relu(t.C71);
             }
         }
         if (gate != null)
         {
-            c00 &= Positive<V>(gate); c01 &= Positive<V>(gate + w);
-            c10 &= Positive<V>(gate + ldc); c11 &= Positive<V>(gate + ldc + w);
-            c20 &= Positive<V>(gate + 2 * ldc); c21 &= Positive<V>(gate + 2 * ldc + w);
-            c30 &= Positive<V>(gate + 3 * ldc); c31 &= Positive<V>(gate + 3 * ldc + w);
-            c40 &= Positive<V>(gate + 4 * ldc); c41 &= Positive<V>(gate + 4 * ldc + w);
-            c50 &= Positive<V>(gate + 5 * ldc); c51 &= Positive<V>(gate + 5 * ldc + w);
+            t.C00 &= Positive<V>(gate); t.C01 &= Positive<V>(gate + w);
+            t.C10 &= Positive<V>(gate + ldc); t.C11 &= Positive<V>(gate + ldc + w);
+            t.C20 &= Positive<V>(gate + 2 * ldc); t.C21 &= Positive<V>(gate + 2 * ldc + w);
+            t.C30 &= Positive<V>(gate + 3 * ldc); t.C31 &= Positive<V>(gate + 3 * ldc + w);
+            t.C40 &= Positive<V>(gate + 4 * ldc); t.C41 &= Positive<V>(gate + 4 * ldc + w);
+            t.C50 &= Positive<V>(gate + 5 * ldc); t.C51 &= Positive<V>(gate + 5 * ldc + w);
             if (eightRows)
             {
-                c60 &= Positive<V>(gate + 6 * ldc); c61 &= Positive<V>(gate + 6 * ldc + w);
-                c70 &= Positive<V>(gate + 7 * ldc); c71 &= Positive<V>(gate + 7 * ldc + w);
+                t.C60 &= Positive<V>(gate + 6 * ldc); t.C61 &= Positive<V>(gate + 6 * ldc + w);
+                t.C70 &= Positive<V>(gate + 7 * ldc); t.C71 &= Positive<V>(gate + 7 * ldc + w);
             }
         }
-        c00.Store(c); c01.Store(c + w);
-        c10.Store(c + ldc); c11.Store(c + ldc + w);
-        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w);
-        c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + w);
-        c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + w);
-        c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + w);
-        if (eightRows)
-        {
-            c60.Store(c + 6 * ldc); c61.Store(c + 6 * ldc + w);
-            c70.Store(c + 7 * ldc); c71.Store(c + 7 * ldc + w);
-        }
+        t.Store(c, ldc, mr);
     }
 
     // max(x, 0) with a NaN kept, the same operation as VectorKernels.ReluForward, so fused and unfused agree bit for bit.

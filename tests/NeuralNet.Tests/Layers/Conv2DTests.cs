@@ -151,29 +151,20 @@ public class Conv2DTests
         ComputeSettings.ThreadCount = threads;
         try
         {
-            Matrix y = x;
-            foreach (ILayer layer in net.Layers) y = layer.Forward(y, training: true);
-            float[] output = y.Span.ToArray();
-            Matrix g = probe;
-            for (int l = net.Layers.Count - 1; l >= 0; l--) g = net.Layers[l].Backward(g, needInputGradient || l > 0);
-            float[][] gradients = [g.Span.ToArray(), .. net.Parameters.Select(p => p.Gradient.Span.ToArray())];
+            LayerByLayer.Pass reference = LayerByLayer.Reference(net, x, probe, needInputGradient);
+            LayerByLayer.Pass fused = LayerByLayer.Network(net, x, probe, needInputGradient);
 
-            float[] fusedOutput = net.Forward(x, training: true).Span.ToArray();
-            float[][] fusedGradients = [net.Backward(probe, needInputGradient).Span.ToArray(), .. net.Parameters.Select(p => p.Gradient.Span.ToArray())];
-
-            Assert.Contains(output, v => v == 0f);
-            Assert.Contains(output, v => v > 0f);
-            Assert.Equal(Bits(output), Bits(fusedOutput));
-            for (int i = 0; i < gradients.Length; i++) Assert.Equal(Bits(gradients[i]), Bits(fusedGradients[i]));
-            Assert.Equal(needInputGradient ? x.Length : 0, fusedGradients[0].Length);
+            Assert.Contains(reference.Output, v => v == 0);
+            Assert.Contains(reference.Output, v => v > 0);
+            Assert.Equal(reference.Output, fused.Output);
+            for (int i = 0; i < reference.Gradients.Length; i++) Assert.Equal(reference.Gradients[i], fused.Gradients[i]);
+            Assert.Equal(needInputGradient ? x.Length : 0, fused.Gradients[0].Length);
         }
         finally
         {
             ComputeSettings.ThreadCount = saved;
         }
     }
-
-    private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
 
     [Fact]
     public void Backward_without_the_input_gradient_fills_the_same_parameter_gradients_and_skips_dX()

@@ -14,6 +14,7 @@ public class DirectConvolutionTests
     [InlineData(2, 7, 6, 3, 3, 0)]      // fewer filters than a block, no padding
     [InlineData(3, 9, 40, 10, 3, 1)]   // rows wider than one run of 32, filters in two blocks
     [InlineData(1, 5, 5, 1, 5, 4)]      // padding K − 1: every output sees the border
+    [InlineData(2, 7, 13, 5, 5, 2)]     // rows aligned to 16 (narrower than the padded 17), an odd row count: the last run reads past the image
     public void The_fast_kernel_matches_the_reference_on_every_vector_width(int channels, int height, int width, int filters, int k, int padding)
     {
         var plan = new DirectConvolution.Plan(channels, height, width, filters, k, padding);
@@ -54,6 +55,7 @@ public class DirectConvolutionTests
     [InlineData(2, 7, 6, 3, 3, 0)]
     [InlineData(3, 9, 40, 40, 3, 1)]    // filters in two runs of 32, taps not a multiple of 8
     [InlineData(3, 9, 40, 12, 3, 1)]    // at most 16 filters (one vector per tile, 16 taps), 27 taps
+    [InlineData(2, 7, 13, 5, 5, 2)]     // rows of 13 outputs in a padded width of 17
     public void The_fast_filter_gradient_matches_the_reference_on_every_vector_width(int channels, int height, int width, int filters, int k, int padding)
     {
         var plan = new DirectConvolution.Plan(channels, height, width, filters, k, padding);
@@ -73,7 +75,7 @@ public class DirectConvolutionTests
             {
                 // Two images summed into one gradient, through the same scratch buffers.
                 float[] gradientT = new float[rows * columns];
-                float[] padded = new float[plan.PaddedLength], dyT = new float[plan.GridLength * columns];
+                float[] padded = new float[plan.PaddedLength], dyT = new float[DirectConvolution.GradientPositions(plan) * columns];
                 DirectConvolution.AccumulateFilterGradient(x1, dy1, plan, padded, dyT, gradientT);
                 DirectConvolution.AccumulateFilterGradient(x2, dy2, plan, padded, dyT, gradientT);
                 for (int f = 0; f < filters; f++)
