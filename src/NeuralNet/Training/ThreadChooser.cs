@@ -61,6 +61,16 @@ internal sealed class ThreadChooser : IDisposable
     private (long Jobs, long Solo) poolBeforeStep;
     private int stepsOnWinner = StepsOnWinner;
     private long stepStart;
+    private bool looking;
+    private int firstLook;   // one-thread steps still to run before the first trial, counting idle cores meanwhile
+
+    /// <summary>
+    /// One-thread steps before the first trial when the idle cores can be read: a machine whose second core is
+    /// already busy then never tries several threads. (A trial on a busy core is not free even when one thread
+    /// wins it: the scheduler can leave our thread on the busy core for seconds after it, measured at 5-20 %
+    /// slower epochs; tests/NeuralNet.Benchmarks/RESULTS.md.)
+    /// </summary>
+    internal const int FirstLookSteps = 64;
 
     /// <summary>Chooses between 1 and <paramref name="maximum"/> threads; with 1 there is nothing to choose.</summary>
     /// <param name="clock">The time in any unit (tests pass a fake clock); <see cref="Stopwatch.GetTimestamp"/> by default.</param>
@@ -69,14 +79,17 @@ internal sealed class ThreadChooser : IDisposable
     /// <see cref="WorkerPool.SoloJobs"/> by default.</param>
     /// <param name="idleCores">The machine's idle cores on average since the last call (null: unknown); by default read
     /// from the operating system (<see cref="IdleCores"/>) when the real clock is used, unknown with a fake one.</param>
+    /// <param name="firstLook">One-thread steps before the first trial (<see cref="FirstLookSteps"/> when the idle cores
+    /// are read from the operating system, else none).</param>
     public ThreadChooser(int maximum, Func<long>? clock = null, Func<int>? stalls = null, Func<(long Jobs, long Solo)>? pool = null,
-        Func<double?>? idleCores = null)
+        Func<double?>? idleCores = null, int? firstLook = null)
     {
         if (idleCores is null && clock is null)
         {
             meter = new IdleCores();
             idleCores = meter.SinceLastCall;
         }
+        this.firstLook = firstLook ?? (meter is not null ? FirstLookSteps : 0);
         this.idleCores = idleCores ?? (() => null);
         this.clock = clock ?? Stopwatch.GetTimestamp;
         this.stalls = stalls ?? (() => WorkerPool.Stalls);
@@ -99,6 +112,13 @@ internal sealed class ThreadChooser : IDisposable
     public void BeforeStep()
     {
         if (Maximum <= 1) return;
+        if (firstLook > 0)
+        {
+            if (!looking) idleCores(); // start counting
+            looking = true;
+            ComputeSettings.ThreadCount = 1;
+            return;
+        }
         if (step < TrialSteps)
         {
             if (step == 0)
@@ -130,6 +150,11 @@ internal sealed class ThreadChooser : IDisposable
     public void AfterStep()
     {
         if (Maximum <= 1) return;
+        if (firstLook > 0)
+        {
+            if (--firstLook == 0) winner = 0; // as after a stretch on one thread: the trial checks the idle cores
+            return;
+        }
         if (step < TrialSteps && step % StepsPerBlock != 0) // the first step of a block is not timed
         {
             int choice = Order[step / StepsPerBlock];

@@ -184,6 +184,44 @@ public class ThreadChooserTests
     }
 
     [Theory]
+    [InlineData(0.1, false)] // another process holds the second core from the start: two threads are never tried
+    [InlineData(0.9, true)]  // a core is free: the first trial, after the first look, tries two threads
+    public void The_first_steps_run_on_one_thread_and_the_first_trial_tries_two_only_if_a_core_was_idle(double idle, bool triesTwo)
+    {
+        int saved = ComputeSettings.ThreadCount;
+        try
+        {
+            ComputeSettings.ThreadCount = 2;
+            long now = 0;
+            int idleReads = 0;
+            var chooser = new ThreadChooser(2, () => now, () => 0, () => (0, 0), idleCores: () => { idleReads++; return idle; },
+                firstLook: ThreadChooser.FirstLookSteps);
+            for (int step = 0; step < ThreadChooser.FirstLookSteps; step++)
+            {
+                chooser.BeforeStep();
+                Assert.Equal(1, ComputeSettings.ThreadCount);
+                now += 10;
+                chooser.AfterStep();
+            }
+            Assert.Equal(1, idleReads); // counting started with the first step
+            int twoThreadSteps = 0;
+            for (int step = 0; step < ThreadChooser.TrialSteps; step++)
+            {
+                chooser.BeforeStep();
+                if (ComputeSettings.ThreadCount == 2) twoThreadSteps++;
+                now += ComputeSettings.ThreadCount == 2 ? 5 : 10;
+                chooser.AfterStep();
+            }
+            Assert.Equal(triesTwo, twoThreadSteps > 0);
+            Assert.Equal(triesTwo ? 2 : 1, chooser.Chosen);
+        }
+        finally
+        {
+            ComputeSettings.ThreadCount = saved;
+        }
+    }
+
+    [Theory]
     [InlineData(0.1, false)] // another process had the second core: the next trial stays on one thread
     [InlineData(0.9, true)]  // a core was free: the next trial tries two threads again
     public void The_next_trial_tries_two_threads_only_if_a_core_was_idle_meanwhile(double idle, bool triesTwo)
