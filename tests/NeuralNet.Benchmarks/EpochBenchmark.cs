@@ -78,10 +78,11 @@ internal sealed class TrainStepFixture
     private readonly MiniBatchSampler sampler;
     private int next;
 
-    public TrainStepFixture(int batch, int seed = 42)
+    /// <param name="model"><c>mlp</c>: 784-128-64-10 ReLU; <c>cnn</c>: chapter 6's CNN (<see cref="ConvNet.Small"/>).</param>
+    public TrainStepFixture(int batch, int seed = 42, string model = "mlp")
     {
         (ImageDataset? train, ImageDataset _) = Mnist.Load();
-        var network = Sequential.Mlp(784, [128, 64], 10, "relu", seed: seed);
+        Sequential network = model == "cnn" ? ConvNet.Small(seed: seed) : Sequential.Mlp(784, [128, 64], 10, "relu", seed: seed);
         trainer = new Trainer(network, new Adam(1e-3), options: new TrainingOptions { BatchSize = batch, Seed = seed });
         sampler = new MiniBatchSampler(train, batch);
         sampler.Shuffle(new Random(seed));
