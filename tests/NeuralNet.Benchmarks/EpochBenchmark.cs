@@ -51,15 +51,16 @@ internal static class EpochBenchmark
     {
         int batch = Options.Int(args, "--batch", 64);
         ComputeSettings.ThreadCount = Options.Int(args, "--threads", Environment.ProcessorCount);
-        var step = new TrainStepFixture(batch);
-        for (int i = 0; i < 200; i++) step.Step();
+        string model = Options.Text(args, "--model") ?? "mlp";
+        var step = new TrainStepFixture(batch, model: model);
+        int steps = model == "cnn" ? 100 : 1000;
+        for (int i = 0; i < steps / 5; i++) step.Step();
         long before = GC.GetAllocatedBytesForCurrentThread();
         long totalBefore = GC.GetTotalAllocatedBytes(precise: true);
-        const int steps = 1000;
         for (int i = 0; i < steps; i++) step.Step();
         long thread = GC.GetAllocatedBytesForCurrentThread() - before;
         long total = GC.GetTotalAllocatedBytes(precise: true) - totalBefore;
-        Console.WriteLine($"RESULT alloc batch={batch} thread_bytes_per_step={(double)thread / steps} process_bytes_per_step={(double)total / steps}");
+        Console.WriteLine($"RESULT alloc model={model} batch={batch} threads={ComputeSettings.ThreadCount} thread_bytes_per_step={(double)thread / steps} process_bytes_per_step={(double)total / steps}");
         return 0;
     }
 
