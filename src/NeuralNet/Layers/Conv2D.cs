@@ -353,17 +353,27 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
         DirectConvolution.Plan plan = forwardPlan;
         int positions = geometry.OutputPlane;
         ReadOnlySpan<float> dyRow = outputGradient!.Row(i);
+        Span<float> db = w.BiasGradient.Span;
         if (rectifiedOutput is not null)
         {
-            // A fused ReLU: dY = dA ⊙ [a > 0] for this image, into the block's scratch.
+            // A fused ReLU: dY = dA ⊙ [a > 0] for this image, into the block's scratch, and db_f += Σ over
+            // positions of dY[i, f, ·] in the same pass, while each filter's plane is still in registers.
             Span<float> masked = w.MaskedGradient(dyRow.Length);
-            VectorKernels.ReluBackward(rectifiedOutput.Row(i), dyRow, masked);
+            ReadOnlySpan<float> a = rectifiedOutput.Row(i);
+            for (int f = 0; f < Filters; f++)
+            {
+                int start = f * positions;
+                db[f] += MaskAndSum(a.Slice(start, positions), dyRow.Slice(start, positions), masked.Slice(start, positions));
+            }
             dyRow = masked;
         }
-        // dWᵀ += the image's filter gradient;  db_f += Σ over positions of dY[i, f, ·]
+        else
+        {
+            // db_f += Σ over positions of dY[i, f, ·]
+            for (int f = 0; f < Filters; f++) db[f] += Sum(dyRow.Slice(f * positions, positions));
+        }
+        // dWᵀ += the image's filter gradient
         DirectConvolution.AccumulateFilterGradient(input!.Row(i), dyRow, plan, w.PaddedInput(plan), w.TransposedGradient(plan), w.GradientT(plan));
-        Span<float> db = w.BiasGradient.Span;
-        for (int f = 0; f < Filters; f++) db[f] += Sum(dyRow.Slice(f * positions, positions));
         if (!needInputGradient) return;
         // dX = dY ⊛ flipped Wᵀ, padded by K − 1 − p: a stride-1 convolution again (see DirectConvolution).
         if (UsesDirectInputGradient)
@@ -499,6 +509,29 @@ public sealed unsafe class Conv2D : ILayer, IInitializable
         var v = new Vector<float>(value);
         for (int i = 0; i < xv.Length; i++) yv[i] = xv[i] + v;
         for (int i = xv.Length * Vector<float>.Count; i < x.Length; i++) y[i] = x[i] + value;
+    }
+
+    // dZ = dA ⊙ [a > 0] (as VectorKernels.ReluBackward) and Σ dZ, in one pass. The sum adds the same values in
+    // the same order as Sum(dZ) would, so the bits do not depend on which path ran.
+    private static float MaskAndSum(ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ)
+    {
+        ReadOnlySpan<Vector<float>> av = MemoryMarshal.Cast<float, Vector<float>>(a);
+        ReadOnlySpan<Vector<float>> gv = MemoryMarshal.Cast<float, Vector<float>>(dA);
+        Span<Vector<float>> zv = MemoryMarshal.Cast<float, Vector<float>>(dZ);
+        Vector<float> sums = Vector<float>.Zero;
+        for (int i = 0; i < av.Length; i++)
+        {
+            Vector<float> z = Vector.BitwiseAnd(gv[i], Vector.AsVectorSingle(Vector.GreaterThan(av[i], Vector<float>.Zero)));
+            zv[i] = z;
+            sums += z;
+        }
+        float sum = Vector.Sum(sums);
+        for (int i = av.Length * Vector<float>.Count; i < a.Length; i++)
+        {
+            dZ[i] = a[i] > 0f ? dA[i] : 0f;
+            sum += dZ[i];
+        }
+        return sum;
     }
 
     private static float Sum(ReadOnlySpan<float> x)
