@@ -50,7 +50,7 @@ public class CheckTests
         { "lanes not summed", () => Check.DotProduct((x, y) => { Vector256<float> v = Vector256<float>.Zero; for (int i = 0; i + 8 <= x.Length; i += 8) v += Vector256.Create(x, i) * Vector256.Create(y, i); return v[0]; }), "Vector256.Sum" },
         { "a whole vector read past the end", () => Check.DotProduct((x, y) => Vector256.Sum(Vector256.Create(x, 0) * Vector256.Create(y, 0))), "no whole vector" },
         { "W read as [class, input]", () => Check.BoundaryLine(layer => Solutions.BoundaryLine(layer, transposed: true)), "w[i, k]" },
-        { "line without bias", () => Check.BoundaryLine(layer => Solutions.BoundaryLine(layer, withBias: false)), "c = b₁ − b₀" },
+        { "line without bias", () => Check.BoundaryLine(layer => Solutions.BoundaryLine(layer, withBias: false)), "γ = b₁ − b₀" },
         { "not a line", () => Check.BoundaryLine(layer => (0, 0, 1)), "not a line" },
         { "bias added inside the k-loop", () => Check.LinearForward((x, w, b) => LinearForwardLoops(x, w, b, biasInsideLoop: true, wTransposed: false)), "inside the loop over k" },
         { "W read as W[j,k]", () => Check.LinearForward((x, w, b) => LinearForwardLoops(x, w, b, biasInsideLoop: false, wTransposed: true)), "W's first index is the input k" },
