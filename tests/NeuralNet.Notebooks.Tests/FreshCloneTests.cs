@@ -25,7 +25,7 @@ internal static class FreshClone
     /// <summary>One chapter executed in the clone: the kernel script's exit code and output, and the executed notebook.</summary>
     public sealed record ChapterRun(int ExitCode, string Output, string ExecutedNotebook, TimeSpan Elapsed);
 
-    /// <summary>The clone's folder (created on first use, deleted when the test process exits).</summary>
+    /// <summary>The clone's folder (created on first use, deleted by <see cref="FreshCloneCleanup"/> when the notebook tests end).</summary>
     public static string Root
     {
         get
@@ -73,7 +73,6 @@ internal static class FreshClone
     {
         string source = ChapterTests.RepositoryRoot;
         string target = Directory.CreateTempSubdirectory("nn-fresh-clone-").FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(target);
         Git(source, "clone", "--quiet", "--no-checkout", source, target);
         Git(target, "checkout", "--quiet", "--detach", Git(source, "rev-parse", "HEAD").Trim());
         // Uncommitted edits of tracked files go along (none in CI); untracked files do not, as in a real clone.
@@ -144,19 +143,37 @@ internal static class FreshClone
         return stdout.Result;
     }
 
-    private static void TryDelete(string folder)
+    /// <summary>Deletes the clone, if one was made (a leftover temporary folder would be harmless).</summary>
+    public static void Delete()
     {
-        try
+        lock (Gate)
         {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
+            if (root is null)
+            {
+                return;
+            }
+
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+
+            root = null;
+            Runs.Clear();
         }
     }
+}
+
+/// <summary>Deletes the fresh clone when the notebook collection's tests are done (xunit disposes collection fixtures).</summary>
+public sealed class FreshCloneCleanup : IDisposable
+{
+    public void Dispose() => FreshClone.Delete();
 }
 
 /// <summary>What only the fresh clone shows: chapter 1 fetched MNIST into the clone's own data folder.</summary>
