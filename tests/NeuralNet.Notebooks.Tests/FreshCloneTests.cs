@@ -195,12 +195,17 @@ public sealed class FreshCloneTests(ITestOutputHelper log)
         Assert.Equal(["t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "train-images-idx3-ubyte", "train-labels-idx1-ubyte"], files);
 
         KernelChapterTests.ExecutedCell listing = cells.Single(c => c.Source.Contains("DataDirectory.Resolve()", StringComparison.Ordinal));
-        string printed = string.Concat(listing.Outputs.Where(o => o.TryGetProperty("text", out _)).Select(o => Text(o.GetProperty("text"))));
-        Assert.Contains($"data folder: {Path.Combine(FreshClone.Root, "data")}", printed);
+        Assert.Contains($"data folder: {Path.Combine(FreshClone.Root, "data")}", Printed(listing));
 
-        KernelChapterTests.ExecutedCell load = cells.Single(c => c.Source.Contains("Mnist.Load()", StringComparison.Ordinal));
-        log.WriteLine($"Mnist.Load() on the fresh clone (fetch, verify, cache, read): {load.Seconds:F1} s");
+        // The chapter logs where each file came from: all four must have been fetched and verified, none found in place.
+        KernelChapterTests.ExecutedCell load = cells.Single(c => c.Source.Contains("Mnist.Load(", StringComparison.Ordinal));
+        string[] cached = Printed(load).Split('\n').Where(line => line.Contains("verified and cached from", StringComparison.Ordinal)).ToArray();
+        log.WriteLine($"Mnist.Load() on the fresh clone (fetch, verify, cache, read): {load.Seconds:F1} s\n  " + string.Join("\n  ", cached));
+        Assert.Equal(4, cached.Length);
     }
+
+    private static string Printed(KernelChapterTests.ExecutedCell cell) =>
+        string.Concat(cell.Outputs.Where(o => o.TryGetProperty("text", out _)).Select(o => Text(o.GetProperty("text"))));
 
     private static string Text(JsonElement text) =>
         text.ValueKind == JsonValueKind.Array ? string.Concat(text.EnumerateArray().Select(l => l.GetString())) : text.GetString() ?? "";
