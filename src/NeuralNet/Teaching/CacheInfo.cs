@@ -11,6 +11,18 @@ public sealed record CacheInfo(int Level, string Type, long Bytes, int Ways, int
     /// <summary>Sets in the cache: lines / ways. An address's set is (address / line) mod sets.</summary>
     public long Sets => Ways > 0 && LineBytes > 0 ? Bytes / LineBytes / Ways : 0;
 
+    /// <summary>
+    /// How many of this cache's sets the addresses x, x + stride, x + 2·stride, ... fall into. A line's set is
+    /// (address / line) mod sets, so a stride of s whole lines visits sets / gcd(sets, s) of them; a stride that is
+    /// not a whole number of lines drifts through all of them. A column walk that visits few sets can keep only
+    /// (sets visited) x ways of its lines in the cache, however large the cache is.
+    /// </summary>
+    public long SetsVisited(long strideBytes)
+    {
+        if (Sets == 0 || strideBytes % LineBytes != 0) return Sets;
+        return Sets / (long)System.Numerics.BigInteger.GreatestCommonDivisor(Sets, strideBytes / LineBytes);
+    }
+
     /// <summary>The caches of CPU 0 from Linux's /sys/devices/system/cpu/cpu0/cache; empty elsewhere.</summary>
     public static IReadOnlyList<CacheInfo> Read(string folder = "/sys/devices/system/cpu/cpu0/cache")
     {

@@ -11,8 +11,9 @@ namespace NeuralNet.Teaching;
 /// </summary>
 public static class MemoryBandwidth
 {
-    /// <summary>Read bandwidth in GB/s (10⁹ bytes per second) for an array of <paramref name="bytes"/> bytes:
-    /// the median of <paramref name="runs"/> runs, each reading at least <paramref name="bytesPerRun"/> bytes.</summary>
+    /// <summary>Read bandwidth in GB/s (10⁹ bytes per second) for an array of <paramref name="bytes"/> bytes, over
+    /// <paramref name="runs"/> runs, each reading at least <paramref name="bytesPerRun"/> bytes. Like a ceiling, the
+    /// bandwidth is what the memory can deliver: take the fastest run (<see cref="Spread.Max"/>).</summary>
     public static Spread MeasureGBs(long bytes, int runs = 5, long bytesPerRun = 256L << 20)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bytes, 1024L);

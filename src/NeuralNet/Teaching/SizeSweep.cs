@@ -21,33 +21,39 @@ public static class SizeSweep
         var points = new List<SweepPoint>();
         foreach (int size in sizes)
         {
-            Matrix a = Random(size, seed), b = Random(size, seed + 1), expected = new(size, size), c = new(size, size);
+            Matrix a = Matrices.Random(size, size, seed), b = Matrices.Random(size, size, seed + 1), expected = new(size, size), c = new(size, size);
             Gemm.Multiply(a, b, expected);
             foreach (var (name, multiply) in kernels)
             {
                 Spread seconds = KernelTimer.Seconds(() => multiply(a, b, c), runs);
-                RequireClose(name, size, c, expected);
+                Matrices.RequireClose(name, c, expected, size);
                 points.Add(new SweepPoint(name, size, seconds.Select(s => KernelTimer.Gflops(size, size, size, s))));
             }
         }
         return points;
     }
 
-    /// <summary>Throws if <paramref name="actual"/> is not <paramref name="expected"/> to float precision (relative to the size of the sums).</summary>
-    public static void RequireClose(string kernel, int size, Matrix actual, Matrix expected)
+    /// <summary>Sizes around each power of two from <paramref name="largest"/>/4 to <paramref name="largest"/> (n - 1, n, n + 1),
+    /// with 3n/4 before each: e.g. 512 gives 96, 127, 128, 129, 192, 255, 256, 257, 384, 511, 512, 513.</summary>
+    public static int[] SizesAround(int largest)
     {
-        double worst = 0;
-        for (int i = 0; i < actual.Length; i++) worst = Math.Max(worst, Math.Abs(actual.Data[i] - expected.Data[i]));
-        if (worst > 1e-5 * size)
-            throw new InvalidOperationException($"{kernel} at size {size}: wrong result (largest difference {worst:G3}).");
+        if (largest < 16 || (largest & (largest - 1)) != 0)
+            throw new ArgumentOutOfRangeException(nameof(largest), largest, "Expected a power of two of at least 16.");
+        var sizes = new List<int>();
+        for (int n = largest / 4; n <= largest; n *= 2) sizes.AddRange([3 * n / 4, n - 1, n, n + 1]);
+        return sizes.ToArray();
     }
 
-    /// <summary>A size x size matrix of values uniform in [-1, 1).</summary>
-    public static Matrix Random(int size, int seed)
-    {
-        var random = new Random(seed);
-        var matrix = new Matrix(size, size);
-        for (int i = 0; i < matrix.Length; i++) matrix.Data[i] = (float)(random.NextDouble() * 2 - 1);
-        return matrix;
-    }
+    /// <summary>The median GFLOP/s of <paramref name="kernel"/> at <paramref name="size"/>.</summary>
+    public static double MedianAt(IReadOnlyList<SweepPoint> points, string kernel, int size) =>
+        points.Single(p => p.Kernel == kernel && p.Size == size).Gflops.Median;
+
+    /// <summary><paramref name="kernel"/>'s median speed at a size, over the mean of its medians at size - 1 and size + 1:
+    /// below 1 when that size is slower than its neighbours.</summary>
+    public static double AgainstNeighbours(IReadOnlyList<SweepPoint> points, string kernel, int size) =>
+        MedianAt(points, kernel, size) / ((MedianAt(points, kernel, size - 1) + MedianAt(points, kernel, size + 1)) / 2);
+
+    /// <summary>At every size, <paramref name="kernel"/>'s median over <paramref name="baseline"/>'s.</summary>
+    public static Spread Ratios(IReadOnlyList<SweepPoint> points, string kernel, string baseline) =>
+        new(points.Where(p => p.Kernel == kernel).Select(p => p.Gflops.Median / MedianAt(points, baseline, p.Size)).ToArray());
 }
