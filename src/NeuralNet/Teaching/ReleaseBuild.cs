@@ -44,28 +44,51 @@ public static class ReleaseBuild
         string program = Harness.Replace("/*KERNEL*/", kernelSource);
         string hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(program)))[..16];
         string folder = Path.Combine(Path.GetTempPath(), "neuralnet-release-kernels", hash);
-        string output = Path.Combine(folder, "bin"), source = Path.Combine(folder, "Kernel.cs");
-        if (!File.Exists(Path.Combine(output, "Kernel.dll")))
-        {
-            Directory.CreateDirectory(folder);
-            File.WriteAllText(source, program);
-            var (code, text) = Run(folder, ["build", "-c", "Release", "-nologo", "-v", "q", source, "-o", output], []);
-            if (code != 0)
-                throw new InvalidOperationException("The kernel did not compile:\n" + string.Join("\n",
-                    text.Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Distinct().Take(10)));
-        }
-        string listingFile = Path.Combine(folder, "listing.txt");
-        File.Delete(listingFile);
+        BuildOnce(folder, program);
+        string listingFile = Path.Combine(folder, $"listing-{Guid.NewGuid():N}.txt");
         var environment = listing
             ? new Dictionary<string, string> { ["DOTNET_JitDisasm"] = "*Multiply*", ["DOTNET_JitStdOutFile"] = listingFile, ["DOTNET_TieredCompilation"] = "0" }
             : new Dictionary<string, string>();
-        var (exit, result) = Run(folder, ["exec", Path.Combine(output, "Kernel.dll"), $"{size}", $"{runs}"], environment);
+        var (exit, result) = Run(folder, ["exec", Path.Combine(folder, "bin", "Kernel.dll"), $"{size}", $"{runs}"], environment);
         if (exit != 0) throw new InvalidOperationException($"The kernel's program failed (exit code {exit}):\n{result}");
         string[] lines = result.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         bool correct = lines.Contains("correct");
         double[] gflops = lines.Single(l => l.StartsWith("gflops ")).Split(' ').Skip(1)
             .Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-        return new ReleaseTiming(new Spread(gflops), correct, listing && File.Exists(listingFile) ? File.ReadAllText(listingFile) : null);
+        string? listingText = listing && File.Exists(listingFile) ? File.ReadAllText(listingFile) : null;
+        File.Delete(listingFile);
+        return new ReleaseTiming(new Spread(gflops), correct, listingText);
+    }
+
+    // Builds the program into folder/bin unless an earlier call did; two notebooks may build the same kernel at once.
+    private static void BuildOnce(string folder, string program)
+    {
+        Directory.CreateDirectory(folder);
+        using FileStream buildLock = Lock(Path.Combine(folder, "build.lock"));
+        string output = Path.Combine(folder, "bin"), source = Path.Combine(folder, "Kernel.cs");
+        if (File.Exists(Path.Combine(output, "Kernel.dll"))) return;
+        File.WriteAllText(source, program);
+        var (code, text) = Run(folder, ["build", "-c", "Release", "-nologo", "-v", "q", source, "-o", output], []);
+        if (code != 0)
+            throw new InvalidOperationException("The kernel did not compile:\n" + string.Join("\n",
+                text.Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Distinct().Take(10)));
+    }
+
+    // An exclusive handle on a file: other processes wait (up to 5 minutes) until it is disposed.
+    private static FileStream Lock(string path)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (clock.Elapsed < TimeSpan.FromMinutes(5))
+            {
+                Thread.Sleep(200);
+            }
+        }
     }
 
     private static (int ExitCode, string Output) Run(string folder, string[] arguments, Dictionary<string, string> environment)

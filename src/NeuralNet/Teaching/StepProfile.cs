@@ -48,10 +48,14 @@ public static class StepProfile
         double[] backward = new double[layers.Count];
         double lossTime = 0, update = 0;
         var gradient = new Matrix(batch.Size, network.OutputSize);
-        const int warmUp = 5;
-        for (int s = -warmUp; s < steps; s++)
+        // Warm-up steps are run but not counted: at least 5, and at least 0.2 s of this thread's time, so that .NET
+        // has had the chance to swap its quick first compilation of each method for the optimised one.
+        double warmUpStart = ThreadClock.Seconds();
+        for (int s = 0; s < 5 || ThreadClock.Seconds() - warmUpStart < 0.2; s++) Step(weight: 0);
+        for (int s = 0; s < steps; s++) Step(weight: 1);
+
+        void Step(double weight)
         {
-            double weight = s >= 0 ? 1 : 0;   // warm-up steps are run but not counted
             Matrix x = batch.Images;
             for (int l = 0; l < layers.Count; l++)
                 forward[l] += weight * Time(() => x = layers[l].Forward(x, training: true));
