@@ -116,7 +116,9 @@ public static class ReleaseBuild
     }
 
     // The program around the kernel: a correctness check, then `runs` timed runs on the thread's CPU time.
+    // (File-based programs default to native AOT, whose compiler package restore would download: not needed to run.)
     private const string Harness = """
+        #:property PublishAot=false
         using System.Globalization;
         using System.Runtime.InteropServices;
 
