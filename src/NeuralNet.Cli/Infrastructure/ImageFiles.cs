@@ -44,6 +44,7 @@ public static class ImageFiles
         try
         {
             int scans = format == "JPEG" ? PictureChecks.CountJpegScans(bytes) : 0;
+            if (format == "PNG") PictureChecks.CheckPng(bytes, TimeLimit, cancellation);
 
             // The header first: a small file can declare a huge picture (a "decompression bomb").
             if (ImageInfo.FromStream(Stream()) is not ImageInfo header)
@@ -57,7 +58,6 @@ public static class ImageFiles
             if (scans * pixelCount > MaxScanPixels)
                 throw new DataFileException(name,
                     $"the JPEG image has {scans:N0} scans of {pixelCount:N0} pixels, more work than the {MaxScanPixels:N0} scan-pixels nn allows; save it again as a baseline JPEG or PNG.");
-            if (format == "PNG") PictureChecks.CheckPng(bytes, TimeLimit - clock.Elapsed, cancellation);
 
             decoded = ImageResult.FromStream(Stream(), ColorComponents.GreyAlpha);
             if (decoded.Width != header.Width || decoded.Height != header.Height || decoded.Data.Length < 2L * decoded.Width * decoded.Height)

@@ -15,13 +15,14 @@ internal static class PictureChecks
 {
     /// <summary>
     /// Walks a PNG's chunks, then inflates its IDAT data (streaming, nothing kept) and refuses data that is
-    /// corrupt, ends early, or inflates to more bytes than a picture of its header's size and format holds.
+    /// corrupt, ends early, or inflates to more bytes than a picture of its header's size and format holds. A header
+    /// declaring no pixels or more than <see cref="NeuralNet.Data.DigitImage.MaxPixels"/> is left to the caller's check.
     /// </summary>
     public static void CheckPng(byte[] png, TimeSpan timeLimit, CancellationToken cancellation)
     {
         const int signature = 8;
         int position = signature;
-        long expected = -1;
+        long expected = -1, pixels = 0;
         bool rawDeflate = false;
         var pixelData = new MemoryStream();
         while (true)
@@ -39,6 +40,7 @@ internal static class PictureChecks
                 case "IHDR":
                     if (length != 13) throw new PictureDataException($"the IHDR chunk at byte {position} has {length} bytes; PNG's has 13", position);
                     expected = PngPixelDataSize(data, position);
+                    pixels = (long)BinaryPrimitives.ReadUInt32BigEndian(data) * BinaryPrimitives.ReadUInt32BigEndian(data[4..]);
                     break;
                 case "CgBI": rawDeflate = true; break; // Apple's variant: deflate without the zlib header
                 case "IDAT": pixelData.Write(data); break;
@@ -48,7 +50,8 @@ internal static class PictureChecks
             if (type == "IEND") break;
             position += 12 + (int)length;
         }
-        if (pixelData.Length == 0) throw new PictureDataException("it has no IDAT chunk: there is no pixel data", position);
+        if (pixels == 0 || pixels > NeuralNet.Data.DigitImage.MaxPixels) return; // refused from the header by the caller, no need to inflate
+        if (pixelData.Length == 0) throw new PictureDataException("its IDAT chunks hold no data: there is no pixel data", position);
         pixelData.Position = 0;
 
         var clock = Stopwatch.StartNew();
