@@ -93,18 +93,22 @@ public class PictureTests(CliFixture fixture)
     // §2 ---------------------------------------------------------------------------------------------------------
 
     [Fact]
-    public void Dev_zero_and_a_fifo_are_refused_without_being_read()
+    public void Dev_zero_a_fifo_and_a_link_to_it_are_refused_without_being_read()
     {
         if (!OperatingSystem.IsLinux()) return;
         using var temp = new TempFolder();
         string fifo = temp.File("pipe.png");
         Process.Start("mkfifo", fifo)!.WaitForExit();
 
+        File.CreateSymbolicLink(temp.File("link.png"), "pipe.png");
+
         CliRun zero = RunWithin(Limit, "predict", fixture.Mnist.Path, "/dev/zero");
         CliRun pipe = RunWithin(Limit, "predict", fixture.Mnist.Path, fifo);
+        CliRun link = RunWithin(Limit, "predict", fixture.Mnist.Path, temp.File("link.png"));
 
         AssertRefused(zero, "/dev/zero", "not a regular file");
         AssertRefused(pipe, "pipe.png", "not a regular file");
+        AssertRefused(link, "link.png", "not a regular file");
     }
 
     [Fact]

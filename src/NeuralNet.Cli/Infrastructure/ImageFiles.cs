@@ -108,6 +108,9 @@ public static class ImageFiles
     {
         if (Directory.Exists(path)) throw new DataFileException(name, "is a folder, not an image file.");
         var file = new FileInfo(path);
+        // A symbolic link is judged by what it finally points to (its own length is that of the target's name); resolved from
+        // its full path, as .NET resolves a relative link from the root otherwise.
+        if (file.Exists && file.LinkTarget is not null && File.ResolveLinkTarget(Path.GetFullPath(path), returnFinalTarget: true) is FileInfo target) file = target;
         if (!file.Exists) throw new DataFileException(name, "the file does not exist.");
         // FIFOs, devices and sockets have no length: opening a FIFO would wait for a writer, and /dev/zero never ends.
         if (file.Length == 0)
