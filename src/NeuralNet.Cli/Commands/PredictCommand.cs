@@ -2,13 +2,12 @@ using System.CommandLine;
 using NeuralNet.Cli.Infrastructure;
 using NeuralNet.Data;
 using NeuralNet.Layers;
-using NeuralNet.Tensors;
 using Spectre.Console;
 
 namespace NeuralNet.Cli.Commands;
 
 /// <summary>
-/// <c>nn predict MODEL IMAGE...</c>: reads pictures of digits (PNG, JPEG, BMP, PGM; any size, either polarity),
+/// <c>nn predict MODEL IMAGE...</c>: reads pictures of digits (PNG, JPEG, BMP, GIF, PGM; any size, either polarity),
 /// prepares them the way MNIST was made (<see cref="DigitImage.ToMnist"/>) and prints the top classes, one picture
 /// at a time. A picture that cannot be read or looks blank gets its own error line (and, with <c>--json</c>, an entry
 /// with an <c>error</c>), the others are still answered, and the exit code is then 2.
