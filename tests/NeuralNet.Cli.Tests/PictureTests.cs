@@ -59,6 +59,23 @@ public class PictureTests(CliFixture fixture)
     }
 
     [Fact]
+    public void Decoding_stops_when_the_time_limit_runs_out_between_two_reads()
+    {
+        // A noisy 300x300 JPEG: tens of thousands of reads, the clock is checked every 1024.
+        var random = new Random(5);
+        byte[] noise = new byte[300 * 300];
+        random.NextBytes(noise);
+        var jpeg = new MemoryStream();
+        new StbImageWriteSharp.ImageWriter().WriteJpg(noise, 300, 300, StbImageWriteSharp.ColorComponents.Grey, jpeg, 95);
+
+        PictureDataException e = Assert.Throws<PictureDataException>(() =>
+            ImageResult.FromStream(new PictureStream(jpeg.ToArray(), TimeSpan.Zero, CancellationToken.None), ColorComponents.GreyAlpha));
+
+        Assert.True(e.IsTimeLimit);
+        Assert.Contains("decoding took more than 0 s", e.Message);
+    }
+
+    [Fact]
     public void A_cancelled_token_stops_decoding_and_predict_exits_130_with_the_answers_so_far()
     {
         using var cancelled = new CancellationTokenSource();

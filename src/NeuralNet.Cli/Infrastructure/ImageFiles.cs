@@ -65,7 +65,7 @@ public static class ImageFiles
         }
         catch (PictureDataException e)
         {
-            throw new DataFileException(name, $"corrupt {format} image: {e.Message}.", e.ByteOffset, e);
+            throw new DataFileException(name, $"{(e.IsTimeLimit ? "" : "corrupt ")}{format} image: {e.Message}.", e.ByteOffset, e);
         }
         catch (Exception e) when (e is not (DataFileException or OperationCanceledException or OutOfMemoryException))
         {

@@ -69,7 +69,7 @@ internal static class PictureChecks
                         $"its pixel data (IDAT) inflates to more than the {expected:N0} bytes its header's size and format need: it is corrupt or a \"decompression bomb\"", signature);
                 cancellation.ThrowIfCancellationRequested();
                 if (clock.Elapsed > timeLimit)
-                    throw new PictureDataException($"inflating its pixel data took more than {timeLimit.TotalSeconds:0} s", signature);
+                    throw new PictureDataException($"inflating its pixel data took more than {timeLimit.TotalSeconds:0} s; nn gives up on a picture after that", signature) { IsTimeLimit = true };
             }
         }
         catch (InvalidDataException e)

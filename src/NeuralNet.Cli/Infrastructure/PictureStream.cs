@@ -88,7 +88,7 @@ internal sealed class PictureStream(byte[] bytes, TimeSpan timeLimit, Cancellati
         cancellation.ThrowIfCancellationRequested();
         // The clock is read once every 1024 calls: most calls are ReadByte, a few nanoseconds of work each.
         if ((++calls & 1023) == 0 && clock.Elapsed > timeLimit)
-            throw new PictureDataException($"decoding took more than {timeLimit.TotalSeconds:0} s; nn gives up on a picture after that", position);
+            throw new PictureDataException($"decoding took more than {timeLimit.TotalSeconds:0} s; nn gives up on a picture after that", position) { IsTimeLimit = true };
         if (requested > 0 && position >= bytes.Length && ++readsPastEnd > ReadsPastEndAllowed)
             throw new PictureDataException($"the file ends at byte {bytes.Length} but the picture's data goes on: it is truncated", bytes.Length);
     }
@@ -101,8 +101,11 @@ internal sealed class PictureStream(byte[] bytes, TimeSpan timeLimit, Cancellati
     }
 }
 
-/// <summary>A picture's data is corrupt or asks for more than nn allows; <see cref="ByteOffset"/> is where that was found.</summary>
+/// <summary>A picture's data is corrupt, or its decoding ran out of time; <see cref="ByteOffset"/> is where that was found.</summary>
 internal sealed class PictureDataException(string problem, long byteOffset) : Exception(problem)
 {
     public long ByteOffset { get; } = byteOffset;
+
+    /// <summary>The time limit ran out (the data may be valid, only too slow to decode).</summary>
+    public bool IsTimeLimit { get; init; }
 }
