@@ -315,7 +315,8 @@ public static class TrainCommand
         if (size.LargestLayer is { } layer)
             throw new UsageException($"{option}: {layer}; it is more than one array can hold ({Array.MaxLength:N0}).");
         double parameterBytes = size.Parameters * 4.0 * sizeof(float);
-        double activationBytes = size.OutputWidths * 3.0 * sizeof(float) * Math.Max(batchRows, MemoryBudget.InferenceRows);
+        // Training keeps three buffers a layer for a batch (output, gradient, a spare); the test evaluation one for a chunk.
+        double activationBytes = size.OutputWidths * sizeof(float) * (3.0 * batchRows + MemoryBudget.InferenceRows);
         long available = MemoryBudget.Available();
         if (parameterBytes + activationBytes > available)
             throw new UsageException($"{option}: the network on {train.Height}x{train.Width} images has {size.Parameters:N0} parameters and needs about " +

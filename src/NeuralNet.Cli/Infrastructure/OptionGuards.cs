@@ -7,7 +7,7 @@ namespace NeuralNet.Cli.Infrastructure;
 /// Makes every option's range check safe to run on a value that did not parse. A check reads the value with
 /// <c>GetValueOrDefault</c>, which throws when the text is not a number of the option's type (<c>--batch-size
 /// 2147483648</c> overflows an int): thrown during parsing, that ended the process with "Unhandled exception"
-/// (exit 134). Wrapped here, such a value is a usage error (exit 1) that names the option and the type.
+/// (exit 134). Wrapped here, such a value is the parser's usage error (exit 1) that names the option and the text.
 /// </summary>
 public static class OptionGuards
 {
@@ -18,12 +18,12 @@ public static class OptionGuards
         {
             List<Action<OptionResult>> checks = [.. option.Validators];
             option.Validators.Clear();
-            foreach (Action<OptionResult> check in checks) option.Validators.Add(result => RunIfParsed(option, check, result));
+            foreach (Action<OptionResult> check in checks) option.Validators.Add(result => RunIfParsed(check, result));
         }
         foreach (Command subcommand in command.Subcommands) Apply(subcommand);
     }
 
-    private static void RunIfParsed(Option option, Action<OptionResult> check, OptionResult result)
+    private static void RunIfParsed(Action<OptionResult> check, OptionResult result)
     {
         try
         {
@@ -31,16 +31,8 @@ public static class OptionGuards
         }
         catch (InvalidOperationException) when (result.Tokens.Count > 0)
         {
-            string text = result.Tokens[^1].Value;
-            result.AddError($"{option.Name}: '{text}' is not {Expected(option.ValueType)}.");
+            // The value did not convert to the option's type: the parser reports that itself, as a usage error
+            // naming the option and the text; the range check has nothing to add.
         }
     }
-
-    private static string Expected(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
-    {
-        Type t when t == typeof(int) => $"a whole number from {int.MinValue:N0} to {int.MaxValue:N0}",
-        Type t when t == typeof(long) => "a whole number within 64 bits",
-        Type t when t == typeof(double) || t == typeof(float) => "a number",
-        Type t => $"a valid {t.Name}",
-    };
 }

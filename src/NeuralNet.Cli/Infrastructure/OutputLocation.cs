@@ -30,7 +30,10 @@ public static class OutputLocation
         string full = Path.GetFullPath(string.IsNullOrEmpty(folder) ? "." : folder);
         try
         {
-            if (Encoding.UTF8.GetByteCount(full) > MaxPathBytes) throw new PathTooLongException($"the path is longer than {MaxPathBytes:N0} bytes");
+            // Folders not created yet are not probed below, so their names are measured here.
+            if (Encoding.UTF8.GetByteCount(full) > MaxPathBytes
+                || full.Split(Path.DirectorySeparatorChar).Any(name => Encoding.UTF8.GetByteCount(name) > MaxFileNameBytes))
+                throw new PathTooLongException("the path or a name in it is too long");
             string existing = full;
             while (!Directory.Exists(existing))
             {
