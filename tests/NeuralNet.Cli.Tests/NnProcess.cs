@@ -88,6 +88,19 @@ public static class NnProcess
         Assert.True(process.ExitCode == 0, $"{command}: {error}");
     }
 
+    /// <summary>What <c>stat -c %F</c> says <paramref name="path"/> is: "regular file", "fifo", "character special file", ...</summary>
+    public static string FileType(string path)
+    {
+        var start = new ProcessStartInfo("stat") { RedirectStandardOutput = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("%F");
+        start.ArgumentList.Add(path);
+        using Process process = Process.Start(start)!;
+        string type = process.StandardOutput.ReadToEnd().Trim();
+        process.WaitForExit();
+        return type;
+    }
+
     private static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
 
     // A shell that runs the tests in the background starts them with SIGINT ignored, and children inherit that:

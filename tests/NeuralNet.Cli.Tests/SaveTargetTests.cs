@@ -36,7 +36,7 @@ public class SaveTargetTests(CliFixture fixture)
 
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Contains("character device", run.Err);
-        Assert.Equal(NeuralNet.Data.FileKind.CharacterDevice, NeuralNet.Data.FileKinds.Of(device));
+        Assert.Equal("character special file", NnProcess.FileType(device));
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public class SaveTargetTests(CliFixture fixture)
         CliRun run = Nn.Run(Train(fifo));
 
         AssertRefusedBeforeTraining(run, "--model-file", "FIFO");
-        Assert.Equal(NeuralNet.Data.FileKind.Fifo, NeuralNet.Data.FileKinds.Of(fifo));
+        Assert.Equal("fifo", NnProcess.FileType(fifo));
     }
 
     [Fact]
