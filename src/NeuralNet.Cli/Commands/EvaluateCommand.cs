@@ -42,6 +42,7 @@ public static class EvaluateCommand
             }
             Sequential network = ModelLoader.Load(modelPath);
             LoadedData data = DatasetSource.Load(host, parse.GetValue(dataset)!, parse.GetValue(dataDir), quiet: asJson);
+            if (reportFolder is not null) OutputLocation.RequireNotAnInput(Path.Combine(reportFolder, HtmlReport.FileName), "--report", DatasetSource.InputFiles(data));
             ImageDataset part = parse.GetValue(split) == "train" ? data.Train : data.Test;
             var result = EvaluationResult.Of(network, part, modelPath);
 

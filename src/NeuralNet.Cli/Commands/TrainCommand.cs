@@ -161,7 +161,7 @@ public static class TrainCommand
         }
         if (!s.Json) console.WriteLine($"Loading {s.Dataset} ...");
         LoadedData data = DatasetSource.Load(host, s.Dataset, s.DataDirectory, quiet: s.Json, trainLimit: s.TrainLimit);
-        string[] dataFiles = DatasetSource.IdxFileNames.SelectMany(name => new[] { name, name + ".gz" }).Select(name => Path.Combine(data.Folder, name)).ToArray();
+        string[] dataFiles = DatasetSource.InputFiles(data);
         OutputLocation.RequireNotAnInput(s.ModelPath, modelOption, dataFiles);
         if (s.WriteReport) OutputLocation.RequireNotAnInput(reportPath, "--out", dataFiles);
         CheckSplit(data, s.Options.ValidationFraction);

@@ -55,6 +55,10 @@ public static class DatasetSource
         throw new UsageException($"--dataset '{dataset}': expected mnist, fashion-mnist, or an existing folder with the four IDX files.");
     }
 
+    /// <summary>The paths a loaded dataset's files may have (each IDX file raw or .gz): a command must not write over them.</summary>
+    public static string[] InputFiles(LoadedData data) =>
+        IdxFileNames.SelectMany(name => new[] { name, name + ".gz" }).Select(name => Path.Combine(data.Folder, name)).ToArray();
+
     /// <summary>The classes of a folder dataset: the digits 0..9, as in MNIST. A label outside them is an error.</summary>
     public const int FolderClassCount = 10;
 
