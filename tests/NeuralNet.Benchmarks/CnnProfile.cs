@@ -1,3 +1,4 @@
+using NeuralNet.Engine;
 using System.Globalization;
 using NeuralNet.Data;
 using NeuralNet.Layers;
@@ -46,7 +47,7 @@ internal static class CnnProfile
         for (int s = -warmup; s < steps; s++)
         {
             bool record = s >= 0;
-            long started = System.Diagnostics.Stopwatch.GetTimestamp(), jobsBefore = WorkerPool.Jobs;
+            long started = System.Diagnostics.Stopwatch.GetTimestamp(), jobsBefore = ComputeContext.Current.Pool.Jobs;
             long bytes = GC.GetAllocatedBytesForCurrentThread(), processBytes = GC.GetTotalAllocatedBytes(precise: true);
             double t0 = StepProfile.ThreadCpuSeconds();
             MiniBatch mb = sampler.GetBatch((s + warmup) % (sampler.BatchCount - 1));
@@ -95,7 +96,7 @@ internal static class CnnProfile
             if (record) processAllocated += GC.GetTotalAllocatedBytes(precise: true) - processBytes;
             if (record) stepWall[s] = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
             if (record) wall += stepWall[s];
-            if (record) jobs += WorkerPool.Jobs - jobsBefore;
+            if (record) jobs += ComputeContext.Current.Pool.Jobs - jobsBefore;
         }
         double ms(double total) => total / steps * 1e3;
         CultureInfo inv = CultureInfo.InvariantCulture;
@@ -121,7 +122,7 @@ internal static class CnnProfile
             foreach (float v in p.Value.Span) hash = (hash ^ (uint)BitConverter.SingleToInt32Bits(v)) * 1099511628211;
         Console.WriteLine($"  weights after the steps: hash {hash:x16}");
         if (ComputeSettings.ThreadCount > 1)   // a stall makes the pool run the next jobs on the caller alone
-            Console.WriteLine(string.Create(inv, $"  worker stalls (pool fell back to one thread): {WorkerPool.Stalls}; jobs forked per step: {(double)jobs / steps:0.0}"));
+            Console.WriteLine(string.Create(inv, $"  worker stalls (pool fell back to one thread): {ComputeContext.Current.Pool.Stalls}; jobs forked per step: {(double)jobs / steps:0.0}"));
         if (args.Contains("--parts"))
             foreach (Conv2D conv in network.Layers.OfType<Conv2D>())
             {

@@ -1,3 +1,4 @@
+using NeuralNet.Engine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using NeuralNet.Data;
@@ -81,7 +82,7 @@ internal static partial class StepProfile
                 int stallsBefore = 0;
                 for (int s = -100; s < steps; s++)
                 {
-                    if (s == 0) (jobsBefore, stallsBefore) = (WorkerPool.Jobs, WorkerPool.Stalls);
+                    if (s == 0) (jobsBefore, stallsBefore) = (ComputeContext.Current.Pool.Jobs, ComputeContext.Current.Pool.Stalls);
                     double[] times = new double[names.Length];
                     int part = 0;
                     double before = now();
@@ -146,8 +147,8 @@ internal static partial class StepProfile
                     Lap();
                     if (s >= 0) samples[c].Add(times);
                 }
-                jobs[c] += WorkerPool.Jobs - jobsBefore;
-                stalls[c] += WorkerPool.Stalls - stallsBefore;
+                jobs[c] += ComputeContext.Current.Pool.Jobs - jobsBefore;
+                stalls[c] += ComputeContext.Current.Pool.Stalls - stallsBefore;
             }
         }
 

@@ -40,21 +40,9 @@ internal static unsafe class ImageBlocks
     }
 
     /// <summary>
-    /// Inside a block of <see cref="Run"/>: <paramref name="body"/>(owner, block), with every matrix product
-    /// inside it kept on this thread (the blocks already use every core).
+    /// Inside a block of <see cref="Run"/>: <paramref name="body"/>(owner, block). Every matrix product inside it
+    /// stays on this thread (the pool runs each part with a one-thread context: the blocks already use every core).
     /// </summary>
-    public static void InBlock<T>(void* state, int block, delegate*<T, int, void> body) where T : class
-    {
-        var owner = (T)GCHandle.FromIntPtr((IntPtr)state).Target!;
-        int parts = GemmKernel.ForcedParts;
-        GemmKernel.ForcedParts = 1;
-        try
-        {
-            body(owner, block);
-        }
-        finally
-        {
-            GemmKernel.ForcedParts = parts;
-        }
-    }
+    public static void InBlock<T>(void* state, int block, delegate*<T, int, void> body) where T : class =>
+        body((T)GCHandle.FromIntPtr((IntPtr)state).Target!, block);
 }

@@ -1,3 +1,4 @@
+using NeuralNet.Engine;
 using NeuralNet.Tensors;
 
 namespace NeuralNet.Tests.Tensors;
@@ -170,17 +171,7 @@ public class GemmKernelTests
 
     private static void Run(Isa isa, int parts, Action action)
     {
-        SimdPath.Forced = isa;
-        GemmKernel.ForcedParts = parts;
-        try
-        {
-            action();
-        }
-        finally
-        {
-            SimdPath.Forced = null;
-            GemmKernel.ForcedParts = 0;
-        }
+        using (ComputeContext.Current.Narrowed(simd: isa, productParts: parts).Use()) action();
     }
 
     private static float[] RandomArray(Random random, int length)
