@@ -71,33 +71,17 @@ public sealed class Linear : ILayer, IInitializable
     /// <inheritdoc/>
     public Matrix Forward(Matrix input, bool training = false)
     {
-        var z = Matrix.Ensure(ref output, input.Rows, Outputs);
-        ForwardInto(input, z, relu: false);
-        return z;
-    }
-
-    /// <summary>
-    /// Z = X·W + b into <paramref name="result"/>, or max(Z, 0) with <paramref name="relu"/> (a following ReLU
-    /// layer done in the same pass, see <see cref="ReLU.ForwardAfter"/>).
-    /// </summary>
-    internal void ForwardInto(Matrix input, Matrix result, bool relu)
-    {
         if (input.Cols != Inputs)
             throw new ShapeMismatchException($"{Name} expects input batch x {Inputs} but got {input.Shape}.");
         this.input = input;
-        Gemm.MultiplyAddRow(input, Weights.Value, Bias.Value, result, relu);   // Z = X·W + b (b broadcast over the batch, fused into the product)
+        var z = Matrix.Ensure(ref output, input.Rows, Outputs);
+        // Z = X·W + b   (b broadcast over the batch, added inside the product; ReferenceGemm is the plain loop)
+        Gemm.MultiplyAddRow(input, Weights.Value, Bias.Value, z);
+        return z;
     }
 
     /// <inheritdoc/>
-    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true) =>
-        Backward(outputGradient, needInputGradient, reluInput: null);
-
-    /// <summary>
-    /// As <see cref="Backward(Matrix, bool)"/>; with <paramref name="reluInput"/> (the input z of a ReLU layer just
-    /// before this one) dX is returned already multiplied by that ReLU's derivative, dX ⊙ [z &gt; 0], in the same
-    /// pass (see <see cref="ReLU.BackwardThrough"/>).
-    /// </summary>
-    internal Matrix Backward(Matrix outputGradient, bool needInputGradient, Matrix? reluInput)
+    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
     {
         Matrix x = input ?? throw new InvalidOperationException($"{Name}: Backward called before Forward.");
         if (outputGradient.Rows != x.Rows || outputGradient.Cols != Outputs)
@@ -107,10 +91,9 @@ public sealed class Linear : ILayer, IInitializable
         // db = Σ over the batch of dZ
         MatrixOps.SumColumns(outputGradient, Bias.Gradient);
         if (!needInputGradient) return Matrix.Ensure(ref inputGradient, 0, 0);   // nobody reads dX: skip it
-        // dX = dZ·Wᵀ (times the ReLU's derivative [z > 0] when one comes before this layer)
+        // dX = dZ·Wᵀ
         var dx = Matrix.Ensure(ref inputGradient, x.Rows, Inputs);
-        if (reluInput is null) Gemm.MultiplyTransposeB(outputGradient, Weights.Value, dx);
-        else Gemm.MultiplyTransposeB(outputGradient, Weights.Value, dx, positiveWhere: reluInput);
+        Gemm.MultiplyTransposeB(outputGradient, Weights.Value, dx);
         return dx;
     }
 }

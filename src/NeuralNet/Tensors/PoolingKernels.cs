@@ -20,6 +20,58 @@ internal static unsafe class PoolingKernels
     private const int Lanes = 16;
 
     /// <summary>
+    /// Max pooling of one image with any window and stride: y = the maximum of each window, and won = where it
+    /// came from (2x2 windows of stride 2: the winning corner 0..3, by <see cref="Forward2x2"/>; otherwise the
+    /// winner's index in x, ties to the first).
+    /// </summary>
+    public static void MaxPool(ReadOnlySpan<float> x, ConvGeometry g, Span<float> y, Span<int> won)
+    {
+        if (Is2x2(g)) Forward2x2(x, g.Input, y, won);
+        else MaxPoolAnyWindow(x, g, y, won);
+    }
+
+    /// <summary>The gradient of <see cref="MaxPool"/>: each output's gradient goes to the pixel that won its window, every other pixel gets 0.</summary>
+    public static void MaxPoolBackward(ReadOnlySpan<float> dy, ReadOnlySpan<int> won, ConvGeometry g, Span<float> dx)
+    {
+        if (Is2x2(g))
+        {
+            Backward2x2(dy, won, g.Input, dx);
+            return;
+        }
+        dx.Clear();
+        // += because overlapping windows may share a winner.
+        for (int o = 0; o < dy.Length; o++) dx[won[o]] += dy[o];
+    }
+
+    private static bool Is2x2(ConvGeometry g) => g.Kernel == 2 && g.Stride == 2;
+
+    // Any window size and stride: y = max over the window, and won = where it came from (ties go to the first).
+    private static void MaxPoolAnyWindow(ReadOnlySpan<float> x, ConvGeometry g, Span<float> y, Span<int> won)
+    {
+        int k = g.Kernel, width = g.Input.Width, o = 0;
+        for (int c = 0; c < g.Input.Channels; c++)
+            for (int oy = 0; oy < g.OutputHeight; oy++)
+                for (int ox = 0; ox < g.OutputWidth; ox++, o++)
+                {
+                    int corner = g.Input.IndexOf(c, oy * g.Stride, ox * g.Stride);
+                    int best = corner;
+                    float max = x[corner];
+                    for (int ky = 0; ky < k; ky++)
+                        for (int kx = 0; kx < k; kx++)
+                        {
+                            int index = corner + ky * width + kx;
+                            if (x[index] > max)
+                            {
+                                max = x[index];
+                                best = index;
+                            }
+                        }
+                    y[o] = max;
+                    won[o] = best;
+                }
+    }
+
+    /// <summary>
     /// y[c, oy, ox] = max of x[c, 2oy..2oy+1, 2ox..2ox+1] for one image of <paramref name="image"/> shape, and
     /// corner[c, oy, ox] = which of the four won. Both outputs are C x ⌊H/2⌋ x ⌊W/2⌋.
     /// </summary>

@@ -1,14 +1,13 @@
 using System.Runtime.InteropServices;
-using NeuralNet.Tensors;
 
-namespace NeuralNet.Layers;
+namespace NeuralNet.Tensors;
 
 /// <summary>
 /// How the image layers cut a batch between threads: one contiguous range of images per core, the same
 /// ranges in every layer and in both directions, so that a core reads back the images it wrote itself.
 /// </summary>
 /// <remarks>
-/// The count follows the machine's cores, not <see cref="Tensors.ComputeSettings.ThreadCount"/>: a
+/// The count follows the machine's cores, not the thread count: a
 /// convolution sums its filter gradient block by block, and that sum must not change when the trainer
 /// switches between one thread and several (one thread simply runs the blocks one after the other).
 /// </remarks>
