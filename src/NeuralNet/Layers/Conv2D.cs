@@ -116,10 +116,9 @@ public sealed class Conv2D : ILayer, IInitializable
 
     /// <summary>
     /// For the im2col route (strides above 1, or no vector unit): how many floats the unfolded windows of one
-    /// group of images may take (default 196,608: 768 KB, which stays in a core's L2 cache). The batch is processed in groups of images whose unfolded matrix fits, so
-    /// that it is still in the cache when the product reads it; Backward unfolds each group again rather than
-    /// keeping all of them. Measured on the chapter's CNN, one thread: 20 s per epoch with this budget,
-    /// 31 s with 4 MB groups, 46 s unfolding the whole batch at once.
+    /// group of images may take (default 196,608: 768 KB, which stays in a core's L2 cache). The batch is
+    /// processed in groups of images whose unfolded matrix fits, so that it is still in the cache when the
+    /// product reads it (measurements: tests/NeuralNet.Benchmarks/RESULTS.md).
     /// </summary>
     public int ColumnBudget { get; init; } = 3 << 16;
 
