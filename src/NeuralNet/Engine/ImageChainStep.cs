@@ -103,8 +103,8 @@ internal sealed unsafe class ImageChainStep : PlanStep
         return gradient;
     }
 
-    private static void ForwardBlock(int block, void* state) => ImageBlocks.InBlock<ImageChainStep>(state, block, &Forward);
-    private static void BackwardBlock(int block, void* state) => ImageBlocks.InBlock<ImageChainStep>(state, block, &Backward);
+    private static void ForwardBlock(int block, void* state) => ImageBlocks.CallWithOwner<ImageChainStep>(state, block, &Forward);
+    private static void BackwardBlock(int block, void* state) => ImageBlocks.CallWithOwner<ImageChainStep>(state, block, &Backward);
 
     // Block b's images through every stage: stage by stage, as each layer alone would run them.
     private static void Forward(ImageChainStep chain, int block)

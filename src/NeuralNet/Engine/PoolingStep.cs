@@ -85,8 +85,8 @@ internal sealed unsafe class PoolingStep(MaxPool2D pool) : PlanStep
         ImageBlocks.Run(this, parts, body);
     }
 
-    private static void ForwardImages(int part, void* state) => ImageBlocks.InBlock<PoolingStep>(state, part, &ForwardRange);
-    private static void BackwardImages(int part, void* state) => ImageBlocks.InBlock<PoolingStep>(state, part, &BackwardRange);
+    private static void ForwardImages(int part, void* state) => ImageBlocks.CallWithOwner<PoolingStep>(state, part, &ForwardRange);
+    private static void BackwardImages(int part, void* state) => ImageBlocks.CallWithOwner<PoolingStep>(state, part, &BackwardRange);
 
     private static void ForwardRange(PoolingStep step, int part)
     {

@@ -131,8 +131,8 @@ internal sealed unsafe class BatchConvolution
             throw new ShapeMismatchException($"The convolution maps batch x {geometry.Input.Size} ({geometry.Input}) to batch x {OutputSize}, got {x.Shape} to {target.Shape}.");
     }
 
-    private static void ForwardDirectBlock(int block, void* state) => ImageBlocks.InBlock<BatchConvolution>(state, block, &ForwardDirect);
-    private static void ForwardIm2ColBlock(int block, void* state) => ImageBlocks.InBlock<BatchConvolution>(state, block, &ForwardIm2Col);
+    private static void ForwardDirectBlock(int block, void* state) => ImageBlocks.CallWithOwner<BatchConvolution>(state, block, &ForwardDirect);
+    private static void ForwardIm2ColBlock(int block, void* state) => ImageBlocks.CallWithOwner<BatchConvolution>(state, block, &ForwardIm2Col);
 
     // Y[i] = W ⊛ X[i] + b for the images of one block, by the direct kernel.
     private static void ForwardDirect(BatchConvolution c, int block)
@@ -244,8 +244,8 @@ internal sealed unsafe class BatchConvolution
         inputGradient = null;
     }
 
-    private static void BackwardDirectBlock(int block, void* state) => ImageBlocks.InBlock<BatchConvolution>(state, block, &BackwardDirect);
-    private static void BackwardIm2ColBlock(int block, void* state) => ImageBlocks.InBlock<BatchConvolution>(state, block, &BackwardIm2Col);
+    private static void BackwardDirectBlock(int block, void* state) => ImageBlocks.CallWithOwner<BatchConvolution>(state, block, &BackwardDirect);
+    private static void BackwardIm2ColBlock(int block, void* state) => ImageBlocks.CallWithOwner<BatchConvolution>(state, block, &BackwardIm2Col);
 
     // dW, db (summed in this block's workspace) and dX for the images of one block, by the direct kernels.
     private static void BackwardDirect(BatchConvolution c, int block)

@@ -23,7 +23,7 @@ internal static unsafe class ImageBlocks
     /// <summary>
     /// Runs <paramref name="body"/>(block, state) for every block on the kernel threads (<see cref="WorkerPool"/>),
     /// with <paramref name="owner"/> (the layer) as the state: a GC handle instead of a closure, so a training
-    /// step allocates nothing. The body gets the owner back with <see cref="InBlock{T}"/>.
+    /// step allocates nothing. The body gets the owner back with <see cref="CallWithOwner{T}"/>.
     /// </summary>
     public static void Run(object owner, int blocks, delegate*<int, void*, void> body)
     {
@@ -42,6 +42,6 @@ internal static unsafe class ImageBlocks
     /// Inside a block of <see cref="Run"/>: <paramref name="body"/>(owner, block). Every matrix product inside it
     /// stays on this thread (the pool runs each part with a one-thread context: the blocks already use every core).
     /// </summary>
-    public static void InBlock<T>(void* state, int block, delegate*<T, int, void> body) where T : class =>
+    public static void CallWithOwner<T>(void* state, int block, delegate*<T, int, void> body) where T : class =>
         body((T)GCHandle.FromIntPtr((IntPtr)state).Target!, block);
 }

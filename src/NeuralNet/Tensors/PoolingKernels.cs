@@ -17,7 +17,7 @@ namespace NeuralNet.Tensors;
 /// </remarks>
 internal static unsafe class PoolingKernels
 {
-    private const int Lanes = 16;
+    private const int WindowsPerVector = 16;   // 2x2 windows one AVX-512 pass pools (16 output floats)
 
     /// <summary>
     /// Max pooling of one image with any window and stride: y = the maximum of each window, and won = where it
@@ -140,23 +140,23 @@ internal static unsafe class PoolingKernels
     private static void Forward2x2Avx512(ReadOnlySpan<float> x, ImageShape image, Span<float> y, Span<int> corner)
     {
         int width = image.Width, outHeight = image.Height / 2, outWidth = width / 2;
-        float* maxBuffer = stackalloc float[Lanes];
-        int* cornerBuffer = stackalloc int[Lanes];
+        float* maxBuffer = stackalloc float[WindowsPerVector];
+        int* cornerBuffer = stackalloc int[WindowsPerVector];
         fixed (float* xp = x)
             for (int c = 0; c < image.Channels; c++)
                 for (int oy = 0; oy < outHeight; oy++)
                 {
                     int top = c * image.Plane + 2 * oy * width, bottom = top + width, o = (c * outHeight + oy) * outWidth;
-                    for (int ox = 0; ox < outWidth; ox += Lanes)
+                    for (int ox = 0; ox < outWidth; ox += WindowsPerVector)
                     {
-                        int count = Math.Min(Lanes, outWidth - ox);
-                        if (bottom + 2 * ox + 2 * Lanes > x.Length)
+                        int count = Math.Min(WindowsPerVector, outWidth - ox);
+                        if (bottom + 2 * ox + 2 * WindowsPerVector > x.Length)
                         {
                             for (int i = 0; i < count; i++) Window(x, top + 2 * (ox + i), width, out y[o + ox + i], out corner[o + ox + i]);
                             continue;
                         }
-                        Vector512<float> top0 = Vector512.Load(xp + top + 2 * ox), top1 = Vector512.Load(xp + top + 2 * ox + Lanes);
-                        Vector512<float> bottom0 = Vector512.Load(xp + bottom + 2 * ox), bottom1 = Vector512.Load(xp + bottom + 2 * ox + Lanes);
+                        Vector512<float> top0 = Vector512.Load(xp + top + 2 * ox), top1 = Vector512.Load(xp + top + 2 * ox + WindowsPerVector);
+                        Vector512<float> bottom0 = Vector512.Load(xp + bottom + 2 * ox), bottom1 = Vector512.Load(xp + bottom + 2 * ox + WindowsPerVector);
                         Vector512<float> a = Avx512F.PermuteVar16x32x2(top0, EvenColumns, top1), b = Avx512F.PermuteVar16x32x2(top0, OddColumns, top1);
                         Vector512<float> d = Avx512F.PermuteVar16x32x2(bottom0, EvenColumns, bottom1), e = Avx512F.PermuteVar16x32x2(bottom0, OddColumns, bottom1);
                         Vector512<float> max = a;
@@ -164,7 +164,7 @@ internal static unsafe class PoolingKernels
                         Pick(ref max, ref won, b, 1);
                         Pick(ref max, ref won, d, 2);
                         Pick(ref max, ref won, e, 3);
-                        if (o + ox + Lanes <= y.Length)
+                        if (o + ox + WindowsPerVector <= y.Length)
                         {
                             // Whole vectors: lanes past `count` spill into the next output row, written after this one.
                             fixed (float* yp = &y[o + ox]) max.Store(yp);
@@ -205,21 +205,21 @@ internal static unsafe class PoolingKernels
         // Pixels no window covers (an odd last row or column) keep a 0 gradient.
         bool evenSides = image.Height % 2 == 0 && width % 2 == 0;
         if (!evenSides) dx[..image.Size].Clear();
-        float* dyBuffer = stackalloc float[Lanes];
-        int* cornerBuffer = stackalloc int[Lanes];
-        float* rows = stackalloc float[4 * Lanes];
+        float* dyBuffer = stackalloc float[WindowsPerVector];
+        int* cornerBuffer = stackalloc int[WindowsPerVector];
+        float* rows = stackalloc float[4 * WindowsPerVector];
         for (int c = 0; c < image.Channels; c++)
             for (int oy = 0; oy < outHeight; oy++)
             {
                 int top = c * image.Plane + 2 * oy * width, bottom = top + width, o = (c * outHeight + oy) * outWidth;
-                for (int ox = 0; ox < outWidth; ox += Lanes)
+                for (int ox = 0; ox < outWidth; ox += WindowsPerVector)
                 {
-                    int count = Math.Min(Lanes, outWidth - ox);
+                    int count = Math.Min(WindowsPerVector, outWidth - ox);
                     // With even sides, one chunk per row (or a full chunk) and room left in the image, whole vectors
                     // go straight in and out: lanes past `count` belong to later windows, and the values they spill
                     // (into the bottom row, then into the next row pair) are overwritten when those are done.
-                    bool whole = evenSides && (outWidth <= Lanes || count == Lanes)
-                        && o + ox + Lanes <= dy.Length && bottom + 2 * ox + 2 * Lanes <= image.Size;
+                    bool whole = evenSides && (outWidth <= WindowsPerVector || count == WindowsPerVector)
+                        && o + ox + WindowsPerVector <= dy.Length && bottom + 2 * ox + 2 * WindowsPerVector <= image.Size;
                     if (!whole)
                     {
                         // Through buffers: lanes past `count` hold stale values, but only 2·count values per row are copied out.
@@ -239,18 +239,18 @@ internal static unsafe class PoolingKernels
                         fixed (float* dxp = dx)
                         {
                             Avx512F.PermuteVar16x32x2(a, InterleaveLow, b).Store(dxp + top + 2 * ox);
-                            Avx512F.PermuteVar16x32x2(a, InterleaveHigh, b).Store(dxp + top + 2 * ox + Lanes);
+                            Avx512F.PermuteVar16x32x2(a, InterleaveHigh, b).Store(dxp + top + 2 * ox + WindowsPerVector);
                             Avx512F.PermuteVar16x32x2(d, InterleaveLow, e).Store(dxp + bottom + 2 * ox);
-                            Avx512F.PermuteVar16x32x2(d, InterleaveHigh, e).Store(dxp + bottom + 2 * ox + Lanes);
+                            Avx512F.PermuteVar16x32x2(d, InterleaveHigh, e).Store(dxp + bottom + 2 * ox + WindowsPerVector);
                         }
                         continue;
                     }
                     Avx512F.PermuteVar16x32x2(a, InterleaveLow, b).Store(rows);
-                    Avx512F.PermuteVar16x32x2(a, InterleaveHigh, b).Store(rows + Lanes);
-                    Avx512F.PermuteVar16x32x2(d, InterleaveLow, e).Store(rows + 2 * Lanes);
-                    Avx512F.PermuteVar16x32x2(d, InterleaveHigh, e).Store(rows + 3 * Lanes);
+                    Avx512F.PermuteVar16x32x2(a, InterleaveHigh, b).Store(rows + WindowsPerVector);
+                    Avx512F.PermuteVar16x32x2(d, InterleaveLow, e).Store(rows + 2 * WindowsPerVector);
+                    Avx512F.PermuteVar16x32x2(d, InterleaveHigh, e).Store(rows + 3 * WindowsPerVector);
                     new ReadOnlySpan<float>(rows, 2 * count).CopyTo(dx.Slice(top + 2 * ox, 2 * count));
-                    new ReadOnlySpan<float>(rows + 2 * Lanes, 2 * count).CopyTo(dx.Slice(bottom + 2 * ox, 2 * count));
+                    new ReadOnlySpan<float>(rows + 2 * WindowsPerVector, 2 * count).CopyTo(dx.Slice(bottom + 2 * ox, 2 * count));
                 }
             }
     }
