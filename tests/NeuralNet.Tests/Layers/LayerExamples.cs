@@ -31,6 +31,5 @@ public static class LayerExamples
         new(() => new Tanh(), 7),
         new(() => new GELU(), 7),
         new(() => new Softmax(), 7),
-        new(() => new Scale(6), 6),
     ];
 }
