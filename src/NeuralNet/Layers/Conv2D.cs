@@ -27,8 +27,9 @@ public sealed class Conv2D : ILayer, IInitializable
     /// <param name="kernelSize">Side K of each square filter.</param>
     /// <param name="stride">Step between windows.</param>
     /// <param name="padding">Zeros added on each side; (K − 1) / 2 keeps the size for stride 1.</param>
+    /// <param name="budget">What a model loader allows the parameters to take (see <see cref="LayerSpec.Budget"/>).</param>
     public Conv2D(ImageShape input, int filters, int kernelSize, int stride = 1, int padding = 0,
-        IInitializer? initializer = null, Random? random = null)
+        IInitializer? initializer = null, Random? random = null, ParameterBudget? budget = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(filters);
         var geometry = new ConvGeometry(input, kernelSize, stride, padding);
@@ -38,8 +39,8 @@ public sealed class Conv2D : ILayer, IInitializable
         Stride = stride;
         Padding = padding;
         Initializer = initializer ?? Init.He;
-        Weights = new Parameter("W", filters, geometry.PatchSize);
-        Bias = new Parameter("b", 1, filters, decays: false);
+        Weights = new Parameter("W", filters, geometry.PatchSize, budget: budget);
+        Bias = new Parameter("b", 1, filters, decays: false, budget: budget);
         Parameters = [Weights, Bias];
         Initialize(random ?? Random.Shared);
     }
@@ -94,7 +95,7 @@ public sealed class Conv2D : ILayer, IInitializable
     /// <summary>Rebuilds the layer from its model-file spec (the weights are loaded afterwards).</summary>
     public static Conv2D FromSpec(LayerSpec spec) =>
         new(new ImageShape(spec.GetInt("channels"), spec.GetInt("height"), spec.GetInt("width")),
-            spec.GetInt("filters"), spec.GetInt("kernel"), spec.GetInt("stride"), spec.GetInt("padding"));
+            spec.GetInt("filters"), spec.GetInt("kernel"), spec.GetInt("stride"), spec.GetInt("padding"), budget: spec.Budget);
 
     /// <summary>Draws fresh filters with this layer's initialiser (fan-in C·K·K, fan-out F) and zeroes the biases.</summary>
     public void Initialize(Random random)

@@ -11,6 +11,12 @@ public sealed record LayerSpec(string Type, IReadOnlyDictionary<string, string> 
     /// <summary>A spec with no settings (e.g. ReLU).</summary>
     public LayerSpec(string type) : this(type, new Dictionary<string, string>()) { }
 
+    /// <summary>
+    /// What the layer built from this spec may allocate for its parameters (null: no limit). A model loader sets it
+    /// to the values the file holds for the layer; <c>FromSpec</c> passes it on to the layer's constructor.
+    /// </summary>
+    public ParameterBudget? Budget { get; init; }
+
     /// <summary>Reads an integer setting; the message names the layer type and the setting when it is missing or malformed.</summary>
     public int GetInt(string key) =>
         int.TryParse(Get(key), NumberStyles.Integer, CultureInfo.InvariantCulture, out int value)

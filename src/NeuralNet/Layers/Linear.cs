@@ -13,15 +13,16 @@ public sealed class Linear : ILayer, IInitializable
     private Matrix? inputGradient;  // dX buffer
 
     /// <summary>Creates the layer and fills W with <paramref name="initializer"/> (He by default); b starts at zero.</summary>
-    public Linear(int inputs, int outputs, IInitializer? initializer = null, Random? random = null)
+    /// <param name="budget">What a model loader allows the parameters to take (see <see cref="LayerSpec.Budget"/>).</param>
+    public Linear(int inputs, int outputs, IInitializer? initializer = null, Random? random = null, ParameterBudget? budget = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputs);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputs);
         Inputs = inputs;
         Outputs = outputs;
         Initializer = initializer ?? Init.He;
-        Weights = new Parameter("W", inputs, outputs);
-        Bias = new Parameter("b", 1, outputs, decays: false);
+        Weights = new Parameter("W", inputs, outputs, budget: budget);
+        Bias = new Parameter("b", 1, outputs, decays: false, budget: budget);
         Parameters = [Weights, Bias];
         Initialize(random ?? Random.Shared);
     }
@@ -54,7 +55,7 @@ public sealed class Linear : ILayer, IInitializable
     public LayerSpec Spec => LayerSpec.Of(nameof(Linear), ("inputs", Inputs), ("outputs", Outputs));
 
     /// <summary>Rebuilds the layer from its model-file spec (the weights are loaded afterwards).</summary>
-    public static Linear FromSpec(LayerSpec spec) => new(spec.GetInt("inputs"), spec.GetInt("outputs"));
+    public static Linear FromSpec(LayerSpec spec) => new(spec.GetInt("inputs"), spec.GetInt("outputs"), budget: spec.Budget);
 
     /// <summary>Draws fresh weights with this layer's initialiser and zeroes the bias.</summary>
     public void Initialize(Random random)
