@@ -131,6 +131,7 @@ public sealed class Conv2D : ILayer, IInitializable
         this.input = input;
         Matrix y = Matrix.Ensure(ref output, input.Rows, OutputShape.Size);
         // Y[n, f, oy, ox] = b_f + Σ_c Σ_ky Σ_kx W[f, c, ky, kx] · X[n, c, oy·s + ky − p, ox·s + kx − p]
+        // (DirectConvolution.CorrelateReference is this sum as plain loops, one image at a time)
         Convolution.Forward(input, y, rectify: false);
         return y;
     }
@@ -143,6 +144,7 @@ public sealed class Conv2D : ILayer, IInitializable
             throw new ShapeMismatchException($"{Name}: gradient must be {x.Rows}x{OutputShape.Size}, got {outputGradient.Shape}.");
         Matrix dx = Matrix.Ensure(ref inputGradient, needInputGradient ? x.Rows : 0, needInputGradient ? InputShape.Size : 0);
         // dW[f, c, ky, kx] = Σ_n Σ_oy Σ_ox dY[n, f, oy, ox] · X[n, c, oy·s + ky − p, ox·s + kx − p]
+        //   (DirectConvolution.AccumulateFilterGradientReference: the same as plain loops)
         // db_f = Σ_n Σ_oy Σ_ox dY[n, f, oy, ox]
         // dX = dY convolved with the flipped filters (each window's gradient added back onto the pixels it covered)
         Convolution.Backward(outputGradient, dx, rectifiedOutput: null);
