@@ -23,15 +23,16 @@ internal sealed class LayerExporter(OnnxGraphBuilder graph)
     /// Adds the operators of layer <paramref name="index"/>, reading <paramref name="input"/> laid out as
     /// <paramref name="layout"/>; returns the output value's name and layout.
     /// </summary>
+    /// <param name="prefix">The names of its nodes and weights start with this; <c>layer</c> and the index by default.</param>
     /// <exception cref="OnnxExportException">The layer has no ONNX mapping, or its weights do not match its settings.</exception>
-    public (string Value, TensorLayout Layout) Export(int index, ILayer layer, string input, TensorLayout layout)
+    public (string Value, TensorLayout Layout) Export(int index, ILayer layer, string input, TensorLayout layout, string? prefix = null)
     {
         string type = layer.Spec.Type;
         if (!Mappings.TryGetValue(type, out ILayerMapping? mapping))
             throw new OnnxExportException(index, layer.Name, $"layer type '{type}' has no ONNX mapping (supported: {string.Join(", ", SupportedTypes)}).");
         try
         {
-            return mapping.Export(new LayerToExport(graph, index, layer, input, layout));
+            return mapping.Export(new LayerToExport(graph, prefix ?? $"layer{index}", layer, input, layout));
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
         {

@@ -10,7 +10,7 @@ namespace NeuralNet.Onnx;
 /// the layer only through what the model file also stores (spec, parameters, state), so a network loaded from a
 /// file exports exactly like the one trained.
 /// </summary>
-internal sealed class LayerToExport(OnnxGraphBuilder graph, int index, ILayer layer, string input, TensorLayout layout)
+internal sealed class LayerToExport(OnnxGraphBuilder graph, string prefix, ILayer layer, string input, TensorLayout layout)
 {
     /// <summary>The graph being built.</summary>
     public OnnxGraphBuilder Graph { get; } = graph;
@@ -27,8 +27,8 @@ internal sealed class LayerToExport(OnnxGraphBuilder graph, int index, ILayer la
     /// <summary>How that value is laid out.</summary>
     public TensorLayout Layout { get; } = layout;
 
-    /// <summary>The prefix of this layer's node and weight names, e.g. <c>layer3</c>.</summary>
-    public string Prefix { get; } = $"layer{index}";
+    /// <summary>The prefix of this layer's node and weight names, e.g. <c>layer3</c> (<c>layer3.layer0</c> inside a network in a network).</summary>
+    public string Prefix { get; } = prefix;
 
     /// <summary>The doc string of its nodes: the layer's name.</summary>
     public string Doc { get; } = layer.Name;

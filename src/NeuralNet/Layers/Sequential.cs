@@ -6,7 +6,8 @@ using NeuralNet.Tensors;
 namespace NeuralNet.Layers;
 
 /// <summary>
-/// A network: layers applied one after the other. Forward runs them in order, Backward in reverse.
+/// A network: layers applied one after the other. Forward runs them in order, Backward in reverse. A network
+/// is itself a layer, so it can be one step of a larger network.
 /// </summary>
 /// <example>
 /// <code>
@@ -16,7 +17,7 @@ namespace NeuralNet.Layers;
 ///     new Linear(64, 10, Init.Xavier));
 /// </code>
 /// </example>
-public sealed class Sequential
+public sealed class Sequential : ILayer, IHasState, IInitializable
 {
     private readonly ILayer[] layers;
     private readonly Parameter[] parameters;
@@ -57,6 +58,37 @@ public sealed class Sequential
         }
         list.Add(new Linear(width, outputs, Init.Xavier, random));
         return new Sequential([.. list]);
+    }
+
+    /// <summary>The network as a layer: its layers in order (<see cref="ToString"/>).</summary>
+    public string Name => $"Sequential({this})";
+
+    int? ILayer.InputSize => InputSize;
+
+    /// <inheritdoc/>
+    public int OutputSizeFor(int inputSize) =>
+        inputSize == InputSize ? OutputSize
+            : throw new ShapeMismatchException($"The network expects {InputSize} input features but receives {inputSize}.");
+
+    /// <summary>
+    /// The model file's description: the number of layers and each layer's own spec as text
+    /// (<see cref="LayerSpec.ToString"/>), under the keys <c>layer0</c>, <c>layer1</c>, ...
+    /// </summary>
+    public LayerSpec Spec =>
+        LayerSpec.Of(nameof(Sequential), [("layers", layers.Length), .. layers.Select((l, i) => ($"layer{i}", (object)l.Spec.ToString()))]);
+
+    /// <summary>Rebuilds a network inside a network from its spec (the weights are loaded afterwards).</summary>
+    public static Sequential FromSpec(LayerSpec spec) =>
+        new([.. Enumerable.Range(0, spec.GetInt("layers"))
+            .Select(i => Serialization.LayerRegistry.Create(LayerSpec.Parse(spec.Get($"layer{i}")) with { Budget = spec.Budget }))]);
+
+    /// <summary>The state tensors of all its layers (such as batch normalisation's running statistics), layer by layer.</summary>
+    public IReadOnlyList<StateTensor> State => [.. layers.OfType<IHasState>().SelectMany(l => l.State)];
+
+    /// <summary>Re-draws every layer's weights from <paramref name="random"/>, first layer first.</summary>
+    public void Initialize(Random random)
+    {
+        foreach (IInitializable layer in layers.OfType<IInitializable>()) layer.Initialize(random);
     }
 
     /// <summary>The layers, first to last.</summary>
@@ -116,11 +148,7 @@ public sealed class Sequential
     public int Predict(ReadOnlySpan<float> sample) => Predict(new Matrix(1, sample.Length, sample.ToArray()))[0];
 
     /// <summary>Re-draws every layer's weights (Linear, Conv2D, ...) from one generator seeded with <paramref name="seed"/>.</summary>
-    public void Initialize(int seed)
-    {
-        var random = new Random(seed);
-        foreach (IInitializable layer in layers.OfType<IInitializable>()) layer.Initialize(random);
-    }
+    public void Initialize(int seed) => Initialize(new Random(seed));
 
     /// <summary>A table of the layers, their output widths and parameter counts.</summary>
     public string Summary()

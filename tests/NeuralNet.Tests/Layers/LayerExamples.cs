@@ -31,5 +31,6 @@ public static class LayerExamples
         new(() => new Tanh(), 7),
         new(() => new GELU(), 7),
         new(() => new Softmax(), 7),
+        new(() => new Sequential(new Linear(5, 4, Init.Xavier, new Random(2)), new Tanh(), new BatchNorm(4)), 5),
     ];
 }

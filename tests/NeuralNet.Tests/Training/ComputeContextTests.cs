@@ -9,13 +9,15 @@ namespace NeuralNet.Tests.Training;
 public class ComputeContextTests
 {
     // Trains a small MLP and returns its weights; the trainer runs its kernels in the given context.
-    private static float[][] Train(ImageDataset data, ComputeContext compute, bool chooseThreads)
+    private static float[][] Train(ImageDataset data, ComputeContext compute, bool chooseThreads, Action? afterEachBatch = null)
     {
         var net = Sequential.Mlp(784, [64, 32], 10, seed: 5);
-        new Trainer(net, new Adam(1e-3), options: new TrainingOptions { Epochs = 1, BatchSize = 64, Seed = 3, ChooseThreads = chooseThreads })
+        var trainer = new Trainer(net, new Adam(1e-3), options: new TrainingOptions { Epochs = 1, BatchSize = 64, Seed = 3, ChooseThreads = chooseThreads })
         {
             Compute = compute,
-        }.Fit(data);
+        };
+        trainer.BatchCompleted += _ => afterEachBatch?.Invoke();
+        trainer.Fit(data);
         return net.Parameters.Select(p => p.Value.Span.ToArray()).ToArray();
     }
 
@@ -29,17 +31,10 @@ public class ComputeContextTests
         // Side by side: one with its thread chooser switching between 1 and 2 threads, one fixed at 2.
         var choosing = new ComputeContext(2);
         var fixedTwo = new ComputeContext(2);
-        var seenByFixed = new HashSet<int>();
-        using var stop = new CancellationTokenSource();
-        var watcher = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested) lock (seenByFixed) seenByFixed.Add(fixedTwo.ThreadCount);
-        });
+        var seenByFixed = new HashSet<int>();   // the thread count the second trainer's kernels saw, batch after batch
         Task<float[][]> first = Task.Run(() => Train(data, choosing, chooseThreads: true));
-        Task<float[][]> second = Task.Run(() => Train(data, fixedTwo, chooseThreads: false));
+        Task<float[][]> second = Task.Run(() => Train(data, fixedTwo, chooseThreads: false, () => seenByFixed.Add(ComputeContext.Current.ThreadCount)));
         float[][][] sideBySide = await Task.WhenAll(first, second);
-        await stop.CancelAsync();
-        await watcher;
 
         for (int i = 0; i < alone.Length; i++)
         {
