@@ -17,7 +17,8 @@ namespace NeuralNet.Onnx;
 /// <para>Its outputs are <see cref="LogitsName"/>, the raw scores of the last layer (N x classes), and
 /// <see cref="ProbabilitiesName"/>, their softmax — what <see cref="Sequential.PredictProbabilities"/> gives.
 /// A network whose last layer is a <see cref="Softmax"/> has no logits to show and outputs only the probabilities.</para>
-/// <para>Layer by layer the mapping is in <see cref="LayerExporter"/>. A layer with no ONNX equivalent stops the
+/// <para>Layer by layer the mapping is one class per layer type in Mappings/ (<see cref="ILayerMapping"/>), found by
+/// <see cref="LayerExporter"/>. A layer with no ONNX equivalent stops the
 /// export with an <see cref="OnnxExportException"/> naming it, and no file is written.</para>
 /// </remarks>
 /// <example>

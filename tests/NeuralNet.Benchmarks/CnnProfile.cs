@@ -1,3 +1,4 @@
+using NeuralNet.Engine;
 using System.Globalization;
 using NeuralNet.Data;
 using NeuralNet.Layers;
@@ -11,10 +12,9 @@ namespace NeuralNet.Benchmarks;
 /// Where a training step of the chapter-06 CNN goes, layer by layer, in CPU time of the calling thread (one
 /// thread): <c>cnn-profile --batch 64 --steps 200</c>. Then, with <c>--parts</c>, the im2col route of each
 /// convolution cut into its pieces (unfold, the three products, scatter, gather, col2im) on the same shapes,
-/// to see which piece a faster kernel must beat. Each Conv2D → ReLU pair runs fused, as <see cref="Sequential"/>
-/// runs it (its time is the Conv2D's line; the ReLU's shows 0); <c>--unfused</c> runs every layer on its own.
-/// By default the image layers run as one <see cref="ImageChain"/>, as <see cref="Sequential"/> runs them (one
-/// line for all of them); <c>--layers</c> runs them layer by layer (with the Conv2D → ReLU pairs fused).
+/// to see which piece a faster kernel must beat. By default the layers run as the engine's steps, as
+/// <see cref="Sequential"/> runs them (the image layers as one <see cref="ImageChainStep"/>: one line for all of
+/// them; a fused step's time on its first layer's line); <c>--unfused</c> (or <c>--layers</c>) runs every layer on its own.
 /// </summary>
 internal static class CnnProfile
 {
@@ -23,8 +23,7 @@ internal static class CnnProfile
         int batch = Options.Int(args, "--batch", 64);
         int steps = Options.Int(args, "--steps", 200);
         ComputeSettings.ThreadCount = Options.Int(args, "--threads", 1);
-        bool fused = !args.Contains("--unfused");
-        bool layerByLayer = args.Contains("--layers") || !fused;
+        bool layerByLayer = args.Contains("--layers") || args.Contains("--unfused");
         (ImageDataset? train, ImageDataset _) = Mnist.Load(Options.Text(args, "--data"));
         Sequential network = ConvNet.Small(seed: 42);
         var optimizer = new Adam(1e-3);
@@ -32,9 +31,11 @@ internal static class CnnProfile
         var sampler = new MiniBatchSampler(train, batch);
         sampler.Shuffle(new Random(1));
         int layerCount = network.Layers.Count, warmup = Math.Max(10, steps / 10);
-        // As Sequential runs them: the image layers as one chain (its time on the first layer's line).
-        ImageChain? chain = layerByLayer ? null : ImageChain.StartingAt(network.Layers, 0);
-        int chainEnd = chain is null ? -1 : chain.LayerCount - 1;
+        // As Sequential runs them: the engine's steps (the image layers as one chain, its time on the first layer's line).
+        ExecutionPlan? plan = layerByLayer ? null : new ExecutionPlan(network.Layers);
+        int chainEnd = plan?.Steps[0] is ImageChainStep chain ? chain.LayerCount - 1 : -1;
+        int[] firstLayer = new int[plan?.Steps.Count ?? 0];
+        for (int p = 1; p < firstLayer.Length; p++) firstLayer[p] = firstLayer[p - 1] + plan!.Steps[p - 1].LayerCount;
         double[] forward = new double[layerCount];
         double[] backward = new double[layerCount];
         double gather = 0, lossTime = 0, update = 0;
@@ -46,47 +47,30 @@ internal static class CnnProfile
         for (int s = -warmup; s < steps; s++)
         {
             bool record = s >= 0;
-            long started = System.Diagnostics.Stopwatch.GetTimestamp(), jobsBefore = WorkerPool.Jobs;
+            long started = System.Diagnostics.Stopwatch.GetTimestamp(), jobsBefore = ComputeContext.Current.Pool.Jobs;
             long bytes = GC.GetAllocatedBytesForCurrentThread(), processBytes = GC.GetTotalAllocatedBytes(precise: true);
             double t0 = StepProfile.ThreadCpuSeconds();
             MiniBatch mb = sampler.GetBatch((s + warmup) % (sampler.BatchCount - 1));
             double t1 = StepProfile.ThreadCpuSeconds();
             if (record) gather += t1 - t0;
             Matrix x = mb.Images;
-            for (int l = 0; l < layerCount; l++)
+            int units = plan?.Steps.Count ?? layerCount;
+            for (int u = 0; u < units; u++)
             {
                 double a = StepProfile.ThreadCpuSeconds();
-                if (l == 0 && chain is not null && chain.TryForward(x, out Matrix chained))
-                {
-                    x = chained;
-                    if (record) forward[0] += StepProfile.ThreadCpuSeconds() - a;
-                    l = chainEnd;
-                    continue;
-                }
-                bool pair = FusedPair(network, l, out Conv2D? conv, out ReLU? relu) && fused;
-                x = pair ? relu!.ForwardAfterConvolution(conv!, x) : network.Layers[l].Forward(x, training: true);   // as Sequential.Forward
-                if (record) forward[l] += StepProfile.ThreadCpuSeconds() - a;
-                if (pair) l++;
+                x = plan is null ? network.Layers[u].Forward(x, training: true) : plan.Steps[u].Forward(x, training: true);
+                if (record) forward[plan is null ? u : firstLayer[u]] += StepProfile.ThreadCpuSeconds() - a;
             }
             double t2 = StepProfile.ThreadCpuSeconds();
             loss.Compute(x, mb.Labels.Span, gradient);
             double t3 = StepProfile.ThreadCpuSeconds();
             if (record) lossTime += t3 - t2;
             Matrix g = gradient;
-            for (int l = layerCount - 1; l >= 0; l--)
+            for (int u = units - 1; u >= 0; u--)
             {
                 double a = StepProfile.ThreadCpuSeconds();
-                if (l == chainEnd && chain!.RanLastForward)
-                {
-                    g = chain.Backward(g, needInputGradient: false);   // as the Trainer: no ∂L/∂pixels
-                    if (record) backward[0] += StepProfile.ThreadCpuSeconds() - a;
-                    break;
-                }
-                bool pair = FusedPair(network, l - 1, out Conv2D? conv, out ReLU? relu) && fused;
-                if (pair) l--;   // as Sequential.Backward: the ReLU's derivative inside the Conv2D's blocks
-                g = pair ? relu!.BackwardIntoConvolution(conv!, g, needInputGradient: l > 0)
-                    : network.Layers[l].Backward(g, needInputGradient: l > 0);   // as the Trainer: no ∂L/∂pixels
-                if (record) backward[l] += StepProfile.ThreadCpuSeconds() - a;
+                g = plan is null ? network.Layers[u].Backward(g, needInputGradient: u > 0) : plan.Steps[u].Backward(g, needInputGradient: u > 0);   // as the Trainer: no ∂L/∂pixels
+                if (record) backward[plan is null ? u : firstLayer[u]] += StepProfile.ThreadCpuSeconds() - a;
             }
             double t4 = StepProfile.ThreadCpuSeconds();
             optimizer.Step(network.Parameters);
@@ -95,14 +79,14 @@ internal static class CnnProfile
             if (record) processAllocated += GC.GetTotalAllocatedBytes(precise: true) - processBytes;
             if (record) stepWall[s] = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
             if (record) wall += stepWall[s];
-            if (record) jobs += WorkerPool.Jobs - jobsBefore;
+            if (record) jobs += ComputeContext.Current.Pool.Jobs - jobsBefore;
         }
         double ms(double total) => total / steps * 1e3;
         CultureInfo inv = CultureInfo.InvariantCulture;
-        string mode = chain is not null ? "image layers chained" : fused ? "Conv2D→ReLU fused" : "unfused";
+        string mode = plan is not null ? "as the engine runs them (image layers chained)" : "layer by layer, unfused";
         Console.WriteLine(string.Create(inv, $"batch {batch}, {ComputeSettings.ThreadCount} thread(s), {mode}, ms per step (thread CPU time of the caller), {steps} steps"));
         Console.WriteLine(string.Create(inv, $"  {"gather",-24}{ms(gather),8:0.000}"));
-        if (chain is not null)
+        if (chainEnd >= 0)
             Console.WriteLine(string.Create(inv, $"  {$"layers 0–{chainEnd} (chain)",-24}{ms(forward[0]),8:0.000} fwd {ms(backward[0]),8:0.000} bwd"));
         for (int l = chainEnd + 1; l < layerCount; l++)
             Console.WriteLine(string.Create(inv, $"  {network.Layers[l].Name,-24}{ms(forward[l]),8:0.000} fwd {ms(backward[l]),8:0.000} bwd"));
@@ -121,7 +105,7 @@ internal static class CnnProfile
             foreach (float v in p.Value.Span) hash = (hash ^ (uint)BitConverter.SingleToInt32Bits(v)) * 1099511628211;
         Console.WriteLine($"  weights after the steps: hash {hash:x16}");
         if (ComputeSettings.ThreadCount > 1)   // a stall makes the pool run the next jobs on the caller alone
-            Console.WriteLine(string.Create(inv, $"  worker stalls (pool fell back to one thread): {WorkerPool.Stalls}; jobs forked per step: {(double)jobs / steps:0.0}"));
+            Console.WriteLine(string.Create(inv, $"  worker stalls (pool fell back to one thread): {ComputeContext.Current.Pool.Stalls}; jobs forked per step: {(double)jobs / steps:0.0}"));
         if (args.Contains("--parts"))
             foreach (Conv2D conv in network.Layers.OfType<Conv2D>())
             {
@@ -129,14 +113,6 @@ internal static class CnnProfile
                 ProfileDirectParts(conv, batch, steps);
             }
         return 0;
-    }
-
-    // Whether layers l and l + 1 are a Conv2D and a ReLU, which Sequential runs as one pass.
-    private static bool FusedPair(Sequential network, int l, out Conv2D? conv, out ReLU? relu)
-    {
-        conv = l >= 0 && l + 1 < network.Layers.Count ? network.Layers[l] as Conv2D : null;
-        relu = conv is null ? null : network.Layers[l + 1] as ReLU;
-        return relu is not null;
     }
 
     // The im2col route of one Conv2D on a batch, piece by piece, with the layer's own group size.

@@ -1,3 +1,4 @@
+using NeuralNet.Engine;
 using System.Diagnostics;
 using System.Globalization;
 using NeuralNet.Data;
@@ -42,7 +43,7 @@ internal static class EpochBenchmark
         double[] seconds = history.Epochs.Select(e => e.Seconds).ToArray();
         string list = string.Join(",", seconds.Select(s => s.ToString("0.0000", CultureInfo.InvariantCulture)));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT peer=ours batch={batch} threads={(choose ? "auto" : threads)} epochs={epochs} median_s={Median(seconds):0.0000} best_s={seconds.Min():0.0000} test_acc={accuracy:0.0000} epoch_s={list} isa={GemmKernel.Best} pool_jobs={WorkerPool.Jobs} stalls={WorkerPool.Stalls} solo_jobs={WorkerPool.SoloJobs} cpu_share={string.Join(",", cpuShares.Select(c => c.ToString("0.00", CultureInfo.InvariantCulture)))}"));
+            $"RESULT peer=ours batch={batch} threads={(choose ? "auto" : threads)} epochs={epochs} median_s={Median(seconds):0.0000} best_s={seconds.Min():0.0000} test_acc={accuracy:0.0000} epoch_s={list} isa={GemmKernel.Best} pool_jobs={ComputeContext.Current.Pool.Jobs} stalls={ComputeContext.Current.Pool.Stalls} solo_jobs={ComputeContext.Current.Pool.SoloJobs} cpu_share={string.Join(",", cpuShares.Select(c => c.ToString("0.00", CultureInfo.InvariantCulture)))}"));
         return 0;
     }
 

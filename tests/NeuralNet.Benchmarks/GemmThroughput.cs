@@ -1,3 +1,4 @@
+using NeuralNet.Engine;
 using System.Diagnostics;
 using System.Globalization;
 using NeuralNet.Tensors;
@@ -52,11 +53,9 @@ internal static class GemmThroughput
         ComputeSettings.ThreadCount = 2;
         foreach (int size in new[] { 16, 24, 32, 40, 48, 64, 96, 128, 192 })
         {
-            GemmKernel.ForcedParts = 1;
-            double one = Measure('N', size, size, size);
-            GemmKernel.ForcedParts = 2;
-            double two = Measure('N', size, size, size);
-            GemmKernel.ForcedParts = 0;
+            double one, two;
+            using (ComputeContext.Current.Narrowed(productParts: 1).Use()) one = Measure('N', size, size, size);
+            using (ComputeContext.Current.Narrowed(productParts: 2).Use()) two = Measure('N', size, size, size);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"RESULT cut size={size} macs={size * size * size} one_gflops={one:0.0} two_gflops={two:0.0} speedup={two / one:0.00}"));
         }

@@ -1,3 +1,4 @@
+using NeuralNet.Engine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using NeuralNet.Data;
@@ -58,6 +59,7 @@ internal static partial class StepProfile
         var sampler = new MiniBatchSampler(train, batch);
         sampler.Shuffle(new Random(1));
         int layerCount = network.Layers.Count;
+        var plan = new ExecutionPlan(network.Layers);   // the steps Sequential runs
         // Parts: gather, forward of each layer, loss, backward of each layer (last first), Adam.
         string[] names = [
             "gather", .. network.Layers.Select(l => $"fwd {l.Name}"), "loss",
@@ -81,7 +83,7 @@ internal static partial class StepProfile
                 int stallsBefore = 0;
                 for (int s = -100; s < steps; s++)
                 {
-                    if (s == 0) (jobsBefore, stallsBefore) = (WorkerPool.Jobs, WorkerPool.Stalls);
+                    if (s == 0) (jobsBefore, stallsBefore) = (ComputeContext.Current.Pool.Jobs, ComputeContext.Current.Pool.Stalls);
                     double[] times = new double[names.Length];
                     int part = 0;
                     double before = now();
@@ -102,38 +104,42 @@ internal static partial class StepProfile
                     MiniBatch mb = sampler.GetBatch(next++);
                     Lap();
                     Matrix x = mb.Images;
-                    for (int l = 0; l < layerCount; l++)
+                    if (fuse)
                     {
-                        // As Sequential.Forward: Linear → ReLU in one pass (the ReLU's part then reads 0).
-                        if (fuse && network.Layers[l] is Linear linear && l + 1 < layerCount && network.Layers[l + 1] is ReLU relu)
+                        // As Sequential.Forward: the engine's steps (Linear → ReLU in one pass; the ReLU's part then reads 0).
+                        foreach (PlanStep step in plan.Steps)
                         {
-                            x = relu.ForwardAfter(linear, x);
-                            Lap();
-                            l++;
+                            x = step.Forward(x, training: true);
+                            for (int k = 0; k < step.LayerCount; k++) Lap();
                         }
-                        else
+                    }
+                    else
+                    {
+                        for (int l = 0; l < layerCount; l++)
                         {
                             x = network.Layers[l].Forward(x, training: true);
+                            Lap();
                         }
-                        Lap();
                     }
                     loss.Compute(x, mb.Labels.Span, gradient);
                     Lap();
                     Matrix g = gradient;
-                    for (int l = layerCount - 1; l >= 0; l--)
+                    if (fuse)
                     {
-                        // As Sequential.Backward: ReLU → Linear in one pass (the ReLU's part then reads 0).
-                        if (fuse && l > 0 && network.Layers[l] is Linear linear && network.Layers[l - 1] is ReLU relu)
+                        // As Sequential.Backward (the fused step's time on its first line, the next reads 0).
+                        for (int p = plan.Steps.Count - 1; p >= 0; p--)
                         {
-                            g = relu.BackwardThrough(linear, g);
-                            Lap();
-                            l--;
+                            g = plan.Steps[p].Backward(g, needInputGradient: p > 0);   // as the Trainer: no ∂L/∂pixels
+                            for (int k = 0; k < plan.Steps[p].LayerCount; k++) Lap();
                         }
-                        else
+                    }
+                    else
+                    {
+                        for (int l = layerCount - 1; l >= 0; l--)
                         {
                             g = network.Layers[l].Backward(g, needInputGradient: l > 0);   // as the Trainer: no ∂L/∂pixels
+                            Lap();
                         }
-                        Lap();
                     }
                     if (splitNorm)
                     {
@@ -146,8 +152,8 @@ internal static partial class StepProfile
                     Lap();
                     if (s >= 0) samples[c].Add(times);
                 }
-                jobs[c] += WorkerPool.Jobs - jobsBefore;
-                stalls[c] += WorkerPool.Stalls - stallsBefore;
+                jobs[c] += ComputeContext.Current.Pool.Jobs - jobsBefore;
+                stalls[c] += ComputeContext.Current.Pool.Stalls - stallsBefore;
             }
         }
 

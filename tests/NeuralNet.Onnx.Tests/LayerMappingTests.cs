@@ -151,7 +151,7 @@ public sealed class LayerMappingTests
         return x;
     }
 
-    private static void AssertClose(Matrix expected, Matrix actual, float tolerance, string what)
+    internal static void AssertClose(Matrix expected, Matrix actual, float tolerance, string what)
     {
         Assert.Equal(expected.Shape, actual.Shape);
         float worst = 0;

@@ -32,7 +32,7 @@ public sealed class UnsupportedLayerTests
 
         Assert.Equal(1, error.LayerIndex);
         Assert.Equal("Square", error.LayerName);
-        Assert.StartsWith("Layer 1 (Square) cannot be exported to ONNX: layer type 'Square' has no ONNX mapping (supported: Linear,", error.Message);
+        Assert.StartsWith("Layer 1 (Square) cannot be exported to ONNX: layer type 'Square' has no ONNX mapping (supported: BatchNorm, Conv2D, Dropout,", error.Message);
         Assert.False(File.Exists(path));
     }
 

@@ -42,15 +42,6 @@ public abstract class ActivationLayer : ILayer
         return a;
     }
 
-    /// <summary>The buffer <see cref="Forward"/> writes a into (kept from batch to batch).</summary>
-    private protected Matrix OutputBuffer(int rows, int cols) => Matrix.Ensure(ref output, rows, cols);
-
-    /// <summary>Records z for <see cref="Backward"/> when a = f(z) was computed elsewhere into <see cref="OutputBuffer"/>.</summary>
-    private protected void RememberInput(Matrix z) => input = z;
-
-    /// <summary>The z recorded by the last forward pass.</summary>
-    private protected Matrix RememberedInput => input ?? throw new InvalidOperationException($"{Name}: Backward called before Forward.");
-
     /// <inheritdoc/>
     public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
     {

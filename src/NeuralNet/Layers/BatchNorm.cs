@@ -27,14 +27,16 @@ public sealed class BatchNorm : ILayer, IHasState
     private bool lastWasTraining;
 
     /// <summary>Batch normalisation for a dense layer's <paramref name="features"/> outputs.</summary>
-    public BatchNorm(int features, double momentum = 0.1, double epsilon = 1e-5)
-        : this(features, 1, momentum, epsilon, null) { }
+    /// <param name="budget">What a model loader allows γ and β to take (see <see cref="LayerSpec.Budget"/>).</param>
+    public BatchNorm(int features, double momentum = 0.1, double epsilon = 1e-5, ParameterBudget? budget = null)
+        : this(features, 1, momentum, epsilon, null, budget) { }
 
     /// <summary>Batch normalisation for images: one γ, β and mean per channel, over all positions.</summary>
-    public BatchNorm(ImageShape shape, double momentum = 0.1, double epsilon = 1e-5)
-        : this(shape.Channels, shape.Plane, momentum, epsilon, shape) { }
+    /// <param name="budget">What a model loader allows γ and β to take (see <see cref="LayerSpec.Budget"/>).</param>
+    public BatchNorm(ImageShape shape, double momentum = 0.1, double epsilon = 1e-5, ParameterBudget? budget = null)
+        : this(shape.Channels, shape.Plane, momentum, epsilon, shape, budget) { }
 
-    private BatchNorm(int channels, int plane, double momentum, double epsilon, ImageShape? shape)
+    private BatchNorm(int channels, int plane, double momentum, double epsilon, ImageShape? shape, ParameterBudget? budget)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
         if (!(momentum is > 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "momentum must be in (0, 1].");
@@ -44,9 +46,9 @@ public sealed class BatchNorm : ILayer, IHasState
         Shape = shape;
         Momentum = momentum;
         Epsilon = epsilon;
-        Gamma = new Parameter("gamma", 1, channels, decays: false);
+        Gamma = new Parameter("gamma", 1, channels, decays: false, budget: budget);
         Gamma.Value.Fill(1f);
-        Beta = new Parameter("beta", 1, channels, decays: false);
+        Beta = new Parameter("beta", 1, channels, decays: false, budget: budget);
         Parameters = [Gamma, Beta];
         RunningMean = new Matrix(1, channels);
         RunningVariance = new Matrix(1, channels);
@@ -116,8 +118,8 @@ public sealed class BatchNorm : ILayer, IHasState
     {
         double momentum = spec.GetDouble("momentum"), epsilon = spec.GetDouble("epsilon");
         return spec.Settings.ContainsKey("features")
-            ? new BatchNorm(spec.GetInt("features"), momentum, epsilon)
-            : new BatchNorm(new ImageShape(spec.GetInt("channels"), spec.GetInt("height"), spec.GetInt("width")), momentum, epsilon);
+            ? new BatchNorm(spec.GetInt("features"), momentum, epsilon, spec.Budget)
+            : new BatchNorm(new ImageShape(spec.GetInt("channels"), spec.GetInt("height"), spec.GetInt("width")), momentum, epsilon, spec.Budget);
     }
 
     /// <inheritdoc/>

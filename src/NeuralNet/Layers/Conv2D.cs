@@ -8,37 +8,18 @@ namespace NeuralNet.Layers;
 /// output channel f at (oy, ox) is b_f + Σ_c Σ_ky Σ_kx W[f, c, ky, kx] · X[c, oy·s + ky − p, ox·s + kx − p].
 /// </summary>
 /// <remarks>
-/// <para>A batch is an N x (C·H·W) matrix, channel-major within a row (<see cref="ImageShape"/>), and the output
-/// is N x (F·OH·OW) in the same layout, so dense layers can follow directly.</para>
-/// <para>The textbook route is im2col (<see cref="Im2Col"/>) and one matrix product: with the windows unfolded
-/// into a (C·K·K) x (N·P) matrix U, the convolution is Y = W·U, W being F x (C·K·K) — row f is filter f, stored
-/// [c, ky, kx] like PyTorch's weight. Backward is the same three products as a dense layer: dW = dY·Uᵀ,
-/// db = row sums of dY, dU = Wᵀ·dY, then col2im folds dU back onto the input. This layer takes that route for
-/// strides above 1.</para>
-/// <para>For stride 1 (every layer of the chapters) it computes the same sums without writing U down
-/// (<see cref="DirectConvolution"/>): each image is copied once into a zero-padded buffer, and every row of U
-/// is a shifted run of that buffer, read in place by the kernels for Y, dW and dX (dX being a convolution of
-/// dY with the flipped filters). The batch is cut into one range of images per core.</para>
+/// A batch is an N x (C·H·W) matrix, channel-major within a row (<see cref="ImageShape"/>), and the output is
+/// N x (F·OH·OW) in the same layout, so dense layers can follow directly. The sums are computed by one named
+/// kernel, <see cref="BatchConvolution"/>; its formulas as plain loops are
+/// <see cref="DirectConvolution.CorrelateReference"/> (forward) and
+/// <see cref="DirectConvolution.AccumulateFilterGradientReference"/> (dW).
 /// </remarks>
-public sealed unsafe partial class Conv2D : ILayer, IInitializable
+public sealed class Conv2D : ILayer, IInitializable
 {
-    private readonly ConvGeometry geometry;
-    private Matrix? input;         // X from the last forward pass
-    private Matrix? output;        // Y, N x (F·P)
+    private Matrix? input;           // X from the last forward pass
+    private Matrix? output;          // Y, N x (F·OH·OW)
     private Matrix? inputGradient;   // dX
-    private Workspace[] workspaces = [];
-    private int blocksInUse;          // blocks of the pass under way
-    private Matrix? outputGradient;   // dY, during Backward
-    private bool needInputGradient;
-    // A ReLU fused after this layer (see ReLU.ForwardAfterConvolution): where the forward pass writes (Y, or
-    // a = max(Y, 0) into the ReLU's buffer), and during Backward the a whose positive entries let dY through.
-    private Matrix? forwardTarget;
-    private bool rectifyOutput;
-    private Matrix? rectifiedOutput;
-    private Matrix? maskedGradient;   // dY ⊙ [a > 0] for the im2col route
-    // The direct kernel (stride 1): its sizes for Y from X and for dX from dY, and the filters packed for it.
-    private readonly DirectConvolution.Plan forwardPlan, inputGradientPlan;
-    private readonly float[] packedWeights = [], flippedWeights = [], packedFlippedWeights = [];
+    private BatchConvolution? convolution;
 
     /// <summary>Creates the layer for inputs of shape <paramref name="input"/> and draws the filters (He by default).</summary>
     /// <param name="input">Channels x height x width of one input image.</param>
@@ -46,29 +27,21 @@ public sealed unsafe partial class Conv2D : ILayer, IInitializable
     /// <param name="kernelSize">Side K of each square filter.</param>
     /// <param name="stride">Step between windows.</param>
     /// <param name="padding">Zeros added on each side; (K − 1) / 2 keeps the size for stride 1.</param>
+    /// <param name="budget">What a model loader allows the parameters to take (see <see cref="LayerSpec.Budget"/>).</param>
     public Conv2D(ImageShape input, int filters, int kernelSize, int stride = 1, int padding = 0,
-        IInitializer? initializer = null, Random? random = null)
+        IInitializer? initializer = null, Random? random = null, ParameterBudget? budget = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(filters);
-        geometry = new ConvGeometry(input, kernelSize, stride, padding);
+        var geometry = new ConvGeometry(input, kernelSize, stride, padding);
         InputShape = input;
         OutputShape = new ImageShape(filters, geometry.OutputHeight, geometry.OutputWidth);
+        KernelSize = kernelSize;
+        Stride = stride;
+        Padding = padding;
         Initializer = initializer ?? Init.He;
-        Weights = new Parameter("W", filters, geometry.PatchSize);
-        Bias = new Parameter("b", 1, filters, decays: false);
+        Weights = new Parameter("W", filters, geometry.PatchSize, budget: budget);
+        Bias = new Parameter("b", 1, filters, decays: false, budget: budget);
         Parameters = [Weights, Bias];
-        if (stride == 1)
-        {
-            forwardPlan = new DirectConvolution.Plan(input.Channels, input.Height, input.Width, filters, kernelSize, padding);
-            packedWeights = new float[forwardPlan.PackedLength];
-        }
-        if (stride == 1 && padding <= kernelSize - 1)
-        {
-            // dX = dY ⊛ (W flipped, channels swapped), dY padded by K − 1 − p: F channels in, C filters out.
-            inputGradientPlan = new DirectConvolution.Plan(filters, OutputShape.Height, OutputShape.Width, input.Channels, kernelSize, kernelSize - 1 - padding);
-            flippedWeights = new float[filters * geometry.PatchSize];
-            packedFlippedWeights = new float[inputGradientPlan.PackedLength];
-        }
         Initialize(random ?? Random.Shared);
     }
 
@@ -87,13 +60,13 @@ public sealed unsafe partial class Conv2D : ILayer, IInitializable
     public int Filters => OutputShape.Channels;
 
     /// <summary>Side length of each filter.</summary>
-    public int KernelSize => geometry.Kernel;
+    public int KernelSize { get; }
 
     /// <summary>Step between windows.</summary>
-    public int Stride => geometry.Stride;
+    public int Stride { get; }
 
     /// <summary>Zero padding on each side.</summary>
-    public int Padding => geometry.Padding;
+    public int Padding { get; }
 
     /// <summary>How the filters are initialised (fan-in C·K·K).</summary>
     public IInitializer Initializer { get; }
@@ -122,16 +95,17 @@ public sealed unsafe partial class Conv2D : ILayer, IInitializable
     /// <summary>Rebuilds the layer from its model-file spec (the weights are loaded afterwards).</summary>
     public static Conv2D FromSpec(LayerSpec spec) =>
         new(new ImageShape(spec.GetInt("channels"), spec.GetInt("height"), spec.GetInt("width")),
-            spec.GetInt("filters"), spec.GetInt("kernel"), spec.GetInt("stride"), spec.GetInt("padding"));
+            spec.GetInt("filters"), spec.GetInt("kernel"), spec.GetInt("stride"), spec.GetInt("padding"), budget: spec.Budget);
 
     /// <summary>Draws fresh filters with this layer's initialiser (fan-in C·K·K, fan-out F) and zeroes the biases.</summary>
     public void Initialize(Random random)
     {
         // Initialisers take fan-in x fan-out; the filters are stored the other way round.
-        var w = new Matrix(geometry.PatchSize, Filters);
+        int patchSize = Weights.Value.Cols;   // C·K·K
+        var w = new Matrix(patchSize, Filters);
         Initializer.Initialize(w, random);
         for (int f = 0; f < Filters; f++)
-            for (int i = 0; i < geometry.PatchSize; i++)
+            for (int i = 0; i < patchSize; i++)
                 Weights.Value[f, i] = w[i, f];
         Bias.Value.Clear();
     }
@@ -143,73 +117,39 @@ public sealed unsafe partial class Conv2D : ILayer, IInitializable
 
     /// <summary>
     /// For the im2col route (strides above 1, or no vector unit): how many floats the unfolded windows of one
-    /// group of images may take (default 196,608: 768 KB, which stays in a core's L2 cache). The batch is processed in groups of images whose unfolded matrix fits, so
-    /// that it is still in the cache when the product reads it; Backward unfolds each group again rather than
-    /// keeping all of them. Measured on the chapter's CNN, one thread: 20 s per epoch with this budget,
-    /// 31 s with 4 MB groups, 46 s unfolding the whole batch at once.
+    /// group of images may take (default 196,608: 768 KB, which stays in a core's L2 cache). The batch is
+    /// processed in groups of images whose unfolded matrix fits, so that it is still in the cache when the
+    /// product reads it (measurements: tests/NeuralNet.Benchmarks/RESULTS.md).
     /// </summary>
     public int ColumnBudget { get; init; } = 3 << 16;
 
-    // The direct kernel needs stride 1 and vectors (on a machine without them the im2col route's product is
-    // faster); the input gradient as a convolution of dY also needs padding ≤ K − 1.
-    internal bool UsesDirectForward => Stride == 1 && SimdPath.Current != Isa.Scalar;
-    private bool UsesDirectInputGradient => UsesDirectForward && Padding <= KernelSize - 1;
-
-    private static void ForwardDirectBlock(int block, void* state) => ImageBlocks.InBlock<Conv2D>(state, block, &ForwardDirect);
-    private static void ForwardIm2ColBlock(int block, void* state) => ImageBlocks.InBlock<Conv2D>(state, block, &ForwardIm2Col);
-    private static void BackwardDirectBlock(int block, void* state) => ImageBlocks.InBlock<Conv2D>(state, block, &BackwardDirect);
-    private static void BackwardIm2ColBlock(int block, void* state) => ImageBlocks.InBlock<Conv2D>(state, block, &BackwardIm2Col);
-
-    // One block per core (ImageBlocks); every block gets its own workspace.
-    private int BlockCount(int items)
+    /// <inheritdoc/>
+    public Matrix Forward(Matrix input, bool training = false)
     {
-        int blocks = ImageBlocks.Count(items);
-        if (workspaces.Length < blocks)
-        {
-            var grown = new Workspace[blocks];
-            workspaces.CopyTo(grown, 0);
-            for (int b = workspaces.Length; b < blocks; b++) grown[b] = new Workspace(Filters, geometry.PatchSize);
-            workspaces = grown;
-        }
-        blocksInUse = blocks;
-        return blocks;
+        if (input.Cols != InputShape.Size)
+            throw new ShapeMismatchException($"{Name} expects input batch x {InputShape.Size} ({InputShape}) but got {input.Shape}.");
+        this.input = input;
+        Matrix y = Matrix.Ensure(ref output, input.Rows, OutputShape.Size);
+        // Y[n, f, oy, ox] = b_f + Σ_c Σ_ky Σ_kx W[f, c, ky, kx] · X[n, c, oy·s + ky − p, ox·s + kx − p]
+        // (DirectConvolution.CorrelateReference is this sum as plain loops, one image at a time)
+        Convolution.Forward(input, y, rectify: false);
+        return y;
     }
 
-    // The buffers one thread needs for its images.
-    private sealed class Workspace(int filters, int patchSize)
+    /// <inheritdoc/>
+    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
     {
-        public readonly Matrix Columns = new(0, 0);         // U of one group
-        public readonly Matrix Product = new(0, 0);         // Z = W·U
-        public readonly Matrix OutputGradientT = new(0, 0); // dZ, F x (count·P)
-        public readonly Matrix ColumnsGradient = new(0, 0); // dU
-        public readonly Matrix WeightGradient = new(filters, patchSize);
-        public readonly Matrix BiasGradient = new(1, filters);
-        public float[]? Padded;                             // the group's zero-padded images (im2col)
-        private float[]? paddedInput, paddedGradient, grid, transposedGradient, gradientT;  // the direct kernels' scratch
-        private float[]? maskedGradient;                    // one image's dY ⊙ [a > 0] (a fused ReLU)
-
-        // Zero-bordered copies for the direct kernel: of one image (forward), of one image's dY (backward).
-        public Span<float> PaddedInput(DirectConvolution.Plan plan) => Scratch(ref paddedInput, plan.PaddedLength);
-        public Span<float> PaddedGradient(DirectConvolution.Plan plan) => Scratch(ref paddedGradient, plan.PaddedLength);
-        public Span<float> Grid(DirectConvolution.Plan plan) => Scratch(ref grid, plan.GridBufferLength);
-        // dY laid out position by filter, and dWᵀ.
-        public Span<float> TransposedGradient(DirectConvolution.Plan plan) => Scratch(ref transposedGradient, DirectConvolution.GradientPositions(plan) * DirectConvolution.GradientColumns(plan));
-        public Span<float> GradientT(DirectConvolution.Plan plan) => Scratch(ref gradientT, DirectConvolution.GradientRows(plan) * DirectConvolution.GradientColumns(plan));
-
-        public Span<float> MaskedGradient(int length) => Scratch(ref maskedGradient, length);
-
-        private static Span<float> Scratch(ref float[]? buffer, int length)
-        {
-            if (buffer is null || buffer.Length < length) buffer = new float[length];
-            return buffer.AsSpan(0, length);
-        }
+        Matrix x = input ?? throw new InvalidOperationException($"{Name}: Backward called before Forward.");
+        if (outputGradient.Rows != x.Rows || outputGradient.Cols != OutputShape.Size)
+            throw new ShapeMismatchException($"{Name}: gradient must be {x.Rows}x{OutputShape.Size}, got {outputGradient.Shape}.");
+        Matrix dx = Matrix.Ensure(ref inputGradient, needInputGradient ? x.Rows : 0, needInputGradient ? InputShape.Size : 0);
+        // dW[f, c, ky, kx] = Σ_n Σ_oy Σ_ox dY[n, f, oy, ox] · X[n, c, oy·s + ky − p, ox·s + kx − p]
+        //   (DirectConvolution.AccumulateFilterGradientReference: the same as plain loops)
+        // db_f = Σ_n Σ_oy Σ_ox dY[n, f, oy, ox]
+        // dX = dY convolved with the flipped filters (each window's gradient added back onto the pixels it covered)
+        Convolution.Backward(outputGradient, dx, rectifiedOutput: null);
+        return dx;
     }
 
-    private int GroupSize(int batch) => Math.Clamp(ColumnBudget / (geometry.PatchSize * geometry.OutputPlane), 1, Math.Max(batch, 1));
-
-    private int GroupCount(int batch)
-    {
-        int group = GroupSize(batch);
-        return (batch + group - 1) / group;
-    }
+    private BatchConvolution Convolution => convolution ??= new(InputShape, KernelSize, Stride, Padding, Weights, Bias, ColumnBudget);
 }

@@ -13,15 +13,16 @@ public sealed class Linear : ILayer, IInitializable
     private Matrix? inputGradient;  // dX buffer
 
     /// <summary>Creates the layer and fills W with <paramref name="initializer"/> (He by default); b starts at zero.</summary>
-    public Linear(int inputs, int outputs, IInitializer? initializer = null, Random? random = null)
+    /// <param name="budget">What a model loader allows the parameters to take (see <see cref="LayerSpec.Budget"/>).</param>
+    public Linear(int inputs, int outputs, IInitializer? initializer = null, Random? random = null, ParameterBudget? budget = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputs);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputs);
         Inputs = inputs;
         Outputs = outputs;
         Initializer = initializer ?? Init.He;
-        Weights = new Parameter("W", inputs, outputs);
-        Bias = new Parameter("b", 1, outputs, decays: false);
+        Weights = new Parameter("W", inputs, outputs, budget: budget);
+        Bias = new Parameter("b", 1, outputs, decays: false, budget: budget);
         Parameters = [Weights, Bias];
         Initialize(random ?? Random.Shared);
     }
@@ -54,7 +55,7 @@ public sealed class Linear : ILayer, IInitializable
     public LayerSpec Spec => LayerSpec.Of(nameof(Linear), ("inputs", Inputs), ("outputs", Outputs));
 
     /// <summary>Rebuilds the layer from its model-file spec (the weights are loaded afterwards).</summary>
-    public static Linear FromSpec(LayerSpec spec) => new(spec.GetInt("inputs"), spec.GetInt("outputs"));
+    public static Linear FromSpec(LayerSpec spec) => new(spec.GetInt("inputs"), spec.GetInt("outputs"), budget: spec.Budget);
 
     /// <summary>Draws fresh weights with this layer's initialiser and zeroes the bias.</summary>
     public void Initialize(Random random)
@@ -71,33 +72,17 @@ public sealed class Linear : ILayer, IInitializable
     /// <inheritdoc/>
     public Matrix Forward(Matrix input, bool training = false)
     {
-        var z = Matrix.Ensure(ref output, input.Rows, Outputs);
-        ForwardInto(input, z, relu: false);
-        return z;
-    }
-
-    /// <summary>
-    /// Z = X·W + b into <paramref name="result"/>, or max(Z, 0) with <paramref name="relu"/> (a following ReLU
-    /// layer done in the same pass, see <see cref="ReLU.ForwardAfter"/>).
-    /// </summary>
-    internal void ForwardInto(Matrix input, Matrix result, bool relu)
-    {
         if (input.Cols != Inputs)
             throw new ShapeMismatchException($"{Name} expects input batch x {Inputs} but got {input.Shape}.");
         this.input = input;
-        Gemm.MultiplyAddRow(input, Weights.Value, Bias.Value, result, relu);   // Z = X·W + b (b broadcast over the batch, fused into the product)
+        var z = Matrix.Ensure(ref output, input.Rows, Outputs);
+        // Z = X·W + b   (b broadcast over the batch, added inside the product; ReferenceGemm is the plain loop)
+        Gemm.MultiplyAddRow(input, Weights.Value, Bias.Value, z);
+        return z;
     }
 
     /// <inheritdoc/>
-    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true) =>
-        Backward(outputGradient, needInputGradient, reluInput: null);
-
-    /// <summary>
-    /// As <see cref="Backward(Matrix, bool)"/>; with <paramref name="reluInput"/> (the input z of a ReLU layer just
-    /// before this one) dX is returned already multiplied by that ReLU's derivative, dX ⊙ [z &gt; 0], in the same
-    /// pass (see <see cref="ReLU.BackwardThrough"/>).
-    /// </summary>
-    internal Matrix Backward(Matrix outputGradient, bool needInputGradient, Matrix? reluInput)
+    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
     {
         Matrix x = input ?? throw new InvalidOperationException($"{Name}: Backward called before Forward.");
         if (outputGradient.Rows != x.Rows || outputGradient.Cols != Outputs)
@@ -107,10 +92,9 @@ public sealed class Linear : ILayer, IInitializable
         // db = Σ over the batch of dZ
         MatrixOps.SumColumns(outputGradient, Bias.Gradient);
         if (!needInputGradient) return Matrix.Ensure(ref inputGradient, 0, 0);   // nobody reads dX: skip it
-        // dX = dZ·Wᵀ (times the ReLU's derivative [z > 0] when one comes before this layer)
+        // dX = dZ·Wᵀ
         var dx = Matrix.Ensure(ref inputGradient, x.Rows, Inputs);
-        if (reluInput is null) Gemm.MultiplyTransposeB(outputGradient, Weights.Value, dx);
-        else Gemm.MultiplyTransposeB(outputGradient, Weights.Value, dx, positiveWhere: reluInput);
+        Gemm.MultiplyTransposeB(outputGradient, Weights.Value, dx);
         return dx;
     }
 }

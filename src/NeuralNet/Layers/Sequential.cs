@@ -1,11 +1,13 @@
 using System.Text;
+using NeuralNet.Engine;
 using NeuralNet.Initialization;
 using NeuralNet.Tensors;
 
 namespace NeuralNet.Layers;
 
 /// <summary>
-/// A network: layers applied one after the other. Forward runs them in order, Backward in reverse.
+/// A network: layers applied one after the other. Forward runs them in order, Backward in reverse. A network
+/// is itself a layer, so it can be one step of a larger network.
 /// </summary>
 /// <example>
 /// <code>
@@ -15,13 +17,12 @@ namespace NeuralNet.Layers;
 ///     new Linear(64, 10, Init.Xavier));
 /// </code>
 /// </example>
-public sealed class Sequential
+public sealed class Sequential : ILayer, IHasState, IInitializable
 {
     private readonly ILayer[] layers;
     private readonly Parameter[] parameters;
     private Matrix? probabilities;
-    // A CNN's image layers run as one chain (ImageChain): indexed by the chain's first layer and by its last.
-    private readonly ImageChain?[] chainStartingAt, chainEndingAt;
+    private readonly ExecutionPlan plan;   // how the layers run: fused where the engine knows how (NeuralNet.Engine)
 
     /// <summary>Chains the layers, checking that each one accepts the previous one's output width.</summary>
     /// <exception cref="ShapeMismatchException">Two neighbours do not fit; the message names the layer and both widths.</exception>
@@ -33,15 +34,7 @@ public sealed class Sequential
         InputSize = layers.Select(l => l.InputSize).FirstOrDefault(s => s is not null)
             ?? throw new ArgumentException("No layer declares an input size (add a Linear layer).", nameof(layers));
         OutputSize = CheckShapes(layers, InputSize);
-        chainStartingAt = new ImageChain?[layers.Length];
-        chainEndingAt = new ImageChain?[layers.Length];
-        for (int i = 0; i < layers.Length; i++)
-            if (ImageChain.StartingAt(layers, i) is { } chain)
-            {
-                chainStartingAt[i] = chain;
-                i += chain.LayerCount - 1;
-                chainEndingAt[i] = chain;
-            }
+        plan = new ExecutionPlan(layers);
     }
 
     /// <summary>
@@ -67,6 +60,37 @@ public sealed class Sequential
         return new Sequential([.. list]);
     }
 
+    /// <summary>The network as a layer: its layers in order (<see cref="ToString"/>).</summary>
+    public string Name => $"Sequential({this})";
+
+    int? ILayer.InputSize => InputSize;
+
+    /// <inheritdoc/>
+    public int OutputSizeFor(int inputSize) =>
+        inputSize == InputSize ? OutputSize
+            : throw new ShapeMismatchException($"The network expects {InputSize} input features but receives {inputSize}.");
+
+    /// <summary>
+    /// The model file's description: the number of layers and each layer's own spec as text
+    /// (<see cref="LayerSpec.ToString"/>), under the keys <c>layer0</c>, <c>layer1</c>, ...
+    /// </summary>
+    public LayerSpec Spec =>
+        LayerSpec.Of(nameof(Sequential), [("layers", layers.Length), .. layers.Select((l, i) => ($"layer{i}", (object)l.Spec.ToString()))]);
+
+    /// <summary>Rebuilds a network inside a network from its spec (the weights are loaded afterwards).</summary>
+    public static Sequential FromSpec(LayerSpec spec) =>
+        new([.. Enumerable.Range(0, spec.GetInt("layers"))
+            .Select(i => Serialization.LayerRegistry.Create(LayerSpec.Parse(spec.Get($"layer{i}")) with { Budget = spec.Budget }))]);
+
+    /// <summary>The state tensors of all its layers (such as batch normalisation's running statistics), layer by layer.</summary>
+    public IReadOnlyList<StateTensor> State => [.. layers.OfType<IHasState>().SelectMany(l => l.State)];
+
+    /// <summary>Re-draws every layer's weights from <paramref name="random"/>, first layer first.</summary>
+    public void Initialize(Random random)
+    {
+        foreach (IInitializable layer in layers.OfType<IInitializable>()) layer.Initialize(random);
+    }
+
     /// <summary>The layers, first to last.</summary>
     public IReadOnlyList<ILayer> Layers => layers;
 
@@ -83,39 +107,14 @@ public sealed class Sequential
     public long ParameterCount => parameters.Sum(p => (long)p.Value.Length);
 
     /// <summary>
-    /// Runs the batch through every layer. The result is the last layer's buffer: copy it to keep it.
+    /// Runs the batch through every layer (as the engine's plan runs them: fused neighbours give the same bits).
+    /// The result is a buffer the network reuses: copy it to keep it.
     /// </summary>
     public Matrix Forward(Matrix input, bool training = false)
     {
         if (input.Cols != InputSize)
             throw new ShapeMismatchException($"The network expects {InputSize} input features (layer 0, {layers[0].Name}) but the batch is {input.Shape}.");
-        Matrix x = input;
-        for (int i = 0; i < layers.Length; i++)
-        {
-            // Convolutions, their ReLUs and poolings run in one fork per direction, each core on its own images: the same bits.
-            if (chainStartingAt[i] is { } chain && chain.TryForward(x, out Matrix chained))
-            {
-                x = chained;
-                i += chain.LayerCount - 1;
-                continue;
-            }
-            // Linear followed by ReLU runs as one pass (the ReLU in the product's epilogue): the same bits.
-            if (layers[i] is Linear linear && i + 1 < layers.Length && layers[i + 1] is ReLU relu)
-            {
-                x = relu.ForwardAfter(linear, x);
-                i++;
-            }
-            else if (layers[i] is Conv2D conv && i + 1 < layers.Length && layers[i + 1] is ReLU convRelu)
-            {
-                x = convRelu.ForwardAfterConvolution(conv, x);   // the ReLU in the convolution's output copy: the same bits
-                i++;
-            }
-            else
-            {
-                x = layers[i].Forward(x, training);
-            }
-        }
-        return x;
+        return plan.Forward(input, training);
     }
 
     /// <summary>
@@ -123,38 +122,7 @@ public sealed class Sequential
     /// ∂L/∂input. With <paramref name="needInputGradient"/> false (training, where nothing reads the gradient
     /// with respect to the pixels) the first layer may skip that work and the result is an empty matrix.
     /// </summary>
-    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true)
-    {
-        Matrix gradient = outputGradient;
-        for (int i = layers.Length - 1; i >= 1; i--)
-        {
-            if (chainEndingAt[i] is { RanLastForward: true } chain)
-            {
-                int first = i - chain.LayerCount + 1;
-                gradient = chain.Backward(gradient, needInputGradient || first > 0);
-                if (first == 0) return gradient;
-                i = first;
-                continue;
-            }
-            // A ReLU before a Linear: its derivative is applied inside the Linear's dX product (the same bits).
-            if (layers[i] is Linear linear && layers[i - 1] is ReLU relu)
-            {
-                gradient = relu.BackwardThrough(linear, gradient);
-                if (--i == 0) return gradient;
-            }
-            else if (layers[i] is ReLU convRelu && layers[i - 1] is Conv2D conv)
-            {
-                // A ReLU after a Conv2D: its derivative is applied inside the convolution's blocks (the same bits).
-                gradient = convRelu.BackwardIntoConvolution(conv, gradient, needInputGradient || i > 1);
-                if (--i == 0) return gradient;
-            }
-            else
-            {
-                gradient = layers[i].Backward(gradient);
-            }
-        }
-        return layers[0].Backward(gradient, needInputGradient);
-    }
+    public Matrix Backward(Matrix outputGradient, bool needInputGradient = true) => plan.Backward(outputGradient, needInputGradient);
 
     /// <summary>Class probabilities for each row of <paramref name="input"/> (a new matrix).</summary>
     public Matrix PredictProbabilities(Matrix input)
@@ -180,11 +148,7 @@ public sealed class Sequential
     public int Predict(ReadOnlySpan<float> sample) => Predict(new Matrix(1, sample.Length, sample.ToArray()))[0];
 
     /// <summary>Re-draws every layer's weights (Linear, Conv2D, ...) from one generator seeded with <paramref name="seed"/>.</summary>
-    public void Initialize(int seed)
-    {
-        var random = new Random(seed);
-        foreach (IInitializable layer in layers.OfType<IInitializable>()) layer.Initialize(random);
-    }
+    public void Initialize(int seed) => Initialize(new Random(seed));
 
     /// <summary>A table of the layers, their output widths and parameter counts.</summary>
     public string Summary()

@@ -77,7 +77,7 @@ public static class ModelFile
     /// <remarks>
     /// A file from someone else is read as untrusted: the checksum is verified first, then every layer's
     /// settings and tensor headers are read and checked against the bytes actually present, and only then
-    /// are the layers built, each limited (<see cref="Parameter.LimitAllocation"/>) to the values the file holds
+    /// are the layers built, each limited (<see cref="LayerSpec.Budget"/>) to the values the file holds
     /// for it. So a crafted file cannot make the loader allocate much more than its own size (about twice:
     /// each parameter has a gradient beside it). Names, counts and text are bounded by the Max* constants here.
     /// </remarks>

@@ -159,8 +159,7 @@ internal sealed class ModelFileReader
         ILayer layer;
         try
         {
-            using (Parameter.LimitAllocation(header.Values, header.Label))
-                layer = LayerRegistry.Create(header.Spec);
+            layer = LayerRegistry.Create(header.Spec with { Budget = new ParameterBudget(header.Values, header.Label) });
         }
         catch (ArgumentException e)
         {

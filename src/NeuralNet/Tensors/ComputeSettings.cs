@@ -1,18 +1,17 @@
+using NeuralNet.Engine;
+
 namespace NeuralNet.Tensors;
 
-/// <summary>Process-wide settings for the compute kernels.</summary>
+/// <summary>The chapters' short way to the thread count of the current <see cref="ComputeContext"/>.</summary>
 public static class ComputeSettings
 {
-    private static int threadCount = Environment.ProcessorCount;
-
-    /// <summary>How many threads the kernels may use (default: all cores). 1 keeps everything on the calling thread.</summary>
+    /// <summary>
+    /// How many threads the kernels may use: <see cref="ComputeContext.ThreadCount"/> of
+    /// <see cref="ComputeContext.Current"/> (default: all cores). 1 keeps everything on the calling thread.
+    /// </summary>
     public static int ThreadCount
     {
-        get => threadCount;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
-            threadCount = value;
-        }
+        get => ComputeContext.Current.ThreadCount;
+        set => ComputeContext.Current.ThreadCount = value;
     }
 }

@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
+using NeuralNet.Engine;
+
 namespace NeuralNet.Tensors;
 
 /// <summary>
@@ -30,11 +32,6 @@ internal static unsafe class GemmKernel
 {
     /// <summary>The widest path this machine accelerates.</summary>
     internal static Isa Best => SimdPath.Best;
-
-    [ThreadStatic] private static int forcedParts;
-
-    /// <summary>Tests set this to split even tiny products over this many parts (0: automatic). Per calling thread.</summary>
-    internal static int ForcedParts { get => forcedParts; set => forcedParts = value; }
 
     // Cache blocking: KC values of the inner dimension (an A panel of MR x KC and a B strip of KC x NR stay in
     // L1), MC rows of A per packed block (L2), NC columns of B per packed block.
@@ -150,7 +147,8 @@ internal static unsafe class GemmKernel
     private static void PlanThreads(ref Job job)
     {
         long work = (long)job.M * job.N * job.K;
-        int threads = ForcedParts > 0 ? ForcedParts : work < ParallelThreshold ? 1 : ComputeSettings.ThreadCount;
+        ComputeContext context = ComputeContext.Current;
+        int threads = context.ProductParts ?? (work < ParallelThreshold ? 1 : context.ThreadCount);
         int rowTiles = (job.M + job.MR - 1) / job.MR, columnTiles = (job.N + job.NR - 1) / job.NR;
         // Splitting the columns makes every thread pack all of A (m x k); splitting the rows, all of B (k x n),
         // unless B is read in place. Split the way that duplicates less copying.

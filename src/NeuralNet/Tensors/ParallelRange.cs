@@ -21,20 +21,13 @@ internal static unsafe class ParallelRange
     // Fewest floats touched per block: less than this is cheaper to do than to hand to another thread.
     private const long MinimumFloatsPerBlock = 32 * 1024;
 
-    [ThreadStatic] private static bool insideBlock;
-
     /// <summary>
     /// Runs <paramref name="body"/>(block) for block = 0..blocks−1 on the pool, each block on one thread with
-    /// everything inside it (matrix products and other splits) kept on that thread: for coarse work such as a
+    /// everything inside it (matrix products and other splits) kept on that thread (<see cref="WorkerPool"/>): for coarse work such as a
     /// convolution's groups of images, where one split per layer costs far less than one per product.
     /// </summary>
     public static void ForBlocks(int blocks, Action<int> body)
     {
-        if (blocks <= 1 || ComputeSettings.ThreadCount <= 1 || insideBlock)
-        {
-            for (int block = 0; block < blocks; block++) body(block);
-            return;
-        }
         var handle = GCHandle.Alloc(body);
         try
         {
@@ -49,18 +42,7 @@ internal static unsafe class ParallelRange
     private static void RunWholeBlock(int block, void* state)
     {
         var body = (Action<int>)GCHandle.FromIntPtr((IntPtr)state).Target!;
-        int parts = GemmKernel.ForcedParts;
-        insideBlock = true;
-        GemmKernel.ForcedParts = 1; // a product inside a block runs on this thread
-        try
-        {
-            body(block);
-        }
-        finally
-        {
-            GemmKernel.ForcedParts = parts;
-            insideBlock = false;
-        }
+        body(block);
     }
 
     /// <summary>Runs <paramref name="body"/>(start, end) on disjoint blocks covering [0, count).</summary>
@@ -70,7 +52,7 @@ internal static unsafe class ParallelRange
     {
         long minimumItems = Math.Max(1, (MinimumFloatsPerBlock + floatsPerItem - 1) / Math.Max(1, floatsPerItem));
         int blocks = (int)Math.Min(ComputeSettings.ThreadCount * BlocksPerThread, count / minimumItems);
-        if (ComputeSettings.ThreadCount <= 1 || blocks <= 1 || insideBlock)
+        if (ComputeSettings.ThreadCount <= 1 || blocks <= 1)
         {
             if (count > 0) body(0, count);
             return;

@@ -17,7 +17,59 @@ namespace NeuralNet.Tensors;
 /// </remarks>
 internal static unsafe class PoolingKernels
 {
-    private const int Lanes = 16;
+    private const int WindowsPerVector = 16;   // 2x2 windows one AVX-512 pass pools (16 output floats)
+
+    /// <summary>
+    /// Max pooling of one image with any window and stride: y = the maximum of each window, and won = where it
+    /// came from (2x2 windows of stride 2: the winning corner 0..3, by <see cref="Forward2x2"/>; otherwise the
+    /// winner's index in x, ties to the first).
+    /// </summary>
+    public static void MaxPool(ReadOnlySpan<float> x, ConvGeometry g, Span<float> y, Span<int> won)
+    {
+        if (Is2x2(g)) Forward2x2(x, g.Input, y, won);
+        else MaxPoolAnyWindow(x, g, y, won);
+    }
+
+    /// <summary>The gradient of <see cref="MaxPool"/>: each output's gradient goes to the pixel that won its window, every other pixel gets 0.</summary>
+    public static void MaxPoolBackward(ReadOnlySpan<float> dy, ReadOnlySpan<int> won, ConvGeometry g, Span<float> dx)
+    {
+        if (Is2x2(g))
+        {
+            Backward2x2(dy, won, g.Input, dx);
+            return;
+        }
+        dx.Clear();
+        // += because overlapping windows may share a winner.
+        for (int o = 0; o < dy.Length; o++) dx[won[o]] += dy[o];
+    }
+
+    private static bool Is2x2(ConvGeometry g) => g.Kernel == 2 && g.Stride == 2;
+
+    // Any window size and stride: y = max over the window, and won = where it came from (ties go to the first).
+    private static void MaxPoolAnyWindow(ReadOnlySpan<float> x, ConvGeometry g, Span<float> y, Span<int> won)
+    {
+        int k = g.Kernel, width = g.Input.Width, o = 0;
+        for (int c = 0; c < g.Input.Channels; c++)
+            for (int oy = 0; oy < g.OutputHeight; oy++)
+                for (int ox = 0; ox < g.OutputWidth; ox++, o++)
+                {
+                    int corner = g.Input.IndexOf(c, oy * g.Stride, ox * g.Stride);
+                    int best = corner;
+                    float max = x[corner];
+                    for (int ky = 0; ky < k; ky++)
+                        for (int kx = 0; kx < k; kx++)
+                        {
+                            int index = corner + ky * width + kx;
+                            if (x[index] > max)
+                            {
+                                max = x[index];
+                                best = index;
+                            }
+                        }
+                    y[o] = max;
+                    won[o] = best;
+                }
+    }
 
     /// <summary>
     /// y[c, oy, ox] = max of x[c, 2oy..2oy+1, 2ox..2ox+1] for one image of <paramref name="image"/> shape, and
@@ -88,23 +140,23 @@ internal static unsafe class PoolingKernels
     private static void Forward2x2Avx512(ReadOnlySpan<float> x, ImageShape image, Span<float> y, Span<int> corner)
     {
         int width = image.Width, outHeight = image.Height / 2, outWidth = width / 2;
-        float* maxBuffer = stackalloc float[Lanes];
-        int* cornerBuffer = stackalloc int[Lanes];
+        float* maxBuffer = stackalloc float[WindowsPerVector];
+        int* cornerBuffer = stackalloc int[WindowsPerVector];
         fixed (float* xp = x)
             for (int c = 0; c < image.Channels; c++)
                 for (int oy = 0; oy < outHeight; oy++)
                 {
                     int top = c * image.Plane + 2 * oy * width, bottom = top + width, o = (c * outHeight + oy) * outWidth;
-                    for (int ox = 0; ox < outWidth; ox += Lanes)
+                    for (int ox = 0; ox < outWidth; ox += WindowsPerVector)
                     {
-                        int count = Math.Min(Lanes, outWidth - ox);
-                        if (bottom + 2 * ox + 2 * Lanes > x.Length)
+                        int count = Math.Min(WindowsPerVector, outWidth - ox);
+                        if (bottom + 2 * ox + 2 * WindowsPerVector > x.Length)
                         {
                             for (int i = 0; i < count; i++) Window(x, top + 2 * (ox + i), width, out y[o + ox + i], out corner[o + ox + i]);
                             continue;
                         }
-                        Vector512<float> top0 = Vector512.Load(xp + top + 2 * ox), top1 = Vector512.Load(xp + top + 2 * ox + Lanes);
-                        Vector512<float> bottom0 = Vector512.Load(xp + bottom + 2 * ox), bottom1 = Vector512.Load(xp + bottom + 2 * ox + Lanes);
+                        Vector512<float> top0 = Vector512.Load(xp + top + 2 * ox), top1 = Vector512.Load(xp + top + 2 * ox + WindowsPerVector);
+                        Vector512<float> bottom0 = Vector512.Load(xp + bottom + 2 * ox), bottom1 = Vector512.Load(xp + bottom + 2 * ox + WindowsPerVector);
                         Vector512<float> a = Avx512F.PermuteVar16x32x2(top0, EvenColumns, top1), b = Avx512F.PermuteVar16x32x2(top0, OddColumns, top1);
                         Vector512<float> d = Avx512F.PermuteVar16x32x2(bottom0, EvenColumns, bottom1), e = Avx512F.PermuteVar16x32x2(bottom0, OddColumns, bottom1);
                         Vector512<float> max = a;
@@ -112,7 +164,7 @@ internal static unsafe class PoolingKernels
                         Pick(ref max, ref won, b, 1);
                         Pick(ref max, ref won, d, 2);
                         Pick(ref max, ref won, e, 3);
-                        if (o + ox + Lanes <= y.Length)
+                        if (o + ox + WindowsPerVector <= y.Length)
                         {
                             // Whole vectors: lanes past `count` spill into the next output row, written after this one.
                             fixed (float* yp = &y[o + ox]) max.Store(yp);
@@ -153,21 +205,21 @@ internal static unsafe class PoolingKernels
         // Pixels no window covers (an odd last row or column) keep a 0 gradient.
         bool evenSides = image.Height % 2 == 0 && width % 2 == 0;
         if (!evenSides) dx[..image.Size].Clear();
-        float* dyBuffer = stackalloc float[Lanes];
-        int* cornerBuffer = stackalloc int[Lanes];
-        float* rows = stackalloc float[4 * Lanes];
+        float* dyBuffer = stackalloc float[WindowsPerVector];
+        int* cornerBuffer = stackalloc int[WindowsPerVector];
+        float* rows = stackalloc float[4 * WindowsPerVector];
         for (int c = 0; c < image.Channels; c++)
             for (int oy = 0; oy < outHeight; oy++)
             {
                 int top = c * image.Plane + 2 * oy * width, bottom = top + width, o = (c * outHeight + oy) * outWidth;
-                for (int ox = 0; ox < outWidth; ox += Lanes)
+                for (int ox = 0; ox < outWidth; ox += WindowsPerVector)
                 {
-                    int count = Math.Min(Lanes, outWidth - ox);
+                    int count = Math.Min(WindowsPerVector, outWidth - ox);
                     // With even sides, one chunk per row (or a full chunk) and room left in the image, whole vectors
                     // go straight in and out: lanes past `count` belong to later windows, and the values they spill
                     // (into the bottom row, then into the next row pair) are overwritten when those are done.
-                    bool whole = evenSides && (outWidth <= Lanes || count == Lanes)
-                        && o + ox + Lanes <= dy.Length && bottom + 2 * ox + 2 * Lanes <= image.Size;
+                    bool whole = evenSides && (outWidth <= WindowsPerVector || count == WindowsPerVector)
+                        && o + ox + WindowsPerVector <= dy.Length && bottom + 2 * ox + 2 * WindowsPerVector <= image.Size;
                     if (!whole)
                     {
                         // Through buffers: lanes past `count` hold stale values, but only 2·count values per row are copied out.
@@ -187,18 +239,18 @@ internal static unsafe class PoolingKernels
                         fixed (float* dxp = dx)
                         {
                             Avx512F.PermuteVar16x32x2(a, InterleaveLow, b).Store(dxp + top + 2 * ox);
-                            Avx512F.PermuteVar16x32x2(a, InterleaveHigh, b).Store(dxp + top + 2 * ox + Lanes);
+                            Avx512F.PermuteVar16x32x2(a, InterleaveHigh, b).Store(dxp + top + 2 * ox + WindowsPerVector);
                             Avx512F.PermuteVar16x32x2(d, InterleaveLow, e).Store(dxp + bottom + 2 * ox);
-                            Avx512F.PermuteVar16x32x2(d, InterleaveHigh, e).Store(dxp + bottom + 2 * ox + Lanes);
+                            Avx512F.PermuteVar16x32x2(d, InterleaveHigh, e).Store(dxp + bottom + 2 * ox + WindowsPerVector);
                         }
                         continue;
                     }
                     Avx512F.PermuteVar16x32x2(a, InterleaveLow, b).Store(rows);
-                    Avx512F.PermuteVar16x32x2(a, InterleaveHigh, b).Store(rows + Lanes);
-                    Avx512F.PermuteVar16x32x2(d, InterleaveLow, e).Store(rows + 2 * Lanes);
-                    Avx512F.PermuteVar16x32x2(d, InterleaveHigh, e).Store(rows + 3 * Lanes);
+                    Avx512F.PermuteVar16x32x2(a, InterleaveHigh, b).Store(rows + WindowsPerVector);
+                    Avx512F.PermuteVar16x32x2(d, InterleaveLow, e).Store(rows + 2 * WindowsPerVector);
+                    Avx512F.PermuteVar16x32x2(d, InterleaveHigh, e).Store(rows + 3 * WindowsPerVector);
                     new ReadOnlySpan<float>(rows, 2 * count).CopyTo(dx.Slice(top + 2 * ox, 2 * count));
-                    new ReadOnlySpan<float>(rows + 2 * Lanes, 2 * count).CopyTo(dx.Slice(bottom + 2 * ox, 2 * count));
+                    new ReadOnlySpan<float>(rows + 2 * WindowsPerVector, 2 * count).CopyTo(dx.Slice(bottom + 2 * ox, 2 * count));
                 }
             }
     }

@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using NeuralNet.Engine;
 
 namespace NeuralNet.Tensors;
 
@@ -7,8 +8,9 @@ namespace NeuralNet.Tensors;
 internal enum Isa { Scalar, Vector128, Vector256, Vector512 }
 
 /// <summary>
-/// Which vector width the kernels use: the widest the hardware accelerates, unless a test narrows it (per
-/// calling thread) to check a fallback path against the scalar reference.
+/// Which vector width the kernels use: the widest the hardware accelerates, unless the current
+/// <see cref="ComputeContext"/> narrows it (<see cref="ComputeContext.Simd"/>: tests that check a fallback path
+/// against the scalar reference).
 /// </summary>
 internal static class SimdPath
 {
@@ -19,11 +21,6 @@ internal static class SimdPath
         : Vector128.IsHardwareAccelerated ? Isa.Vector128
         : Isa.Scalar;
 
-    [ThreadStatic] private static Isa? forced;
-
-    /// <summary>Tests set this to exercise a narrower path than <see cref="Best"/> (null: automatic). Per calling thread.</summary>
-    public static Isa? Forced { get => forced; set => forced = value; }
-
     /// <summary>The path to use now.</summary>
-    public static Isa Current => forced is { } f && f < Best ? f : Best;
+    public static Isa Current => ComputeContext.Current.Simd is { } narrower && narrower < Best ? narrower : Best;
 }

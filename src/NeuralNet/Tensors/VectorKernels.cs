@@ -5,9 +5,10 @@ namespace NeuralNet.Tensors;
 
 /// <summary>
 /// The element-wise kernels of a training step: activations and their derivatives, the optimisers' updates,
-/// sums. Each operation comes twice, side by side: a plain loop (<c>...Scalar</c>, the one to read first, the
-/// one the chapters link to) and the fast version, written once as a loop over vectors of floats, generic
-/// over the vector width (<see cref="ILanes{TSelf}"/>). Tests check one against the other on every width.
+/// sums. Each operation comes twice, side by side: a plain loop (<c>...Scalar</c>, the one to read first: the
+/// layer or optimiser that calls the fast version names it in the comment beside the call) and the fast version,
+/// written once as a loop over vectors of floats, generic over the vector width (<see cref="ILanes{TSelf}"/>).
+/// Tests check one against the other on every width.
 /// </summary>
 /// <remarks>
 /// <para><see cref="ForEachVector{TOp}"/> runs such a loop over an array: vectors of 16 floats (AVX-512), then 8,

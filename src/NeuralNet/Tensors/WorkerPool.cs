@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
+using NeuralNet.Engine;
 
 namespace NeuralNet.Tensors;
 
@@ -24,10 +25,13 @@ namespace NeuralNet.Tensors;
 /// caller then waits milliseconds for the scheduler to run it again: worse than one thread. So when the
 /// caller has had to wait long for a part, the pool runs the next jobs on the caller alone for a while,
 /// then tries again. (Which thread runs a part never changes the result.)</para>
-/// <para>One job runs at a time. A caller that finds the pool busy (another thread is using it, or a kernel
-/// is called from inside a job) runs all parts itself.</para>
+/// <para>One job runs at a time. A caller that finds the pool busy (another thread is using it) runs all parts
+/// itself. Every part runs with the one-thread copy of the context current
+/// (<see cref="ComputeContext.InsideParts"/>), so a kernel called inside a part stays on its thread.</para>
+/// <para>Each <see cref="ComputeContext"/> has its own pool (<see cref="ComputeContext.Pool"/>); the kernels call
+/// the static <see cref="Run"/>, which uses the current context's.</para>
 /// </remarks>
-internal static unsafe class WorkerPool
+internal sealed unsafe class WorkerPool
 {
     // How long an idle worker keeps spinning before it blocks (a training step has short serial gaps).
     private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 µs
@@ -42,59 +46,85 @@ internal static unsafe class WorkerPool
     // 6 jobs (the CNN, 6 ms a step) to 10 (the MLP, 0.3 ms a step), so a count of jobs meant 40 CNN steps or 25
     // MLP steps on one thread after a single late worker.
     private static readonly long FirstBackOffTicks = Stopwatch.Frequency / 50, MaxBackOffTicks = 5 * Stopwatch.Frequency;
-    private static long backOffUntil, nextBackOffTicks = FirstBackOffTicks;
+    private long backOffUntil, nextBackOffTicks = FirstBackOffTicks;
 
     /// <summary>How many times a job waited so long for a preempted worker that the pool fell back to one thread.</summary>
-    public static int Stalls { get; private set; }
+    public int Stalls { get; private set; }
 
     /// <summary>How many jobs have been handed to the workers (forks; the profile counts them per training step).</summary>
-    public static long Jobs { get; private set; }
+    public long Jobs { get; private set; }
 
     /// <summary>
     /// How many of those jobs the caller finished alone because no worker claimed a part in time: a worker that
     /// spins between the jobs of a step claims its part within a microsecond, so a high share of these means the
     /// workers' cores are busy with something else (<see cref="NeuralNet.Training.ThreadChooser"/> reads it).
     /// </summary>
-    public static long SoloJobs { get; private set; }
+    public long SoloJobs { get; private set; }
 
-    private static long workerParts; // parts run by workers, ever
+    private long workerParts; // parts run by workers, ever
 
-    private static readonly object Gate = new();
-    private static Worker[] workers = [];
+    private readonly object gate = new();
+    private Worker[] workers = [];
 
-    private static delegate*<int, void*, void> jobBody;
-    private static void* jobState;
-    private static uint generation;
+    private delegate*<int, void*, void> jobBody;
+    private void* jobState;
+    private ComputeContext? jobInside;   // the one-thread context the job's parts run with
+    private uint generation;
     // (generation << 32) | (front << 16) | back: the parts front..back−1 are still unclaimed. Claiming by
     // compare-and-swap on the whole ticket proves the job is still the current one, so its body and state are
     // safe to read.
-    private static long ticket;
+    private long ticket;
     private const int MaxParts = ushort.MaxValue;
-    private static int finished;
-    private static Exception? failure;
+    private int finished;
+    private Exception? failure;
 
-    /// <summary>Runs <paramref name="body"/>(part, state) for part = 0..parts−1 and returns when all are done.</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/>(part, state) for part = 0..parts−1 on the pool of <see cref="ComputeContext.Current"/>
+    /// and returns when all are done.
+    /// </summary>
     public static void Run(int parts, delegate*<int, void*, void> body, void* state)
     {
         if (parts > MaxParts) throw new ArgumentOutOfRangeException(nameof(parts), parts, $"A job has at most {MaxParts} parts.");
-        int helpers = Math.Min(parts, ComputeSettings.ThreadCount) - 1;
-        // Monitor is re-entrant: the thread running a job's parts as its caller must not start a nested job
-        // (it would overwrite the job the workers are still running), so it checks IsEntered first.
-        if (helpers <= 0 || Monitor.IsEntered(Gate) || !Monitor.TryEnter(Gate))
+        ComputeContext context = ComputeContext.Current;
+        if (Math.Min(parts, context.ThreadCount) <= 1) RunAlone(context, parts, body, state);
+        else context.Pool.Fork(context, parts, body, state);
+    }
+
+    // All parts on the calling thread, each with the one-thread context current.
+    private static void RunAlone(ComputeContext context, int parts, delegate*<int, void*, void> body, void* state)
+    {
+        ComputeContext? outer = ComputeContext.Swap(context.InsideParts);
+        try
         {
             for (int part = 0; part < parts; part++) body(part, state);
+        }
+        finally
+        {
+            ComputeContext.Swap(outer);
+        }
+    }
+
+    private void Fork(ComputeContext context, int parts, delegate*<int, void*, void> body, void* state)
+    {
+        int helpers = Math.Min(parts, context.ThreadCount) - 1;
+        // Monitor is re-entrant: a thread already running this pool's job must not start a nested one.
+        if (Monitor.IsEntered(gate) || !Monitor.TryEnter(gate))
+        {
+            RunAlone(context, parts, body, state);
             return;
         }
         if (backOffUntil != 0 && Stopwatch.GetTimestamp() < backOffUntil)
         {
-            Monitor.Exit(Gate);
-            for (int part = 0; part < parts; part++) body(part, state);
+            Monitor.Exit(gate);
+            RunAlone(context, parts, body, state);
             return;
         }
+        ComputeContext? outer = ComputeContext.Swap(context.InsideParts);
         try
         {
             EnsureWorkers(helpers);
             Jobs++;
+            jobInside = context.InsideParts;
             jobBody = body;
             jobState = state;
             failure = null;
@@ -127,14 +157,15 @@ internal static unsafe class WorkerPool
         }
         finally
         {
-            Monitor.Exit(Gate);
+            ComputeContext.Swap(outer);
+            Monitor.Exit(gate);
         }
     }
 
-    private static uint CurrentGeneration => (uint)(Volatile.Read(ref ticket) >> 32);
+    private uint CurrentGeneration => (uint)(Volatile.Read(ref ticket) >> 32);
 
     // Claims and runs parts of job <paramref name="expected"/>, from the front or from the back, until none are left.
-    private static void RunParts(uint expected, bool fromFront)
+    private void RunParts(uint expected, bool fromFront)
     {
         while (true)
         {
@@ -145,6 +176,7 @@ internal static unsafe class WorkerPool
             long claimed = fromFront ? seen + (1L << 16) : seen - 1;
             if (Interlocked.CompareExchange(ref ticket, claimed, seen) != seen) continue;
             int part = fromFront ? front : back - 1;
+            if (!fromFront) ComputeContext.Swap(jobInside);   // a worker: what the part calls stays on this thread
             try
             {
                 jobBody(part, jobState);
@@ -158,22 +190,24 @@ internal static unsafe class WorkerPool
         }
     }
 
-    private static void EnsureWorkers(int count)
+    private void EnsureWorkers(int count)
     {
         if (workers.Length >= count) return;
         var grown = new Worker[count];
         Array.Copy(workers, grown, workers.Length);
-        for (int w = workers.Length; w < count; w++) grown[w] = new Worker(w + 1);
+        for (int w = workers.Length; w < count; w++) grown[w] = new Worker(this, w + 1);
         workers = grown;
     }
 
     private sealed class Worker
     {
+        private readonly WorkerPool pool;
         private readonly SemaphoreSlim wake = new(0);
         private int sleeping;
 
-        public Worker(int number)
+        public Worker(WorkerPool pool, int number)
         {
+            this.pool = pool;
             var thread = new Thread(Loop) { IsBackground = true, Name = $"NeuralNet kernel worker {number}" };
             thread.Start();
         }
@@ -185,11 +219,11 @@ internal static unsafe class WorkerPool
 
         private void Loop()
         {
-            uint seen = CurrentGeneration;
+            uint seen = pool.CurrentGeneration;
             while (true)
             {
                 seen = WaitForJob(seen);
-                RunParts(seen, fromFront: false);
+                pool.RunParts(seen, fromFront: false);
             }
         }
 
@@ -198,7 +232,7 @@ internal static unsafe class WorkerPool
             long start = Stopwatch.GetTimestamp();
             while (true)
             {
-                uint current = CurrentGeneration;
+                uint current = pool.CurrentGeneration;
                 if (current != seen) return current;
                 if (Stopwatch.GetTimestamp() - start < SpinTicks)
                 {
@@ -207,7 +241,7 @@ internal static unsafe class WorkerPool
                 }
                 // Dekker-style hand-shake with Run: publish "sleeping", then re-check the generation.
                 Interlocked.Exchange(ref sleeping, 1);
-                if (CurrentGeneration == seen) wake.Wait();
+                if (pool.CurrentGeneration == seen) wake.Wait();
                 Interlocked.Exchange(ref sleeping, 0);
                 start = Stopwatch.GetTimestamp();
             }

@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using NeuralNet.Engine;
 using NeuralNet.Tensors;
 
 namespace NeuralNet.Training;
 
 /// <summary>
-/// Picks, while training, the faster of one thread and <see cref="ComputeSettings.ThreadCount"/> threads by
+/// Picks, while training, the faster of one thread and the context's <see cref="ComputeContext.ThreadCount"/> threads by
 /// timing real training steps: a few short blocks on each, alternated, then a long stretch on the winner,
 /// then again (the machine's load changes). Several threads win only when their workers were really running
 /// during the trial and their median step was clearly faster; otherwise one thread.
@@ -44,6 +45,7 @@ internal sealed class ThreadChooser : IDisposable
     private static readonly int[] Order = [0, 1, 1, 0, 0, 1, 1, 0];
     private const int TimedStepsPerChoice = BlocksPerChoice * (StepsPerBlock - 1);
 
+    private readonly ComputeContext context;
     private readonly int[] choices;
     private readonly long[][] stepTicks = [new long[TimedStepsPerChoice], new long[TimedStepsPerChoice]];
     private readonly int[] timed = new int[2];
@@ -74,16 +76,17 @@ internal sealed class ThreadChooser : IDisposable
 
     /// <summary>Chooses between 1 and <paramref name="maximum"/> threads; with 1 there is nothing to choose.</summary>
     /// <param name="clock">The time in any unit (tests pass a fake clock); <see cref="Stopwatch.GetTimestamp"/> by default.</param>
-    /// <param name="stalls">The count of waits for a preempted worker; <see cref="WorkerPool.Stalls"/> by default.</param>
-    /// <param name="pool">The pool's jobs and the jobs its caller finished alone; <see cref="WorkerPool.Jobs"/> and
-    /// <see cref="WorkerPool.SoloJobs"/> by default.</param>
+    /// <param name="stalls">The count of waits for a preempted worker; the context's pool's by default.</param>
+    /// <param name="pool">The pool's jobs and the jobs its caller finished alone; the context pool's by default.</param>
     /// <param name="idleCores">The machine's idle cores on average since the last call (null: unknown); by default read
     /// from the operating system (<see cref="IdleCores"/>) when the real clock is used, unknown with a fake one.</param>
     /// <param name="firstLook">One-thread steps before the first trial (<see cref="FirstLookSteps"/> when the idle cores
     /// are read from the operating system, else none).</param>
+    /// <param name="context">Whose thread count the chooser sets before each step; <see cref="ComputeContext.Current"/> by default.</param>
     public ThreadChooser(int maximum, Func<long>? clock = null, Func<int>? stalls = null, Func<(long Jobs, long Solo)>? pool = null,
-        Func<double?>? idleCores = null, int? firstLook = null)
+        Func<double?>? idleCores = null, int? firstLook = null, ComputeContext? context = null)
     {
+        this.context = context ?? ComputeContext.Current;
         if (idleCores is null && clock is null)
         {
             meter = new IdleCores();
@@ -92,8 +95,9 @@ internal sealed class ThreadChooser : IDisposable
         this.firstLook = firstLook ?? (meter is not null ? FirstLookSteps : 0);
         this.idleCores = idleCores ?? (() => null);
         this.clock = clock ?? Stopwatch.GetTimestamp;
-        this.stalls = stalls ?? (() => WorkerPool.Stalls);
-        this.pool = pool ?? (() => (WorkerPool.Jobs, WorkerPool.SoloJobs));
+        WorkerPool workers = this.context.Pool;
+        this.stalls = stalls ?? (() => workers.Stalls);
+        this.pool = pool ?? (() => (workers.Jobs, workers.SoloJobs));
         Maximum = maximum;
         Chosen = maximum;
         choices = [1, maximum];
@@ -108,7 +112,7 @@ internal sealed class ThreadChooser : IDisposable
     /// <summary>Steps in one trial (both choices); then <see cref="StepsOnWinner"/> steps on the winner.</summary>
     internal static int TrialSteps => 2 * BlocksPerChoice * StepsPerBlock;
 
-    /// <summary>Call before each training step: sets <see cref="ComputeSettings.ThreadCount"/> for it.</summary>
+    /// <summary>Call before each training step: sets the context's <see cref="ComputeContext.ThreadCount"/> for it.</summary>
     public void BeforeStep()
     {
         if (Maximum <= 1) return;
@@ -116,7 +120,7 @@ internal sealed class ThreadChooser : IDisposable
         {
             if (!looking) idleCores(); // start counting
             looking = true;
-            ComputeSettings.ThreadCount = 1;
+            context.ThreadCount = 1;
             return;
         }
         if (step < TrialSteps)
@@ -135,13 +139,13 @@ internal sealed class ThreadChooser : IDisposable
             // on several threads took more than LosingFactor times the one-thread steps' median, the remaining
             // blocks of several threads run on one: one thread will win, and on a core shared with another
             // process each such step can cost a scheduler time slice (milliseconds, against 0.3 for a step).
-            ComputeSettings.ThreadCount = Stalled || lost ? 1 : choices[Order[step / StepsPerBlock]];
+            context.ThreadCount = Stalled || lost ? 1 : choices[Order[step / StepsPerBlock]];
             poolBeforeStep = pool();
             stepStart = clock();
         }
         else
         {
-            ComputeSettings.ThreadCount = choices[Math.Max(winner, 0)];
+            context.ThreadCount = choices[Math.Max(winner, 0)];
         }
     }
 
@@ -194,8 +198,8 @@ internal sealed class ThreadChooser : IDisposable
         return n % 2 == 1 ? ticks[n / 2] : (ticks[n / 2 - 1] + ticks[n / 2]) / 2.0;
     }
 
-    /// <summary>Puts <see cref="ComputeSettings.ThreadCount"/> back to the maximum.</summary>
-    public void Restore() => ComputeSettings.ThreadCount = Maximum;
+    /// <summary>Puts the context's <see cref="ComputeContext.ThreadCount"/> back to the maximum.</summary>
+    public void Restore() => context.ThreadCount = Maximum;
 
     /// <summary>Closes the operating-system counters it reads.</summary>
     public void Dispose() => meter?.Dispose();

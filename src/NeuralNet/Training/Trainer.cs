@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NeuralNet.Data;
+using NeuralNet.Engine;
 using NeuralNet.Evaluation;
 using NeuralNet.Layers;
 using NeuralNet.Losses;
@@ -28,6 +29,13 @@ public sealed class Trainer(Sequential network, Optimizer optimizer, ILoss? loss
 
     /// <summary>The training settings.</summary>
     public TrainingOptions Options { get; } = options ?? new TrainingOptions();
+
+    /// <summary>
+    /// How the kernels run while <see cref="Fit"/> trains: threads, worker pool, vector width. The context current
+    /// when the trainer was created unless set; give each trainer its own to train networks side by side
+    /// (<see cref="Fit"/> makes it current on its thread, and the thread chooser writes only into it).
+    /// </summary>
+    public ComputeContext Compute { get; init; } = ComputeContext.Current;
 
     /// <summary>Raised after every mini-batch.</summary>
     public event Action<BatchProgress>? BatchCompleted;
@@ -63,8 +71,9 @@ public sealed class Trainer(Sequential network, Optimizer optimizer, ILoss? loss
         EarlyStopping? early = validation is null ? null : new EarlyStopping(Network, Options.Patience, Options.MinDelta);
         var clock = Stopwatch.StartNew();
         double? firstLoss = null;
-        // The faster of 1 and ComputeSettings.ThreadCount threads, timed again every few hundred steps.
-        ThreadChooser? threads = Options.ChooseThreads && ComputeSettings.ThreadCount > 1 ? new(ComputeSettings.ThreadCount) : null;
+        using ComputeContext.Scope computeScope = Compute.Use();
+        // The faster of 1 and Compute.ThreadCount threads, timed again every few hundred steps.
+        ThreadChooser? threads = Options.ChooseThreads && Compute.ThreadCount > 1 ? new(Compute.ThreadCount, context: Compute) : null;
 
         try
         {

@@ -48,18 +48,16 @@ public class BoundedReadersTests
     [Fact]
     public void Parameters_inside_an_allocation_limit_fail_before_allocating()
     {
-        using (Parameter.LimitAllocation(10, "layer 3 (Test)"))
-        {
-            var small = new Parameter("a", 2, 4);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            FormatException e = Assert.Throws<FormatException>(() => new Parameter("b", 1000, 1_000_000));
-            Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20);
-            Assert.Contains("layer 3 (Test)", e.Message);
-            Assert.Contains("b of 1000x1000000", e.Message);
-            Assert.Contains("holds only 2 more", e.Message);
-            Assert.Equal(8, small.Value.Length);
-        }
-        Assert.Equal(4_000, new Parameter("c", 40, 100).Value.Length);   // the limit ends with its scope
+        var budget = new ParameterBudget(10, "layer 3 (Test)");
+        var small = new Parameter("a", 2, 4, budget: budget);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        FormatException e = Assert.Throws<FormatException>(() => new Parameter("b", 1000, 1_000_000, budget: budget));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20);
+        Assert.Contains("layer 3 (Test)", e.Message);
+        Assert.Contains("b of 1000x1000000", e.Message);
+        Assert.Contains("holds only 2 more", e.Message);
+        Assert.Equal(8, small.Value.Length);
+        Assert.Equal(4_000, new Parameter("c", 40, 100).Value.Length);   // a parameter without the budget is not limited
     }
 
     [Theory]

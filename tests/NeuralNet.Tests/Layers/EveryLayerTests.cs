@@ -8,31 +8,11 @@ namespace NeuralNet.Tests.Layers;
 /// <summary>
 /// Finds every layer class in the library and holds each to the whole contract: its model-file spec names its
 /// class, the model file rebuilds it with the same weights, state and outputs, and its backward pass agrees with
-/// finite differences. A new layer without an example below fails <see cref="Every_layer_class_has_an_example"/>.
+/// finite differences. A new layer without an example in <see cref="LayerExamples"/> fails <see cref="Every_layer_class_has_an_example"/>.
 /// </summary>
 public class EveryLayerTests
 {
-    /// <summary>A layer to test and the input width it takes; <c>Training</c> false where training mode is random (dropout).</summary>
-    public sealed record Example(Func<ILayer> Create, int InputWidth, bool Training = true);
-
-    // One or more examples per layer class: add yours here.
-    private static readonly Example[] Examples =
-    [
-        new(() => new Linear(5, 4, Init.Xavier, new Random(1)), 5),
-        new(() => new Conv2D(new ImageShape(2, 5, 5), 3, 3, stride: 2, padding: 1, random: new Random(1)), 50),
-        new(() => new MaxPool2D(new ImageShape(2, 5, 4), 2), 40),
-        new(() => new MaxPool2D(new ImageShape(1, 5, 5), 3, stride: 2), 25),
-        new(() => new BatchNorm(6), 6),
-        new(() => new BatchNorm(new ImageShape(2, 3, 3), momentum: 0.2), 18),
-        new(() => new Dropout(0.3, seed: 3), 7, Training: false),
-        new(() => new Flatten(), 7),
-        new(() => new ReLU(), 7),
-        new(() => new LeakyReLU(0.2), 7),
-        new(() => new Sigmoid(), 7),
-        new(() => new Tanh(), 7),
-        new(() => new GELU(), 7),
-        new(() => new Softmax(), 7),
-    ];
+    private static LayerExamples.Example[] Examples => LayerExamples.All;
 
     public static TheoryData<int> ExampleIndices => [.. Enumerable.Range(0, Examples.Length)];
 
@@ -72,7 +52,7 @@ public class EveryLayerTests
     public void The_model_file_rebuilds_the_layer_with_its_weights_state_and_outputs(int index)
     {
         using var folder = new TestData.TempFolder();
-        Example example = Examples[index];
+        LayerExamples.Example example = Examples[index];
         ILayer layer = example.Create();
         var random = new Random(index);
         foreach (Parameter p in layer.Parameters) GradientCheck.RandomMatrix(p.Value.Rows, p.Value.Cols, random).Span.CopyTo(p.Value.Span);
@@ -99,7 +79,7 @@ public class EveryLayerTests
     [MemberData(nameof(ExampleIndices))]
     public void Backward_matches_finite_differences_for_the_input_and_every_parameter(int index)
     {
-        Example example = Examples[index];
+        LayerExamples.Example example = Examples[index];
         ILayer layer = example.Create();
         Matrix input = WellSeparated(3, example.InputWidth, new Random(index));
 

@@ -1,3 +1,4 @@
+using NeuralNet.Engine;
 using NeuralNet.Layers;
 using NeuralNet.Tensors;
 
@@ -56,10 +57,10 @@ public class ImageChainTests
     public void The_chapter_network_runs_its_image_layers_as_one_chain()
     {
         Sequential net = ConvNet.Small();
-        var chain = ImageChain.StartingAt(net.Layers, 0);
+        var chain = ImageChainStep.StartingAt(net.Layers, 0);
         Assert.NotNull(chain);
         Assert.Equal(6, chain.LayerCount);   // conv, ReLU, pool, conv, ReLU, pool
-        Assert.Null(ImageChain.StartingAt(ConvNet.Small(batchNorm: true).Layers, 0));   // BatchNorm breaks it: conv alone
+        Assert.Null(ImageChainStep.StartingAt(ConvNet.Small(batchNorm: true).Layers, 0));   // BatchNorm breaks it: conv alone
     }
 
     [Fact]
@@ -67,8 +68,9 @@ public class ImageChainTests
     {
         var conv = new Conv2D(new ImageShape(1, 8, 8), filters: 2, kernelSize: 3, stride: 2, padding: 1, random: new Random(3));
         var net = new Sequential(conv, new ReLU(), new MaxPool2D(conv.OutputShape));
-        ImageChain chain = ImageChain.StartingAt(net.Layers, 0)!;
-        Assert.False(chain.TryForward(GradientCheck.RandomMatrix(2, 64, new Random(1)), out _));
+        ImageChainStep chain = ImageChainStep.StartingAt(net.Layers, 0)!;
+        chain.Forward(GradientCheck.RandomMatrix(2, 64, new Random(1)), training: true);
+        Assert.False(chain.RanLastForward);
         Matrix y = net.Forward(GradientCheck.RandomMatrix(2, 64, new Random(1)), training: true);
         Assert.Equal(2 * 2 * 2, y.Cols);
         Assert.Equal(2, net.Backward(GradientCheck.RandomMatrix(2, y.Cols, new Random(2))).Rows);

@@ -100,8 +100,9 @@ public class SequentialTests
         Matrix input = GradientCheck.RandomMatrix(4, 5, new Random(2));
         Matrix probe = GradientCheck.RandomMatrix(4, 3, new Random(3));
 
-        net.Forward(input);
+        net.Layers[1].Forward(net.Layers[0].Forward(input));   // the layers one by one: the reference
         float[] reference = net.Layers[0].Backward(net.Layers[1].Backward(probe)).Span.ToArray();
+        net.Forward(input);
         float[] fused = net.Backward(probe).Span.ToArray();
 
         Assert.Equal(Bits(reference), Bits(fused));
@@ -124,6 +125,28 @@ public class SequentialTests
 
         Assert.Equal(0, skipped.Length);
         for (int i = 0; i < full.Count; i++) Assert.Equal(full[i], net.Parameters[i].Gradient.Span.ToArray());
+    }
+
+    [Fact]
+    public void A_network_can_be_a_layer_of_another_and_gives_the_flat_network_bits()
+    {
+        Sequential Flat() => new(new Linear(6, 5, random: new Random(1)), new ReLU(), new Linear(5, 4, random: new Random(2)), new ReLU(), new Linear(4, 3, random: new Random(3)));
+        Sequential flat = Flat();
+        Sequential parts = Flat();
+        var nested = new Sequential(new Sequential(parts.Layers[0], parts.Layers[1], parts.Layers[2]), parts.Layers[3], parts.Layers[4]);
+        Matrix input = GradientCheck.RandomMatrix(7, 6, new Random(4));
+        Matrix probe = GradientCheck.RandomMatrix(7, 3, new Random(5));
+
+        float[] flatOutput = flat.Forward(input, training: true).Span.ToArray();
+        float[] flatInputGradient = flat.Backward(probe).Span.ToArray();
+        float[] nestedOutput = nested.Forward(input, training: true).Span.ToArray();
+        float[] nestedInputGradient = nested.Backward(probe).Span.ToArray();
+
+        Assert.Equal(Bits(flatOutput), Bits(nestedOutput));
+        Assert.Equal(Bits(flatInputGradient), Bits(nestedInputGradient));
+        Assert.Equal(flat.Parameters.Count, nested.Parameters.Count);
+        for (int i = 0; i < flat.Parameters.Count; i++)
+            Assert.Equal(Bits(flat.Parameters[i].Gradient.Span.ToArray()), Bits(nested.Parameters[i].Gradient.Span.ToArray()));
     }
 
     private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();

@@ -1,3 +1,4 @@
+using NeuralNet.Engine;
 using NeuralNet.Tensors;
 
 namespace NeuralNet.Tests.Tensors;
@@ -28,8 +29,7 @@ public class DirectConvolutionTests
 
         foreach (Isa isa in Enum.GetValues<Isa>().Where(i => i <= SimdPath.Best))
         {
-            SimdPath.Forced = isa;
-            try
+            using (ComputeContext.Current.Narrowed(simd: isa).Use())
             {
                 float[] actual = new float[outSize];
                 DirectConvolution.Correlate(image, packed, bias, plan, new float[plan.PaddedLength], new float[plan.GridBufferLength], actual);
@@ -41,10 +41,6 @@ public class DirectConvolutionTests
                 VectorKernels.ReluForwardScalar(actual, relu);
                 Assert.Equal(relu.Select(BitConverter.SingleToInt32Bits), rectified.Select(BitConverter.SingleToInt32Bits));
                 Assert.Contains(rectified, v => v == 0f);
-            }
-            finally
-            {
-                SimdPath.Forced = null;
             }
         }
     }
@@ -70,8 +66,7 @@ public class DirectConvolutionTests
 
         foreach (Isa isa in Enum.GetValues<Isa>().Where(i => i <= SimdPath.Best))
         {
-            SimdPath.Forced = isa;
-            try
+            using (ComputeContext.Current.Narrowed(simd: isa).Use())
             {
                 // Two images summed into one gradient, through the same scratch buffers.
                 float[] gradientT = new float[rows * columns];
@@ -84,10 +79,6 @@ public class DirectConvolutionTests
                         float actual = gradientT[r * columns + f], want = expected[f * plan.Taps + r];
                         Assert.True(Math.Abs(actual - want) <= 1e-4f * (1 + Math.Abs(want)), $"{isa}, dW[{f}, {r}]: {actual} vs {want}");
                     }
-            }
-            finally
-            {
-                SimdPath.Forced = null;
             }
         }
     }

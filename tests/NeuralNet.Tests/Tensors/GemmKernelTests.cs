@@ -1,3 +1,4 @@
+using NeuralNet.Engine;
 using NeuralNet.Tensors;
 
 namespace NeuralNet.Tests.Tensors;
@@ -28,7 +29,7 @@ public class GemmKernelTests
                 foreach (bool transposeB in new[] { false, true })
                     foreach (bool accumulate in new[] { false, true })
                         foreach (int parts in new[] { 0, 2, 3 })
-                            Check((Isa)path[0], parts, transposeA, transposeB, accumulate, withBias: false, m, n, k);
+                            AssertMatchesReferenceGemm((Isa)path[0], parts, transposeA, transposeB, accumulate, withBias: false, m, n, k);
     }
 
     [Theory]
@@ -37,7 +38,7 @@ public class GemmKernelTests
     {
         foreach (object[] path in Paths())
             foreach (bool accumulate in new[] { false, true })
-                Check((Isa)path[0], 0, false, false, accumulate, withBias: true, m, n, k);
+                AssertMatchesReferenceGemm((Isa)path[0], 0, false, false, accumulate, withBias: true, m, n, k);
     }
 
     [Theory]
@@ -50,9 +51,9 @@ public class GemmKernelTests
     {
         foreach (int parts in new[] { 1, 2 })
         {
-            Check(GemmKernel.Best, parts, false, false, false, false, m, n, k);
-            Check(GemmKernel.Best, parts, true, false, true, false, m, n, k);
-            Check(GemmKernel.Best, parts, false, true, false, false, m, n, k);
+            AssertMatchesReferenceGemm(GemmKernel.Best, parts, false, false, false, false, m, n, k);
+            AssertMatchesReferenceGemm(GemmKernel.Best, parts, true, false, true, false, m, n, k);
+            AssertMatchesReferenceGemm(GemmKernel.Best, parts, false, true, false, false, m, n, k);
         }
     }
 
@@ -146,7 +147,7 @@ public class GemmKernelTests
         Assert.Throws<ArgumentException>(() => Gemm.MultiplyAddRow(a, new Matrix(3, 2), new Matrix(1, 3), new Matrix(2, 2)));
     }
 
-    private static void Check(Isa isa, int parts, bool transposeA, bool transposeB, bool accumulate, bool withBias, int m, int n, int k)
+    private static void AssertMatchesReferenceGemm(Isa isa, int parts, bool transposeA, bool transposeB, bool accumulate, bool withBias, int m, int n, int k)
     {
         var random = new Random(m * 1_000_003 + n * 1009 + k);
         float[] a = RandomArray(random, m * k), b = RandomArray(random, k * n);
@@ -170,17 +171,7 @@ public class GemmKernelTests
 
     private static void Run(Isa isa, int parts, Action action)
     {
-        SimdPath.Forced = isa;
-        GemmKernel.ForcedParts = parts;
-        try
-        {
-            action();
-        }
-        finally
-        {
-            SimdPath.Forced = null;
-            GemmKernel.ForcedParts = 0;
-        }
+        using (ComputeContext.Current.Narrowed(simd: isa, productParts: parts).Use()) action();
     }
 
     private static float[] RandomArray(Random random, int length)

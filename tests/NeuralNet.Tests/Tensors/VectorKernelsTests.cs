@@ -1,3 +1,4 @@
+using NeuralNet.Engine;
 using NeuralNet.Tensors;
 
 namespace NeuralNet.Tests.Tensors;
@@ -139,14 +140,9 @@ public class VectorKernelsTests
         foreach (Isa isa in Enum.GetValues<Isa>())
         {
             if (isa > SimdPath.Best) continue;
-            SimdPath.Forced = isa;
-            try
+            using (ComputeContext.Current.Narrowed(simd: isa).Use())
             {
                 check();
-            }
-            finally
-            {
-                SimdPath.Forced = null;
             }
         }
     }

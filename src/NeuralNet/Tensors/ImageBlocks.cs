@@ -1,14 +1,13 @@
 using System.Runtime.InteropServices;
-using NeuralNet.Tensors;
 
-namespace NeuralNet.Layers;
+namespace NeuralNet.Tensors;
 
 /// <summary>
 /// How the image layers cut a batch between threads: one contiguous range of images per core, the same
 /// ranges in every layer and in both directions, so that a core reads back the images it wrote itself.
 /// </summary>
 /// <remarks>
-/// The count follows the machine's cores, not <see cref="Tensors.ComputeSettings.ThreadCount"/>: a
+/// The count follows the machine's cores, not the thread count: a
 /// convolution sums its filter gradient block by block, and that sum must not change when the trainer
 /// switches between one thread and several (one thread simply runs the blocks one after the other).
 /// </remarks>
@@ -24,7 +23,7 @@ internal static unsafe class ImageBlocks
     /// <summary>
     /// Runs <paramref name="body"/>(block, state) for every block on the kernel threads (<see cref="WorkerPool"/>),
     /// with <paramref name="owner"/> (the layer) as the state: a GC handle instead of a closure, so a training
-    /// step allocates nothing. The body gets the owner back with <see cref="InBlock{T}"/>.
+    /// step allocates nothing. The body gets the owner back with <see cref="CallWithOwner{T}"/>.
     /// </summary>
     public static void Run(object owner, int blocks, delegate*<int, void*, void> body)
     {
@@ -40,21 +39,9 @@ internal static unsafe class ImageBlocks
     }
 
     /// <summary>
-    /// Inside a block of <see cref="Run"/>: <paramref name="body"/>(owner, block), with every matrix product
-    /// inside it kept on this thread (the blocks already use every core).
+    /// Inside a block of <see cref="Run"/>: <paramref name="body"/>(owner, block). Every matrix product inside it
+    /// stays on this thread (the pool runs each part with a one-thread context: the blocks already use every core).
     /// </summary>
-    public static void InBlock<T>(void* state, int block, delegate*<T, int, void> body) where T : class
-    {
-        var owner = (T)GCHandle.FromIntPtr((IntPtr)state).Target!;
-        int parts = GemmKernel.ForcedParts;
-        GemmKernel.ForcedParts = 1;
-        try
-        {
-            body(owner, block);
-        }
-        finally
-        {
-            GemmKernel.ForcedParts = parts;
-        }
-    }
+    public static void CallWithOwner<T>(void* state, int block, delegate*<T, int, void> body) where T : class =>
+        body((T)GCHandle.FromIntPtr((IntPtr)state).Target!, block);
 }
