@@ -181,6 +181,12 @@ public sealed class NotebookOutput
 /// </summary>
 public static NotebookOutput display(object value) => NotebookOutput.Show(value);
 
+/// <summary>
+/// Shows the chart as an output of the running cell, as <c>display(chart)</c> does, in every host; a cell ends with
+/// <c>chart.Display();</c> rather than with the chart as its value, which Verso would show as a line of text.
+/// </summary>
+public static NotebookOutput Display(this GenericChart chart) => NotebookOutput.Show(chart);
+
 ChapterSetup.WorkInNotebooksFolder();
 ChapterSetup.BuildLibraries();
 ChapterSetup.ChartsInThisKernel();

@@ -218,6 +218,27 @@ public sealed class Notebook
         AtomicFile.WriteAllText(Path, text);
     }
 
+    /// <summary>
+    /// Writes a copy of the notebook to <paramref name="path"/> (atomically) with each code cell's source as
+    /// <paramref name="source"/> gives it, and no outputs; the notebook itself and its file are not changed.
+    /// </summary>
+    public void SaveCopy(string path, Func<NotebookCell, string> source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var copy = (JsonObject)_root.DeepClone();
+        var cells = (JsonArray)copy["cells"]!;
+        foreach (NotebookCell cell in Cells.Where(c => c.Kind == CellKind.Code))
+        {
+            var json = (JsonObject)cells[cell.Number - 1]!;
+            json["source"] = Lines(source(cell));
+            json["outputs"] = new JsonArray();
+            json["execution_count"] = null;
+        }
+
+        var options = new JsonSerializerOptions { WriteIndented = true, IndentSize = _indent, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        AtomicFile.WriteAllText(path, copy.ToJsonString(options) + "\n");
+    }
+
     internal static bool IsCSharpKernel(string kernel) => kernel is "csharp" or "c#" or "cs" or ".net-csharp";
 
     internal static IReadOnlyList<CellOutput> ReadOutputs(JsonObject cell)
