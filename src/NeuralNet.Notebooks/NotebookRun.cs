@@ -57,6 +57,22 @@ public sealed class NotebookRun
     /// <summary>How long the whole run took.</summary>
     public TimeSpan Elapsed { get; }
 
+    /// <summary>
+    /// The exercise checks that failed: each output line that starts with ✘ (how <c>NeuralNet.Exercises.CheckResult</c>
+    /// shows a wrong answer), with its cell. The cells themselves passed: a check reports, it does not throw.
+    /// </summary>
+    public IReadOnlyList<(int Cell, string Line)> FailedChecks => Cells
+        .SelectMany(cell => FailedCheckLines(cell.Outputs).Select(line => (cell.Number, line)))
+        .ToArray();
+
+    /// <summary>The lines of <paramref name="outputs"/> (printed text and text results) that start with ✘.</summary>
+    public static IEnumerable<string> FailedCheckLines(IEnumerable<CellOutput> outputs) => outputs
+        .Select(output => output.OutputType == CellOutput.Stream && output.Name == "stdout" ? output.Text : output[OutputFormatter.PlainText])
+        .OfType<string>()
+        .SelectMany(text => text.Split('\n'))
+        .Select(line => line.Trim())
+        .Where(line => line.StartsWith('✘'));
+
     /// <summary>Throws <see cref="Failure"/> if the run failed.</summary>
     public void ThrowIfFailed()
     {

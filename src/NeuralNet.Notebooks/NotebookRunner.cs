@@ -18,6 +18,9 @@ public sealed record NotebookRunOptions
     /// <summary>Called after each cell, for progress output.</summary>
     public Action<NotebookCell, CellRun>? CellCompleted { get; init; }
 
+    /// <summary>Called before each code cell runs (see <see cref="NotebookProcess"/>, which pins a crash or a timeout on it).</summary>
+    public Action<NotebookCell>? CellStarting { get; init; }
+
     /// <summary>
     /// Run with the notebook's folder as the working directory, as VS Code's kernel does (default true).
     /// The working directory is process-wide: runs must not overlap.
@@ -152,6 +155,19 @@ public static class NotebookRunner
             }
             else
             {
+                if (options.CellStarting is { } starting)
+                {
+                    DisplaySink.Current = null;
+                    try
+                    {
+                        starting(cell);
+                    }
+                    finally
+                    {
+                        DisplaySink.Current = sink;
+                    }
+                }
+
                 var clock = Stopwatch.StartNew();
                 var notes = new List<string>();
                 try
@@ -490,8 +506,11 @@ public static class NotebookRunner
         return null;
     }
 
-    private static void CheckParameters(Notebook notebook, IReadOnlyDictionary<string, string> parameters)
+    /// <summary>Throws <see cref="ArgumentException"/> when <paramref name="parameters"/> name a variable the notebook's parameters cell does not have.</summary>
+    public static void CheckParameters(Notebook notebook, IReadOnlyDictionary<string, string> parameters)
     {
+        ArgumentNullException.ThrowIfNull(notebook);
+        ArgumentNullException.ThrowIfNull(parameters);
         if (parameters.Count == 0)
         {
             return;
