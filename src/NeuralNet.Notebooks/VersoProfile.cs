@@ -115,6 +115,9 @@ internal static class VersoProfile
         }
 
         byte[] bytes = image.ToArray();
-        return (Assembly.Load(bytes), MetadataReference.CreateFromImage(bytes));
+        var assembly = Assembly.Load(bytes);
+        // An assembly loaded from bytes is not found by name: the cells compiled against it bind to this copy.
+        AppDomain.CurrentDomain.AssemblyResolve += (_, request) => new AssemblyName(request.Name).Name == "Verso.Abstractions" ? assembly : null;
+        return (assembly, MetadataReference.CreateFromImage(bytes));
     }
 }

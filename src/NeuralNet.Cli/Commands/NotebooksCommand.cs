@@ -269,64 +269,6 @@ public static class NotebooksCommand
         return command;
     }
 
-    /// <summary>Runs notebooks as <c>nn notebooks run</c> does and returns the exit code.</summary>
-    public static async Task<int> RunAsync(IReadOnlyList<string> inputs, bool write, IReadOnlyList<string> sets, FileInfo? parametersFile, TextWriter output)
-    {
-        if (!TryPrepare(inputs, sets, parametersFile, output, out IReadOnlyList<string>? paths, out Func<Notebook, IReadOnlyDictionary<string, string>>? parametersFor))
-        {
-            return 2;
-        }
-
-        int passed = 0;
-        foreach (string path in paths)
-        {
-            Notebook notebook;
-            try
-            {
-                notebook = Notebook.Load(path);
-            }
-            catch (Exception e) when (e is NotebookFormatException or IOException)
-            {
-                output.WriteLine($"✗ {path}: {e.Message}");
-                continue;
-            }
-
-            output.WriteLine($"▶ {notebook.Name}");
-            NotebookRun run;
-            try
-            {
-                run = await NotebookRunner.RunAsync(notebook, new NotebookRunOptions
-                {
-                    Parameters = parametersFor(notebook),
-                    CellCompleted = (_, cell) => ReportCell(cell, output),
-                });
-            }
-            catch (ArgumentException e)
-            {
-                output.WriteLine($"✗ {e.Message}");
-                continue;
-            }
-
-            if (write)
-            {
-                run.Save();
-            }
-
-            if (run.Succeeded)
-            {
-                passed++;
-                output.WriteLine($"✔ {notebook.Name} passed in {Seconds(run.Elapsed)}{(write ? " (outputs saved)" : "")}");
-            }
-            else
-            {
-                output.WriteLine($"✗ {notebook.Name} failed: {run.Failure!.Message}");
-            }
-        }
-
-        output.WriteLine($"Notebooks run: {passed} of {paths.Count} passed");
-        return passed == paths.Count ? 0 : 1;
-    }
-
     private static Command CreatePrepare()
     {
         var notebooks = new Argument<string[]>("notebooks")
