@@ -197,7 +197,8 @@ public sealed class Notebook
     /// <summary>Writes the notebook back to <see cref="Path"/>, with the given outputs stored in its code cells.</summary>
     /// <param name="outputs">Outputs by cell number; cells not in it keep what they had.</param>
     /// <param name="executionCounts">Execution counts by cell number, as the kernel numbers them.</param>
-    public void Save(IReadOnlyDictionary<int, IReadOnlyList<CellOutput>> outputs, IReadOnlyDictionary<int, int> executionCounts)
+    /// <param name="path">Where to write; <see cref="Path"/> when not given.</param>
+    public void Save(IReadOnlyDictionary<int, IReadOnlyList<CellOutput>> outputs, IReadOnlyDictionary<int, int> executionCounts, string? path = null)
     {
         foreach (NotebookCell cell in Cells.Where(c => c.Kind == CellKind.Code))
         {
@@ -215,7 +216,7 @@ public sealed class Notebook
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         string text = _root.ToJsonString(options) + "\n";
-        AtomicFile.WriteAllText(Path, text);
+        AtomicFile.WriteAllText(path ?? Path, text);
     }
 
     /// <summary>

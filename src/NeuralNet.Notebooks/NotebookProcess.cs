@@ -19,7 +19,8 @@ public sealed record CellSummary(int Number, CellStatus Status, TimeSpan Elapsed
 /// <param name="Elapsed">How long the whole run took.</param>
 /// <param name="Saved">Whether the outputs were saved into the notebook (asked for and done).</param>
 /// <param name="SaveError">Why saving failed, when it was asked for and failed.</param>
-public sealed record NotebookProcessResult(bool Succeeded, string? Failure, IReadOnlyList<CellSummary> Cells, TimeSpan Elapsed, bool Saved, string? SaveError)
+/// <param name="FailedCell">The number of the cell that failed, where one did.</param>
+public sealed record NotebookProcessResult(bool Succeeded, string? Failure, IReadOnlyList<CellSummary> Cells, TimeSpan Elapsed, bool Saved, string? SaveError, int? FailedCell = null)
 {
     /// <summary>Every failed exercise check, with its cell.</summary>
     public IReadOnlyList<(int Cell, string Line)> FailedChecks => Cells.SelectMany(c => c.FailedChecks.Select(line => (c.Number, line))).ToArray();
@@ -138,13 +139,14 @@ public static class NotebookProcess
 
             if (end is not null && !timedOut)
             {
-                return new NotebookProcessResult(end.Failure is null, end.Failure, cells, clock.Elapsed, end.Saved, end.SaveError);
+                return new NotebookProcessResult(end.Failure is null, end.Failure, cells, clock.Elapsed, end.Saved, end.SaveError,
+                    cells.LastOrDefault(c => c.Status == CellStatus.Failed)?.Number);
             }
 
             string failure = timedOut
                 ? $"{notebookName}, cell {runningCell}: did not finish within {Describe(options.CellTimeout)} (the cell timeout); its process was stopped."
                 : Ended(notebookName, runningCell, process.ExitCode, stderr.ToString());
-            return new NotebookProcessResult(false, failure, cells, clock.Elapsed, Saved: false, SaveError: null);
+            return new NotebookProcessResult(false, failure, cells, clock.Elapsed, Saved: false, SaveError: null, runningCell);
         }
         finally
         {
@@ -177,7 +179,12 @@ public static class NotebookProcess
     /// cell's start and end to <paramref name="reportFile"/>, then saves the outputs when asked. A save that fails (a
     /// read-only folder) is reported, not thrown.
     /// </summary>
-    public static async Task ServeAsync(Notebook notebook, string reportFile, NotebookRunOptions options, bool write)
+    /// <param name="notebook">The notebook to run.</param>
+    /// <param name="reportFile">The file the parent reads.</param>
+    /// <param name="options">The run's parameters and profile.</param>
+    /// <param name="write">Save the outputs when the run ends.</param>
+    /// <param name="saveTo">Where to save them: the notebook itself when null.</param>
+    public static async Task ServeAsync(Notebook notebook, string reportFile, NotebookRunOptions options, bool write, string? saveTo = null)
     {
         ArgumentNullException.ThrowIfNull(notebook);
         using var report = new StreamWriter(new FileStream(reportFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite), new UTF8Encoding(false)) { AutoFlush = true };
@@ -201,11 +208,11 @@ public static class NotebookProcess
         {
             try
             {
-                run.Save();
+                run.SaveTo(saveTo);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                saveError = $"could not save the outputs into {notebook.Path}: {e.Message}";
+                saveError = $"could not save the outputs into {saveTo ?? notebook.Path}: {e.Message}";
             }
         }
 

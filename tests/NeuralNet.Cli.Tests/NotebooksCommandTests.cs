@@ -78,6 +78,33 @@ public sealed class NotebooksCommandTests
     }
 
     [Fact]
+    public async Task Export_survives_a_cell_that_exits_and_still_writes_the_index()
+    {
+        using TestNotebook exits = new TestNotebook("exit.ipynb").Code("Environment.Exit(0);");
+        using TestNotebook fine = new TestNotebook("fine.ipynb").Code("Console.WriteLine(\"printed\");");
+        exits.Write();
+        fine.Write();
+        var book = new DirectoryInfo(Path.Combine(Path.GetTempPath(), "nn-book-" + Guid.NewGuid().ToString("N")));
+        var output = new StringWriter();
+        try
+        {
+            int exit = await NotebooksCommand.ExportAsync([exits.Path, fine.Path], book, noRun: false, sets: [], parametersFile: null, output);
+
+            Assert.Equal(1, exit);
+            Assert.True(File.Exists(Path.Combine(book.FullName, "index.html")), output.ToString());
+            Assert.Contains("(exit code 0, as Environment.Exit does)", File.ReadAllText(Path.Combine(book.FullName, "exit.html")));
+            Assert.Contains("printed", File.ReadAllText(Path.Combine(book.FullName, "fine.html")));
+        }
+        finally
+        {
+            if (book.Exists)
+            {
+                book.Delete(recursive: true);
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_cell_that_never_ends_fails_after_the_cell_timeout()
     {
         using TestNotebook loops = new TestNotebook("loop.ipynb").Code("Console.WriteLine(1);").Code("while (true) { }");

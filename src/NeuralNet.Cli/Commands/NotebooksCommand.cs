@@ -74,8 +74,9 @@ public static class NotebooksCommand
         var report = new Option<string>("--report") { Required = true };
         var write = new Option<bool>("--write");
         var verso = new Option<bool>("--verso");
+        var saveTo = new Option<string?>("--save-to");
         Option<string[]> set = SetOption();
-        var command = new Command(ChildCommandName, "Runs one notebook for `nn notebooks run` and reports to it.") { notebook, report, write, verso, set };
+        var command = new Command(ChildCommandName, "Runs one notebook for `nn notebooks run` and reports to it.") { notebook, report, write, verso, saveTo, set };
         command.Hidden = true;
         command.SetAction(async (parse, _) =>
         {
@@ -84,7 +85,7 @@ public static class NotebooksCommand
             {
                 Parameters = ParameterOverrides.Parse(parse.GetValue(set) ?? []),
                 Profile = parse.GetValue(verso) ? NotebookProfile.Verso : NotebookProfile.Kernel,
-            }, parse.GetValue(write));
+            }, parse.GetValue(write), parse.GetValue(saveTo));
             return 0;
         });
         return command;
@@ -201,7 +202,8 @@ public static class NotebooksCommand
     }
 
     // This very command, run again as the notebook's own process: `dotnet exec NeuralNet.Cli.dll notebooks run-child ...`.
-    private static System.Diagnostics.ProcessStartInfo ChildProcess(string notebook, string report, bool write, bool verso, IReadOnlyDictionary<string, string> parameters)
+    private static System.Diagnostics.ProcessStartInfo ChildProcess(string notebook, string report, bool write, bool verso, IReadOnlyDictionary<string, string> parameters,
+        string? saveTo = null)
     {
         var start = new System.Diagnostics.ProcessStartInfo(DotnetHost()) { UseShellExecute = false };
         foreach (string argument in new[] { "exec", typeof(NotebooksCommand).Assembly.Location, "notebooks", ChildCommandName, notebook, "--report", report })
@@ -217,6 +219,12 @@ public static class NotebooksCommand
         if (verso)
         {
             start.ArgumentList.Add("--verso");
+        }
+
+        if (saveTo is not null)
+        {
+            start.ArgumentList.Add("--save-to");
+            start.ArgumentList.Add(saveTo);
         }
 
         foreach ((string name, string value) in parameters)
@@ -340,6 +348,7 @@ public static class NotebooksCommand
         }
 
         IReadOnlyList<BookPage> pages;
+        DirectoryInfo scratch = Directory.CreateTempSubdirectory("nn-export-");
         try
         {
             pages = await BookExporter.ExportAsync(paths, outputFolder.FullName, new BookOptions
@@ -347,13 +356,25 @@ public static class NotebooksCommand
                 Run = !noRun,
                 ParametersFor = parametersFor,
                 NotebookStarting = notebook => output.WriteLine($"▶ {notebook.Name}"),
-                CellCompleted = (_, run) => ReportCell(run, output),
+                // Each chapter in a process of its own, as `run` does: a cell that exits or crashes fails, the book is still written.
+                RunNotebook = async (notebook, parameters) =>
+                {
+                    string executed = Path.Combine(scratch.FullName, notebook.Name);
+                    NotebookProcessResult result = await NotebookProcess.RunAsync(notebook.Name,
+                        report => ChildProcess(notebook.Path, report, write: true, verso: false, parameters, saveTo: executed),
+                        new NotebookProcessOptions { CellCompleted = cell => ReportCell(cell, output), StrayOutput = line => output.WriteLine($"            | {line}") });
+                    return NotebookRun.FromProcess(notebook, result, File.Exists(executed) ? Notebook.Load(executed) : null);
+                },
             });
         }
-        catch (Exception e) when (e is NotebookFormatException or IOException or ArgumentException)
+        catch (Exception e) when (e is NotebookFormatException or IOException or UnauthorizedAccessException or ArgumentException)
         {
             output.WriteLine($"✗ {e.Message}");
             return 2;
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
         }
 
         foreach (BookPage page in pages)
