@@ -28,6 +28,7 @@ public static class NnApp
         root.Subcommands.Add(PredictCommand.Create(host));
         root.Subcommands.Add(ExportCommand.Create(host));
         root.Subcommands.Add(SweepCommand.Create(host));
+        OptionGuards.Apply(root);
         return root;
     }
 
@@ -41,7 +42,7 @@ public static class NnApp
         {
             Output = host.Output,
             Error = host.Error,
-            // Ctrl+C is handled by CliHost: training stops after the current batch and still saves.
+            // Ctrl+C and SIGTERM are handled by StopSignals: training stops after the current batch and still saves.
             ProcessTerminationTimeout = null,
         };
         return root.Parse(args).Invoke(configuration);

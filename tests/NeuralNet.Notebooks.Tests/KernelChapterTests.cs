@@ -72,7 +72,8 @@ internal static partial class Kernel
 /// <summary>
 /// Executes every chapter in <c>notebooks/</c> in the real .NET Interactive kernel, through the Jupyter protocol
 /// (Debian's nbclient, kernelspec <c>.net-csharp</c>), as VS Code's Jupyter extension runs it, with the CI
-/// parameters of <c>notebooks/ci-parameters.json</c> injected after the chapter's <c>parameters</c> cell. A chapter
+/// parameters of <c>notebooks/ci-parameters.json</c> injected after the chapter's <c>parameters</c> cell, in a
+/// <see cref="FreshClone"/> of the repository (no data, no build), chapter after chapter as a learner runs them. A chapter
 /// added to the folder is picked up without editing this file. It fails, naming the chapter and the cell, on an
 /// error output, on stderr that reports an error or a compiler warning, and on a chart cell that showed no chart;
 /// then it draws every chart's Plotly JSON with the plotly.js we ship, offline, in headless Chromium.
@@ -101,10 +102,9 @@ public sealed partial class KernelChapterTests(ITestOutputHelper log)
         DirectoryInfo folder = Directory.CreateTempSubdirectory("nn-kernel-");
         try
         {
-            string executed = Path.Combine(folder.FullName, chapter);
-            var clock = Stopwatch.StartNew();
-            (int exit, string? output) = Kernel.Run([Kernel.Script, Path.Combine(ChapterTests.NotebooksFolder, chapter), CiParameters(chapter), executed], TimeSpan.FromMinutes(30));
-            log.WriteLine($"{chapter}: {clock.Elapsed.TotalSeconds:F1} s in the kernel (exit {exit})");
+            // The learner's path: the chapter runs in a fresh clone with no data and no build, after the chapters before it.
+            (int exit, string output, string executed, TimeSpan elapsed) = FreshClone.Run(chapter, CiParameters, log);
+            log.WriteLine($"{chapter}: {elapsed.TotalSeconds:F1} s in the kernel, in the fresh clone {FreshClone.Root} (exit {exit})");
             Assert.True(File.Exists(executed), $"{chapter}: the kernel run wrote no notebook (exit {exit}):\n{output}");
 
             IReadOnlyList<ExecutedCell> cells = ExecutedCells(executed);
@@ -131,7 +131,7 @@ public sealed partial class KernelChapterTests(ITestOutputHelper log)
     }
 
     /// <summary>The chapter's CI values as a JSON object (empty when it has none).</summary>
-    private static string CiParameters(string chapter)
+    internal static string CiParameters(string chapter)
     {
         using var json = JsonDocument.Parse(File.ReadAllText(ChapterTests.ParametersFile));
         return json.RootElement.TryGetProperty(chapter, out JsonElement values) ? values.GetRawText() : "{}";

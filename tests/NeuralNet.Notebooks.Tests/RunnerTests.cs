@@ -336,7 +336,7 @@ public sealed class RunnerTests
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class NotebookCollection
+public sealed class NotebookCollection : ICollectionFixture<FreshCloneCleanup>
 {
     public const string Name = "Notebook runs (share the console and the working directory)";
 }

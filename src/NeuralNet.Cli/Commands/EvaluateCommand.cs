@@ -20,6 +20,7 @@ public static class EvaluateCommand
         var split = new Option<string>("--split") { Description = "Which part of the dataset to measure on", DefaultValueFactory = _ => "test" };
         split.AcceptOnlyFromAmong("test", "train");
         var report = new Option<string?>("--report") { Description = $"Write {HtmlReport.FileName} with the charts into this folder" };
+        TrainCommand.NotEmpty(report, "a folder such as out (use . for the current folder)");
         var threads = new Option<int?>("--threads", "-t") { Description = "Threads for the compute kernels (default: all cores)" };
         threads.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError("--threads must be at least 1."); });
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of tables" };
@@ -33,13 +34,20 @@ public static class EvaluateCommand
             if (parse.GetValue(threads) is int t) ComputeSettings.ThreadCount = t;
             string modelPath = parse.GetValue(model)!;
             bool asJson = parse.GetValue(json);
+            string? reportFolder = parse.GetValue(report);
+            if (reportFolder is not null)
+            {
+                OutputLocation.RequireWritableFile(Path.Combine(reportFolder, HtmlReport.FileName), "--report");
+                OutputLocation.RequireNotAnInput(Path.Combine(reportFolder, HtmlReport.FileName), "--report", modelPath);
+            }
             Sequential network = ModelLoader.Load(modelPath);
             LoadedData data = DatasetSource.Load(host, parse.GetValue(dataset)!, parse.GetValue(dataDir), quiet: asJson);
+            if (reportFolder is not null) OutputLocation.RequireNotAnInput(Path.Combine(reportFolder, HtmlReport.FileName), "--report", DatasetSource.InputFiles(data));
             ImageDataset part = parse.GetValue(split) == "train" ? data.Train : data.Test;
             var result = EvaluationResult.Of(network, part, modelPath);
 
             string? reportPath = null;
-            if (parse.GetValue(report) is string folder)
+            if (reportFolder is string folder)
             {
                 var settings = new List<(string, string)>
                 {

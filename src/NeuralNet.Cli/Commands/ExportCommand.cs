@@ -22,10 +22,15 @@ public static class ExportCommand
             Required = true,
         };
 
+        TrainCommand.NotEmpty(onnx, "a file path such as model.onnx");
         var command = new Command("export", "Export a trained model to another format (ONNX) for use outside this library.") { model, onnx };
         command.SetGuardedAction(host, parse =>
         {
             string modelPath = parse.GetValue(model)!, onnxPath = parse.GetValue(onnx)!;
+            OutputLocation.RequireWritableFile(onnxPath, "--onnx");
+            OutputLocation.RequireNotAnInput(onnxPath, "--onnx", modelPath);
+            if (ModelFiles.LooksLikeModel(onnxPath))
+                throw new OutputLocationException($"--onnx {Format.PathForMessage(onnxPath)}: is an nn model file; export does not replace models. Choose another path, e.g. model.onnx.");
             Sequential network = ModelLoader.Load(modelPath);
             try
             {

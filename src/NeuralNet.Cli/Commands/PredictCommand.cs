@@ -2,21 +2,22 @@ using System.CommandLine;
 using NeuralNet.Cli.Infrastructure;
 using NeuralNet.Data;
 using NeuralNet.Layers;
-using NeuralNet.Tensors;
 using Spectre.Console;
 
 namespace NeuralNet.Cli.Commands;
 
 /// <summary>
-/// <c>nn predict MODEL IMAGE...</c>: reads pictures of digits (PNG, JPEG, BMP, PGM; any size, either polarity),
-/// prepares them the way MNIST was made (<see cref="DigitImage.ToMnist"/>) and prints the top classes.
+/// <c>nn predict MODEL IMAGE...</c>: reads pictures of digits (PNG, JPEG, BMP, GIF, PGM; any size, either polarity),
+/// prepares them the way MNIST was made (<see cref="DigitImage.ToMnist"/>) and prints the top classes, one picture
+/// at a time. A picture that cannot be read or looks blank gets its own error line (and, with <c>--json</c>, an entry
+/// with an <c>error</c>), the others are still answered, and the exit code is then 2.
 /// </summary>
 public static class PredictCommand
 {
     public static Command Create(CliHost host)
     {
         var model = new Argument<string>("model") { Description = "The model file (written by nn train)" };
-        var images = new Argument<string[]>("images") { Description = "Image files: PNG, JPEG, BMP or PGM", Arity = ArgumentArity.OneOrMore };
+        var images = new Argument<string[]>("images") { Description = "Image files: PNG, JPEG, BMP, GIF or PGM", Arity = ArgumentArity.OneOrMore };
         var top = new Option<int>("--top") { Description = "How many classes to show per image", DefaultValueFactory = _ => 3 };
         top.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--top must be at least 1."); });
         var show = new Option<bool>("--show") { Description = "Also print the 28x28 image the network saw, as text art" };
@@ -39,58 +40,88 @@ public static class PredictCommand
                 classNames = Enumerable.Range(0, network.OutputSize).Select(c => c.ToString()).ToArray();
             bool? forceInvert = parse.GetValue(invert) switch { "yes" => true, "no" => false, _ => null };
 
-            // Read and prepare every image first: one bad file stops the run before anything is printed.
-            var prepared = new List<(string Path, DigitImage Original, PreparedDigit Digit)>();
-            foreach (string path in parse.GetValue(images)!)
-            {
-                DigitImage original = ImageFiles.Read(path);
-                try { prepared.Add((path, original, original.PrepareLikeMnist(forceInvert, deskew: !parse.GetValue(noDeskew)))); }
-                catch (ArgumentException e) { throw new DataFileException(path, e.Message, inner: e); }
-            }
-
-            var batch = new Matrix(prepared.Count, network.InputSize);
-            for (int i = 0; i < prepared.Count; i++) prepared[i].Digit.Image.Pixels.CopyTo(batch.Row(i));
-            Matrix probabilities = network.PredictProbabilities(batch);
+            bool deskew = !parse.GetValue(noDeskew), showImage = parse.GetValue(show), asJson = parse.GetValue(json);
             int k = Math.Min(parse.GetValue(top), network.OutputSize);
-            var results = prepared.Select((p, i) => (p.Path, p.Original, p.Digit, Top: TopClasses(probabilities.Row(i), k))).ToList();
 
-            bool showImage = parse.GetValue(show);
-            if (parse.GetValue(json))
+            // One picture at a time: read, prepare, predict, print, and let it go (memory stays that of one picture).
+            // A picture that cannot be read is reported on its own line and the others are still answered.
+            var entries = new List<object>();
+            int refused = 0;
+            try
             {
-                Json.Write(host, results.Select(r => new
+                foreach (string path in parse.GetValue(images)!)
                 {
-                    file = r.Path,
-                    prediction = classNames[r.Top[0].Class],
-                    probability = r.Top[0].Probability,
-                    top = r.Top.Select(t => new { @class = classNames[t.Class], probability = t.Probability }),
-                    width = r.Original.Width,
-                    height = r.Original.Height,
-                    inverted = r.Digit.Inverted,
-                    smoothed = r.Digit.Smoothed,
-                    skew = r.Digit.Skew,
-                    strokeWidth = r.Digit.StrokeWidth,
-                    image = showImage ? r.Digit.Image.ToTextArt().Split('\n') : null,
-                }));
-                return ExitCodes.Success;
+                    host.Cancellation.ThrowIfCancellationRequested();
+                    (int Width, int Height, PreparedDigit Digit) picture;
+                    try { picture = Prepare(path, forceInvert, deskew, host.Cancellation); }
+                    catch (DataFileException e)
+                    {
+                        refused++;
+                        host.Error.WriteLine($"error: {e.Message}");
+                        entries.Add(new { file = path, error = e.Problem });
+                        continue;
+                    }
+                    (int Class, double Probability)[] ranking = TopClasses(network.PredictProbabilities(picture.Digit.Image.ToBatch()).Row(0), k);
+                    if (asJson) entries.Add(JsonEntry(path, picture, ranking, classNames, showImage));
+                    else Print(host.Console, path, picture, ranking, classNames, showImage);
+                    // A large picture's buffers live on the large-object heap, which the runtime collects only now and then:
+                    // without this, eight 36-megapixel pictures in one run took as much memory as if all were kept.
+                    if ((long)picture.Width * picture.Height >= LargePicturePixels) GC.Collect();
+                }
             }
-
-            IAnsiConsole console = host.Console;
-            foreach ((string Path, DigitImage Original, PreparedDigit Digit, (int Class, double Probability)[] Top) r in results)
+            catch (OperationCanceledException) when (host.Cancellation.IsCancellationRequested)
             {
-                string ranking = string.Join("   ", r.Top.Select(t => $"{classNames[t.Class]} ({Format.Percent(t.Probability, 1)})"));
-                console.WriteLine($"{r.Path}: {ranking}");
-                if (!showImage) continue;
-                console.WriteLine($"  {r.Original.Width}x{r.Original.Height}, {(r.Digit.Inverted ? "dark ink on light (inverted)" : "light ink on dark")}, " +
-                                  $"{(r.Digit.Smoothed ? "noisy (smoothed), " : "")}ink {r.Digit.InkWidth}x{r.Digit.InkHeight} at ({r.Digit.InkLeft}, {r.Digit.InkTop}), " +
-                                  $"{(r.Digit.Skew == 0 ? "upright" : $"skew {r.Digit.Skew:0.00} sheared upright")}, stroke width {r.Digit.StrokeWidth:0.00} of its size, scaled by {r.Digit.Scale:0.###}:");
-                string border = "  +" + new string('-', 2 * DigitImage.MnistSide) + "+";
-                console.WriteLine(border);
-                foreach (string line in r.Digit.Image.ToTextArt().Split('\n')) console.WriteLine($"  |{line}|");
-                console.WriteLine(border);
+                if (asJson) Json.Write(host, entries);
+                host.Error.WriteLine("error: stopped by Ctrl+C; the pictures above were answered, the rest were not read.");
+                return ExitCodes.Interrupted;
             }
-            return ExitCodes.Success;
+            if (asJson) Json.Write(host, entries);
+            return refused > 0 ? ExitCodes.DataOrModel : ExitCodes.Success;
         });
         return command;
+    }
+
+    // Reads one picture and prepares it like MNIST; only its size and the 28x28 result are kept.
+    private static (int Width, int Height, PreparedDigit Digit) Prepare(string path, bool? forceInvert, bool deskew, CancellationToken cancellation)
+    {
+        DigitImage original = ImageFiles.Read(path, cancellation);
+        try { return (original.Width, original.Height, original.PrepareLikeMnist(forceInvert, deskew)); }
+        catch (ArgumentException e) { throw new DataFileException(ImageFiles.DisplayName(path), e.Message, inner: e); }
+    }
+
+    // Pictures from this size on (4 megapixels, 16 MB of float pixels) are collected as soon as they are done with.
+    private const long LargePicturePixels = 4_000_000;
+
+    private static object JsonEntry(string path, (int Width, int Height, PreparedDigit Digit) picture, (int Class, double Probability)[] ranking,
+        IReadOnlyList<string> classNames, bool showImage) => new
+    {
+        file = path,
+        prediction = classNames[ranking[0].Class],
+        probability = ranking[0].Probability,
+        top = ranking.Select(t => new { @class = classNames[t.Class], probability = t.Probability }),
+        width = picture.Width,
+        height = picture.Height,
+        inverted = picture.Digit.Inverted,
+        smoothed = picture.Digit.Smoothed,
+        skew = picture.Digit.Skew,
+        strokeWidth = picture.Digit.StrokeWidth,
+        image = showImage ? picture.Digit.Image.ToTextArt().Split('\n') : null,
+    };
+
+    private static void Print(IAnsiConsole console, string path, (int Width, int Height, PreparedDigit Digit) picture, (int Class, double Probability)[] ranking,
+        IReadOnlyList<string> classNames, bool showImage)
+    {
+        string answer = string.Join("   ", ranking.Select(t => $"{classNames[t.Class]} ({Format.Percent(t.Probability, 1)})"));
+        console.WriteLine($"{ImageFiles.DisplayName(path)}: {answer}");
+        if (!showImage) return;
+        PreparedDigit d = picture.Digit;
+        console.WriteLine($"  {picture.Width}x{picture.Height}, {(d.Inverted ? "dark ink on light (inverted)" : "light ink on dark")}, " +
+                          $"{(d.Smoothed ? "noisy (smoothed), " : "")}ink {d.InkWidth}x{d.InkHeight} at ({d.InkLeft}, {d.InkTop}), " +
+                          $"{(d.Skew == 0 ? "upright" : $"skew {d.Skew:0.00} sheared upright")}, stroke width {d.StrokeWidth:0.00} of its size, scaled by {d.Scale:0.###}:");
+        string border = "  +" + new string('-', 2 * DigitImage.MnistSide) + "+";
+        console.WriteLine(border);
+        foreach (string line in d.Image.ToTextArt().Split('\n')) console.WriteLine($"  |{line}|");
+        console.WriteLine(border);
     }
 
     private static (int Class, double Probability)[] TopClasses(ReadOnlySpan<float> probabilities, int count)

@@ -18,6 +18,12 @@ public static class SweepCommand
     /// <summary>The chart page's file name inside <c>--out</c>.</summary>
     public const string ReportFileName = "sweep.html";
 
+    /// <summary>
+    /// The most runs one sweep may have (1,000): every run trains a network and keeps its model, so a sweep of
+    /// lists whose product is in the hundred thousands is a typing slip, not a plan.
+    /// </summary>
+    public const int MaxRuns = 1000;
+
     // Options the sweep sets itself for every run.
     private static readonly string[] Reserved = ["--out", "-o", "--model-file", "--json", "--no-report", "--help", "-h", "-?"];
 
@@ -40,6 +46,7 @@ public static class SweepCommand
             if (swept.Count == 0)
                 throw new UsageException("nothing to sweep: give at least one nn train option a comma-separated list of values, e.g. --learning-rate 1e-4,1e-3,1e-2.");
             string outDir = parse.GetValue(output)!;
+            CheckRunCount(swept);
             List<SweepRun> runs = Combinations(options, outDir);
             CheckArguments(host, runs);
             return Run(host, swept, runs, outDir, parse.GetValue(json));
@@ -120,6 +127,20 @@ public static class SweepCommand
         }).ToList();
     }
 
+    // The product of the list lengths, counted before any combination is built (four lists of 60 make 13 million).
+    private static void CheckRunCount(List<SweepOption> swept)
+    {
+        long runs = 1;
+        foreach (SweepOption option in swept)
+        {
+            runs *= option.Values.Count;
+            if (runs > MaxRuns)
+                throw new UsageException($"{string.Join(" x ", swept.Select(s => $"{s.Name} ({s.Values.Count} values)"))} makes " +
+                                         $"{swept.Aggregate(1.0, (product, s) => product * s.Values.Count):N0} runs, more than the {MaxRuns:N0} one sweep may have; " +
+                                         "list fewer values, or sweep one option at a time.");
+        }
+    }
+
     // Every combination must parse as nn train would, before anything is trained.
     private static void CheckArguments(CliHost host, List<SweepRun> runs)
     {
@@ -135,6 +156,8 @@ public static class SweepCommand
     private static int Run(CliHost host, List<SweepOption> swept, List<SweepRun> runs, string outDir, bool asJson)
     {
         Directory.CreateDirectory(outDir);
+        // A first Ctrl+C or SIGTERM finishes the current run (saving it) and writes the chart of the runs so far.
+        using IDisposable graceful = StopSignals.Graceful();
         IAnsiConsole console = host.Console;
         if (!asJson) console.WriteLine($"Sweeping {string.Join(" x ", swept.Select(s => $"{s.Name} ({s.Values.Count} values)"))}: {runs.Count} runs");
         var results = new List<SweepResult>();

@@ -16,9 +16,11 @@ namespace NeuralNet.Cli.Commands;
 /// <summary>
 /// <c>nn train</c>: trains a dense network (or, with <c>--model cnn</c>, the chapter-06 CNN) with every hyper-parameter an option (defaults: the library's),
 /// shows a live progress bar and a row per epoch, and writes the model file and an HTML report.
-/// Ctrl+C stops after the current batch and saves the best model so far, but only once a full epoch has
-/// completed, and never over an existing model: that one stays, and the run's model goes beside it
-/// (<c>model.interrupted.nnm</c>). Stopped before a full epoch, nothing is written (exit code 130).
+/// Ctrl+C (or SIGTERM) stops after the current batch and saves the best model so far, but only once a full epoch
+/// has completed, and never over an existing model: that one and its report stay, and the run's go beside them
+/// (<c>model.interrupted.nnm</c>, <c>report.interrupted.html</c>). Stopped before a full epoch, nothing is written
+/// (exit code 130). The model and the report are written together (<c>AtomicFile.Together</c>): if either
+/// cannot be written, neither old file changes.
 /// </summary>
 public static class TrainCommand
 {
@@ -65,6 +67,8 @@ public static class TrainCommand
         var output = new Option<string>("--out", "-o") { Description = $"Folder for {ModelFileName} and {HtmlReport.FileName}", DefaultValueFactory = _ => "out" };
         var model = new Option<string?>("--model-file") { Description = $"Model file path (default: OUT/{ModelFileName})" };
         var noReport = new Option<bool>("--no-report") { Description = "Do not write the HTML report" };
+        NotEmpty(output, "a folder such as out");
+        NotEmpty(model, "a file path such as out/model.nnm");
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of tables" };
 
         Positive(epochs, batchSize);
@@ -146,13 +150,22 @@ public static class TrainCommand
         IAnsiConsole console = host.Console;
         // Everything that can be checked before training is: where the files go, the data, the network's size.
         string modelOption = s.ModelPath == Path.Combine(s.OutDirectory, ModelFileName) ? "--out" : "--model-file";
+        string reportPath = Path.Combine(s.OutDirectory, HtmlReport.FileName);
+        CheckOptionsTogether(s);
         OutputLocation.RequireWritableFile(s.ModelPath, modelOption);
-        if (s.WriteReport) OutputLocation.RequireWritableFolder(s.OutDirectory, "--out");
+        RequireModelOrNothing(s.ModelPath, modelOption);
+        if (s.WriteReport)
+        {
+            OutputLocation.RequireWritableFile(reportPath, "--out");
+            OutputLocation.RequireNotAnInput(reportPath, "--out", s.ModelPath);
+        }
         if (!s.Json) console.WriteLine($"Loading {s.Dataset} ...");
-        LoadedData data = DatasetSource.Load(host, s.Dataset, s.DataDirectory, quiet: s.Json);
-        if (s.TrainLimit is int limit) data = data with { Train = data.Train.Take(limit) };
+        LoadedData data = DatasetSource.Load(host, s.Dataset, s.DataDirectory, quiet: s.Json, trainLimit: s.TrainLimit);
+        string[] dataFiles = DatasetSource.InputFiles(data);
+        OutputLocation.RequireNotAnInput(s.ModelPath, modelOption, dataFiles);
+        if (s.WriteReport) OutputLocation.RequireNotAnInput(reportPath, "--out", dataFiles);
         CheckSplit(data, s.Options.ValidationFraction);
-        if (s.Model == Architectures.Mlp) CheckNetworkSize(data.Train.FeatureCount, s.Hidden, data.Train.ClassCount);
+        CheckNetworkSize(s.Model, data.Train, s.Hidden, Math.Min(s.Options.BatchSize, data.Train.Count));
         if (host.Cancellation.IsCancellationRequested) return NothingSaved(host, s, "before training started");
 
         Sequential network = Architectures.Build(s.Model, data.Train, s.Hidden, s.Activation, s.Init, s.Options.Seed);
@@ -170,26 +183,45 @@ public static class TrainCommand
                               $"seed {s.Options.Seed}, {ThreadsText(s)}");
         }
 
+        // From here to the end of the save, a first Ctrl+C or SIGTERM stops training and still saves (StopSignals).
+        using IDisposable graceful = StopSignals.Graceful();
         var trainer = new Trainer(network, optimizer, options: s.Options);
         var clock = Stopwatch.StartNew();
-        TrainingHistory history = s.Json
-            ? trainer.Fit(data.Train, cancellation: host.Cancellation)
-            : new TrainingDisplay(host, s.Options.Epochs).Fit(trainer, data.Train);
+        TrainingHistory history;
+        try
+        {
+            history = s.Json
+                ? trainer.Fit(data.Train, cancellation: host.Cancellation)
+                : new TrainingDisplay(host, s.Options.Epochs).Fit(trainer, data.Train);
+        }
+        catch (TrainingDivergedException e) when (s.WeightDecay > 0)
+        {
+            throw new DivergedWithDecayException(e.Message.Replace("Try a lower learning rate",
+                $"Try a lower --weight-decay (it is {s.WeightDecay}) or learning rate", StringComparison.Ordinal), e);
+        }
         clock.Stop();
 
         // An interrupted run never replaces a model with a less-trained one: nothing is saved before a full
-        // epoch, and a model already at the target stays, with this run's saved beside it.
+        // epoch, and a model already at the target stays, with its report; this run's go beside them.
         if (history.Cancelled && history.CompletedEpochs == 0) return NothingSaved(host, s, "before the first epoch finished");
         string? keptModel = history.Cancelled && File.Exists(s.ModelPath) ? s.ModelPath : null;
-        s = keptModel is null ? s : s with { ModelPath = InterruptedPath(s.ModelPath) };
-        var test = EvaluationResult.Of(network, data.Test, s.ModelPath);
-        ModelFile.Save(network, s.ModelPath);
-        string? reportPath = null;
-        if (s.WriteReport)
+        if (keptModel is not null)
         {
-            List<(string, string)> settings = Describe(s, data, architecture, network, optimizer, history, clock.Elapsed.TotalSeconds);
-            reportPath = HtmlReport.Write(s.OutDirectory, $"nn train — {data.Name}, {architecture}", settings, history, test);
+            s = s with { ModelPath = InterruptedPath(s.ModelPath) };
+            reportPath = InterruptedPath(reportPath);
         }
+        var test = EvaluationResult.Of(network, data.Test, s.ModelPath);
+        using (AtomicFile.Group saves = AtomicFile.Together())
+        {
+            ModelFile.Save(network, s.ModelPath);
+            if (s.WriteReport)
+            {
+                List<(string, string)> settings = Describe(s, data, architecture, network, optimizer, history, clock.Elapsed.TotalSeconds);
+                HtmlReport.WriteFile(reportPath, $"nn train — {data.Name}, {architecture}", settings, history, test);
+            }
+            saves.Commit();
+        }
+        string? writtenReport = s.WriteReport ? reportPath : null;
 
         if (s.Json)
         {
@@ -217,29 +249,30 @@ public static class TrainCommand
                 test = test.ToJson(),
                 model = Path.GetFullPath(s.ModelPath),
                 keptModel = keptModel is null ? null : Path.GetFullPath(keptModel),
-                report = reportPath is null ? null : Path.GetFullPath(reportPath),
+                report = writtenReport is null ? null : Path.GetFullPath(writtenReport),
             });
             return ExitCodes.Success;
         }
 
         double perEpoch = history.Epochs.Count == 0 ? 0 : history.Epochs.Average(e => e.Seconds);
-        string ending = history.Cancelled ? " (stopped by Ctrl+C)" : history.StoppedEarly ? " (stopped early)" : "";
+        string ending = history.Cancelled ? $" (stopped by {StopSignals.Reason})" : history.StoppedEarly ? " (stopped early)" : "";
         console.WriteLine($"Trained {history.Epochs.Count} epochs in {clock.Elapsed.TotalSeconds:0.0} s ({perEpoch:0.00} s per epoch){ending}" +
                           (history.BestEpoch is int best ? $", kept the weights of epoch {best} (best validation loss)" : ""));
         console.WriteLine(keptModel is null ? $"Model saved to {s.ModelPath}"
-            : $"Model saved to {s.ModelPath}; the interrupted run left {keptModel} as it was (replace it by hand if this one is better)");
-        if (reportPath is not null) console.WriteLine($"Report written to {reportPath}");
+            : $"Model saved to {s.ModelPath}; the interrupted run left {keptModel} and its report as they were (replace them by hand if this one is better)");
+        if (writtenReport is not null) console.WriteLine($"Report written to {writtenReport}");
         console.WriteLine($"Test accuracy: {Format.Percent(test.Report.Accuracy)} ({test.Dataset.Count} images)");
         return ExitCodes.Success;
     }
 
-    // The file an interrupted run writes when a model is already at the target: model.nnm → model.interrupted.nnm.
-    private static string InterruptedPath(string modelPath) =>
-        Path.Combine(Path.GetDirectoryName(modelPath) ?? "", Path.GetFileNameWithoutExtension(modelPath) + ".interrupted" + Path.GetExtension(modelPath));
+    // The file an interrupted run writes when a model is already at the target: model.nnm → model.interrupted.nnm,
+    // report.html → report.interrupted.html.
+    private static string InterruptedPath(string path) =>
+        Path.Combine(Path.GetDirectoryName(path) ?? "", Path.GetFileNameWithoutExtension(path) + ".interrupted" + Path.GetExtension(path));
 
     private static int NothingSaved(CliHost host, TrainSettings s, string when)
     {
-        host.Error.WriteLine($"Stopped by Ctrl+C {when}: nothing saved" +
+        host.Error.WriteLine($"Stopped by {StopSignals.Reason} {when}: nothing saved" +
                              (File.Exists(s.ModelPath) ? $" ({s.ModelPath} is left as it was)." : "."));
         return ExitCodes.Interrupted;
     }
@@ -254,24 +287,41 @@ public static class TrainCommand
                                      "which leaves no validation or no training images; choose another fraction, or 0 for none.");
     }
 
-    // Every weight matrix must fit an array, and the whole network (weights, gradients, Adam's two moments) the memory.
-    private static void CheckNetworkSize(int inputs, int[] hidden, int outputs)
+    // Refuses what can only fail or diverge, before anything is loaded.
+    private static void CheckOptionsTogether(TrainSettings s)
     {
-        long total = 0;
-        int width = inputs;
-        foreach (int size in hidden.Append(outputs))
-        {
-            long weights = (long)width * size;
-            if (weights > Array.MaxLength)
-                throw new UsageException($"--hidden: a layer of {width} x {size} = {weights:N0} weights is more than one array can hold ({Array.MaxLength:N0}).");
-            total += weights + size;
-            width = size;
-        }
-        long bytes = total * 4 * sizeof(float);
-        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        if (bytes > available)
-            throw new UsageException($"--hidden: the network has {total:N0} parameters and needs about {bytes / 1e9:0.#} GB " +
-                                     $"(weights, gradients and the optimiser's state), more than the {available / 1e9:0.#} GB available.");
+        // Each step shrinks every weight by lr·λ of itself (or adds λ·w to its gradient): at lr·λ ≥ 1 that is all of it
+        // and more, and λ beyond float's range is infinite. Either way training can only blow up.
+        if (s.WeightDecay * s.LearningRate >= 1 || s.WeightDecay > float.MaxValue)
+            throw new UsageException($"--weight-decay {s.WeightDecay} with learning rate {s.LearningRate}: each step would take away lr x decay = " +
+                                     $"{s.WeightDecay * s.LearningRate:0.###e+0} times every weight, more than all of it, so training can only diverge. " +
+                                     $"Choose a decay below 1/lr = {1 / s.LearningRate:0.###} (typical: 1e-4 to 1e-2).");
+    }
+
+    // An existing file at the model path is replaced only if it is a model: --model-file notes.txt must not eat notes.
+    private static void RequireModelOrNothing(string modelPath, string option)
+    {
+        if (!File.Exists(modelPath) || ModelFiles.LooksLikeModel(modelPath)) return;
+        throw new OutputLocationException($"{option} {Format.PathForMessage(modelPath)}: a file that is not an nn model is already there; " +
+                                          "nn replaces only model files. Move it away or choose another path.");
+    }
+
+    // Every weight matrix must fit an array, and training (weights, gradients, Adam's two moments, every layer's
+    // buffers for a batch) the memory still available after the data was loaded.
+    private static void CheckNetworkSize(string model, ImageDataset train, int[] hidden, int batchRows)
+    {
+        string option = model == Architectures.Cnn ? "--model cnn" : "--hidden";
+        NetworkSize size = Architectures.SizeOf(model, train, hidden);
+        if (size.LargestLayer is { } layer)
+            throw new UsageException($"{option}: {layer}; it is more than one array can hold ({Array.MaxLength:N0}).");
+        double parameterBytes = size.Parameters * 4.0 * sizeof(float);
+        // Training keeps three buffers a layer for a batch (output, gradient, a spare); the test evaluation one for a chunk.
+        double activationBytes = size.OutputWidths * sizeof(float) * (3.0 * batchRows + MemoryBudget.InferenceRows);
+        long available = MemoryBudget.Available();
+        if (parameterBytes + activationBytes > available)
+            throw new UsageException($"{option}: the network on {train.Height}x{train.Width} images has {size.Parameters:N0} parameters and needs about " +
+                                     $"{MemoryBudget.Describe(parameterBytes + activationBytes)} to train (weights, gradients, the optimiser's state and the layers' buffers), " +
+                                     $"more than the {MemoryBudget.Describe(available)} available.");
     }
 
     private static List<(string, string)> Describe(TrainSettings s, LoadedData data, string architecture, Sequential network,
@@ -287,7 +337,7 @@ public static class TrainCommand
         ("schedule", s.Options.Schedule?.Name ?? "constant"),
         ("weight decay", s.WeightDecay.ToString()),
         ("batch size", s.Options.BatchSize.ToString()),
-        ("epochs", $"{s.Options.Epochs} asked, {history.Epochs.Count} run" + (history.Cancelled ? " (stopped by Ctrl+C)" : history.StoppedEarly ? " (stopped early)" : "")),
+        ("epochs", $"{s.Options.Epochs} asked, {history.Epochs.Count} run" + (history.Cancelled ? $" (stopped by {StopSignals.Reason})" : history.StoppedEarly ? " (stopped early)" : "")),
         ("validation fraction", s.Options.ValidationFraction.ToString()),
         ("early-stopping patience", s.Options.Patience?.ToString() ?? "off"),
         ("best epoch", history.BestEpoch?.ToString() ?? "—"),
@@ -309,6 +359,13 @@ public static class TrainCommand
         foreach (Option<int> option in options)
             option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{option.Name} must be at least 1."); });
     }
+
+    /// <summary>Refuses an empty path (<c>--model-file ""</c>): it names no file.</summary>
+    public static void NotEmpty<T>(Option<T> option, string expected) =>
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && string.IsNullOrWhiteSpace(r.Tokens[^1].Value)) r.AddError($"{option.Name} must not be empty; expected {expected}.");
+        });
 
     private static void NonNegative(Option<int> option) =>
         option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError($"{option.Name} must not be negative."); });

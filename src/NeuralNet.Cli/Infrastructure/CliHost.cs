@@ -45,26 +45,20 @@ public sealed class CliHost
     /// <summary>Whether output goes to a terminal: only then are live progress bars (escape codes) drawn.</summary>
     public bool IsTerminal { get; }
 
-    /// <summary>Cancelled by Ctrl+C: training stops after the current batch.</summary>
+    /// <summary>Cancelled by Ctrl+C or SIGTERM during training: it stops after the current batch.</summary>
     public CancellationToken Cancellation { get; }
 
     /// <summary>
-    /// The host for the real process: progress bars only when standard output is a terminal, and a first
-    /// Ctrl+C that cancels <see cref="Cancellation"/> instead of killing the process (a second one does).
+    /// The host for the real process: progress bars only when standard output is a terminal, and stop signals
+    /// handled by <see cref="StopSignals"/> (inside training, a first Ctrl+C or SIGTERM cancels
+    /// <see cref="Cancellation"/>; elsewhere it ends the process at once).
     /// </summary>
     public static CliHost ForConsole()
     {
         var stop = new CancellationTokenSource();
         bool terminal = !System.Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") != "dumb";
         var host = new CliHost(System.Console.Out, System.Console.Error, terminal, stop.Token);
-        System.Console.CancelKeyPress += (_, e) =>
-        {
-            if (stop.IsCancellationRequested) return; // second Ctrl+C: let the process end
-            e.Cancel = true;
-            stop.Cancel();
-            // On a terminal the training display says so itself (writing here would tear its live progress bar).
-            if (!terminal) System.Console.Error.WriteLine("Stopping after the current batch (Ctrl+C again to quit at once) ...");
-        };
+        StopSignals.Install(stop, System.Console.Error, terminal);
         return host;
     }
 }

@@ -16,6 +16,9 @@ public sealed class UsageException(string message) : Exception(message);
 /// </summary>
 public sealed class OutputLocationException(string message, Exception? inner = null) : IOException(message, inner);
 
+/// <summary>Training diverged with weight decay on: the message advises the decay as well as the learning rate (exit code 2).</summary>
+public sealed class DivergedWithDecayException(string message, Exception inner) : Exception(message, inner);
+
 /// <summary>The process exit codes of <c>nn</c>.</summary>
 public static class ExitCodes
 {
@@ -60,6 +63,15 @@ public static class CommandRunner
             new HelpAction().Invoke(parse);
             return ExitCodes.Usage;
         }
+        catch (OutOfMemoryException e)
+        {
+            // The checks before loading and training refuse what cannot fit; memory can still run out when other
+            // programs take it meanwhile. That is the machine's state, not a bug in nn (exit 3 means only that).
+            host.Error.WriteLine($"error: out of memory ({MemoryBudget.Describe(MemoryBudget.Available())} available now): {OneLine(e)} " +
+                                 "Close other programs, or ask for less (fewer images, a smaller network or batch).");
+            if (verbose) host.Error.WriteLine(e);
+            return ExitCodes.DataOrModel;
+        }
         catch (Exception e) when (IsDataOrModelError(e))
         {
             host.Error.WriteLine($"error: {OneLine(e)}");
@@ -76,7 +88,7 @@ public static class CommandRunner
 
     /// <summary>Whether the exception is about the user's files or data rather than a bug.</summary>
     public static bool IsDataOrModelError(Exception e) => e is DataFileException or ModelFormatException or TrainingDivergedException
-        or ShapeMismatchException or IOException or UnauthorizedAccessException;
+        or DivergedWithDecayException or ShapeMismatchException or IOException or UnauthorizedAccessException;
 
     // The message on one line (file errors can list several tried sources on separate lines).
     private static string OneLine(Exception e) =>

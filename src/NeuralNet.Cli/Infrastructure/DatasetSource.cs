@@ -37,23 +37,27 @@ public static class DatasetSource
         catch (ArgumentException) { return null; }
     }
 
-    /// <summary>Loads the dataset named by <paramref name="dataset"/>.</summary>
+    /// <summary>Loads the dataset named by <paramref name="dataset"/>; with <paramref name="trainLimit"/>, only the first that many training images are read.</summary>
     /// <exception cref="UsageException">It is neither a known dataset nor a folder.</exception>
     /// <exception cref="DataFileException">A file is missing or malformed.</exception>
-    public static LoadedData Load(CliHost host, string dataset, string? dataDirectory, bool quiet = false)
+    public static LoadedData Load(CliHost host, string dataset, string? dataDirectory, bool quiet = false, int? trainLimit = null)
     {
         if (Known(dataset) is DatasetDefinition known)
         {
             string folder = Path.Combine(DataDirectory.Resolve(dataDirectory), known.FolderName);
             bool cached = known.Files.All(f => DatasetStore.FindCached(folder, f) is not null);
             (ImageDataset? train, ImageDataset? test) = cached
-                ? DatasetStore.Load(known, dataDirectory)
-                : Downloads.Run(host, quiet, known.Name, (progress, log) => DatasetStore.Load(known, dataDirectory, progress, log));
+                ? DatasetStore.Load(known, dataDirectory, trainLimit: trainLimit)
+                : Downloads.Run(host, quiet, known.Name, (progress, log) => DatasetStore.Load(known, dataDirectory, progress, log, trainLimit));
             return new LoadedData(train, test, known.Name, folder);
         }
-        if (Directory.Exists(dataset)) return LoadFolder(dataset);
+        if (Directory.Exists(dataset)) return LoadFolder(dataset, trainLimit);
         throw new UsageException($"--dataset '{dataset}': expected mnist, fashion-mnist, or an existing folder with the four IDX files.");
     }
+
+    /// <summary>The paths a loaded dataset's files may have (each IDX file raw or .gz): a command must not write over them.</summary>
+    public static string[] InputFiles(LoadedData data) =>
+        IdxFileNames.SelectMany(name => new[] { name, name + ".gz" }).Select(name => Path.Combine(data.Folder, name)).ToArray();
 
     /// <summary>The classes of a folder dataset: the digits 0..9, as in MNIST. A label outside them is an error.</summary>
     public const int FolderClassCount = 10;
@@ -63,7 +67,12 @@ public static class DatasetSource
     /// label of 10 or more, an empty set, or test images of another size than the training images are errors
     /// that name the file, found before any training starts.
     /// </summary>
-    public static LoadedData LoadFolder(string folder)
+    /// <remarks>
+    /// With <paramref name="trainLimit"/> only the first that many training images and labels are read. Before
+    /// the pixels are converted to floats (4 bytes each), their size is checked against the memory available: a
+    /// small gzip file can claim millions of images.
+    /// </remarks>
+    public static LoadedData LoadFolder(string folder, int? trainLimit = null)
     {
         string full = Path.GetFullPath(folder);
         string Find(string name) =>
@@ -71,7 +80,9 @@ public static class DatasetSource
             : File.Exists(Path.Combine(full, name + ".gz")) ? Path.Combine(full, name + ".gz")
             : throw new DataFileException(Path.Combine(full, name), "missing: a dataset folder needs this file (raw or .gz).");
         string[] paths = IdxFileNames.Select(Find).ToArray();
-        IdxArray[] arrays = paths.Select(IdxFile.Read).ToArray();
+        int?[] limits = [trainLimit, trainLimit, null, null];
+        IdxArray[] arrays = paths.Select((path, i) => IdxFile.Read(path, limits[i])).ToArray();
+        RequireMemoryForPixels(paths[0], arrays[0], paths[2], arrays[2]);
         string[] classNames = Enumerable.Range(0, FolderClassCount).Select(c => c.ToString()).ToArray();
         string name = Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar));
         var train = ImageDataset.FromIdx($"{name} train", arrays[0], paths[0], arrays[1], paths[1], classNames);
@@ -82,6 +93,20 @@ public static class DatasetSource
             throw new DataFileException(paths[2],
                 $"the test images are {test.Height}x{test.Width} pixels but the training images ({paths[0]}) are {train.Height}x{train.Width}; both sets need the same size.", 8);
         return new LoadedData(train, test, name, full);
+    }
+
+    // The images become floats (4 bytes a pixel): refuse, naming the file, what cannot fit.
+    private static void RequireMemoryForPixels(string trainPath, IdxArray train, string testPath, IdxArray test)
+    {
+        double needed = 4.0 * (train.ElementCount + test.ElementCount);
+        long available = MemoryBudget.Available();
+        if (needed > available)
+        {
+            (string path, IdxArray images) = train.ElementCount >= test.ElementCount ? (trainPath, train) : (testPath, test);
+            throw new DataFileException(path,
+                $"its {string.Join(" x ", images.Dimensions)} pixels (with the other set's) need {MemoryBudget.Describe(needed)} as floats, more than the " +
+                $"{MemoryBudget.Describe(available)} available; use fewer images (--train-limit N reads only the first N).");
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 using NeuralNet.Data;
 using NeuralNet.Evaluation;
 using NeuralNet.Layers;
+using NeuralNet.Serialization;
 using NeuralNet.Tensors;
 using Spectre.Console;
 
@@ -19,8 +20,23 @@ public sealed record EvaluationResult(ImageDataset Dataset, Matrix Probabilities
         if (network.OutputSize != dataset.ClassCount)
             throw new ShapeMismatchException($"{modelName} has {network.OutputSize} outputs but {dataset.Name} has {dataset.ClassCount} classes.");
         DatasetEvaluation measured = Metrics.Measure(network, dataset);   // loss: softmax cross-entropy
+        int overflowing = CountNonFiniteRows(measured.Probabilities);
+        if (overflowing > 0)
+            throw new ModelFormatException(modelName,
+                $"its outputs overflow to infinity or NaN on {overflowing:N0} of the {dataset.Count:N0} images of {dataset.Name} (weights far too large); not a usable model.");
         return new EvaluationResult(dataset, measured.Probabilities, measured.Predictions, measured.Confusion,
             new ClassificationReport(measured.Confusion), measured.Loss);
+    }
+
+    private static int CountNonFiniteRows(Matrix probabilities)
+    {
+        int count = 0;
+        for (int r = 0; r < probabilities.Rows; r++)
+        {
+            foreach (float p in probabilities.Row(r))
+                if (!float.IsFinite(p)) { count++; break; }
+        }
+        return count;
     }
 
     /// <summary>The misclassified images, the most confident mistakes first.</summary>

@@ -1,55 +1,76 @@
+using System.Diagnostics;
+using System.Text;
 using NeuralNet.Data;
 using StbImageSharp;
 
 namespace NeuralNet.Cli.Infrastructure;
 
 /// <summary>
-/// Reads a picture file as a grey <see cref="DigitImage"/>: PNG, JPEG, BMP and GIF through StbImageSharp,
-/// PGM through the library's own reader. Transparent pixels count as white paper. A picture of more than
-/// <see cref="DigitImage.MaxPixels"/> is refused from its header, before it is decoded.
+/// Reads a picture file as a grey <see cref="DigitImage"/>: PNG, JPEG (baseline and progressive), BMP and GIF
+/// through StbImageSharp, PGM through the library's own reader. Transparent pixels count as white paper.
+/// Every picture is held to a budget, checked before and during decoding: at most <see cref="MaxFileBytes"/>
+/// read, <see cref="DigitImage.MaxPixels"/> pixels (from the header, before decoding), a PNG's pixel data no
+/// larger than its header promises, a progressive JPEG's scans times pixels at most <see cref="MaxScanPixels"/>,
+/// and <see cref="TimeLimit"/> of decoding, which the cancellation token (Ctrl+C) also ends.
 /// </summary>
 public static class ImageFiles
 {
-    /// <summary>Reads and decodes <paramref name="path"/>.</summary>
-    /// <exception cref="DataFileException">The file is missing, empty, not an image, or corrupt; the message names it.</exception>
-    public static DigitImage Read(string path)
+    /// <summary>The largest picture file nn reads: 512 MiB, more than a 40-megapixel picture takes in any of the formats.</summary>
+    public const long MaxFileBytes = 512L << 20;
+
+    /// <summary>
+    /// The most work a progressive JPEG may ask for, as scans times pixels (each scan passes over every pixel):
+    /// 1,000,000,000, e.g. 25 scans of 40 megapixels. Encoders write about 10 scans; a crafted file can repeat one thousands of times.
+    /// </summary>
+    public const long MaxScanPixels = 1_000_000_000;
+
+    /// <summary>How long one picture may take to decode.</summary>
+    public static TimeSpan TimeLimit { get; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Reads and decodes <paramref name="path"/>; <paramref name="cancellation"/> stops the decoding within one read of the file.</summary>
+    /// <exception cref="DataFileException">The file is missing, empty, not a regular file, too large, not an image, corrupt, or over the budget; the message names it.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
+    public static DigitImage Read(string path, CancellationToken cancellation = default)
     {
-        if (Directory.Exists(path)) throw new DataFileException(path, "is a folder, not an image file.");
-        if (!File.Exists(path)) throw new DataFileException(path, "the file does not exist.");
-        byte[] bytes = File.ReadAllBytes(path);
-        if (bytes.Length == 0) throw new DataFileException(path, "the file is empty; expected a PNG, JPEG, BMP or PGM image.");
-        if (PgmImage.IsPgm(bytes)) return PgmImage.Read(bytes, path);
-        string? format = Format(bytes);
-        if (format is null)
-            throw new DataFileException(path, $"not an image: expected PNG, JPEG, BMP or PGM, but the file starts with {Describe(bytes)}.", 0);
+        string name = DisplayName(path);
+        byte[] bytes = ReadFile(path, name);
+        cancellation.ThrowIfCancellationRequested();
+        if (PgmImage.IsPgm(bytes)) return PgmImage.Read(bytes, name);
+        string format = Format(bytes)!;
 
-        // The header first: a small file can declare a huge picture (a "decompression bomb").
-        ImageInfo? info;
-        try { info = ImageInfo.FromStream(new MemoryStream(bytes, writable: false)); }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            throw new DataFileException(path, $"corrupt {format} image: its header cannot be read ({DecoderMessage(e)}).", inner: e);
-        }
-        if (info is not ImageInfo header)
-            throw new DataFileException(path, $"corrupt {format} image: its header cannot be read.", 0);
-        if (header.Width < 1 || header.Height < 1)
-            throw new DataFileException(path, $"the {format} header declares a {header.Width}x{header.Height} image; it has no pixels.");
-        long pixelCount = (long)header.Width * header.Height;
-        if (pixelCount > DigitImage.MaxPixels)
-            throw new DataFileException(path,
-                $"the {format} image is {header.Width}x{header.Height} = {pixelCount:N0} pixels, more than the {DigitImage.MaxPixels:N0} nn reads; scale it down first.");
-
+        var clock = Stopwatch.StartNew();
+        PictureStream Stream() => new(bytes, TimeLimit - clock.Elapsed, cancellation);
         ImageResult decoded;
         try
         {
-            decoded = ImageResult.FromMemory(bytes, ColorComponents.GreyAlpha);
+            int scans = format == "JPEG" ? PictureChecks.CountJpegScans(bytes) : 0;
+            if (format == "PNG") PictureChecks.CheckPng(bytes, TimeLimit, cancellation);
+
+            // The header first: a small file can declare a huge picture (a "decompression bomb").
+            if (ImageInfo.FromStream(Stream()) is not ImageInfo header)
+                throw new DataFileException(name, $"corrupt {format} image: its header cannot be read.", 0);
+            if (header.Width < 1 || header.Height < 1)
+                throw new DataFileException(name, $"the {format} header declares a {header.Width}x{header.Height} image; it has no pixels.");
+            long pixelCount = (long)header.Width * header.Height;
+            if (pixelCount > DigitImage.MaxPixels)
+                throw new DataFileException(name,
+                    $"the {format} image is {header.Width}x{header.Height} = {pixelCount:N0} pixels, more than the {DigitImage.MaxPixels:N0} nn reads; scale it down first.");
+            if (scans * pixelCount > MaxScanPixels)
+                throw new DataFileException(name,
+                    $"the JPEG image has {scans:N0} scans of {pixelCount:N0} pixels, more work than the {MaxScanPixels:N0} scan-pixels nn allows; save it again as a baseline JPEG or PNG.");
+
+            decoded = ImageResult.FromStream(Stream(), ColorComponents.GreyAlpha);
+            if (decoded.Width != header.Width || decoded.Height != header.Height || decoded.Data.Length < 2L * decoded.Width * decoded.Height)
+                throw new DataFileException(name, $"corrupt {format} image: decoded to {decoded.Width}x{decoded.Height} with too few pixels.");
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (PictureDataException e)
         {
-            throw new DataFileException(path, $"corrupt {format} image: the decoder says \"{DecoderMessage(e)}\".", inner: e);
+            throw new DataFileException(name, $"{(e.IsTimeLimit ? "" : "corrupt ")}{format} image: {e.Message}.", e.ByteOffset, e);
         }
-        if (decoded.Width != header.Width || decoded.Height != header.Height || decoded.Data.Length < (long)decoded.Width * decoded.Height * 2)
-            throw new DataFileException(path, $"corrupt {format} image: decoded to {decoded.Width}x{decoded.Height} with too few pixels.");
+        catch (Exception e) when (e is not (DataFileException or OperationCanceledException or OutOfMemoryException))
+        {
+            throw new DataFileException(name, $"corrupt {format} image: the decoder refused it ({DecoderMessage(e)}).", inner: e);
+        }
 
         // Grey over white paper: g·a + 1·(1 − a).
         float[] pixels = new float[decoded.Width * decoded.Height];
@@ -61,11 +82,68 @@ public static class ImageFiles
         return new DigitImage(decoded.Width, decoded.Height, pixels);
     }
 
-    // The decoder's message, cleaned: it comes from a C string buffer and can carry NUL bytes.
+    /// <summary>
+    /// A path as messages show it: control characters (a newline in a file name would split the line) written
+    /// as escapes, <c>\n</c>, <c>\t</c>, <c>\u001B</c>.
+    /// </summary>
+    public static string DisplayName(string path)
+    {
+        if (!path.Any(char.IsControl)) return path;
+        var text = new StringBuilder(path.Length + 8);
+        foreach (char c in path)
+            text.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => $"\\u{(int)c:X4}",
+                _ => c.ToString(),
+            });
+        return text.ToString();
+    }
+
+    // The file's bytes, after checks that need none of them or only the first few: no FIFO is opened, no device
+    // read, and a file is judged by its first bytes before the rest is read.
+    private static byte[] ReadFile(string path, string name)
+    {
+        if (Directory.Exists(path)) throw new DataFileException(name, "is a folder, not an image file.");
+        var file = new FileInfo(path);
+        // A symbolic link is judged by what it finally points to (its own length is that of the target's name); resolved from
+        // its full path, as .NET resolves a relative link from the root otherwise.
+        if (file.Exists && file.LinkTarget is not null && File.ResolveLinkTarget(Path.GetFullPath(path), returnFinalTarget: true) is FileInfo target) file = target;
+        if (!file.Exists) throw new DataFileException(name, "the file does not exist.");
+        // FIFOs, devices and sockets have no length: opening a FIFO would wait for a writer, and /dev/zero never ends.
+        if (file.Length == 0)
+            throw new DataFileException(name, "the file is empty, or not a regular file (a FIFO, device or socket); expected a PNG, JPEG, BMP, GIF or PGM image.");
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+            byte[] start = new byte[16];
+            int got = stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+            if (!PgmImage.IsPgm(start.AsSpan(0, got)) && Format(start.AsSpan(0, got)) is null)
+                throw new DataFileException(name, $"not an image: expected PNG, JPEG, BMP, GIF or PGM, but the file starts with {Describe(start.AsSpan(0, got))}.", 0);
+            if (file.Length > MaxFileBytes)
+                throw new DataFileException(name, $"the file is {file.Length:N0} bytes, more than the {MaxFileBytes:N0} nn reads as a picture.");
+            byte[] bytes = new byte[file.Length];
+            start.AsSpan(0, got).CopyTo(bytes);
+            int total = got + stream.ReadAtLeast(bytes.AsSpan(got), bytes.Length - got, throwOnEndOfStream: false);
+            if (total < bytes.Length)
+                throw new DataFileException(name, $"the file shrank while it was read: {total:N0} of {bytes.Length:N0} bytes.", total);
+            return bytes;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not DataFileException)
+        {
+            throw new DataFileException(name, $"cannot be read: {e.Message}", inner: e);
+        }
+    }
+
+    // The decoder's message, cleaned: it comes from a C string buffer and can carry NUL bytes; some errors have none.
     private static string DecoderMessage(Exception e)
     {
         string text = new string(e.Message.Where(c => !char.IsControl(c)).ToArray()).Trim();
-        return text.Length == 0 ? e.GetType().Name : text;
+        return e is InvalidOperationException
+            ? text.Length == 0 ? "it gives no reason" : $"\"{text}\""
+            : $"{e.GetType().Name}{(text.Length == 0 ? "" : $": {text}")}";
     }
 
     // The format named by the file's magic bytes, or null.
@@ -76,7 +154,11 @@ public static class ImageFiles
         : b.StartsWith("GIF8"u8) ? "GIF"
         : null;
 
-    private static string Describe(byte[] bytes) =>
-        string.Join(" ", bytes.Take(4).Select(b => b.ToString("X2"))) +
-        (bytes.Take(16).All(b => b is >= 0x20 and < 0x7F or (byte)'\n' or (byte)'\r' or (byte)'\t') ? " (text)" : "");
+    private static string Describe(ReadOnlySpan<byte> bytes)
+    {
+        ReadOnlySpan<byte> first = bytes[..Math.Min(4, bytes.Length)];
+        bool text = true;
+        foreach (byte b in bytes) text &= b is >= 0x20 and < 0x7F or (byte)'\n' or (byte)'\r' or (byte)'\t';
+        return string.Join(" ", first.ToArray().Select(b => b.ToString("X2"))) + (text ? " (text)" : "");
+    }
 }

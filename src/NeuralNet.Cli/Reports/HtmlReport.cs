@@ -25,11 +25,15 @@ public static class HtmlReport
     public static string Write(string folder, string title, IReadOnlyList<(string Name, string Value)> settings,
         TrainingHistory? history, EvaluationResult evaluation)
     {
-        string html = Build(title, settings, history, evaluation);
         string path = Path.Combine(folder, FileName);
-        AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(html));
+        WriteFile(path, title, settings, history, evaluation);
         return path;
     }
+
+    /// <summary>Writes the report to <paramref name="path"/> (atomically).</summary>
+    public static void WriteFile(string path, string title, IReadOnlyList<(string Name, string Value)> settings,
+        TrainingHistory? history, EvaluationResult evaluation) =>
+        AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(Build(title, settings, history, evaluation)));
 
     /// <summary>The report page as HTML.</summary>
     public static string Build(string title, IReadOnlyList<(string Name, string Value)> settings, TrainingHistory? history, EvaluationResult evaluation)

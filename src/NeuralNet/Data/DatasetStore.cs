@@ -12,13 +12,16 @@ namespace NeuralNet.Data;
 /// </summary>
 public static class DatasetStore
 {
-    /// <summary>Loads the train and test sets, acquiring and verifying files first if needed.</summary>
+    /// <summary>
+    /// Loads the train and test sets, acquiring and verifying files first if needed. With <paramref name="trainLimit"/>,
+    /// only the first that many training images are read (the files are still verified whole, by streaming them).
+    /// </summary>
     public static (ImageDataset Train, ImageDataset Test) Load(DatasetDefinition dataset, string? dataDirectory = null,
-        IProgress<DownloadProgress>? progress = null, Action<string>? log = null)
+        IProgress<DownloadProgress>? progress = null, Action<string>? log = null, int? trainLimit = null)
     {
         string folder = EnsureFiles(dataset, dataDirectory, progress, log);
-        return (LoadPart(dataset, folder, dataset.TrainImages, dataset.TrainLabels, "train"),
-                LoadPart(dataset, folder, dataset.TestImages, dataset.TestLabels, "test"));
+        return (LoadPart(dataset, folder, dataset.TrainImages, dataset.TrainLabels, "train", trainLimit),
+                LoadPart(dataset, folder, dataset.TestImages, dataset.TestLabels, "test", null));
     }
 
     /// <summary>
@@ -68,16 +71,17 @@ public static class DatasetStore
     /// <summary>The SHA-256 of the bytes, as lower-case hex.</summary>
     public static string Sha256Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
 
-    private static ImageDataset LoadPart(DatasetDefinition dataset, string folder, DatasetFile imagesFile, DatasetFile labelsFile, string part)
+    private static ImageDataset LoadPart(DatasetDefinition dataset, string folder, DatasetFile imagesFile, DatasetFile labelsFile, string part, int? limit)
     {
         string imagesPath = FindCached(folder, imagesFile)!;
         string labelsPath = FindCached(folder, labelsFile)!;
-        return ImageDataset.FromIdx($"{dataset.Name} {part}", IdxFile.Read(imagesPath), imagesPath, IdxFile.Read(labelsPath), labelsPath, dataset.ClassNames);
+        return ImageDataset.FromIdx($"{dataset.Name} {part}", IdxFile.Read(imagesPath, limit), imagesPath, IdxFile.Read(labelsPath, limit), labelsPath, dataset.ClassNames);
     }
 
     // The SHA-256 of a cached file's uncompressed content, streamed (no copy of it in memory); null if its gzip data is corrupt.
     private static string? ContentSha256(string path)
     {
+        if (FileKinds.Of(path) != FileKind.Regular) return null;   // a FIFO or device in the cache: reading it would block or never end
         using FileStream file = File.OpenRead(path);
         Span<byte> start = stackalloc byte[2];
         int peeked = file.ReadAtLeast(start, 2, throwOnEndOfStream: false);

@@ -156,8 +156,12 @@ public sealed class DigitImage
 
         // 4. Contrast: background (the border) to 0, the ink's typical brightness (the 95th percentile of what
         //    Otsu's threshold calls ink) to 1; faint remains of noise, paper texture and JPEG blocks to 0.
+        //    Otsu splits the two largest groups of values; when the ink is a small part of a noisy page, those are
+        //    the paper's noise, and the level above the threshold is the noise's. Then the contrast is measured where
+        //    the ink is: over the pixels that stand out from the background by at least the minimum contrast.
         float background = BorderMedian(ink, width, height);
         float inkLevel = InkLevel(ink, InkOperations.OtsuThreshold(ink));
+        if (inkLevel - background < MinimumContrast) inkLevel = Math.Max(inkLevel, InkLevelWhereItStandsOut(ink, background));
         if (inkLevel - background < MinimumContrast)
             throw new ArgumentException($"The {Width}x{Height} image looks blank: its ink differs from the background by {Math.Max(0, inkLevel - background):0.00} of full brightness (at least {MinimumContrast} needed).");
         for (int i = 0; i < ink.Length; i++)
@@ -263,6 +267,10 @@ public sealed class DigitImage
     // Ink must differ from the background by this much of full brightness, else the image counts as blank.
     private const float MinimumContrast = 0.1f;
 
+    // Fewer pixels than this standing out from the background are noise spikes or dust, not a digit (a digit
+    // written 10 px high with a 1-px pen has about 25).
+    private const int MinimumInkPixels = 12;
+
     // After stretching, values below this are background noise.
     private const float NoiseFloor = 0.1f;
 
@@ -313,6 +321,16 @@ public sealed class DigitImage
         if (above.Length == 0) return ink.Max(); // one grey level throughout: no ink
         Array.Sort(above);
         return above[(int)(0.95 * (above.Length - 1))];
+    }
+
+    // The ink's brightness measured over the pixels brighter than the background by at least MinimumContrast, if
+    // there are enough of them to be a mark rather than a few noise spikes; else the background itself (blank).
+    private static float InkLevelWhereItStandsOut(float[] ink, float background)
+    {
+        float[] standingOut = ink.Where(v => v >= background + MinimumContrast).ToArray();
+        if (standingOut.Length < MinimumInkPixels) return background;
+        Array.Sort(standingOut);
+        return standingOut[(int)(0.95 * (standingOut.Length - 1))];
     }
 
     private static (float[] Image, int Width, int Height) CropToInk(float[] image, int width, int height)

@@ -11,12 +11,16 @@ namespace NeuralNet.Data;
 /// </summary>
 public static class IdxFile
 {
-    /// <summary>Reads an IDX file (raw or gzip).</summary>
-    /// <exception cref="DataFileException">The file is malformed; the message names the file, the problem and the byte offset.</exception>
-    public static IdxArray Read(string path)
+    /// <summary>Reads an IDX file (raw or gzip); with <paramref name="maxItems"/>, only its first that many items (see <see cref="Read(Stream, string, int?)"/>).</summary>
+    /// <exception cref="DataFileException">The file is malformed, or not a regular file (a FIFO or a device would block or
+    /// never end); the message names the file, the problem and the byte offset.</exception>
+    public static IdxArray Read(string path, int? maxItems = null)
     {
+        FileKind kind = FileKinds.Of(path);
+        if (kind is not (FileKind.Regular or FileKind.Missing))
+            throw new DataFileException(path, $"is {FileKinds.Describe(kind)}, not a regular file; expected an IDX file (raw or .gz).");
         using FileStream file = File.OpenRead(path);
-        return Read(file, path);
+        return Read(file, path, maxItems);
     }
 
     /// <summary>Reads IDX content from a stream (raw or gzip); <paramref name="sourceName"/> names it in error messages.</summary>
@@ -24,9 +28,13 @@ public static class IdxFile
     /// The header is checked against the bytes present before the data is allocated: a raw file's length is
     /// known up front; gzip content is read in chunks, so a short stream is found out after allocating only
     /// what it really holds (at most twice that, while the chunks are joined).
+    /// With <paramref name="maxItems"/>, only the first that many items (along the first dimension: images, labels)
+    /// are read and kept, so memory follows the limit rather than the file; a raw file's length is still checked
+    /// against its header, but the rest of a gzip stream is not read.
     /// </remarks>
-    public static IdxArray Read(Stream stream, string sourceName)
+    public static IdxArray Read(Stream stream, string sourceName, int? maxItems = null)
     {
+        if (maxItems is < 0) throw new ArgumentOutOfRangeException(nameof(maxItems), maxItems, "The item limit must not be negative.");
         using Stream content = OpenContent(stream, sourceName, out long? rawLength);
         Span<byte> magic = stackalloc byte[4];
         ReadHeaderBytes(content, magic, sourceName, 0, "the 4-byte magic number");
@@ -61,6 +69,15 @@ public static class IdxFile
             throw available - headerLength < dataLength
                 ? Truncated(sourceName, dimensions, type, dataLength, available - headerLength, headerLength)
                 : new DataFileException(sourceName, $"unexpected bytes after the {dataLength:N0} bytes of data the header promises.", headerLength + dataLength);
+
+        if (maxItems is int limit && limit < dimensions[0])
+        {
+            int[] kept = [limit, .. dimensions[1..]];
+            long keptLength = DataLengthOf(kept, elementSize);
+            byte[] first = ReadData(content, keptLength, rawLength is null ? 1 << 20 : Math.Max(keptLength, 1), sourceName, headerLength, out long got);
+            if (got < keptLength) throw Truncated(sourceName, dimensions, type, dataLength, got, headerLength);
+            return new IdxArray(type, kept, first);
+        }
 
         // A raw file's length was checked above, so its data is read in one piece; gzip's in chunks.
         byte[] data = ReadData(content, dataLength, rawLength is null ? 1 << 20 : dataLength, sourceName, headerLength, out long read);

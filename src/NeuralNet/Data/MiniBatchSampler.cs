@@ -20,15 +20,17 @@ public sealed unsafe class MiniBatchSampler
         this.dataset = dataset;
         BatchSize = batchSize;
         order = Enumerable.Range(0, dataset.Count).ToArray();
-        images = new Matrix(Math.Min(batchSize, Math.Max(dataset.Count, 1)), dataset.FeatureCount);
-        labels = new int[batchSize];
+        // A batch never holds more than the whole dataset, however large the batch size asked for.
+        int largestBatch = Math.Min(batchSize, Math.Max(dataset.Count, 1));
+        images = new Matrix(largestBatch, dataset.FeatureCount);
+        labels = new int[largestBatch];
     }
 
     /// <summary>The largest batch size.</summary>
     public int BatchSize { get; }
 
     /// <summary>Batches per epoch, counting a smaller last batch.</summary>
-    public int BatchCount => (dataset.Count + BatchSize - 1) / BatchSize;
+    public int BatchCount => (int)(((long)dataset.Count + BatchSize - 1) / BatchSize);
 
     /// <summary>Draws a new random order (Fisher–Yates) for the next epoch.</summary>
     public void Shuffle(Random random) => random.Shuffle(order);

@@ -12,7 +12,9 @@ public static class Arrays
     public static double[,] MatMul(double[,] a, double[,] b)
     {
         int n = a.GetLength(0), k = a.GetLength(1), m = b.GetLength(1);
-        if (b.GetLength(0) != k) throw new ArgumentException($"Cannot multiply {n}x{k} by {b.GetLength(0)}x{m}: the inner sizes differ.", nameof(b));
+        if (b.GetLength(0) != k)
+            throw new ArgumentException($"MatMul(A, B) with A {n}x{k} and B {b.GetLength(0)}x{m}: A's columns ({k}) must equal B's rows ({b.GetLength(0)}). " +
+                                        "Is one of them meant to be transposed, T(...)?");
         double[,] c = new double[n, m];
         for (int i = 0; i < n; i++)
             for (int j = 0; j < m; j++)

@@ -74,7 +74,8 @@ public static partial class Check
         bool agree = Compare.Close(libraryX, dX, 1e-5) && Compare.Close(libraryW, dW, 1e-5);
         return CheckResult.Pass("Linear backward", "dW, db and dX match finite differences (double)" +
                                                     (agree ? " and the library's Linear.Backward." : "; the library's float32 values differ by more than 1e-5."));
-    });
+    }, shapes: "Here X is 4x5 (B x n), W is 5x3 (n x m) and dZ is 4x3 (B x m). Each gradient has the shape of what it is the " +
+               "gradient of: dW = Xᵀ·dZ is 5x3, db is 3 column sums of dZ, dX = dZ·Wᵀ is 4x5 (W transposed: dZ·W does not fit).");
 
     /// <summary>
     /// Checks the gradient of the mean softmax cross-entropy with respect to the logits, (P − Y) / B, against

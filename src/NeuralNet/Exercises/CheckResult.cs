@@ -29,9 +29,10 @@ public sealed record CheckResult(string Exercise, CheckOutcome Outcome, string M
     /// <summary>
     /// Runs a check and turns the learner's exceptions into a friendly verdict: <see cref="NotImplementedException"/>
     /// (the skeleton's placeholder) means "not attempted"; any other exception is reported, never rethrown, so the
-    /// rest of the notebook still runs.
+    /// rest of the notebook still runs. An index past an array's end or a shape mismatch (the usual exceptions of
+    /// array code) gets <paramref name="shapes"/>, the exercise's shapes and indices, added to the message.
     /// </summary>
-    internal static CheckResult Run(string exercise, Func<CheckResult> check)
+    internal static CheckResult Run(string exercise, Func<CheckResult> check, string? shapes = null)
     {
         try
         {
@@ -42,6 +43,14 @@ public sealed record CheckResult(string Exercise, CheckOutcome Outcome, string M
             return new(exercise, CheckOutcome.NotAttempted,
                 "not written yet. Replace the `throw new NotImplementedException()` with your code and run the cell again " +
                 "(the solution is in the collapsed cell below).");
+        }
+        catch (IndexOutOfRangeException e) when (shapes is not null)
+        {
+            return Fail(exercise, $"your code threw IndexOutOfRangeException ({e.Message}): an index ran past the end of an array. {shapes}");
+        }
+        catch (ArgumentException e) when (shapes is not null && e is not ArgumentNullException)
+        {
+            return Fail(exercise, $"your code threw {e.GetType().Name}: {e.Message} {shapes}");
         }
         catch (Exception e)
         {

@@ -69,16 +69,25 @@ public static partial class Check
             return CheckResult.Fail("batch-norm backward", wrongGamma + " dγ[f] = Σ_i dY[i,f]·x̂[i,f].");
         if (Compare.Matrices("dX", numericX, dX, 1e-5) is string wrongX)
         {
-            double[,] constant = new double[6, 3];
+            double[,] constant = new double[6, 3], withoutVariance = new double[6, 3];
             for (int f = 0; f < 3; f++)
             {
                 double mean = Enumerable.Range(0, 6).Average(i => x[i, f]);
                 double variance = Enumerable.Range(0, 6).Average(i => (x[i, f] - mean) * (x[i, f] - mean));
-                for (int i = 0; i < 6; i++) constant[i, f] = gamma[f] * dY[i, f] / Math.Sqrt(variance + 1e-5);
+                double meanDy = Enumerable.Range(0, 6).Average(i => dY[i, f]);
+                for (int i = 0; i < 6; i++)
+                {
+                    constant[i, f] = gamma[f] * dY[i, f] / Math.Sqrt(variance + 1e-5);
+                    withoutVariance[i, f] = gamma[f] * (dY[i, f] - meanDy) / Math.Sqrt(variance + 1e-5);
+                }
             }
-            return CheckResult.Fail("batch-norm backward", wrongX + (dX is not null && Compare.Close(constant, dX)
+            string hint = dX is not null && Compare.Close(constant, dX)
                 ? " That is γ·dY/√(σ² + ε): it treats μ and σ² as constants, but they are computed from the batch, so every x[i,f] moves them too."
-                : " dX = γ/√(σ² + ε) · (dY − mean(dY) − x̂·mean(dY·x̂)), the means taken over the batch for each feature."));
+                : dX is not null && Compare.Close(withoutVariance, dX)
+                ? " You have the path through the mean (− mean(dY)) but not the one through the variance: σ² also depends on every x[i,f], " +
+                  "which adds − x̂·mean(dY·x̂) inside the bracket."
+                : " dX = γ/√(σ² + ε) · (dY − mean(dY) − x̂·mean(dY·x̂)), the means taken over the batch for each feature.";
+            return CheckResult.Fail("batch-norm backward", wrongX + hint);
         }
 
         var layer = new BatchNorm(3);

@@ -50,6 +50,10 @@ public static partial class Check
         {
             (double precision, double recall, double f1) = metrics((int[,])counts.Clone(), k);
             ClassMetrics expected = report.Classes[k];
+            int truePositives = counts[k, k], calledK = Enumerable.Range(0, 4).Sum(i => counts[i, k]), trueK = Enumerable.Range(0, 4).Sum(j => counts[k, j]);
+            if ((precision != expected.Precision && precision == truePositives / calledK) || (recall != expected.Recall && recall == truePositives / trueK))
+                return CheckResult.Fail("precision, recall and F1", $"class {k}: precision {precision:G6}, recall {recall:G6}, expected {expected.Precision:G6} and {expected.Recall:G6}. " +
+                    $"{truePositives} / {calledK} with two ints is integer division in C# (it rounds down to a whole number): write (double)TP / (TP + FP).");
             if (Math.Abs(precision - expected.Recall) < 1e-12 && Math.Abs(recall - expected.Precision) < 1e-12 && expected.Precision != expected.Recall)
                 return CheckResult.Fail("precision, recall and F1", $"class {k}: precision and recall are swapped. Precision divides by the column sum (everything called {k}), recall by the row sum (every true {k}).");
             if (Math.Abs(precision - expected.Precision) > 1e-9)

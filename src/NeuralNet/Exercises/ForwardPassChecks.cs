@@ -51,6 +51,9 @@ public static partial class Check
         {
             if (z is not null && Compare.Close(LinearReference(x, w, new double[3]), z))
                 return CheckResult.Fail("Linear forward", problem + " Z equals XW: add the bias b to every row.");
+            if (z is not null && Compare.Close(LinearReference(x, w, b.Select(v => 6 * v).ToArray()), z))
+                return CheckResult.Fail("Linear forward", problem + " Z equals XW + 6b: the bias was added inside the loop over k, once per input " +
+                                                          "(n = 6 times). Add b[j] once, after the sum.");
             return CheckResult.Fail("Linear forward", problem + " Z[i,j] = Σ_k X[i,k]·W[k,j] + b[j] (X is B×n, W is n×m, Z is B×m).");
         }
 
@@ -60,7 +63,8 @@ public static partial class Check
         double[,] library = Numeric.FromMatrix(layer.Forward(Numeric.ToMatrix(x)));
         double largest = Enumerable.Range(0, 4 * 3).Max(k => Math.Abs(library[k / 3, k % 3] - z![k / 3, k % 3]));
         return CheckResult.Pass("Linear forward", $"Z is {z!.GetLength(0)}x{z.GetLength(1)} and right; the library's Linear agrees to {largest:E1} (float32 rounding).");
-    });
+    }, shapes: "Here X is 4x6 (B x n), W is 6x3 (n x m), b has 3 entries and Z is 4x3 (B x m): " +
+               "Z[i,j] = Σ_k X[i,k]·W[k,j] + b[j], so W's first index is the input k and its second the output j.");
 
     internal static double[] StableSoftmax(double[] z)
     {

@@ -72,6 +72,7 @@ public static partial class Check
         double[] theta = (double[])start.Clone(), m = new double[6], s = new double[6];
         double[] expected = (double[])start.Clone(), em = new double[6], es = new double[6];
         double[] uncorrected = (double[])start.Clone(), um = new double[6], us = new double[6];
+        bool storedHats = false;   // after step 1, m or s held m̂ or ŝ instead of the running means
         for (int t = 1; t <= gradients.Length; t++)
         {
             double[] g = gradients[t - 1];
@@ -85,9 +86,15 @@ public static partial class Check
                 us[i] = beta2 * us[i] + (1 - beta2) * g[i] * g[i];
                 uncorrected[i] -= eta * um[i] / (Math.Sqrt(us[i]) + epsilon);
             }
+            if (t == 1)
+                storedHats = (!Compare.Close(em, m) && Compare.Close(em.Select(v => v / (1 - beta1)).ToArray(), m))
+                          || (!Compare.Close(es, s) && Compare.Close(es.Select(v => v / (1 - beta2)).ToArray(), s));
             if (Compare.Arrays($"after step {t}, theta", expected, theta, 1e-9) is string problem)
             {
-                string hint = Compare.Close(uncorrected, theta)
+                string hint = storedHats
+                    ? " Step 1 was right, but your m (or s) then held m̂ (or ŝ): m and s must stay the uncorrected running means, " +
+                      "m ← β₁m + (1 − β₁)g; compute m̂ = m / (1 − β₁ᵗ) and ŝ in local variables for the step only."
+                    : Compare.Close(uncorrected, theta)
                     ? " That is Adam without the bias correction: use m̂ = m / (1 − β₁ᵗ) and ŝ = s / (1 − β₂ᵗ) in the step."
                     : Compare.Close(em, m) && Compare.Close(es, s) ? " m and s are right; check the step θ ← θ − η·m̂ / (√ŝ + ε)."
                     : " First m ← β₁m + (1 − β₁)g and s ← β₂s + (1 − β₂)g², then the bias-corrected step.";

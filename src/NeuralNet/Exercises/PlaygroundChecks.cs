@@ -7,7 +7,7 @@ namespace NeuralNet.Exercises;
 public static partial class Check
 {
     /// <summary>
-    /// Checks a function that returns the line a·x₁ + b·x₂ + c = 0 on which a <see cref="Linear"/>(2→2) layer is
+    /// Checks a function that returns (α, β, γ), as (A, B, C), of the line α·x₀ + β·x₁ + γ = 0 on which a <see cref="Linear"/>(2→2) layer is
     /// undecided (z₁ = z₀, so softmax gives p₁ = ½), for three layers with random weights and biases: two points of
     /// the returned line must give p₁ = ½ in the layer's own forward pass. Any multiple of the line is right too.
     /// </summary>
@@ -27,7 +27,7 @@ public static partial class Check
             if (!double.IsFinite(a) || !double.IsFinite(b) || !double.IsFinite(c))
                 return CheckResult.Fail("boundary line", $"your line ({a:G4}, {b:G4}, {c:G4}) is not made of finite numbers.");
             if (a == 0 && b == 0)
-                return CheckResult.Fail("boundary line", "a and b are both 0: that is not a line. a and b come from the weights, c from the biases.");
+                return CheckResult.Fail("boundary line", "α and β are both 0: that is not a line. α and β come from the weights, γ from the biases.");
 
             // z₁ − z₀ at two points of the line: the foot of the perpendicular from the origin, ± its direction (−b, a).
             double norm = a * a + b * b;
@@ -49,10 +49,10 @@ public static partial class Check
                 Proportional(answer, (w[1, 0] - w[0, 0], w[1, 1] - w[0, 1], bias[0, 1] - bias[0, 0]))
                     ? " You read W as w[class, input]; our Linear stores W as inputs x outputs, so the weight from input i to class k is w[i, k]."
                 : Proportional(answer, (w[0, 1] - w[0, 0], w[1, 1] - w[1, 0], 0))
-                    ? " The line has no c: the biases shift it, c = b₁ − b₀."
+                    ? " The line has no γ: the biases shift it, γ = b₁ − b₀."
                 : Proportional(answer, (w[0, 1] - w[0, 0], w[1, 1] - w[1, 0], bias[0, 0] - bias[0, 1]))
-                    ? " a and b are right, c has the wrong sign: it must come from the same difference, class 1 minus class 0."
-                : " The line is z₁ = z₀: a = W₁₁ − W₁₀, b = W₂₁ − W₂₀, c = b₁ − b₀ (first index the input, second the class).";
+                    ? " α and β are right, γ has the wrong sign: it must come from the same difference, class 1 minus class 0."
+                : " The line is z₁ = z₀: α = W₀₁ − W₀₀, β = W₁₁ − W₁₀, γ = b₁ − b₀ (W[i, k]: first index the input i = 0, 1, second the class k = 0, 1).";
             return CheckResult.Fail("boundary line",
                 $"layer {trial + 1}: at two points of your line the layer gives z₁ − z₀ = {z[0, 1] - z[0, 0]:G4} and {z[1, 1] - z[1, 0]:G4}, not 0 (p₁ ≠ ½)." + hint);
         }

@@ -26,4 +26,8 @@ public sealed record CpuInfo(string Model, double? ReportedGHz, int Cores)
         }
         return new CpuInfo(model, ghz, Environment.ProcessorCount);
     }
+
+    /// <summary>The 1, 5 and 15-minute load averages of Linux's /proc/loadavg (programs wanting a core, on average), or "unknown".</summary>
+    public static string LoadAverage(string path = "/proc/loadavg") =>
+        File.Exists(path) ? string.Join(" ", File.ReadAllText(path).Split(' ').Take(3)) : "unknown";
 }

@@ -6,73 +6,63 @@ using NeuralNet.Tensors;
 namespace NeuralNet.Teaching;
 
 /// <summary>
-/// Step 4 of chapter 7: <see cref="BlockedGemm"/> with its inner loop on whole vectors. One instruction
-/// multiplies A[i,p] into 8 (Vector256) or 16 (Vector512) floats of a row of B and adds them into C.
+/// Step 3 of chapter 7: the i-p-j loops of <see cref="LoopOrderGemm"/> with the inner loop on whole vectors.
+/// One instruction multiplies A[i,p] into 8 (Vector256) or 16 (Vector512) floats of row p of B and adds them
+/// into row i of C. Nothing else changes: no blocks, no helper call per row.
 /// </summary>
 public static class SimdGemm
 {
     /// <summary>C = A·B with 256-bit vectors (8 floats per instruction).</summary>
-    public static void Multiply256(Matrix a, Matrix b, Matrix c) => Multiply(a, b, c, 0, a.Rows, wide: false);
-
-    /// <summary>C = A·B with 512-bit vectors (16 floats per instruction).</summary>
-    public static void Multiply512(Matrix a, Matrix b, Matrix c) => Multiply(a, b, c, 0, a.Rows, wide: true);
-
-    /// <summary>Rows <paramref name="rowStart"/> to <paramref name="rowEnd"/> of C = A·B (so that threads can share the work).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // compiled fully optimised at the first call (see KernelTimer)
-    internal static void Multiply(Matrix a, Matrix b, Matrix c, int rowStart, int rowEnd, bool wide)
+    public static void Multiply256(Matrix a, Matrix b, Matrix c)
     {
         TeachingShapes.Require(a, b, c);
-        int k = a.Cols, n = b.Cols;
-        c.Data.AsSpan(rowStart * n, (rowEnd - rowStart) * n).Clear();
-        for (int p0 = 0; p0 < k; p0 += BlockedGemm.TileRows)
+        int m = a.Rows, k = a.Cols, n = b.Cols;
+        float[] A = a.Data, C = c.Data;
+        Array.Clear(C, 0, m * n);
+        // `ref` variables point at the first float of B and of C: LoadUnsafe(ref b0, offset) reads the 8 floats
+        // starting `offset` floats further on, without the bounds check an array index costs.
+        ref float b0 = ref MemoryMarshal.GetArrayDataReference(b.Data);
+        ref float c0 = ref MemoryMarshal.GetArrayDataReference(C);
+        for (int i = 0; i < m; i++)
         {
-            int p1 = Math.Min(p0 + BlockedGemm.TileRows, k);
-            for (int j0 = 0; j0 < n; j0 += BlockedGemm.TileCols)
+            for (int p = 0; p < k; p++)
             {
-                int count = Math.Min(j0 + BlockedGemm.TileCols, n) - j0;
-                for (int i = rowStart; i < rowEnd; i++)
-                {
-                    for (int p = p0; p < p1; p++)
-                    {
-                        Span<float> cRow = c.Data.AsSpan(i * n + j0, count);
-                        ReadOnlySpan<float> bRow = b.Data.AsSpan(p * n + j0, count);
-                        if (wide) AddScaled512(cRow, a.Data[i * k + p], bRow);
-                        else AddScaled256(cRow, a.Data[i * k + p], bRow);
-                    }
-                }
+                float aip = A[i * k + p];
+                var scale = Vector256.Create(aip);   // aip in all 8 lanes
+                nuint bRow = (nuint)(p * n), cRow = (nuint)(i * n);
+                int j = 0;
+                for (; j <= n - 8; j += 8)   // C[i, j..j+8] += aip · B[p, j..j+8]: load, load, FMA, store
+                    Fused.MultiplyAdd(scale, Vector256.LoadUnsafe(ref b0, bRow + (nuint)j), Vector256.LoadUnsafe(ref c0, cRow + (nuint)j))
+                        .StoreUnsafe(ref c0, cRow + (nuint)j);
+                for (; j < n; j++) C[i * n + j] += aip * b.Data[p * n + j];   // the last n % 8 floats
             }
         }
     }
 
-    // c += s·b, 8 floats at a time, then the leftover floats one by one.
+    /// <summary>C = A·B with 512-bit vectors (16 floats per instruction).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // compiled fully optimised at the first call (see KernelTimer)
-    private static void AddScaled256(Span<float> c, float s, ReadOnlySpan<float> b)
+    public static void Multiply512(Matrix a, Matrix b, Matrix c)
     {
-        ref float c0 = ref MemoryMarshal.GetReference(c);
-        ref float b0 = ref MemoryMarshal.GetReference(b);
-        var scale = Vector256.Create(s);   // s copied into all 8 lanes
-        int j = 0;
-        for (; j <= c.Length - 8; j += 8)
+        TeachingShapes.Require(a, b, c);
+        int m = a.Rows, k = a.Cols, n = b.Cols;
+        float[] A = a.Data, C = c.Data;
+        Array.Clear(C, 0, m * n);
+        ref float b0 = ref MemoryMarshal.GetArrayDataReference(b.Data);
+        ref float c0 = ref MemoryMarshal.GetArrayDataReference(C);
+        for (int i = 0; i < m; i++)
         {
-            Vector256<float> sum = Fused.MultiplyAdd(scale, Vector256.LoadUnsafe(ref b0, (nuint)j), Vector256.LoadUnsafe(ref c0, (nuint)j));
-            sum.StoreUnsafe(ref c0, (nuint)j);
+            for (int p = 0; p < k; p++)
+            {
+                float aip = A[i * k + p];
+                var scale = Vector512.Create(aip);   // aip in all 16 lanes
+                nuint bRow = (nuint)(p * n), cRow = (nuint)(i * n);
+                int j = 0;
+                for (; j <= n - 16; j += 16)
+                    Fused.MultiplyAdd(scale, Vector512.LoadUnsafe(ref b0, bRow + (nuint)j), Vector512.LoadUnsafe(ref c0, cRow + (nuint)j))
+                        .StoreUnsafe(ref c0, cRow + (nuint)j);
+                for (; j < n; j++) C[i * n + j] += aip * b.Data[p * n + j];   // the last n % 16 floats
+            }
         }
-        for (; j < c.Length; j++) Unsafe.Add(ref c0, j) += s * Unsafe.Add(ref b0, j);
-    }
-
-    // c += s·b, 16 floats at a time, then the leftover floats one by one.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // compiled fully optimised at the first call (see KernelTimer)
-    private static void AddScaled512(Span<float> c, float s, ReadOnlySpan<float> b)
-    {
-        ref float c0 = ref MemoryMarshal.GetReference(c);
-        ref float b0 = ref MemoryMarshal.GetReference(b);
-        var scale = Vector512.Create(s);   // s copied into all 16 lanes
-        int j = 0;
-        for (; j <= c.Length - 16; j += 16)
-        {
-            Vector512<float> sum = Fused.MultiplyAdd(scale, Vector512.LoadUnsafe(ref b0, (nuint)j), Vector512.LoadUnsafe(ref c0, (nuint)j));
-            sum.StoreUnsafe(ref c0, (nuint)j);
-        }
-        for (; j < c.Length; j++) Unsafe.Add(ref c0, j) += s * Unsafe.Add(ref b0, j);
     }
 }

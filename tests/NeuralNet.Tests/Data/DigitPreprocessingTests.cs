@@ -34,6 +34,32 @@ public class DigitPreprocessingTests
     }
 
     [Fact]
+    public void A_thin_small_digit_on_a_large_noisy_page_is_measured_where_its_ink_is_not_called_blank()
+    {
+        // A 1-px "1", 30 px long, at 0.4 on grey paper at 0.835 with noise 0.018: 30 ink pixels among 76,200, too few
+        // for Otsu's threshold, which splits the paper's noise instead.
+        DigitImage page = Noisy(Bar(300, 254, thickness: 1.2, length: 30, lean: 0, paper: 0.835f, ink: 0.4f), 300, 254, sigma: 0.018, seed: 4);
+
+        PreparedDigit digit = page.PrepareLikeMnist();
+
+        Assert.True(digit.Inverted);
+        Assert.InRange(digit.InkHeight, 26, 34);
+        Assert.InRange(digit.InkWidth, 1, 6);
+    }
+
+    [Fact]
+    public void A_noisy_page_with_a_few_dark_specks_is_still_blank()
+    {
+        float[] paper = Enumerable.Repeat(0.835f, 300 * 254).ToArray();
+        DigitImage page = Noisy(paper, 300, 254, sigma: 0.018, seed: 5);
+        foreach (int at in new[] { 1000, 20_000, 40_123, 51_000, 70_001 }) page.Pixels[at] = 0.2f;
+
+        ArgumentException error = Assert.Throws<ArgumentException>(() => page.PrepareLikeMnist());
+
+        Assert.Contains("looks blank", error.Message);
+    }
+
+    [Fact]
     public void Deskewing_stands_a_leaning_bar_upright()
     {
         var leaning = new DigitImage(80, 100, Bar(80, 100, thickness: 8, length: 70, lean: -0.35));

@@ -118,4 +118,20 @@ public class IdxFileTests
         DataFileException e = ReadBytes([]);
         Assert.Contains("empty", e.Message);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_limit_reads_only_the_first_items(bool gzip)
+    {
+        using var folder = new TestData.TempFolder();
+        string path = folder.File(gzip ? "images.gz" : "images");
+        byte[] bytes = Enumerable.Range(0, 5 * 4).Select(i => (byte)i).ToArray();
+        IdxFile.Write(path, IdxArray.FromBytes(bytes, 5, 2, 2), gzip);
+
+        IdxArray first = IdxFile.Read(path, maxItems: 2);
+
+        Assert.Equal([2, 2, 2], first.Dimensions);
+        Assert.Equal(bytes[..8], first.Bytes);
+    }
 }

@@ -50,9 +50,59 @@ public class CheckTests
         { "lanes not summed", () => Check.DotProduct((x, y) => { Vector256<float> v = Vector256<float>.Zero; for (int i = 0; i + 8 <= x.Length; i += 8) v += Vector256.Create(x, i) * Vector256.Create(y, i); return v[0]; }), "Vector256.Sum" },
         { "a whole vector read past the end", () => Check.DotProduct((x, y) => Vector256.Sum(Vector256.Create(x, 0) * Vector256.Create(y, 0))), "no whole vector" },
         { "W read as [class, input]", () => Check.BoundaryLine(layer => Solutions.BoundaryLine(layer, transposed: true)), "w[i, k]" },
-        { "line without bias", () => Check.BoundaryLine(layer => Solutions.BoundaryLine(layer, withBias: false)), "c = b₁ − b₀" },
+        { "line without bias", () => Check.BoundaryLine(layer => Solutions.BoundaryLine(layer, withBias: false)), "γ = b₁ − b₀" },
         { "not a line", () => Check.BoundaryLine(layer => (0, 0, 1)), "not a line" },
+        { "bias added inside the k-loop", () => Check.LinearForward((x, w, b) => LinearForwardLoops(x, w, b, biasInsideLoop: true, wTransposed: false)), "inside the loop over k" },
+        { "W read as W[j,k]", () => Check.LinearForward((x, w, b) => LinearForwardLoops(x, w, b, biasInsideLoop: false, wTransposed: true)), "W's first index is the input k" },
+        { "dX = dZ·W", () => Check.LinearBackward((x, w, dz) => (Arrays.MatMul(Arrays.T(x), dz), ColumnSums(dz), Arrays.MatMul(dz, w))), "dZ·W does not fit" },
+        { "m̂ written back into m", () => Check.AdamStep(AdamStoringHats), "uncorrected running means" },
+        { "integer division in precision", () => Check.PrecisionRecallF1(IntegerMetrics), "integer division" },
+        { "batch norm without the σ² term", () => Check.BatchNormBackward((x, g, dy) => Solutions.BatchNormBackward(x, g, dy, constantStatistics: false, withoutVarianceTerm: true)), "not the one through the variance" },
     };
+
+    [Fact]
+    public void A_shape_mismatch_in_MatMul_names_the_shapes_not_a_parameter()
+    {
+        CheckResult result = Check.LinearBackward((x, w, dz) => (Arrays.MatMul(Arrays.T(x), dz), ColumnSums(dz), Arrays.MatMul(dz, w)));
+
+        Assert.Contains("A 4x3 and B 5x3", result.Message);
+        Assert.DoesNotContain("(Parameter", result.Message);
+    }
+
+    private static double[,] LinearForwardLoops(double[,] x, double[,] w, double[] b, bool biasInsideLoop, bool wTransposed)
+    {
+        int rows = x.GetLength(0), n = x.GetLength(1), m = w.GetLength(1);
+        double[,] z = new double[rows, m];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < m; j++)
+            {
+                double sum = biasInsideLoop ? 0 : b[j];
+                for (int k = 0; k < n; k++) sum += x[i, k] * (wTransposed ? w[j, k] : w[k, j]) + (biasInsideLoop ? b[j] : 0);
+                z[i, j] = sum;
+            }
+        return z;
+    }
+
+    private static double[] ColumnSums(double[,] a) => Enumerable.Range(0, a.GetLength(1)).Select(j => Enumerable.Range(0, a.GetLength(0)).Sum(i => a[i, j])).ToArray();
+
+    // Right in step 1, then wrong: m and s are overwritten with their bias-corrected values.
+    private static void AdamStoringHats(double[] theta, double[] m, double[] s, double[] g, int t, double eta, double beta1, double beta2, double epsilon)
+    {
+        for (int i = 0; i < theta.Length; i++)
+        {
+            m[i] = (beta1 * m[i] + (1 - beta1) * g[i]) / (1 - Math.Pow(beta1, t));
+            s[i] = (beta2 * s[i] + (1 - beta2) * g[i] * g[i]) / (1 - Math.Pow(beta2, t));
+            theta[i] -= eta * m[i] / (Math.Sqrt(s[i]) + epsilon);
+        }
+    }
+
+    private static (double, double, double) IntegerMetrics(int[,] counts, int k)
+    {
+        int truePositives = counts[k, k], calledK = 0, trueK = 0;
+        for (int i = 0; i < counts.GetLength(0); i++) { calledK += counts[i, k]; trueK += counts[k, i]; }
+        double precision = truePositives / calledK, recall = truePositives / trueK;
+        return (precision, recall, precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall));
+    }
 
     [Theory]
     [MemberData(nameof(WrongAnswers))]

@@ -126,7 +126,7 @@ internal static class Solutions
         return dX;
     }
 
-    public static (double[,], double[], double[]) BatchNormBackward(double[,] x, double[] gamma, double[,] dY, bool constantStatistics)
+    public static (double[,], double[], double[]) BatchNormBackward(double[,] x, double[] gamma, double[,] dY, bool constantStatistics, bool withoutVarianceTerm = false)
     {
         int rows = x.GetLength(0), features = x.GetLength(1);
         double[,] dX = new double[rows, features];
@@ -148,7 +148,7 @@ internal static class Solutions
                 meanDyXHat += dY[i, f] * xHat[i] / rows;
             }
             for (int i = 0; i < rows; i++)
-                dX[i, f] = gamma[f] * inverseStd * (constantStatistics ? dY[i, f] : dY[i, f] - meanDy - xHat[i] * meanDyXHat);
+                dX[i, f] = gamma[f] * inverseStd * (constantStatistics ? dY[i, f] : dY[i, f] - meanDy - (withoutVarianceTerm ? 0 : xHat[i] * meanDyXHat));
         }
         return (dX, dGamma, dBeta);
     }

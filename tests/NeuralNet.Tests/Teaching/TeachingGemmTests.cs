@@ -6,14 +6,14 @@ namespace NeuralNet.Tests.Teaching;
 /// <summary>Every step of chapter 7's matrix product agrees with the textbook reference (double-precision sums).</summary>
 public class TeachingGemmTests
 {
-    private static readonly string[] KernelNames = ["naive", "loop order", "blocked", "simd256", "simd512", "threaded", "packed", "packed 3 threads"];
+    private static readonly string[] KernelNames = ["naive", "loop order", "blocked", "simd256", "simd512", "register tile", "packed", "packed 3 threads", "packed depth 7"];
 
     public static TheoryData<string> Kernels => new(KernelNames);
 
     // Shapes that are not multiples of any vector width or tile, that cross the 128-wide tiles of BlockedGemm
     // and the 256-deep packs of PackedGemm, and degenerate ones.
     private static readonly (int M, int N, int K)[] Shapes =
-        [(1, 1, 1), (2, 3, 5), (7, 13, 17), (6, 32, 8), (13, 47, 29), (9, 33, 300), (131, 129, 257), (3, 200, 1)];
+        [(1, 1, 1), (2, 3, 5), (7, 13, 17), (6, 32, 8), (12, 64, 3), (13, 47, 29), (9, 33, 300), (131, 129, 257), (3, 200, 1)];
 
     public static IEnumerable<object[]> KernelsAndShapes() =>
         from kernel in KernelNames from shape in Shapes select new object[] { kernel, shape.M, shape.N, shape.K };
@@ -55,9 +55,10 @@ public class TeachingGemmTests
             case "blocked": BlockedGemm.Multiply(a, b, c); break;
             case "simd256": SimdGemm.Multiply256(a, b, c); break;
             case "simd512": SimdGemm.Multiply512(a, b, c); break;
-            case "threaded": ThreadedGemm.Multiply(a, b, c, threads: 2); break;
+            case "register tile": RegisterTileGemm.Multiply(a, b, c); break;
             case "packed": PackedGemm.Multiply(a, b, c); break;
             case "packed 3 threads": PackedGemm.Multiply(a, b, c, threads: 3); break;
+            case "packed depth 7": PackedGemm.Multiply(a, b, c, depth: 7); break;
             default: throw new ArgumentException(kernel);
         }
     }
