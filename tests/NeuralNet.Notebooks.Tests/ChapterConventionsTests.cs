@@ -173,6 +173,34 @@ public class ChapterConventionsTests
         });
     }
 
+    /// <summary>
+    /// A link to a line of the library (<c>File.cs#L42</c>) must still land on code when the file changes: the line
+    /// exists and starts a member: its declaration, or the doc comment (<c>/// &lt;summary&gt;</c>, <c>/// &lt;inheritdoc/&gt;</c>) right above it.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Chapters))]
+    public void Links_to_a_line_land_on_a_member_declaration(string chapter)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(PathOf(chapter)));
+        IEnumerable<string> markdown = json.RootElement.GetProperty("cells").EnumerateArray()
+            .Where(c => c.GetProperty("cell_type").GetString() == "markdown")
+            .Select(c => string.Concat(c.GetProperty("source").EnumerateArray().Select(l => l.GetString())));
+        var anchored = markdown
+            .SelectMany(text => System.Text.RegularExpressions.Regex.Matches(text, @"\]\((\.\./[^)\s#]+\.cs)#L(\d+)\)"))
+            .Select(m => (Path: m.Groups[1].Value, Line: int.Parse(m.Groups[2].Value)))
+            .ToList();
+        var memberStart = new System.Text.RegularExpressions.Regex(@"^\s*((public|protected|private|internal)\b.*[({]|/// <(summary|inheritdoc))");
+
+        Assert.All(anchored, link =>
+        {
+            string[] lines = File.ReadAllLines(Path.GetFullPath(Path.Combine(ChapterTests.NotebooksFolder, link.Path)));
+            Assert.True(link.Line <= lines.Length, $"{chapter} links to {link.Path}#L{link.Line}, past its {lines.Length} lines");
+            bool landsOnCode = memberStart.IsMatch(lines[link.Line - 1]);
+            Assert.True(landsOnCode, $"{chapter} links to {link.Path}#L{link.Line}, which no longer starts a member: " +
+                $"\"{lines[link.Line - 1].Trim()}\" (the file changed; point the link at the line again)");
+        });
+    }
+
     [Fact]
     public void Ci_parameters_name_existing_chapters_and_variables_of_their_parameters_cell()
     {
