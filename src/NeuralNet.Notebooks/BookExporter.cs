@@ -20,6 +20,12 @@ public sealed record BookOptions
     /// <summary>Called after each cell of each chapter that runs, for progress output.</summary>
     public Action<NotebookCell, CellRun>? CellCompleted { get; init; }
 
+    /// <summary>
+    /// How a chapter is run, given its parameter values: in this process by <see cref="NotebookRunner"/> when null;
+    /// <c>nn notebooks export</c> runs each in a process of its own (<see cref="NotebookProcess"/>).
+    /// </summary>
+    public Func<Notebook, IReadOnlyDictionary<string, string>, Task<NotebookRun>>? RunNotebook { get; init; }
+
     /// <summary>The book's title, on the index page.</summary>
     public string Title { get; init; } = "NeuralNet — the chapters";
 }
@@ -61,8 +67,10 @@ public static class BookExporter
             {
                 options.NotebookStarting?.Invoke(notebook);
                 IReadOnlyDictionary<string, string> parameters = options.ParametersFor?.Invoke(notebook) ?? new Dictionary<string, string>();
-                run = await NotebookRunner.RunAsync(notebook, new NotebookRunOptions { Parameters = parameters, CellCompleted = options.CellCompleted })
-                    .ConfigureAwait(false);
+                run = options.RunNotebook is { } runNotebook
+                    ? await runNotebook(notebook, parameters).ConfigureAwait(false)
+                    : await NotebookRunner.RunAsync(notebook, new NotebookRunOptions { Parameters = parameters, CellCompleted = options.CellCompleted })
+                        .ConfigureAwait(false);
             }
 
             string page = Path.Combine(outputFolder, PageName(notebook));

@@ -197,7 +197,8 @@ public sealed class Notebook
     /// <summary>Writes the notebook back to <see cref="Path"/>, with the given outputs stored in its code cells.</summary>
     /// <param name="outputs">Outputs by cell number; cells not in it keep what they had.</param>
     /// <param name="executionCounts">Execution counts by cell number, as the kernel numbers them.</param>
-    public void Save(IReadOnlyDictionary<int, IReadOnlyList<CellOutput>> outputs, IReadOnlyDictionary<int, int> executionCounts)
+    /// <param name="path">Where to write; <see cref="Path"/> when not given.</param>
+    public void Save(IReadOnlyDictionary<int, IReadOnlyList<CellOutput>> outputs, IReadOnlyDictionary<int, int> executionCounts, string? path = null)
     {
         foreach (NotebookCell cell in Cells.Where(c => c.Kind == CellKind.Code))
         {
@@ -215,7 +216,28 @@ public sealed class Notebook
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         string text = _root.ToJsonString(options) + "\n";
-        AtomicFile.WriteAllText(Path, text);
+        AtomicFile.WriteAllText(path ?? Path, text);
+    }
+
+    /// <summary>
+    /// Writes a copy of the notebook to <paramref name="path"/> (atomically) with each code cell's source as
+    /// <paramref name="source"/> gives it, and no outputs; the notebook itself and its file are not changed.
+    /// </summary>
+    public void SaveCopy(string path, Func<NotebookCell, string> source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var copy = (JsonObject)_root.DeepClone();
+        var cells = (JsonArray)copy["cells"]!;
+        foreach (NotebookCell cell in Cells.Where(c => c.Kind == CellKind.Code))
+        {
+            var json = (JsonObject)cells[cell.Number - 1]!;
+            json["source"] = Lines(source(cell));
+            json["outputs"] = new JsonArray();
+            json["execution_count"] = null;
+        }
+
+        var options = new JsonSerializerOptions { WriteIndented = true, IndentSize = _indent, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        AtomicFile.WriteAllText(path, copy.ToJsonString(options) + "\n");
     }
 
     internal static bool IsCSharpKernel(string kernel) => kernel is "csharp" or "c#" or "cs" or ".net-csharp";

@@ -57,6 +57,22 @@ public sealed class NotebookRun
     /// <summary>How long the whole run took.</summary>
     public TimeSpan Elapsed { get; }
 
+    /// <summary>
+    /// The exercise checks that failed: each output line that starts with ✘ (how <c>NeuralNet.Exercises.CheckResult</c>
+    /// shows a wrong answer), with its cell. The cells themselves passed: a check reports, it does not throw.
+    /// </summary>
+    public IReadOnlyList<(int Cell, string Line)> FailedChecks => Cells
+        .SelectMany(cell => FailedCheckLines(cell.Outputs).Select(line => (cell.Number, line)))
+        .ToArray();
+
+    /// <summary>The lines of <paramref name="outputs"/> (printed text and text results) that start with ✘.</summary>
+    public static IEnumerable<string> FailedCheckLines(IEnumerable<CellOutput> outputs) => outputs
+        .Select(output => output.OutputType == CellOutput.Stream && output.Name == "stdout" ? output.Text : output[OutputFormatter.PlainText])
+        .OfType<string>()
+        .SelectMany(text => text.Split('\n'))
+        .Select(line => line.Trim())
+        .Where(line => line.StartsWith('✘'));
+
     /// <summary>Throws <see cref="Failure"/> if the run failed.</summary>
     public void ThrowIfFailed()
     {
@@ -70,7 +86,10 @@ public sealed class NotebookRun
     /// Saves the outputs into the notebook file as the kernel would, so the notebook opens showing them.
     /// Cells the run did not reach lose their old outputs: a saved notebook never shows stale results.
     /// </summary>
-    public void Save()
+    public void Save() => SaveTo(null);
+
+    /// <summary>As <see cref="Save()"/>, into <paramref name="path"/> (the notebook's own file when null).</summary>
+    public void SaveTo(string? path)
     {
         var outputs = new Dictionary<int, IReadOnlyList<CellOutput>>();
         var counts = new Dictionary<int, int>();
@@ -84,7 +103,38 @@ public sealed class NotebookRun
             }
         }
 
-        Notebook.Save(outputs, counts);
+        Notebook.Save(outputs, counts, path);
+    }
+
+    /// <summary>
+    /// The run of <paramref name="notebook"/> that a process of its own made (<see cref="NotebookProcess"/>): statuses
+    /// and failure from <paramref name="result"/>, outputs from <paramref name="executed"/>, the copy it saved them into
+    /// (none when the process did not get that far).
+    /// </summary>
+    public static NotebookRun FromProcess(Notebook notebook, NotebookProcessResult result, Notebook? executed)
+    {
+        ArgumentNullException.ThrowIfNull(notebook);
+        ArgumentNullException.ThrowIfNull(result);
+        var cells = new List<CellRun>();
+        foreach (NotebookCell cell in notebook.Cells)
+        {
+            CellSummary? summary = result.Cells.FirstOrDefault(c => c.Number == cell.Number);
+            IReadOnlyList<CellOutput> outputs = executed?.Cells.FirstOrDefault(c => c.Number == cell.Number)?.StoredOutputs ?? [];
+            CellStatus status = cell.Kind != CellKind.Code ? CellStatus.NotCode
+                : summary?.Status ?? (cell.Number == result.FailedCell ? CellStatus.Failed : CellStatus.NotRun);
+            cells.Add(new CellRun(cell.Number, cell.Kind, status, summary?.Elapsed ?? TimeSpan.Zero,
+                status == CellStatus.NotRun ? [] : outputs, summary?.Notes ?? []));
+        }
+
+        NotebookCellException? failure = null;
+        if (result.Failure is { } message)
+        {
+            int cellNumber = result.FailedCell ?? 0;
+            string prefix = $"{notebook.Name}, cell {cellNumber}: ";
+            failure = new NotebookCellException(notebook.Name, cellNumber, null, message.StartsWith(prefix, StringComparison.Ordinal) ? message[prefix.Length..] : message);
+        }
+
+        return new NotebookRun(notebook, cells, failure, result.Elapsed);
     }
 }
 

@@ -18,11 +18,31 @@ public sealed record NotebookRunOptions
     /// <summary>Called after each cell, for progress output.</summary>
     public Action<NotebookCell, CellRun>? CellCompleted { get; init; }
 
+    /// <summary>Called before each code cell runs (see <see cref="NotebookProcess"/>, which pins a crash or a timeout on it).</summary>
+    public Action<NotebookCell>? CellStarting { get; init; }
+
     /// <summary>
     /// Run with the notebook's folder as the working directory, as VS Code's kernel does (default true).
     /// The working directory is process-wide: runs must not overlap.
     /// </summary>
     public bool UseNotebookDirectory { get; init; } = true;
+
+    /// <summary>Which host the run stands in for: .NET Interactive's C# kernel (the default) or Verso's (see <see cref="NotebookProfile"/>).</summary>
+    public NotebookProfile Profile { get; init; } = NotebookProfile.Kernel;
+}
+
+/// <summary>The notebook host a run reproduces.</summary>
+public enum NotebookProfile
+{
+    /// <summary>.NET Interactive's C# kernel, as VS Code runs it: its imports, <c>display</c>, <c>Formatter</c>, C# 14.</summary>
+    Kernel,
+
+    /// <summary>
+    /// Verso's C# kernel, which CI cannot install: C# 13, Verso's imports and <c>Verso.Abstractions</c>, no .NET
+    /// Interactive helpers; relative <c>#r</c>/<c>#load</c> paths, stderr, a chart shown as text and a chart that
+    /// needs the network fail the cell; one MIME type per output (see <c>VersoProfile</c>).
+    /// </summary>
+    Verso,
 }
 
 /// <summary>
@@ -87,22 +107,39 @@ public static class NotebookRunner
 
         Microsoft.DotNet.Interactive.Formatting.Formatter.Reset();
         var scripts = new LoadedScriptResolver(notebook.Directory);
+        bool verso = options.Profile == NotebookProfile.Verso;
         ScriptOptions baseOptions = ScriptOptions.Default
             .WithReferences(FrameworkReferences.Value)
-            .AddReferences(ProvidedAssemblies.Instance.Assemblies)
-            .WithImports(KernelImports)
+            // Verso has Plotly.NET from NuGet but not the runner's stand-ins for .NET Interactive; it has its own Verso.Abstractions.
+            .AddReferences(verso ? ProvidedAssemblies.Instance.Assemblies.Where(a => a != typeof(NotebookRunner).Assembly) : ProvidedAssemblies.Instance.Assemblies)
+            .AddReferences(verso ? [VersoProfile.Reference] : [])
+            .WithImports(verso ? VersoProfile.Imports : KernelImports)
             .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(notebook.Directory))
             .WithSourceResolver(scripts)
             .WithEmitDebugInformation(true)
             // Debug code keeps a line for every statement, so a runtime error names the line that threw.
             .WithOptimizationLevel(OptimizationLevel.Debug)
             .WithFileEncoding(System.Text.Encoding.UTF8)
-            .WithLanguageVersion(LanguageVersion.Latest);
+            .WithLanguageVersion(verso ? VersoProfile.Language : LanguageVersion.Latest);
 
-        // The kernel's own first submission: its helpers, imported statically.
+        // The kernel's own first submission: its helpers, imported statically (Verso has none).
         ScriptState<object>? state = null;
-        var session = new Session(baseOptions, new NotebookLoadContext($"notebook {notebook.Name}"), scripts);
+        var session = new Session(baseOptions, new NotebookLoadContext($"notebook {notebook.Name}"), scripts, verso);
         NotebookLoadContext.Current = session.LoadContext;
+        using IDisposable? versoDisplay = verso ? VersoProfile.SetDisplayHandler((value, mimeType) =>
+        {
+            (CellOutput? output, string? problem) = VersoProfile.Shown(value, mimeType);
+            if (problem is not null)
+            {
+                session.VersoProblems.Add(problem);
+            }
+            else
+            {
+                sink.Add(output!);
+            }
+
+            return Task.CompletedTask;
+        }) : null;
 
         foreach (NotebookCell cell in notebook.Cells)
         {
@@ -118,11 +155,24 @@ public static class NotebookRunner
             }
             else
             {
+                if (options.CellStarting is { } starting)
+                {
+                    DisplaySink.Current = null;
+                    try
+                    {
+                        starting(cell);
+                    }
+                    finally
+                    {
+                        DisplaySink.Current = sink;
+                    }
+                }
+
                 var clock = Stopwatch.StartNew();
                 var notes = new List<string>();
                 try
                 {
-                    state ??= await CSharpScript.RunAsync(KernelHelpers, baseOptions.WithFilePath(notebook.Path + "#kernel")).ConfigureAwait(false);
+                    state ??= await CSharpScript.RunAsync(verso ? "" : KernelHelpers, baseOptions.WithFilePath(notebook.Path + "#kernel")).ConfigureAwait(false);
                     state = await RunCellAsync(notebook, cell, state, session, options, sink, notes).ConfigureAwait(false);
                 }
                 catch (NotebookCellException e)
@@ -160,13 +210,19 @@ public static class NotebookRunner
     }
 
     /// <summary>What carries from cell to cell besides the script state: options with the references so far.</summary>
-    private sealed class Session(ScriptOptions options, NotebookLoadContext loadContext, LoadedScriptResolver scripts)
+    private sealed class Session(ScriptOptions options, NotebookLoadContext loadContext, LoadedScriptResolver scripts, bool verso)
     {
         public ScriptOptions Options { get; set; } = options;
 
         public NotebookLoadContext LoadContext { get; } = loadContext;
 
         public LoadedScriptResolver Scripts { get; } = scripts;
+
+        /// <summary>Whether the run is in the Verso profile.</summary>
+        public bool Verso { get; } = verso;
+
+        /// <summary>What the running cell did that Verso would fail or show wrong (Verso profile only).</summary>
+        public List<string> VersoProblems { get; } = [];
     }
 
     private static async Task<ScriptState<object>> RunCellAsync(
@@ -186,6 +242,12 @@ public static class NotebookRunner
         {
             CellPreprocessor.Result processed = CellPreprocessor.Process(cell.Source, ProvidedAssemblies.Instance);
             notes.AddRange(processed.Notes);
+            if (session.Verso && processed.References.Concat(processed.Loads).FirstOrDefault(r => !Path.IsPathRooted(r.Path)) is { Path: not null } relative)
+            {
+                throw new CellPreprocessException(relative.Line,
+                    $"'{relative.Path}' is a relative path, which Verso does not resolve (CS0006/CS1504): use `nn notebooks prepare --absolute-paths OUT` and open the copy.");
+            }
+
             foreach ((int line, string? path) in processed.References)
             {
                 session.Options = session.Options.AddReferences(LoadReference(notebook, cell, session.LoadContext, line, path, notes));
@@ -216,8 +278,8 @@ public static class NotebookRunner
             throw new NotebookCellException(notebook.Name, cell.Number, line, message);
         }
 
-        // The kernel writes a cell's compiler warnings into its output, on stderr; so does the runner.
-        foreach (Diagnostic warning in diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning))
+        // The kernel writes a cell's compiler warnings into its output, on stderr; so does the runner (Verso does not).
+        foreach (Diagnostic warning in diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning && !session.Verso))
         {
             FileLinePositionSpan position = warning.Location.GetLineSpan();
             string place = position.Path == cellPath ? "" : Path.GetFileName(position.Path);
@@ -237,7 +299,20 @@ public static class NotebookRunner
 
         try
         {
-            if (TrailingExpressionIsShown(next))
+            if (session.Verso && next.ReturnValue is not null)
+            {
+                // Verso shows any return value; one MIME type, and a chart only if it can draw it.
+                (CellOutput? shown, string? problem) = VersoProfile.Shown(next.ReturnValue, null);
+                if (problem is not null)
+                {
+                    session.VersoProblems.Add("the cell's value: " + problem);
+                }
+                else
+                {
+                    sink.AddFixed(shown! with { OutputType = CellOutput.ExecuteResult });
+                }
+            }
+            else if (!session.Verso && TrailingExpressionIsShown(next))
             {
                 sink.AddFixed(OutputFormatter.Format(next.ReturnValue) with { OutputType = CellOutput.ExecuteResult });
             }
@@ -248,6 +323,22 @@ public static class NotebookRunner
             Exception error = Unwrap(e);
             throw new NotebookCellException(notebook.Name, cell.Number, null,
                 $"showing the cell's result failed: {error.GetType().FullName}: {error.Message}", error);
+        }
+
+        if (session.Verso)
+        {
+            // Verso fails a cell that wrote to stderr.
+            if (sink.OutputsOf(cell.Number - 1) is var outputs && outputs.FirstOrDefault(o => o is { OutputType: CellOutput.Stream, Name: "stderr" }) is { } stderr)
+            {
+                session.VersoProblems.Add($"it wrote to stderr, which fails a cell in Verso: {stderr.Text!.Trim()}");
+            }
+
+            if (session.VersoProblems.Count > 0)
+            {
+                string problems = string.Join("; ", session.VersoProblems);
+                session.VersoProblems.Clear();
+                throw new NotebookCellException(notebook.Name, cell.Number, null, "Verso profile: " + problems);
+            }
         }
 
         return next;
@@ -415,8 +506,11 @@ public static class NotebookRunner
         return null;
     }
 
-    private static void CheckParameters(Notebook notebook, IReadOnlyDictionary<string, string> parameters)
+    /// <summary>Throws <see cref="ArgumentException"/> when <paramref name="parameters"/> name a variable the notebook's parameters cell does not have.</summary>
+    public static void CheckParameters(Notebook notebook, IReadOnlyDictionary<string, string> parameters)
     {
+        ArgumentNullException.ThrowIfNull(notebook);
+        ArgumentNullException.ThrowIfNull(parameters);
         if (parameters.Count == 0)
         {
             return;

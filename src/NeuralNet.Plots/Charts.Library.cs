@@ -147,6 +147,10 @@ public static partial class Charts
     }
 
     /// <summary>A probability row (e.g. one row of <see cref="Sequential.PredictProbabilities"/>) as bars.</summary>
+    public static GenericChart Probabilities(float[] probabilities, IReadOnlyList<string>? classNames = null, string? title = null) =>
+        Probabilities((IReadOnlyList<float>)probabilities, classNames, title);
+
+    /// <summary>A probability row as bars; the span overload, for a row of a matrix.</summary>
     public static GenericChart Probabilities(ReadOnlySpan<float> probabilities, IReadOnlyList<string>? classNames = null, string? title = null) =>
         Probabilities((IReadOnlyList<float>)probabilities.ToArray(), classNames, title);
 

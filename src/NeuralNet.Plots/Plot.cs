@@ -47,12 +47,62 @@ public static class Plot
         return chart;
     }
 
-    /// <summary>Sets the chart's title (with an optional smaller subtitle line).</summary>
-    public static GenericChart WithTitleText(this GenericChart chart, string title, string? subtitle = null) =>
-        chart.WithLayout(("title", Obj(
-            ("text", subtitle is null ? title : $"{title}<br><sup>{subtitle}</sup>"),
+    /// <summary>The most characters a title line holds before it wraps: about 500 pixels at plotly.js's 17-pixel title font.</summary>
+    public const int TitleLineLength = 56;
+
+    /// <summary>The most characters a subtitle line (a smaller font) holds before it wraps.</summary>
+    public const int SubtitleLineLength = 80;
+
+    /// <summary>
+    /// Sets the chart's title (with an optional smaller subtitle). plotly.js never wraps a title, so a long one is
+    /// broken into lines here (at spaces, <see cref="TitleLineLength"/> characters at most) to fit a narrow output
+    /// column such as VS Code's, and the top margin grows to hold them.
+    /// </summary>
+    public static GenericChart WithTitleText(this GenericChart chart, string title, string? subtitle = null)
+    {
+        string text = WrapLine(title, TitleLineLength);
+        if (subtitle is not null)
+        {
+            text += "<br><sup>" + WrapLine(subtitle, SubtitleLineLength).Replace("<br>", "</sup><br><sup>", StringComparison.Ordinal) + "</sup>";
+        }
+
+        return chart.FitToColumn().WithLayout(("title", Obj(
+            ("text", text),
             ("x", 0.5),
-            ("xanchor", "center"))));
+            ("xanchor", "center"),
+            // The title sits at the top of the figure and pushes the plot down as far as its lines need.
+            ("yref", "container"),
+            ("automargin", true))));
+    }
+
+    /// <summary>Breaks <paramref name="text"/> at spaces into lines of at most <paramref name="length"/> characters, joined by <c>&lt;br&gt;</c>; a line already broken by <c>&lt;br&gt;</c> is kept so.</summary>
+    public static string WrapLine(string text, int length)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        var lines = new List<string>();
+        foreach (string given in text.Split("<br>"))
+        {
+            var line = new System.Text.StringBuilder();
+            foreach (string word in given.Split(' '))
+            {
+                if (line.Length > 0 && VisibleLength(line.ToString()) + 1 + VisibleLength(word) > length)
+                {
+                    lines.Add(line.ToString());
+                    line.Clear();
+                }
+
+                line.Append(line.Length > 0 ? " " : "").Append(word);
+            }
+
+            lines.Add(line.ToString());
+        }
+
+        return string.Join("<br>", lines);
+    }
+
+    // What a line shows: plotly.js's few tags (<b>, <sup>, ...) take no room.
+    private static int VisibleLength(string text) => System.Text.RegularExpressions.Regex.Replace(text, "<[^>]*>", "").Length;
 
     /// <summary>Sets the title and type ("linear", "log", "category") of the x axis (axis 1 unless given).</summary>
     public static GenericChart WithXAxis(this GenericChart chart, string title, string? type = null, int axis = 1, params (string Key, object? Value)[] more) =>
@@ -77,9 +127,36 @@ public static class Plot
         return chart;
     }
 
-    /// <summary>Sets the chart's size in pixels.</summary>
-    public static GenericChart WithPixelSize(this GenericChart chart, int width, int height) =>
-        chart.WithLayout(("width", width), ("height", height));
+    /// <summary>The layout's <c>meta</c> key that keeps the width a chart was designed for (see <see cref="WithPixelSize"/>).</summary>
+    public const string PreferredWidthKey = "preferredWidth";
+
+    /// <summary>
+    /// Sets the chart's height, and the width it was designed for as the most it takes. The figure carries no fixed
+    /// width (plotly.js fills its container), so it fits a narrow column such as VS Code's output; a page made by
+    /// <see cref="ToHtml"/> or the book keeps it at most <paramref name="width"/> pixels wide (from
+    /// <c>layout.meta.preferredWidth</c>).
+    /// </summary>
+    public static GenericChart WithPixelSize(this GenericChart chart, int width, int height)
+    {
+        GenericChart.getLayout(chart).RemoveProperty("width");
+        return chart.WithLayout(("height", height), ("autosize", true), ("meta", Obj((PreferredWidthKey, width))));
+    }
+
+    /// <summary>
+    /// Turns a fixed width (Plotly.NET gives every chart 600 pixels) into the most the chart takes: the figure fills its
+    /// container up to that width (see <see cref="WithPixelSize"/>). <see cref="WithTitleText"/> does it for every titled chart.
+    /// </summary>
+    public static GenericChart FitToColumn(this GenericChart chart)
+    {
+        Layout layout = GenericChart.getLayout(chart);
+        if (layout.TryGetPropertyValue("width") is { } width && width.Value is int pixels)
+        {
+            int height = layout.TryGetPropertyValue("height") is { } h && h.Value is int given ? given : 450;
+            return chart.WithPixelSize(pixels, height);
+        }
+
+        return chart;
+    }
 
     /// <summary>
     /// The chart alone on a page (<see cref="HtmlPage"/>, the chart from <see cref="HtmlPage.Chart"/>). With

@@ -253,6 +253,10 @@ public sealed partial class KernelChapterTests(ITestOutputHelper log)
         var blank = Enumerable.Range(0, figures.Count).Where(i => !drawn[i].Contains("main-svg", StringComparison.Ordinal)).ToList();
         Assert.True(blank.Count == 0, $"{chapter}: charts that did not draw from their Plotly JSON: " + string.Join(", ", blank.Select(i => $"cell {figures[i].Cell}")));
         log.WriteLine($"{chapter}: {figures.Count} charts drawn from their Plotly JSON offline");
+
+        IReadOnlyList<string> misfits = await ChartFit.MisfitsAsync(figures, folder);
+        Assert.True(misfits.Count == 0, $"{chapter}: charts that do not fit a narrow output column:\n" + string.Join("\n", misfits));
+        log.WriteLine($"{chapter}: {figures.Count} charts fit 700- and 1,000-pixel columns");
     }
 
     private static string Text(JsonElement source) =>

@@ -34,7 +34,8 @@ static partial class HtmlPage
                     if (plotly) { window.Plotly = plotly; }
                     var layout = figure.layout || {}, config = figure.config || {};
                     // Fit the column: a fixed width becomes the box's largest, and plotly.js sizes the chart to the box.
-                    if (layout.width) { document.getElementById('{{id}}').style.maxWidth = layout.width + 'px'; delete layout.width; }
+                    var widest = layout.width || (layout.meta && layout.meta.preferredWidth);
+                    if (widest) { document.getElementById('{{id}}').style.maxWidth = widest + 'px'; delete layout.width; }
                     config.responsive = true;
                     // The toolbar takes the top 28 pixels at the right: the title goes below it (50 pixels down, as plotly.js
                     // lifts a title of several lines by 12), the plot below the title.
