@@ -1,7 +1,7 @@
 // What every chapter needs before its first line of content. A chapter's first cell loads the chart
 // packages and this script; its second cell references our two libraries with #r and imports them.
 //
-//   1. Builds src/NeuralNet, src/NeuralNet.Plots and src/NeuralNet.Onnx (Release) when their DLLs are missing or older than
+//   1. Builds src/NeuralNet (with .Data, .Teaching), .Plots and .Onnx (Release) when their DLLs are missing or older than
 //      their sources: #r is read when a cell is compiled, before any code runs, so the build must happen
 //      here, one cell before the #r lines. The first build takes a minute.
 //   2. Makes charts work whatever FSharp.Core the kernel carries (see ChartsInThisKernel).
@@ -28,11 +28,14 @@ public static class ChapterSetup
     public static void BuildLibraries()
     {
         var repoRoot = Path.GetFullPath(Path.Combine(NotebooksFolder(), ".."));
-        // Each project and the DLL the chapters reference; building a project builds the core library too.
+        // Each project and the DLL the chapters reference; building the first two builds the others too
+        // (Plots references Teaching, which references Data, which references the core library).
         (string Project, string Dll)[] libraries =
         [
             ("src/NeuralNet.Plots", "src/NeuralNet.Plots/bin/Release/net10.0/NeuralNet.Plots.dll"),
             ("src/NeuralNet.Onnx", "src/NeuralNet.Onnx/bin/Release/net8.0/NeuralNet.Onnx.dll"),
+            ("src/NeuralNet.Teaching", "src/NeuralNet.Teaching/bin/Release/net8.0/NeuralNet.Teaching.dll"),
+            ("src/NeuralNet.Data", "src/NeuralNet.Data/bin/Release/net8.0/NeuralNet.Data.dll"),
             ("src/NeuralNet", "src/NeuralNet/bin/Release/net8.0/NeuralNet.dll"),
         ];
         var separator = Path.DirectorySeparatorChar;
@@ -43,7 +46,7 @@ public static class ChapterSetup
             .Max(File.GetLastWriteTimeUtc);
         if (libraries.All(library => File.Exists(Path.Combine(repoRoot, library.Dll)) && File.GetLastWriteTimeUtc(Path.Combine(repoRoot, library.Dll)) >= newestSource))
         {
-            Console.WriteLine("NeuralNet, NeuralNet.Plots and NeuralNet.Onnx are up to date.");
+            Console.WriteLine("NeuralNet, .Data, .Teaching, .Plots and .Onnx are up to date.");
             return;
         }
 
@@ -64,7 +67,7 @@ public static class ChapterSetup
             }
         }
 
-        Console.WriteLine("Built NeuralNet, NeuralNet.Plots and NeuralNet.Onnx (Release).");
+        Console.WriteLine("Built NeuralNet, .Data, .Teaching, .Plots and .Onnx (Release).");
     }
 
     /// <summary>

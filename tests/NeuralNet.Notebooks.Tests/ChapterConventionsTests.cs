@@ -79,7 +79,8 @@ public class ChapterConventionsTests
             "#r \"nuget: Plotly.NET.Interactive, 6.0.0\"\n#r \"nuget: Plotly.NET.CSharp, 0.14.0\"\n#load \"setup.csx\"",
             Source(code[0]));
         Assert.StartsWith(
-            "#r \"../src/NeuralNet/bin/Release/net8.0/NeuralNet.dll\"\n#r \"../src/NeuralNet.Plots/bin/Release/net10.0/NeuralNet.Plots.dll\"\n",
+            "#r \"../src/NeuralNet/bin/Release/net8.0/NeuralNet.dll\"\n#r \"../src/NeuralNet.Data/bin/Release/net8.0/NeuralNet.Data.dll\"\n"
+            + "#r \"../src/NeuralNet.Teaching/bin/Release/net8.0/NeuralNet.Teaching.dll\"\n#r \"../src/NeuralNet.Plots/bin/Release/net10.0/NeuralNet.Plots.dll\"\n",
             Source(code[1]));
         Assert.DoesNotContain(code.Skip(2), c => Source(c).Contains("#r \"", StringComparison.Ordinal) || Source(c).Contains("#load", StringComparison.Ordinal));
 

@@ -85,8 +85,8 @@ public static class DatasetSource
         RequireMemoryForPixels(paths[0], arrays[0], paths[2], arrays[2]);
         string[] classNames = Enumerable.Range(0, FolderClassCount).Select(c => c.ToString()).ToArray();
         string name = Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar));
-        var train = ImageDataset.FromIdx($"{name} train", arrays[0], paths[0], arrays[1], paths[1], classNames);
-        var test = ImageDataset.FromIdx($"{name} test", arrays[2], paths[2], arrays[3], paths[3], classNames);
+        var train = IdxDataset.ToImageDataset($"{name} train", arrays[0], paths[0], arrays[1], paths[1], classNames);
+        var test = IdxDataset.ToImageDataset($"{name} test", arrays[2], paths[2], arrays[3], paths[3], classNames);
         if (train.Count == 0) throw new DataFileException(paths[0], "holds 0 images; a training set needs at least one.", 4);
         if (test.Count == 0) throw new DataFileException(paths[2], "holds 0 images; a test set needs at least one.", 4);
         if (test.Height != train.Height || test.Width != train.Width)

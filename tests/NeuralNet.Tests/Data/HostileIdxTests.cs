@@ -101,7 +101,7 @@ public class HostileIdxTests
         var labels = IdxArray.FromBytes(new byte[10], 10);
 
         Assert.Equal(0, images.ElementCount);
-        DataFileException e = Assert.Throws<DataFileException>(() => ImageDataset.FromIdx("x", images, "images", labels, "labels", ["0", "1"]));
+        DataFileException e = Assert.Throws<DataFileException>(() => IdxDataset.ToImageDataset("x", images, "images", labels, "labels", ["0", "1"]));
         Assert.Contains("0x28 pixels", e.Message);
     }
 

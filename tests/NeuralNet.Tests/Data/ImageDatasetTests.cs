@@ -12,7 +12,7 @@ public class ImageDatasetTests
     {
         var images = IdxArray.FromBytes([0, 255, 51, 102], 1, 2, 2);
         var labels = IdxArray.FromBytes([7], 1);
-        var data = ImageDataset.FromIdx("t", images, "i", labels, "l", Digits);
+        var data = IdxDataset.ToImageDataset("t", images, "i", labels, "l", Digits);
         Assert.Equal([0f, 1f, 0.2f, 0.4f], data.Image(0).ToArray());
         Assert.Equal(7, data.Labels[0]);
     }
@@ -22,7 +22,7 @@ public class ImageDatasetTests
     {
         var images = IdxArray.FromBytes(new byte[3 * 4], 3, 2, 2);
         var labels = IdxArray.FromBytes([1, 2], 2);
-        DataFileException e = Assert.Throws<DataFileException>(() => ImageDataset.FromIdx("t", images, "imgs.idx", labels, "lbls.idx", Digits));
+        DataFileException e = Assert.Throws<DataFileException>(() => IdxDataset.ToImageDataset("t", images, "imgs.idx", labels, "lbls.idx", Digits));
         Assert.Contains("lbls.idx", e.Message);
         Assert.Contains("imgs.idx", e.Message);
         Assert.Contains("2 labels", e.Message);
@@ -34,7 +34,7 @@ public class ImageDatasetTests
     {
         var images = IdxArray.FromBytes(new byte[2 * 4], 2, 2, 2);
         var labels = IdxArray.FromBytes([1, 12], 2);
-        DataFileException e = Assert.Throws<DataFileException>(() => ImageDataset.FromIdx("t", images, "i", labels, "lbls.idx", Digits));
+        DataFileException e = Assert.Throws<DataFileException>(() => IdxDataset.ToImageDataset("t", images, "i", labels, "lbls.idx", Digits));
         Assert.Contains("label 12 of sample 1", e.Message);
         Assert.Equal(9, e.ByteOffset);
     }

@@ -64,7 +64,7 @@ public static class FuzzTargets
         if (array.Dimensions.Length == 3 && array.DataType == IdxDataType.UnsignedByte)
         {
             var labels = IdxArray.FromBytes(Enumerable.Range(0, array.Dimensions[0]).Select(i => (byte)(i % 10)).ToArray(), array.Dimensions[0]);
-            ImageDataset.FromIdx("fuzz", array, "fuzz.idx", labels, "labels.idx", Enumerable.Range(0, 10).Select(c => c.ToString()).ToArray());
+            IdxDataset.ToImageDataset("fuzz", array, "fuzz.idx", labels, "labels.idx", Enumerable.Range(0, 10).Select(c => c.ToString()).ToArray());
         }
     }
 

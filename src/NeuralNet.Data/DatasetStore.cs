@@ -75,7 +75,7 @@ public static class DatasetStore
     {
         string imagesPath = FindCached(folder, imagesFile)!;
         string labelsPath = FindCached(folder, labelsFile)!;
-        return ImageDataset.FromIdx($"{dataset.Name} {part}", IdxFile.Read(imagesPath, limit), imagesPath, IdxFile.Read(labelsPath, limit), labelsPath, dataset.ClassNames);
+        return IdxDataset.ToImageDataset($"{dataset.Name} {part}", IdxFile.Read(imagesPath, limit), imagesPath, IdxFile.Read(labelsPath, limit), labelsPath, dataset.ClassNames);
     }
 
     // The SHA-256 of a cached file's uncompressed content, streamed (no copy of it in memory); null if its gzip data is corrupt.
