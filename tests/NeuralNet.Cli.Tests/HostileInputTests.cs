@@ -330,7 +330,7 @@ public class HostileInputTests(CliFixture fixture)
     public void A_picture_of_16000_by_16000_is_refused_from_its_header()
     {
         using var temp = new TempFolder();
-        File.WriteAllBytes(temp.File("huge.png"), Png(16000, 16000, bitDepth: 8, colourType: 0, idat: Zlib(new byte[1000])));
+        File.WriteAllBytes(temp.File("huge.png"), PictureSamples.Png(16000, 16000, PictureSamples.Zlib(new byte[1000])));
         long before = GC.GetAllocatedBytesForCurrentThread();
 
         CliRun run = Nn.Run("predict", fixture.Mnist.Path, temp.File("huge.png"));
@@ -343,7 +343,7 @@ public class HostileInputTests(CliFixture fixture)
     public void A_picture_of_zero_width_is_refused()
     {
         using var temp = new TempFolder();
-        File.WriteAllBytes(temp.File("empty.png"), Png(0, 28, bitDepth: 8, colourType: 0, idat: Zlib([])));
+        File.WriteAllBytes(temp.File("empty.png"), PictureSamples.Png(0, 28, PictureSamples.Zlib([])));
 
         CliRun run = Nn.Run("predict", fixture.Mnist.Path, temp.File("empty.png"));
 
@@ -362,50 +362,5 @@ public class HostileInputTests(CliFixture fixture)
 
         AssertOneLineError(run, 2, "cut.png", "corrupt PNG image");
         Assert.DoesNotContain('\0', run.Err);
-    }
-
-    // A PNG with one IHDR, one IDAT and IEND, each with its CRC.
-    private static byte[] Png(int width, int height, byte bitDepth, byte colourType, byte[] idat)
-    {
-        var png = new MemoryStream();
-        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        byte[] ihdr = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
-        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
-        ihdr[8] = bitDepth;
-        ihdr[9] = colourType;
-        Chunk(png, "IHDR", ihdr);
-        Chunk(png, "IDAT", idat);
-        Chunk(png, "IEND", []);
-        return png.ToArray();
-    }
-
-    private static void Chunk(Stream png, string type, byte[] data)
-    {
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
-        png.Write(length);
-        byte[] typeAndData = [.. Encoding.ASCII.GetBytes(type), .. data];
-        png.Write(typeAndData);
-        BinaryPrimitives.WriteUInt32BigEndian(length, Crc32(typeAndData));
-        png.Write(length);
-    }
-
-    private static uint Crc32(byte[] bytes)
-    {
-        uint crc = 0xFFFFFFFF;
-        foreach (byte b in bytes)
-        {
-            crc ^= b;
-            for (int k = 0; k < 8; k++) crc = (crc & 1) != 0 ? 0xEDB88320 ^ (crc >> 1) : crc >> 1;
-        }
-        return ~crc;
-    }
-
-    private static byte[] Zlib(byte[] raw)
-    {
-        var output = new MemoryStream();
-        using (var zlib = new ZLibStream(output, CompressionLevel.Optimal, leaveOpen: true)) zlib.Write(raw);
-        return output.ToArray();
     }
 }
