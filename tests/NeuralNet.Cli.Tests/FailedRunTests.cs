@@ -111,18 +111,4 @@ public class FailedRunTests(CliFixture fixture)
         Assert.Equal("the old export", File.ReadAllText(onnx));
         Assert.Equal(["model.onnx"], Directory.GetFiles(temp.Path).Select(Path.GetFileName));
     }
-
-    private sealed class CancelOnText(string text, CancellationTokenSource stop) : StringWriter
-    {
-        public override void Write(char value) { base.Write(value); Check(); }
-
-        public override void Write(string? value) { base.Write(value); Check(); }
-
-        public override void Write(char[] buffer, int index, int count) { base.Write(buffer, index, count); Check(); }
-
-        private void Check()
-        {
-            if (!stop.IsCancellationRequested && GetStringBuilder().ToString().Contains(text)) stop.Cancel();
-        }
-    }
 }

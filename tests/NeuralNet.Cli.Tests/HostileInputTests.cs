@@ -218,20 +218,6 @@ public class HostileInputTests(CliFixture fixture)
         return new CliRun(code, output.ToString(), error.ToString());
     }
 
-    private sealed class CancelOnText(string text, CancellationTokenSource stop) : StringWriter
-    {
-        public override void Write(char value) { base.Write(value); Check(); }
-
-        public override void Write(string? value) { base.Write(value); Check(); }
-
-        public override void Write(char[] buffer, int index, int count) { base.Write(buffer, index, count); Check(); }
-
-        private void Check()
-        {
-            if (!stop.IsCancellationRequested && GetStringBuilder().ToString().Contains(text)) stop.Cancel();
-        }
-    }
-
     [Fact]
     public void A_stale_temporary_file_of_a_killed_save_is_removed_by_the_next_save()
     {

@@ -167,3 +167,18 @@ public sealed class CliFixture : IDisposable
 
 [CollectionDefinition("cli")]
 public sealed class CliCollection : ICollectionFixture<CliFixture>;
+
+/// <summary>Captures a command's output and cancels its stop token as soon as the output contains a text (a Ctrl+C at that moment).</summary>
+internal sealed class CancelOnText(string text, CancellationTokenSource stop) : StringWriter
+{
+    public override void Write(char value) { base.Write(value); Check(); }
+
+    public override void Write(string? value) { base.Write(value); Check(); }
+
+    public override void Write(char[] buffer, int index, int count) { base.Write(buffer, index, count); Check(); }
+
+    private void Check()
+    {
+        if (!stop.IsCancellationRequested && GetStringBuilder().ToString().Contains(text)) stop.Cancel();
+    }
+}
