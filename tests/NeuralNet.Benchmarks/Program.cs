@@ -8,6 +8,7 @@ using NeuralNet.Benchmarks;
 // dotnet run -c Release --project tests/NeuralNet.Benchmarks -- profile --batch 64              (µs per layer, thread CPU time)
 // dotnet run -c Release --project tests/NeuralNet.Benchmarks -- cnn-profile --parts           (the CNN step per layer and per im2col piece)
 // dotnet run -c Release --project tests/NeuralNet.Benchmarks -- cut                            (one thread vs two on small products)
+// dotnet run -c Release --project tests/NeuralNet.Benchmarks -- optimizer                      (the optimiser step alone, 1 vs 2 threads)
 // dotnet run -c Release --project tests/NeuralNet.Benchmarks -- fuzz --cases 100000                (the file readers against mutated files)
 // dotnet run -c Release --project tests/NeuralNet.Benchmarks -- --filter '*'                   (the BenchmarkDotNet suites)
 return args.FirstOrDefault() switch
@@ -21,6 +22,7 @@ return args.FirstOrDefault() switch
     "split-inputs" => SplitInputsExperiment.Run(args[1..]),
     "owned-columns" => OwnedColumnsExperiment.Run(args[1..]),
     "cut" => GemmThroughput.Cut(args[1..]),
+    "optimizer" => OptimizerStepProfile.Run(args[1..]),
     "fuzz" => FuzzBenchmark.Run(args[1..]),
     _ => RunSuites(args),
 };

@@ -58,12 +58,19 @@ public sealed class ComputeContext
     /// </summary>
     internal int? ProductParts { get; init; }
 
+    /// <summary>
+    /// Whether the matrix products skip the all-zero columns of their A panels (<see cref="GemmKernel"/>): the same
+    /// bits either way for finite inputs; false runs every multiply-add (tests of that, and benchmarks that report
+    /// the dense kernel's share of the machine's ceiling).
+    /// </summary>
+    internal bool SkipsZeros { get; init; } = true;
+
     /// <summary>The worker threads of this context (started on first use; shared with its <see cref="Narrowed"/> copies).</summary>
     internal WorkerPool Pool => pool ??= new WorkerPool();
 
-    /// <summary>A copy with the same threads and pool that narrows the vector width or fixes the product split (tests).</summary>
-    internal ComputeContext Narrowed(Isa? simd = null, int? productParts = null) =>
-        new(ThreadCount) { pool = Pool, Simd = simd ?? Simd, ProductParts = productParts ?? ProductParts };
+    /// <summary>A copy with the same threads and pool that narrows the vector width, fixes the product split or turns off zero skipping (tests, benchmarks).</summary>
+    internal ComputeContext Narrowed(Isa? simd = null, int? productParts = null, bool? skipsZeros = null) =>
+        new(ThreadCount) { pool = Pool, Simd = simd ?? Simd, ProductParts = productParts ?? ProductParts, SkipsZeros = skipsZeros ?? SkipsZeros };
 
     /// <summary>The one-thread copy that is current while a part of a job runs.</summary>
     internal ComputeContext InsideParts => insideParts ??= new ComputeContext(1) { Simd = Simd };

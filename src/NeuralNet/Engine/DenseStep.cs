@@ -33,7 +33,8 @@ internal sealed class DenseStep(Linear linear, bool rectify, PlanStep? before) :
         input = x;
         Matrix a = Matrix.Ensure(ref output, x.Rows, linear.Outputs);
         // a = max(X·W + b, 0), or Z = X·W + b without a ReLU: z itself is not kept, as a > 0 exactly where z > 0
-        Gemm.MultiplyAddRow(x, linear.Weights.Value, linear.Bias.Value, a, rectify);
+        // (On two threads the cores share the inner sum, each reading the half of W it also updates: ProductSplit.)
+        Gemm.MultiplyAddRow(x, linear.Weights.Value, linear.Bias.Value, a, rectify, ProductSplit.InnerPipeline);
         return a;
     }
 

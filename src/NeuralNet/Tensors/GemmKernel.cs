@@ -20,6 +20,11 @@ namespace NeuralNet.Tensors;
 /// <item>The micro-kernel keeps an MR x NR tile of C in registers (8 x 32 floats = 16 AVX-512 registers) and
 /// for each p adds the outer product of an A column (8 broadcast values) and a B row (two vectors) with
 /// fused multiply-adds: 16 FMAs for 10 loads.</item>
+/// <item>Skip the zeros: while packing, each A panel gets the list of its columns p that hold a value other
+/// than zero (an MNIST batch is about four fifths blank pixels; a ReLU's output and its masked gradient about half
+/// zeros), and the micro-kernel adds only those outer products. Adding 0·b changes no sum (acc + 0 = acc, and
+/// an accumulator never holds −0), so the result has the same bits as the full product whenever B is finite;
+/// only 0·∞ = NaN is lost, which the dense product would have spread.</item>
 /// <item>Split the output between threads by whole tiles (rows or columns, whichever duplicates less
 /// packing). Every element of C is computed by one thread, in the same order whatever the thread count,
 /// so results are bit-identical run to run.</item>
@@ -39,6 +44,7 @@ internal static unsafe class GemmKernel
     private const int DirectKC = 128;
     private const int MC = 192;  // a multiple of every MR (8 and 6)
     private const int NC = 1024; // a multiple of every NR (32, 16, 8)
+    private const int PanelsPerBlock = MC / 6; // the most A panels in a packed block (MR = 6 at the narrowest)
 
     // Plain B up to this many columns is read in place rather than packed.
     private const int DirectBMaxColumns = 512;
@@ -73,7 +79,8 @@ internal static unsafe class GemmKernel
     /// (as <see cref="VectorKernels.ReluBackward"/>): a dense layer's input gradient times ReLU's derivative.
     /// </summary>
     public static void Run(bool transposeA, bool transposeB, int m, int n, int k,
-        float[] a, float[] b, float[] c, bool accumulate, ReadOnlySpan<float> bias, bool relu, float[]? positiveWhere = null)
+        float[] a, float[] b, float[] c, bool accumulate, ReadOnlySpan<float> bias, bool relu, float[]? positiveWhere = null,
+        ProductSplit split = ProductSplit.Cheapest)
     {
         if (m == 0 || n == 0) return;
         if (!bias.IsEmpty && bias.Length < n) throw new ArgumentException($"The bias needs {n} values but has {bias.Length}.", nameof(bias));
@@ -94,7 +101,7 @@ internal static unsafe class GemmKernel
         {
             var job = new Job
             {
-                Isa = isa, MR = mr, NR = nr, M = m, N = n, K = k,
+                Isa = isa, MR = mr, NR = nr, M = m, N = n, K = k, Split = split, SkipsZeros = ComputeContext.Current.SkipsZeros,
                 TransposeA = transposeA, TransposeB = transposeB, Accumulate = accumulate, Relu = relu,
                 A = aPtr, B = bPtr, C = cPtr, Bias = bias.IsEmpty ? null : biasPtr, Gate = gatePtr,
             };
@@ -104,7 +111,10 @@ internal static unsafe class GemmKernel
             // sets) fall out of L1 between panels, and the packed contiguous copy is faster.
             job.DirectB = !transposeB && n <= DirectBMaxColumns && (m <= DirectBMaxRows || (long)k * n <= DirectBMaxFloats);
             PlanThreads(ref job);
+            int panelsDone = 0;
+            job.PanelsDone = &panelsDone;
             if (job.Parts == 1) Compute(ref job, 0, m, 0, n);
+            else if (job.Pipeline) WorkerPool.Run(2, &RunPipelineHalf, &job);
             else WorkerPool.Run(job.Parts, &RunPart, &job);
         }
     }
@@ -139,7 +149,11 @@ internal static unsafe class GemmKernel
         public float* A, B, C, Bias;
         public float* Gate; // C is kept where Gate > 0 (same layout as C), or null
         public int Parts;
+        public ProductSplit Split;
         public bool SplitColumns;
+        public bool Pipeline;    // ProductSplit.InnerPipeline in force
+        public bool SkipsZeros;  // list the nonzero columns of each A panel (else every column runs)
+        public int* PanelsDone;  // the pipeline's first half: row panels finished so far
         public bool DirectB; // full strips of a plain B are read in place (ldb = n) instead of packed
     }
 
@@ -155,7 +169,47 @@ internal static unsafe class GemmKernel
         long packA = (long)job.M * job.K, packB = job.DirectB ? 0 : (long)job.K * job.N;
         job.SplitColumns = columnTiles >= threads && (packB > packA || rowTiles < threads);
         job.Parts = Math.Max(1, Math.Min(threads, job.SplitColumns ? columnTiles : rowTiles));
+        // The inner pipeline needs two threads, plain B (read in place) and a few row panels to pass along.
+        job.Pipeline = job.Split == ProductSplit.InnerPipeline && threads == 2 && !job.TransposeB && !job.Accumulate
+            && rowTiles >= 4 && job.K >= 2 * DirectKC && job.Parts == 2;
+        if (job.Pipeline)
+        {
+            job.DirectB = true;
+            job.SplitColumns = false;
+        }
     }
+
+    // The inner pipeline (ProductSplit.InnerPipeline): half 0 sums p < split for one row panel after another and
+    // counts them done; half 1 continues each finished panel's sums over p ≥ split and applies the epilogue. Each C
+    // element is the one chain of multiply-adds in the order of p that one thread would compute, so the bits are
+    // the same; each half reads only its own rows of B (a dense layer's W) and its own columns of A.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunPipelineHalf(int half, void* state)
+    {
+        ref Job job = ref Unsafe.AsRef<Job>(state);
+        int split = InnerSplit(job.K, job.MR), panels = (job.M + job.MR - 1) / job.MR;
+        for (int panel = 0; panel < panels; panel++)
+        {
+            int i0 = panel * job.MR, i1 = Math.Min(job.M, i0 + job.MR);
+            if (half == 0)
+            {
+                Compute(ref job, i0, i1, 0, job.N, 0, split);
+                Volatile.Write(ref *job.PanelsDone, panel + 1);
+                continue;
+            }
+            // Half 1 on its own thread waits for the panel (with one thread, half 0 has run to the end first).
+            var spinner = new SpinWait();
+            while (Volatile.Read(ref *job.PanelsDone) <= panel) spinner.SpinOnce(sleep1Threshold: -1);
+            Compute(ref job, i0, i1, 0, job.N, split, job.K);
+        }
+    }
+
+    /// <summary>
+    /// Where the inner pipeline cuts the inner dimension k: half of it in whole tiles of <paramref name="tileRows"/>, the
+    /// same place a product of k output rows split between two threads cuts (a dense layer's dW, and the optimiser's
+    /// two halves of W), so that each core keeps its half of W.
+    /// </summary>
+    internal static int InnerSplit(int k, int tileRows) => (k + tileRows - 1) / tileRows / 2 * tileRows;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunPart(int part, void* state)
@@ -173,12 +227,15 @@ internal static unsafe class GemmKernel
     // Per-thread packing buffers, 64-byte aligned, allocated once per thread.
     private sealed class Scratch
     {
-        private readonly float[] a = GC.AllocateUninitializedArray<float>(MC * KC + 16, pinned: true);
+        private readonly float[] a = GC.AllocateUninitializedArray<float>(MC * KC + 32, pinned: true);
+        private readonly int[] columns = GC.AllocateUninitializedArray<int>(PanelsPerBlock * KC + PanelsPerBlock, pinned: true);
         private readonly float[] b = GC.AllocateUninitializedArray<float>(KC * NC + 16, pinned: true);
         private readonly float[] tile = GC.AllocateUninitializedArray<float>(8 * 32 + 16, pinned: true);
         public float* PackedA => Align(a);
         public float* PackedB => Align(b);
         public float* Tile => Align(tile);
+        /// <summary>Per A panel of a packed block: its count of nonzero columns, then their indices p (KC slots).</summary>
+        public int* Columns => (int*)Unsafe.AsPointer(ref columns[0]);
         private static float* Align(float[] array)
         {
             float* p = (float*)Unsafe.AsPointer(ref array[0]);
@@ -189,24 +246,30 @@ internal static unsafe class GemmKernel
     // The blocked loops over the part [i0, i1) x [j0, j1) of C. (AggressiveOptimization: hot loops jitted
     // optimised at once, rather than starting in unoptimised tier-0 code and hopping in mid-loop.)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Compute(ref Job job, int i0, int i1, int j0, int j1)
+    private static void Compute(ref Job job, int i0, int i1, int j0, int j1) => Compute(ref job, i0, i1, j0, j1, 0, job.K);
+
+    // The same over the inner range [k0, k1) only: C (+)= the partial sums from p = k0 on, which continue the sums
+    // C already holds when k0 > 0 (a store and a reload are exact, so where the sums are cut changes no bit).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Compute(ref Job job, int i0, int i1, int j0, int j1, int k0, int k1)
     {
         Scratch s = scratch ??= new Scratch();
         float* packedA = s.PackedA, packedB = s.PackedB, tile = s.Tile;
+        int* nonzero = s.Columns;
         int mr = job.MR, nr = job.NR, n = job.N, k = job.K;
         // Equal k blocks (784 = 3 x 262 rather than 320 + 320 + 144).
         // B read in place keeps its strip in L1 only if the strip is short: its rows are n floats apart, so they
         // share few L1 sets (n = 128: 16 sets, 192 lines, about 96 rows of a 32-float strip).
         int kcMax = job.DirectB ? DirectKC : KC;
-        int kBlocks = (k + kcMax - 1) / kcMax;
-        int kcStep = (k + kBlocks - 1) / kBlocks;
+        int kBlocks = (k1 - k0 + kcMax - 1) / kcMax;
+        int kcStep = (k1 - k0 + kBlocks - 1) / kBlocks;
 
         for (int jc = j0; jc < j1; jc += NC)
         {
             int nc = Math.Min(NC, j1 - jc);
-            for (int pc = 0; pc < k; pc += kcStep)
+            for (int pc = k0; pc < k1; pc += kcStep)
             {
-                int kc = Math.Min(kcStep, k - pc);
+                int kc = Math.Min(kcStep, k1 - pc);
                 bool loadC = job.Accumulate || pc > 0;
                 float* bias = pc == 0 && job.Bias != null ? job.Bias + jc : null;
                 bool last = pc + kc == k; // the epilogue runs once the sums are complete
@@ -215,7 +278,7 @@ internal static unsafe class GemmKernel
                 for (int ic = i0; ic < i1; ic += MC)
                 {
                     int mc = Math.Min(MC, i1 - ic);
-                    PackA(ref job, ic, mc, pc, kc, packedA);
+                    PackA(ref job, ic, mc, pc, kc, packedA, nonzero);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int cols = Math.Min(nr, nc - jr);
@@ -227,15 +290,16 @@ internal static unsafe class GemmKernel
                         {
                             int rows = Math.Min(mr, mc - ir);
                             float* aPanel = packedA + ir * kc;
+                            int* columns = nonzero + ir / mr * (KC + 1);
                             long offset = (long)(ic + ir) * n + jc + jr;
                             float* cTile = job.C + offset, gate = last && job.Gate != null ? job.Gate + offset : null;
                             if (rows == mr && cols == nr)
                             {
-                                Micro(job.Isa, kc, aPanel, bStrip, ldb, cTile, n, loadC, stripBias, relu, gate);
+                                Micro(job.Isa, kc, aPanel, columns, bStrip, ldb, cTile, n, loadC, stripBias, relu, gate);
                                 continue;
                             }
                             // An edge tile: run the full kernel on a zero-padded copy, then keep the valid part.
-                            EdgeTile(ref job, kc, aPanel, bStrip, ldb, cTile, rows, cols, loadC, stripBias, relu, gate, tile);
+                            EdgeTile(ref job, kc, aPanel, columns, bStrip, ldb, cTile, rows, cols, loadC, stripBias, relu, gate, tile);
                         }
                     }
                 }
@@ -246,7 +310,7 @@ internal static unsafe class GemmKernel
     // The same sums as a full tile, started from the same values (C and/or the bias), so an element's result
     // does not depend on whether it sits in an edge tile.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void EdgeTile(ref Job job, int kc, float* aPanel, float* bStrip, int ldb, float* cTile,
+    private static void EdgeTile(ref Job job, int kc, float* aPanel, int* columns, float* bStrip, int ldb, float* cTile,
         int rows, int cols, bool loadC, float* bias, bool relu, float* gate, float* tile)
     {
         int mr = job.MR, nr = job.NR, n = job.N;
@@ -257,7 +321,7 @@ internal static unsafe class GemmKernel
             if (loadC) new ReadOnlySpan<float>(cTile + (long)r * n, cols).CopyTo(tileRow);
             if (bias != null) VectorKernels.Add(new ReadOnlySpan<float>(bias, cols), tileRow);
         }
-        Micro(job.Isa, kc, aPanel, bStrip, ldb, tile, nr, loadC: true, bias: null, relu, gate: null);
+        Micro(job.Isa, kc, aPanel, columns, bStrip, ldb, tile, nr, loadC: true, bias: null, relu, gate: null);
         for (int r = 0; r < rows; r++)
         {
             var tileRow = new ReadOnlySpan<float>(tile + r * nr, cols);
@@ -267,9 +331,53 @@ internal static unsafe class GemmKernel
         }
     }
 
-    // Packs op(A)[ic..ic+mc, pc..pc+kc] as panels of MR rows; panel q holds, for each p, its MR values.
+    // Packs op(A)[ic..ic+mc, pc..pc+kc] as panels of MR rows; panel q holds, for each p, its MR values, and
+    // nonzero[q·(KC+1)] the count of its columns that are not all zero, followed by their indices p in order.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackA(ref Job job, int ic, int mc, int pc, int kc, float* dst)
+    private static void PackA(ref Job job, int ic, int mc, int pc, int kc, float* dst, int* nonzero)
+    {
+        PackPanels(ref job, ic, mc, pc, kc, dst);
+        for (int ir = 0, q = 0; ir < mc; ir += job.MR, q++)
+        {
+            int* list = nonzero + q * (KC + 1);
+            if (job.SkipsZeros) ListNonzeroColumns(dst + ir * kc, job.MR, kc, list);
+            else list[0] = kc; // every column: the dense loop
+        }
+    }
+
+    // list[0] = how many of the panel's kc columns (MR values each) hold a value other than ±0; list[1..] = their p.
+    // A NaN is not zero, so it is never skipped.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ListNonzeroColumns(float* panel, int mr, int kc, int* list)
+    {
+        int count = 0;
+        int* indices = list + 1;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // One 8-float compare per column; lanes past MR (the next column's values) are ignored.
+            uint rowMask = (1u << mr) - 1;
+            for (int p = 0; p < kc; p++)
+            {
+                uint zeros = Vector256.Equals(Vector256.Load(panel + p * mr), Vector256<float>.Zero).ExtractMostSignificantBits();
+                indices[count] = p;
+                count += (~zeros & rowMask) != 0 ? 1 : 0; // branch-free: the slot is overwritten unless kept
+            }
+        }
+        else
+        {
+            for (int p = 0; p < kc; p++)
+            {
+                bool any = false;
+                for (int r = 0; r < mr; r++) any |= panel[p * mr + r] != 0;
+                if (any) indices[count++] = p;
+            }
+        }
+        list[0] = count;
+    }
+
+    // Copies op(A)[ic..ic+mc, pc..pc+kc] into panels of MR rows.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackPanels(ref Job job, int ic, int mc, int pc, int kc, float* dst)
     {
         int mr = job.MR, m = job.M, k = job.K;
         for (int ir = 0; ir < mc; ir += mr)
@@ -410,11 +518,11 @@ internal static unsafe class GemmKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Micro(Isa isa, int kc, float* a, float* b, int ldb, float* c, int ldc, bool loadC, float* bias, bool relu, float* gate)
+    private static void Micro(Isa isa, int kc, float* a, int* columns, float* b, int ldb, float* c, int ldc, bool loadC, float* bias, bool relu, float* gate)
     {
-        if (isa == Isa.Vector512) Micro<Lanes16>(kc, a, b, ldb, c, ldc, loadC, bias, relu, gate);
-        else if (isa == Isa.Vector256) Micro<Lanes8>(kc, a, b, ldb, c, ldc, loadC, bias, relu, gate);
-        else Micro<Lanes4>(kc, a, b, ldb, c, ldc, loadC, bias, relu, gate);
+        if (isa == Isa.Vector512) Micro<Lanes16>(kc, a, columns, b, ldb, c, ldc, loadC, bias, relu, gate);
+        else if (isa == Isa.Vector256) Micro<Lanes8>(kc, a, columns, b, ldb, c, ldc, loadC, bias, relu, gate);
+        else Micro<Lanes4>(kc, a, columns, b, ldb, c, ldc, loadC, bias, relu, gate);
     }
 
     /// <summary>The micro-kernel's tile: MR rows by NR = 2 vectors of columns.</summary>
@@ -435,7 +543,7 @@ internal static unsafe class GemmKernel
     // values) and a B row (two vectors), 2·MR fused multiply-adds for MR + 2 loads. Written once for every width V; rows 6 and 7 exist only where MR is 8 (V.Count is a
     // constant to the JIT, so the other widths compile without them).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Micro<V>(int kc, float* a, float* b, int ldb, float* c, int ldc, bool loadC, float* bias, bool relu, float* gate)
+    private static void Micro<V>(int kc, float* a, int* columns, float* b, int ldb, float* c, int ldc, bool loadC, float* bias, bool relu, float* gate)
         where V : unmanaged, ILanes<V>
     {
         int w = V.Count, mr = MicroRows<V>();
@@ -454,9 +562,23 @@ internal static unsafe class GemmKernel
             t.C70 = Start<V>(c + 7 * ldc, loadC, bias); t.C71 = Start<V>(c + 7 * ldc + w, loadC, bias1);
         }
 
-        // For each p, the outer product of an A column (MR broadcast values) and a B row (two vectors).
-        for (int p = 0; p < kc; p++, a += mr, b += ldb)
-            t.AddOuterProduct(mr, V.Load(b), V.Load(b + w), a);
+        // For each p, the outer product of an A column (MR broadcast values) and a B row (two vectors); where the
+        // panel has all-zero columns, only the p its list names.
+        int count = columns[0];
+        if (count == kc)
+        {
+            for (int p = 0; p < kc; p++, a += mr, b += ldb)
+                t.AddOuterProduct(mr, V.Load(b), V.Load(b + w), a);
+        }
+        else
+        {
+            for (int q = 1; q <= count; q++)
+            {
+                int p = columns[q];
+                float* bRow = b + (nint)p * ldb;
+                t.AddOuterProduct(mr, V.Load(bRow), V.Load(bRow + w), a + p * mr);
+            }
+        }
 
         if (relu)
         {

@@ -119,6 +119,61 @@ public class GemmKernelTests
             }
     }
 
+    [Theory]
+    [InlineData(64, 128, 784)]   // an MNIST batch times W₁: most pixel columns blank
+    [InlineData(784, 128, 64)]   // dW₁ = Xᵀ·dZ
+    [InlineData(37, 45, 333)]    // edge tiles, three k blocks
+    [InlineData(9, 33, 31)]
+    public void Skipping_zero_columns_gives_the_bits_of_the_full_product(int m, int n, int k)
+    {
+        // A as sparse as an MNIST batch or a ReLU's output: whole zero columns, scattered zeros, −0, and a NaN
+        // (never skipped); the skipped product must equal the one that runs every multiply-add, bit for bit.
+        var random = new Random(m * 7 + n * 3 + k);
+        foreach (bool transposeA in new[] { false, true })
+        {
+            float[] a = RandomArray(random, m * k), b = RandomArray(random, k * n), bias = RandomArray(random, n);
+            for (int i = 0; i < a.Length; i++)
+            {
+                int column = transposeA ? i / m : i % k; // the inner index p of element i
+                if (column % 3 != 0 || random.NextDouble() < 0.5) a[i] = random.NextDouble() < 0.1 ? -0f : 0f;
+            }
+            if (a.Length > 5) a[5] = float.NaN;
+            foreach (object[] path in Paths())
+                foreach (int parts in new[] { 1, 2 })
+                    foreach (bool relu in new[] { false, true })
+                    {
+                        float[] skipped = new float[m * n], full = new float[m * n];
+                        var isa = (Isa)path[0];
+                        using (ComputeContext.Current.Narrowed(simd: isa, productParts: parts).Use())
+                            GemmKernel.Run(transposeA, false, m, n, k, a, b, skipped, accumulate: false, bias, relu);
+                        using (ComputeContext.Current.Narrowed(simd: isa, productParts: parts, skipsZeros: false).Use())
+                            GemmKernel.Run(transposeA, false, m, n, k, a, b, full, accumulate: false, bias, relu);
+                        Assert.Equal(full.Select(BitConverter.SingleToInt32Bits), skipped.Select(BitConverter.SingleToInt32Bits));
+                    }
+        }
+    }
+
+    [Theory]
+    [InlineData(64, 128, 784, true)]
+    [InlineData(256, 128, 784, false)]
+    [InlineData(37, 45, 333, true)]   // a last panel of 5 rows, a cut inside a k block
+    [InlineData(64, 128, 1568, true)]
+    public void Inner_pipeline_gives_the_bits_of_one_thread(int m, int n, int k, bool relu)
+    {
+        // Two threads sharing each sum (first half of p on one, the rest on the other, panel after panel) compute
+        // the same chain of multiply-adds as one thread; also when the halves run one after the other on one thread.
+        var random = new Random(m + n + k);
+        var a = new Matrix(m, k, RandomArray(random, m * k));
+        var w = new Matrix(k, n, RandomArray(random, k * n));
+        var bias = new Matrix(1, n, RandomArray(random, n));
+        Matrix one = new(m, n), two = new(m, n), alone = new(m, n);
+        using (new ComputeContext(1).Use()) Gemm.MultiplyAddRow(a, w, bias, one, relu, ProductSplit.InnerPipeline);
+        using (new ComputeContext(2).Use()) Gemm.MultiplyAddRow(a, w, bias, two, relu, ProductSplit.InnerPipeline);
+        using (new ComputeContext(1).Narrowed(productParts: 2).Use()) Gemm.MultiplyAddRow(a, w, bias, alone, relu, ProductSplit.InnerPipeline);
+        Assert.Equal(one.Data.Select(BitConverter.SingleToInt32Bits), two.Data.Select(BitConverter.SingleToInt32Bits));
+        Assert.Equal(one.Data.Select(BitConverter.SingleToInt32Bits), alone.Data.Select(BitConverter.SingleToInt32Bits));
+    }
+
     [Fact]
     public void Concurrent_callers_get_correct_results()
     {
