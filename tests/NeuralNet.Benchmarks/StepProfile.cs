@@ -47,8 +47,9 @@ internal static partial class StepProfile
         int[] threadCounts = (Options.Text(args, "--threads") ?? "1").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
         string? clockName = Options.Text(args, "--clock");
         bool wholeSteps = args.Contains("--trainer");
-        bool fuseAll = !args.Contains("--unfused");
-        bool alternateFusion = args.Contains("--ab-fusion");
+        bool fuse = !args.Contains("--unfused");
+        // --dense: the products run every multiply-add (no skipping of all-zero columns), to show the dense kernel's share of the ceiling.
+        bool dense = args.Contains("--dense");
         // --split-norm: the gradients' global norm (which Optimizer.Step computes first) timed once more on its own
         // just before the step, so its cost (reading dW where the backward left it) shows; the step's own then reads warm data.
         bool splitNorm = args.Contains("--split-norm"); // odd entries of --threads run Linear and ReLU as separate passes
@@ -60,10 +61,18 @@ internal static partial class StepProfile
         sampler.Shuffle(new Random(1));
         int layerCount = network.Layers.Count;
         var plan = new ExecutionPlan(network.Layers);   // the steps Sequential runs
-        // Parts: gather, forward of each layer, loss, backward of each layer (last first), Adam.
+        // Parts: gather, forward of each plan step (or layer, --unfused), loss, backward of each (last first), Adam;
+        // with the multiply-adds of each part as a dense product computes them, for GFLOP/s.
+        ILayer[][] units = fuse ? PlanUnits(plan, network) : [.. network.Layers.Select(l => new[] { l })];
+        string[] unitNames = [.. units.Select(u => string.Join(" + ", u.Select(l => l.Name)))];
         string[] names = [
-            "gather", .. network.Layers.Select(l => $"fwd {l.Name}"), "loss",
-            .. network.Layers.Reverse().Select(l => $"bwd {l.Name}"), .. (splitNorm ? new[] { "norm (extra)" } : []), "adam"];
+            "gather", .. unitNames.Select(n => $"fwd {n}"), "loss",
+            .. unitNames.Reverse().Select(n => $"bwd {n}"), .. (splitNorm ? new[] { "norm (extra)" } : []), "adam"];
+        double[] flops = [
+            0, .. units.Select(u => DenseFlops(u, batch)), 0,
+            .. units.Select((u, i) => DenseFlops(u, batch) * (i == 0 ? 1 : 2)).Reverse(), .. (splitNorm ? new[] { 0.0 } : []), 0];
+        double ceiling = MeasureCeiling();
+        using ComputeContext.Scope denseScope = (dense ? ComputeContext.Current.Narrowed(skipsZeros: false) : ComputeContext.Current).Use();
         if (wholeSteps) names = ["Trainer.TrainStep"];
         var trainer = new NeuralNet.Training.Trainer(network, optimizer, loss);
         List<double[]>[] samples = threadCounts.Select(_ => new List<double[]>()).ToArray();
@@ -76,7 +85,6 @@ internal static partial class StepProfile
             for (int c = 0; c < threadCounts.Length; c++)
             {
                 ComputeSettings.ThreadCount = threadCounts[c];
-                bool fuse = fuseAll && !(alternateFusion && c % 2 == 1);
                 bool cpu = clockName is null ? threadCounts[c] == 1 : clockName == "cpu";
                 Func<double> now = cpu ? ThreadCpuSeconds : WallSeconds;
                 long jobsBefore = 0;
@@ -106,11 +114,11 @@ internal static partial class StepProfile
                     Matrix x = mb.Images;
                     if (fuse)
                     {
-                        // As Sequential.Forward: the engine's steps (Linear → ReLU in one pass; the ReLU's part then reads 0).
+                        // As Sequential.Forward: the engine's steps (Linear → ReLU in one pass).
                         foreach (PlanStep step in plan.Steps)
                         {
                             x = step.Forward(x, training: true);
-                            for (int k = 0; k < step.LayerCount; k++) Lap();
+                            Lap();
                         }
                     }
                     else
@@ -126,11 +134,11 @@ internal static partial class StepProfile
                     Matrix g = gradient;
                     if (fuse)
                     {
-                        // As Sequential.Backward (the fused step's time on its first line, the next reads 0).
+                        // As Sequential.Backward.
                         for (int p = plan.Steps.Count - 1; p >= 0; p--)
                         {
                             g = plan.Steps[p].Backward(g, needInputGradient: p > 0);   // as the Trainer: no ∂L/∂pixels
-                            for (int k = 0; k < plan.Steps[p].LayerCount; k++) Lap();
+                            Lap();
                         }
                     }
                     else
@@ -158,6 +166,8 @@ internal static partial class StepProfile
         }
 
         CultureInfo inv = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(inv, $"{CpuName()}; FMA ceiling measured now: {ceiling:0.0} GFLOP/s per core" +
+            $" (chapter 7's FMA-only loop); {(dense ? "dense products (--dense)" : "products skip all-zero columns")}"));
         for (int c = 0; c < threadCounts.Length; c++)
         {
             List<double[]> rows = samples[c];
@@ -165,18 +175,57 @@ internal static partial class StepProfile
             Console.WriteLine(string.Create(inv,
                 $"batch {batch}, {threadCounts[c]} thread(s), µs per step ({(cpu ? "thread CPU" : "wall-clock")} time), {rows.Count} steps in {rounds} round(s), " +
                 $"{(double)jobs[c] / rows.Count:0.0} pool jobs per step, {stalls[c]} stalls"));
-            Console.WriteLine("  part                        mean   median      p10");
+            // GFLOP/s counts a dense product's 2·m·n·k (skipped zeros included), at the median time; "of ceiling" divides
+            // by the measured FMA ceiling times the thread count.
+            Console.WriteLine("  part                                  mean   median      p10   GFLOP/s  of ceiling");
             for (int p = 0; p < names.Length; p++)
             {
                 double[] part = rows.Select(r => r[p] * 1e6).ToArray();
-                Console.WriteLine(string.Create(inv, $"  {names[p],-22}{part.Average(),10:0.0}{Percentile(part, 0.5),9:0.0}{Percentile(part, 0.1),9:0.0}"));
+                double median = Percentile(part, 0.5), gflops = flops[p] / (median * 1e3);
+                string rate = flops[p] > 0 ? string.Create(inv, $"{gflops,10:0.0}{gflops / (ceiling * threadCounts[c]),11:0%}") : "";
+                Console.WriteLine(string.Create(inv, $"  {names[p],-32}{part.Average(),10:0.0}{median,9:0.0}{Percentile(part, 0.1),9:0.0}{rate}"));
             }
             double[] totals = rows.Select(r => r.Sum() * 1e6).ToArray();
+            double stepGflops = flops.Sum() / (Percentile(totals, 0.5) * 1e3);
             Console.WriteLine(string.Create(inv,
-                $"  {"total",-22}{totals.Average(),10:0.0}{Percentile(totals, 0.5),9:0.0}{Percentile(totals, 0.1),9:0.0}" +
+                $"  {"total",-32}{totals.Average(),10:0.0}{Percentile(totals, 0.5),9:0.0}{Percentile(totals, 0.1),9:0.0}" +
+                $"{stepGflops,10:0.0}{stepGflops / (ceiling * threadCounts[c]),11:0%}" +
                 $"  → {totals.Average() * 60000 / batch / 1e6:0.000} (mean) / {Percentile(totals, 0.1) * 60000 / batch / 1e6:0.000} (p10) s per epoch"));
         }
         return 0;
+    }
+
+    // The layers each plan step runs, in order.
+    private static ILayer[][] PlanUnits(ExecutionPlan plan, Sequential network)
+    {
+        var units = new List<ILayer[]>();
+        int next = 0;
+        foreach (PlanStep step in plan.Steps)
+        {
+            units.Add([.. network.Layers.Skip(next).Take(step.LayerCount)]);
+            next += step.LayerCount;
+        }
+        return [.. units];
+    }
+
+    // 2·batch·inputs·outputs for each Linear layer: one product's flops (forward, or each of dW and dX backward).
+    private static double DenseFlops(IEnumerable<ILayer> layers, int batch) =>
+        layers.OfType<Linear>().Sum(l => 2.0 * batch * l.Inputs * l.Outputs);
+
+    /// <summary>The most GFLOP/s one core did in chapter 7's FMA-only loop, over the vector widths it accelerates.</summary>
+    internal static double MeasureCeiling()
+    {
+        int[] widths = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? [8, 16] : [8];
+        return widths.Max(w => NeuralNet.Teaching.FmaThroughput.MeasureGflops(w, repetitions: 7));
+    }
+
+    /// <summary>The CPU's model name and family/model numbers from /proc/cpuinfo (Linux), for the record.</summary>
+    internal static string CpuName()
+    {
+        if (!File.Exists("/proc/cpuinfo")) return Environment.ProcessorCount + " cores";
+        string[] lines = File.ReadAllLines("/proc/cpuinfo");
+        string Field(string name) => lines.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?";
+        return $"{Field("model name")} (family {Field("cpu family")}, model {Field("model	")}), {Environment.ProcessorCount} cores";
     }
 
     private static double Percentile(double[] values, double fraction)
