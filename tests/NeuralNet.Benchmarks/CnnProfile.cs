@@ -98,6 +98,17 @@ internal static class CnnProfile
         Array.Sort(stepWall);
         double median = stepWall[steps / 2] * 1e3;
         Console.WriteLine(string.Create(inv, $"  {"median step (wall)",-24}{median,8:0.000}  → {median * Math.Ceiling(60000.0 / batch) / 1e3:0.00} s per epoch"));
+        // The step's multiply-adds as dense products count them (2 flops each): forward, dW and (past the first layer) dX.
+        double stepFlops = network.Layers.Select((l, i) => l switch
+        {
+            Conv2D c => 2.0 * batch * c.Filters * c.InputShape.Channels * c.KernelSize * c.KernelSize * c.OutputShape.Height * c.OutputShape.Width,
+            Linear d => 2.0 * batch * d.Inputs * d.Outputs,
+            _ => 0,
+        } * (i == 0 ? 2 : 3)).Sum();
+        double ceiling = StepProfile.MeasureCeiling(), stepGflops = stepFlops / (median * 1e6);
+        Console.WriteLine(string.Create(inv, $"  {StepProfile.CpuName()}; FMA ceiling measured now {ceiling:0.0} GFLOP/s per core"));
+        Console.WriteLine(string.Create(inv, $"  whole step: {stepFlops / 1e6:0} MFLOP (dense count) in the median {median:0.000} ms = {stepGflops:0.0} GFLOP/s " +
+            $"= {stepGflops / (ceiling * ComputeSettings.ThreadCount):0%} of {ComputeSettings.ThreadCount} x the ceiling"));
         Console.WriteLine(string.Create(inv, $"  allocated: {(double)allocated / steps:0} B per step on this thread, {(double)processAllocated / steps:0} B in the process"));
         // The trained weights' bits, to compare builds and thread counts (the same steps give the same weights).
         ulong hash = 14695981039346656037;
@@ -109,14 +120,14 @@ internal static class CnnProfile
         if (args.Contains("--parts"))
             foreach (Conv2D conv in network.Layers.OfType<Conv2D>())
             {
-                ProfileIm2ColParts(conv, batch, steps);
-                ProfileDirectParts(conv, batch, steps);
+                ProfileIm2ColParts(conv, batch, steps, ceiling);
+                ProfileDirectParts(conv, batch, steps, ceiling);
             }
         return 0;
     }
 
     // The im2col route of one Conv2D on a batch, piece by piece, with the layer's own group size.
-    private static void ProfileIm2ColParts(Conv2D conv, int batch, int steps)
+    private static void ProfileIm2ColParts(Conv2D conv, int batch, int steps, double ceiling)
     {
         var g = new ConvGeometry(conv.InputShape, conv.KernelSize, conv.Stride, conv.Padding);
         int positions = g.OutputPlane, filters = conv.Filters;
@@ -161,13 +172,13 @@ internal static class CnnProfile
         for (int i = 0; i < names.Length; i++)
         {
             double ms = t[i] / steps * 1e3;
-            string rate = flops[i] > 0 ? string.Create(inv, $"  {flops[i] / (ms * 1e-3) / 1e9,6:0.0} GFLOP/s") : "";
+            string rate = flops[i] > 0 ? string.Create(inv, $"  {flops[i] / (ms * 1e-3) / 1e9,6:0.0} GFLOP/s = {flops[i] / (ms * 1e-3) / 1e9 / ceiling,4:0%} of the ceiling") : "";
             Console.WriteLine(string.Create(inv, $"  {names[i],-24}{ms,8:0.000}{rate}"));
         }
     }
 
     // The direct kernels of one Conv2D (what the layer runs for stride 1) on a batch, one thread.
-    private static void ProfileDirectParts(Conv2D conv, int batch, int steps)
+    private static void ProfileDirectParts(Conv2D conv, int batch, int steps, double ceiling)
     {
         ImageShape i = conv.InputShape, o = conv.OutputShape;
         int k = conv.KernelSize, p = conv.Padding;
@@ -203,7 +214,7 @@ internal static class CnnProfile
         for (int n = 0; n < 3; n++)
         {
             double ms = t[n] / steps * 1e3;
-            Console.WriteLine(string.Create(inv, $"  {names[n],-24}{ms,8:0.000}  {flops / (ms * 1e-3) / 1e9,6:0.0} GFLOP/s"));
+            Console.WriteLine(string.Create(inv, $"  {names[n],-24}{ms,8:0.000}  {flops / (ms * 1e-3) / 1e9,6:0.0} GFLOP/s = {flops / (ms * 1e-3) / 1e9 / ceiling,4:0%} of the ceiling"));
         }
     }
 
