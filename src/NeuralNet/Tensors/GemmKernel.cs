@@ -152,6 +152,7 @@ internal static unsafe class GemmKernel
         public ProductSplit Split;
         public bool SplitColumns;
         public bool Pipeline;    // ProductSplit.InnerPipeline in force
+        public bool PrepackedB;  // the pipeline's halves pack all their rows of B before their first panel
         public bool SkipsZeros;  // list the nonzero columns of each A panel (else every column runs)
         public int* PanelsDone;  // the pipeline's first half: row panels finished so far
         public bool DirectB; // full strips of a plain B are read in place (ldb = n) instead of packed
@@ -174,8 +175,11 @@ internal static unsafe class GemmKernel
             && rowTiles >= 4 && job.K >= 2 * DirectKC && job.Parts == 2;
         if (job.Pipeline)
         {
-            job.DirectB = true;
+            // Each half runs its row panels one by one: B is packed once per half, when its rows fit the buffer,
+            // else read in place.
             job.SplitColumns = false;
+            job.PrepackedB = !job.DirectB && job.N <= NC && (long)(job.K - InnerSplit(job.K, job.MR)) * ((job.N + job.NR - 1) / job.NR * job.NR) <= (long)KC * NC;
+            job.DirectB = !job.PrepackedB;
         }
     }
 
@@ -188,20 +192,38 @@ internal static unsafe class GemmKernel
     {
         ref Job job = ref Unsafe.AsRef<Job>(state);
         int split = InnerSplit(job.K, job.MR), panels = (job.M + job.MR - 1) / job.MR;
+        (int k0, int k1) = half == 0 ? (0, split) : (split, job.K);
+        if (job.PrepackedB)
+        {
+            Scratch s = scratch ??= new Scratch();
+            int kcStep = KBlockLength(k1 - k0, direct: false), paddedColumns = (job.N + job.NR - 1) / job.NR * job.NR;
+            for (int pc = k0; pc < k1; pc += kcStep)
+                PackB(ref job, pc, Math.Min(kcStep, k1 - pc), 0, job.N, s.PackedB + (pc - k0) * paddedColumns);
+        }
         for (int panel = 0; panel < panels; panel++)
         {
             int i0 = panel * job.MR, i1 = Math.Min(job.M, i0 + job.MR);
             if (half == 0)
             {
-                Compute(ref job, i0, i1, 0, job.N, 0, split);
+                Compute(ref job, i0, i1, 0, job.N, k0, k1);
                 Volatile.Write(ref *job.PanelsDone, panel + 1);
                 continue;
             }
             // Half 1 on its own thread waits for the panel (with one thread, half 0 has run to the end first).
             var spinner = new SpinWait();
             while (Volatile.Read(ref *job.PanelsDone) <= panel) spinner.SpinOnce(sleep1Threshold: -1);
-            Compute(ref job, i0, i1, 0, job.N, split, job.K);
+            Compute(ref job, i0, i1, 0, job.N, k0, k1);
         }
+    }
+
+    // The length of the k blocks a run of `length` values of p is cut into: equal blocks (784 = 3 x 262 rather than
+    // 320 + 320 + 144). B read in place keeps its strip in L1 only if the strip is short: its rows are n floats
+    // apart, so they share few L1 sets (n = 128: 16 sets, 192 lines, about 96 rows of a 32-float strip).
+    private static int KBlockLength(int length, bool direct)
+    {
+        int kcMax = direct ? DirectKC : KC;
+        int blocks = (length + kcMax - 1) / kcMax;
+        return blocks == 0 ? 1 : (length + blocks - 1) / blocks;
     }
 
     /// <summary>
@@ -257,12 +279,8 @@ internal static unsafe class GemmKernel
         float* packedA = s.PackedA, packedB = s.PackedB, tile = s.Tile;
         int* nonzero = s.Columns;
         int mr = job.MR, nr = job.NR, n = job.N, k = job.K;
-        // Equal k blocks (784 = 3 x 262 rather than 320 + 320 + 144).
-        // B read in place keeps its strip in L1 only if the strip is short: its rows are n floats apart, so they
-        // share few L1 sets (n = 128: 16 sets, 192 lines, about 96 rows of a 32-float strip).
-        int kcMax = job.DirectB ? DirectKC : KC;
-        int kBlocks = (k1 - k0 + kcMax - 1) / kcMax;
-        int kcStep = (k1 - k0 + kBlocks - 1) / kBlocks;
+        int kcStep = KBlockLength(k1 - k0, job.DirectB);
+        int paddedColumns = (n + nr - 1) / nr * nr;
 
         for (int jc = j0; jc < j1; jc += NC)
         {
@@ -274,7 +292,9 @@ internal static unsafe class GemmKernel
                 float* bias = pc == 0 && job.Bias != null ? job.Bias + jc : null;
                 bool last = pc + kc == k; // the epilogue runs once the sums are complete
                 bool relu = job.Relu && last;
-                PackB(ref job, pc, kc, jc, nc, packedB);
+                // (The pipeline's halves pack their rows of B once, block after block, before their first panel.)
+                float* packedBlock = job.PrepackedB ? packedB + (pc - k0) * paddedColumns : packedB;
+                if (!job.PrepackedB) PackB(ref job, pc, kc, jc, nc, packedB);
                 for (int ic = i0; ic < i1; ic += MC)
                 {
                     int mc = Math.Min(MC, i1 - ic);
@@ -283,7 +303,7 @@ internal static unsafe class GemmKernel
                     {
                         int cols = Math.Min(nr, nc - jr);
                         bool direct = job.DirectB && cols == nr;
-                        float* bStrip = direct ? job.B + (long)pc * n + jc + jr : packedB + jr * kc;
+                        float* bStrip = direct ? job.B + (long)pc * n + jc + jr : packedBlock + jr * kc;
                         int ldb = direct ? n : nr;
                         float* stripBias = bias == null ? null : bias + jr;
                         for (int ir = 0; ir < mc; ir += mr)
