@@ -22,12 +22,14 @@ namespace NeuralNet.Tensors;
 /// fused multiply-adds: 16 FMAs for 10 loads.</item>
 /// <item>Skip the zeros: while packing, each A panel gets the list of its columns p that hold a value other
 /// than zero (an MNIST batch is about four fifths blank pixels; a ReLU's output and its masked gradient about half
-/// zeros), and the micro-kernel adds only those outer products. Adding 0·b changes no sum (acc + 0 = acc, and
-/// an accumulator never holds −0), so the result has the same bits as the full product whenever B is finite;
-/// only 0·∞ = NaN is lost, which the dense product would have spread.</item>
+/// zeros), and the micro-kernel adds only those outer products. Adding 0·b changes no sum (acc + 0 = acc, and an
+/// accumulator that starts from zero or a bias never holds −0), so the result has the same bits as the full product
+/// whenever B is finite; only 0·∞ = NaN is lost, which the dense product would have spread (and a −0 already in a C
+/// that is accumulated into may stay −0).</item>
 /// <item>Split the output between threads by whole tiles (rows or columns, whichever duplicates less
-/// packing). Every element of C is computed by one thread, in the same order whatever the thread count,
-/// so results are bit-identical run to run.</item>
+/// packing), or, for a dense layer's forward product on two threads, split each sum in two and pass row panels
+/// from one core to the other (<see cref="ProductSplit.InnerPipeline"/>). Every element of C is one chain of
+/// multiply-adds in the order of p, whatever the thread count, so results are bit-identical run to run.</item>
 /// </list>
 /// <para>The vector width is picked by what the hardware accelerates: 16-float vectors (8x32 tiles), 8-float
 /// (6x16) or 4-float (6x8), all from one generic micro-kernel (<see cref="ILanes{TSelf}"/>), else the scalar
