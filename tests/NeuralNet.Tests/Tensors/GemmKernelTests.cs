@@ -166,12 +166,16 @@ public class GemmKernelTests
         var a = new Matrix(m, k, RandomArray(random, m * k));
         var w = new Matrix(k, n, RandomArray(random, k * n));
         var bias = new Matrix(1, n, RandomArray(random, n));
-        Matrix one = new(m, n), two = new(m, n), alone = new(m, n);
-        using (new ComputeContext(1).Use()) Gemm.MultiplyAddRow(a, w, bias, one, relu, ProductSplit.InnerPipeline);
-        using (new ComputeContext(2).Use()) Gemm.MultiplyAddRow(a, w, bias, two, relu, ProductSplit.InnerPipeline);
-        using (new ComputeContext(1).Narrowed(productParts: 2).Use()) Gemm.MultiplyAddRow(a, w, bias, alone, relu, ProductSplit.InnerPipeline);
-        Assert.Equal(one.Data.Select(BitConverter.SingleToInt32Bits), two.Data.Select(BitConverter.SingleToInt32Bits));
-        Assert.Equal(one.Data.Select(BitConverter.SingleToInt32Bits), alone.Data.Select(BitConverter.SingleToInt32Bits));
+        foreach (object[] path in Paths())
+        {
+            var isa = (Isa)path[0];
+            Matrix one = new(m, n), two = new(m, n), alone = new(m, n);
+            using (new ComputeContext(1).Narrowed(simd: isa).Use()) Gemm.MultiplyAddRow(a, w, bias, one, relu, ProductSplit.InnerPipeline);
+            using (new ComputeContext(2).Narrowed(simd: isa).Use()) Gemm.MultiplyAddRow(a, w, bias, two, relu, ProductSplit.InnerPipeline);
+            using (new ComputeContext(1).Narrowed(simd: isa, productParts: 2).Use()) Gemm.MultiplyAddRow(a, w, bias, alone, relu, ProductSplit.InnerPipeline);
+            Assert.Equal(one.Data.Select(BitConverter.SingleToInt32Bits), two.Data.Select(BitConverter.SingleToInt32Bits));
+            Assert.Equal(one.Data.Select(BitConverter.SingleToInt32Bits), alone.Data.Select(BitConverter.SingleToInt32Bits));
+        }
     }
 
     [Fact]
