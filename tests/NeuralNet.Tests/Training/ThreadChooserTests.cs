@@ -117,6 +117,41 @@ public sealed class ThreadChooserTests : IDisposable
     }
 
     [Fact]
+    public void After_two_threads_won_a_trial_lost_to_a_late_worker_is_tried_again_after_a_quarter_stretch()
+    {
+        // Two threads win the first trial; in the second a worker stalls once (as a hiccup does). One thread then
+        // runs only StepsOnWinner / 4 steps before the next trial tries two threads again.
+        long now = 0;
+        int stalls = 0;
+        var chooser = new ThreadChooser(2, () => now, () => stalls, () => (0, 0));
+        void Steps(int count, Action? during = null)
+        {
+            for (int step = 0; step < count; step++)
+            {
+                chooser.BeforeStep();
+                if (step == 20) during?.Invoke();
+                now += ComputeSettings.ThreadCount == 2 ? 5 : 10;
+                chooser.AfterStep();
+            }
+        }
+        Steps(ThreadChooser.TrialSteps + ThreadChooser.StepsOnWinner);
+        Assert.Equal(2, chooser.Chosen);
+        Steps(ThreadChooser.TrialSteps, () => stalls++);
+        Assert.Equal(1, chooser.Chosen);
+        Steps(ThreadChooser.StepsOnWinner / 4);
+        int twoThreadSteps = 0;
+        for (int step = 0; step < ThreadChooser.TrialSteps; step++)
+        {
+            chooser.BeforeStep();
+            if (ComputeSettings.ThreadCount == 2) twoThreadSteps++;
+            now += ComputeSettings.ThreadCount == 2 ? 5 : 10;
+            chooser.AfterStep();
+        }
+        Assert.True(twoThreadSteps > 0);
+        Assert.Equal(2, chooser.Chosen);
+    }
+
+    [Fact]
     public void Choosing_allocates_nothing_per_step()
     {
         // The chooser runs around every training step, which allocates nothing in the steady state.
