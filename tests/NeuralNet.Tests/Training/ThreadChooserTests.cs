@@ -124,30 +124,25 @@ public sealed class ThreadChooserTests : IDisposable
         long now = 0;
         int stalls = 0;
         var chooser = new ThreadChooser(2, () => now, () => stalls, () => (0, 0));
-        void Steps(int count, Action? during = null)
+        int Steps(int count, Action? during = null) // returns how many ran on two threads
         {
+            int twoThreadSteps = 0;
             for (int step = 0; step < count; step++)
             {
                 chooser.BeforeStep();
                 if (step == 20) during?.Invoke();
+                if (ComputeSettings.ThreadCount == 2) twoThreadSteps++;
                 now += ComputeSettings.ThreadCount == 2 ? 5 : 10;
                 chooser.AfterStep();
             }
+            return twoThreadSteps;
         }
         Steps(ThreadChooser.TrialSteps + ThreadChooser.StepsOnWinner);
         Assert.Equal(2, chooser.Chosen);
         Steps(ThreadChooser.TrialSteps, () => stalls++);
         Assert.Equal(1, chooser.Chosen);
         Steps(ThreadChooser.StepsOnWinner / 4);
-        int twoThreadSteps = 0;
-        for (int step = 0; step < ThreadChooser.TrialSteps; step++)
-        {
-            chooser.BeforeStep();
-            if (ComputeSettings.ThreadCount == 2) twoThreadSteps++;
-            now += ComputeSettings.ThreadCount == 2 ? 5 : 10;
-            chooser.AfterStep();
-        }
-        Assert.True(twoThreadSteps > 0);
+        Assert.True(Steps(ThreadChooser.TrialSteps) > 0);
         Assert.Equal(2, chooser.Chosen);
     }
 
