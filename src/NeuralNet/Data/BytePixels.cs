@@ -14,7 +14,16 @@ internal static unsafe class BytePixels
     /// <summary>The values as bytes b with b / 255f equal to each value bit for bit, or null if any value is not one.</summary>
     public static byte[]? TryPack(ReadOnlySpan<float> values)
     {
+        // Most data that is not bytes shows it in its first values: look there before allocating the copy.
+        Span<byte> probe = stackalloc byte[Math.Min(values.Length, 4096)];
+        if (!Pack(values[..probe.Length], probe)) return null;
         var bytes = GC.AllocateUninitializedArray<byte>(values.Length);
+        return Pack(values, bytes) ? bytes : null;
+    }
+
+    // bytes[i] = b with b / 255f == values[i] bit for bit; false as soon as a value is not such a b / 255.
+    private static bool Pack(ReadOnlySpan<float> values, Span<byte> bytes)
+    {
         int i = 0;
         if (Avx512F.IsSupported)
         {
@@ -28,19 +37,19 @@ internal static unsafe class BytePixels
                     Vector512<int> b = Avx512F.ConvertToVector512Int32(value * scale); // rounds to nearest even, as MathF.Round
                     if (!Vector512.LessThanOrEqualAll(b.AsUInt32(), Vector512.Create(255u))
                         || !Vector512.EqualsAll(Avx512F.Divide(Avx512F.ConvertToVector512Single(b), scale).AsInt32(), value.AsInt32()))
-                        return null;
+                        return false;
                     Avx512F.ConvertToVector128Byte(b).Store(target + i);
                 }
         }
         for (; i < values.Length; i++)
         {
             float scaled = values[i] * 255f;
-            if (!(scaled >= 0 && scaled <= 255)) return null; // also a NaN
+            if (!(scaled >= 0 && scaled <= 255)) return false; // also a NaN
             byte b = (byte)MathF.Round(scaled);
-            if (BitConverter.SingleToInt32Bits(b / 255f) != BitConverter.SingleToInt32Bits(values[i])) return null; // also −0
+            if (BitConverter.SingleToInt32Bits(b / 255f) != BitConverter.SingleToInt32Bits(values[i])) return false; // also −0
             bytes[i] = b;
         }
-        return bytes;
+        return true;
     }
 
     /// <summary>destination[i] = source[i] / 255f for <paramref name="count"/> values.</summary>

@@ -19,6 +19,9 @@ public class MiniBatchSamplerTests
             values[33] = 3 / 255f;
             values[7] = odd;
             Assert.Null(BytePixels.TryPack(values));
+            float[] many = [.. Enumerable.Repeat(5 / 255f, 5000)];
+            many[4500] = odd; // past the first values the packer looks at before allocating
+            Assert.Null(BytePixels.TryPack(many));
         }
     }
 
