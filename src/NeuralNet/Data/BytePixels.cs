@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -22,6 +23,8 @@ internal static unsafe class BytePixels
     }
 
     // bytes[i] = b with b / 255f == values[i] bit for bit; false as soon as a value is not such a b / 255.
+    // (AggressiveOptimization: one call runs over millions of values; it must not start in unoptimised code.)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Pack(ReadOnlySpan<float> values, Span<byte> bytes)
     {
         int i = 0;
@@ -53,6 +56,7 @@ internal static unsafe class BytePixels
     }
 
     /// <summary>destination[i] = source[i] / 255f for <paramref name="count"/> values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Unpack(byte* source, float* destination, int count)
     {
         int i = 0;

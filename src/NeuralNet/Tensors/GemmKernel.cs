@@ -235,6 +235,9 @@ internal static unsafe class GemmKernel
     /// </summary>
     internal static int InnerSplit(int k, int tileRows) => (k + tileRows - 1) / tileRows / 2 * tileRows;
 
+    /// <summary>The micro-kernel's rows MR on the current vector path: the unit <see cref="InnerSplit"/> cuts in.</summary>
+    internal static int TileRows => TileOf(SimdPath.Current == Isa.Scalar ? Isa.Vector128 : SimdPath.Current).MR;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunPart(int part, void* state)
     {

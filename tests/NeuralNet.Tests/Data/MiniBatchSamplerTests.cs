@@ -43,16 +43,21 @@ public class MiniBatchSamplerTests
         foreach (int threads in new[] { 1, 2 })
             using (new ComputeContext(threads).Use())
             {
-                // An epoch's batches hold every row once, each the dataset's to the bit.
+                // Every epoch's batches hold every row once, each the dataset's to the bit: the first epoch gathered
+                // from the floats, the next from the byte copy made after it (byte pixels only).
                 var sampler = new MiniBatchSampler(dataset, 64);
-                sampler.Shuffle(new Random(threads));
-                var gathered = new List<string>();
-                for (int b = 0; b < sampler.BatchCount; b++)
+                for (int epoch = 0; epoch < 2; epoch++)
                 {
-                    MiniBatch batch = sampler.GetBatch(b);
-                    for (int r = 0; r < batch.Size; r++) gathered.Add(Bits(batch.Images.Row(r)));
+                    Assert.Equal(bytePixels && epoch > 0, sampler.GathersFromBytes);
+                    sampler.Shuffle(new Random(threads + epoch));
+                    var gathered = new List<string>();
+                    for (int b = 0; b < sampler.BatchCount; b++)
+                    {
+                        MiniBatch batch = sampler.GetBatch(b);
+                        for (int r = 0; r < batch.Size; r++) gathered.Add(Bits(batch.Images.Row(r)));
+                    }
+                    Assert.Equal(expected, gathered.Order());
                 }
-                Assert.Equal(expected, gathered.Order());
             }
     }
 
